@@ -1,0 +1,62 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "ScimSync",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "scimsync-fcgi", targets: ["scimsync-fcgi"]),
+        .executable(name: "scimsync", targets: ["scimsync"]),
+        .executable(name: "bare-fcgi", targets: ["bare-fcgi"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // The C library libfcgi (Debian libfcgi-dev), seen through a shim header.
+        .systemLibrary(
+            name: "CFastCGI",
+            pkgConfig: "fcgi",
+            providers: [.apt(["libfcgi-dev"])]
+        ),
+        // A multi-threaded FastCGI responder loop over libfcgi; knows nothing of SCIM.
+        .target(name: "FastCGI", dependencies: ["CFastCGI"]),
+        // The SCIM 2.0 protocol: JSON, schemas, filters, PATCH, errors. Pure, no I/O.
+        .target(name: "SCIM"),
+        // The sync rules that derive the directory view from an IdP view. Pure, no I/O.
+        .target(name: "SyncRules", dependencies: ["SCIM"]),
+        // SQLite storage of directories, apps, tokens, IdP views, directory view and audit.
+        .target(
+            name: "DirectoryStore",
+            dependencies: [
+                "SCIM", "SyncRules",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // HTTP-agnostic SCIM service: request in, response out (routing, auth, SCIM semantics).
+        .target(name: "ScimService", dependencies: ["SCIM", "SyncRules", "DirectoryStore"]),
+        .executableTarget(
+            name: "scimsync-fcgi",
+            dependencies: [
+                "FastCGI", "ScimService", "DirectoryStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "scimsync",
+            dependencies: [
+                "DirectoryStore", "SyncRules", "SCIM",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The benchmark ceiling: the same libfcgi loop answering a fixed 1 KB JSON document.
+        .executableTarget(name: "bare-fcgi", dependencies: ["FastCGI"]),
+        .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
+        .testTarget(name: "SyncRulesTests", dependencies: ["SyncRules", "SCIM"]),
+        .testTarget(name: "DirectoryStoreTests", dependencies: ["DirectoryStore", "SCIM"]),
+        .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM"]),
+    ]
+)

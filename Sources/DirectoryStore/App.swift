@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+import SyncRules
+
+/// An IdP connection: its SCIM base URL is `/scim/<name>/v2`, its tokens and rules are its own.
+public struct App: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var name: String
+    public var provider: ProviderProfile
+    public var directoryID: Int64
+    public var directoryName: String
+    public var enabled: Bool
+    public var createdAt: String
+}
+
+extension DirectoryStore {
+    /// Creates an app provisioning into an existing directory (or a new one with `createDirectory`).
+    @discardableResult
+    public func createApp(name: String, provider: ProviderProfile, directoryName: String,
+                          createDirectory: Bool = false) throws -> App {
+        let name = try Self.validName(name, of: "app")
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
+            throw StoreError.invalid("an app name may use only letters, digits, '-', '_' and '.' (it is part of the SCIM base URL)")
+        }
+        return try pool.write { db in
+            guard try Self.app(db, named: name) == nil else { throw StoreError.duplicate("app '\(name)'") }
+            var directory = try Self.directory(db, named: directoryName)
+            if directory == nil, createDirectory {
+                let directoryName = try Self.validName(directoryName, of: "directory")
+                try db.execute(sql: "INSERT INTO directory (name, name_key, created_at) VALUES (?, ?, ?)",
+                               arguments: [directoryName, directoryName.nameKey, Timestamp.now()])
+                directory = try Self.directory(db, named: directoryName)
+            }
+            guard let directory else { throw StoreError.notFound("directory '\(directoryName)'") }
+            try db.execute(sql: """
+                INSERT INTO app (name, name_key, provider, directory_id, created_at) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [name, name.nameKey, provider.rawValue, directory.id, Timestamp.now()])
+            return try Self.app(db, named: name)!
+        }
+    }
+
+    public func apps() throws -> [App] {
+        try pool.read { db in try Row.fetchAll(db, sql: Self.appSelect + " ORDER BY a.name_key").map(Self.app) }
+    }
+
+    public func app(named name: String) throws -> App? {
+        try pool.read { db in try Self.app(db, named: name) }
+    }
+
+    /// A disabled app's tokens are refused; its data stays.
+    public func setAppEnabled(_ name: String, enabled: Bool) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE app SET enabled = ? WHERE name_key = ?", arguments: [enabled, name.nameKey])
+            guard db.changesCount == 1 else { throw StoreError.notFound("app '\(name)'") }
+        }
+    }
+
+    /// Deletes the app, its tokens and its IdP view. Directory users it created stay, unlinked.
+    public func deleteApp(_ name: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM app WHERE name_key = ?", arguments: [name.nameKey])
+            guard db.changesCount == 1 else { throw StoreError.notFound("app '\(name)'") }
+        }
+    }
+
+    static let appSelect = """
+        SELECT a.id, a.name, a.provider, a.directory_id, d.name AS directory_name, a.enabled, a.created_at
+        FROM app a JOIN directory d ON d.id = a.directory_id
+        """
+
+    static func app(_ db: Database, named name: String) throws -> App? {
+        try Row.fetchOne(db, sql: appSelect + " WHERE a.name_key = ?", arguments: [name.nameKey]).map(app)
+    }
+
+    private static func app(_ row: Row) -> App {
+        App(id: row["id"], name: row["name"], provider: ProviderProfile(rawValue: row["provider"]) ?? .generic,
+            directoryID: row["directory_id"], directoryName: row["directory_name"],
+            enabled: row["enabled"], createdAt: row["created_at"])
+    }
+}

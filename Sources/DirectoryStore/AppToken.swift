@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+
+/// A token of an app, as listings show it (never the secret).
+public struct AppToken: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var hint: String
+    public var createdAt: String
+    public var expiresAt: String?
+    public var revokedAt: String?
+}
+
+/// A token just created: the secret is in memory here and nowhere else.
+public struct IssuedToken: Sendable {
+    public var id: Int64
+    public var secret: String
+}
+
+/// The app a request's bearer token unlocked.
+public struct AuthenticatedApp: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var directoryID: Int64
+}
+
+extension DirectoryStore {
+    /// Issues a new token for the app.
+    public func issueToken(app name: String) throws -> IssuedToken {
+        try pool.write { db in try Self.issueToken(db, appID: try Self.appID(db, name)) }
+    }
+
+    /// Issues a new token; the app's other live tokens keep working for `graceMinutes`, then expire.
+    public func rotateToken(app name: String, graceMinutes: Int) throws -> IssuedToken {
+        guard graceMinutes >= 0 else { throw StoreError.invalid("the grace period must not be negative") }
+        return try pool.write { db in
+            let appID = try Self.appID(db, name)
+            let deadline = Timestamp.string(Date().addingTimeInterval(TimeInterval(graceMinutes * 60)))
+            try db.execute(sql: """
+                UPDATE app_token SET expires_at = ?
+                WHERE app_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
+                """, arguments: [deadline, appID, deadline])
+            return try Self.issueToken(db, appID: appID)
+        }
+    }
+
+    /// Revokes one token (by id) or all of the app's tokens at once.
+    public func revokeTokens(app name: String, tokenID: Int64?) throws {
+        try pool.write { db in
+            let appID = try Self.appID(db, name)
+            var sql = "UPDATE app_token SET revoked_at = ? WHERE app_id = ? AND revoked_at IS NULL"
+            var arguments: StatementArguments = [Timestamp.now(), appID]
+            if let tokenID {
+                sql += " AND id = ?"
+                _ = arguments.append(contentsOf: [tokenID])
+            }
+            try db.execute(sql: sql, arguments: arguments)
+            if tokenID != nil, db.changesCount == 0 {
+                throw StoreError.notFound("live token \(tokenID!) of app '\(name)'")
+            }
+        }
+    }
+
+    public func tokens(app name: String) throws -> [AppToken] {
+        try pool.read { db in
+            let appID = try Self.appID(db, name)
+            return try Row.fetchAll(db, sql: """
+                SELECT id, hint, created_at, expires_at, revoked_at FROM app_token WHERE app_id = ? ORDER BY id
+                """, arguments: [appID]).map {
+                AppToken(id: $0["id"], hint: $0["hint"], createdAt: $0["created_at"],
+                         expiresAt: $0["expires_at"], revokedAt: $0["revoked_at"])
+            }
+        }
+    }
+
+    /// The enabled app named `appName` if `secret` is one of its live tokens, else `nil`.
+    ///
+    /// A token of another app never matches: the app is found through the token, then its name
+    /// must be the one in the URL.
+    public func authenticate(appName: String, secret: String) throws -> AuthenticatedApp? {
+        let hash = TokenSecret.hash(secret)
+        let row = try pool.read { db in
+            try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT t.token_hash, t.expires_at, t.revoked_at, a.id, a.name, a.name_key, a.enabled, a.directory_id
+                FROM app_token t JOIN app a ON a.id = t.app_id WHERE t.token_hash = ?
+                """), arguments: [hash])
+        }
+        guard let row,
+              TokenSecret.constantTimeEquals(row["token_hash"], hash),
+              (row["name_key"] as String) == appName.nameKey,
+              row["enabled"] as Bool,
+              (row["revoked_at"] as String?) == nil
+        else { return nil }
+        if let expiry: String = row["expires_at"], expiry <= Timestamp.now() { return nil }
+        return AuthenticatedApp(id: row["id"], name: row["name"], directoryID: row["directory_id"])
+    }
+
+    private static func issueToken(_ db: Database, appID: Int64) throws -> IssuedToken {
+        let secret = TokenSecret.generate()
+        try db.execute(sql: "INSERT INTO app_token (app_id, token_hash, hint, created_at) VALUES (?, ?, ?, ?)",
+                       arguments: [appID, TokenSecret.hash(secret), TokenSecret.hint(secret), Timestamp.now()])
+        return IssuedToken(id: db.lastInsertedRowID, secret: secret)
+    }
+
+    static func appID(_ db: Database, _ name: String) throws -> Int64 {
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM app WHERE name_key = ?", arguments: [name.nameKey]) else {
+            throw StoreError.notFound("app '\(name)'")
+        }
+        return id
+    }
+}

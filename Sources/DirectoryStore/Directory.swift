@@ -1,0 +1,50 @@
+import Foundation
+import GRDB
+
+/// A named container of users and groups (Crowd's model).
+public struct Directory: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var name: String
+    public var createdAt: String
+}
+
+extension DirectoryStore {
+    /// Creates a directory; names are unique ignoring case.
+    @discardableResult
+    public func createDirectory(name: String) throws -> Directory {
+        let name = try Self.validName(name, of: "directory")
+        return try pool.write { db in
+            guard try Self.directory(db, named: name) == nil else { throw StoreError.duplicate("directory '\(name)'") }
+            let now = Timestamp.now()
+            try db.execute(sql: "INSERT INTO directory (name, name_key, created_at) VALUES (?, ?, ?)",
+                           arguments: [name, name.nameKey, now])
+            return Directory(id: db.lastInsertedRowID, name: name, createdAt: now)
+        }
+    }
+
+    public func directories() throws -> [Directory] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name, created_at FROM directory ORDER BY name_key").map(Self.directory)
+        }
+    }
+
+    public func directory(named name: String) throws -> Directory? {
+        try pool.read { db in try Self.directory(db, named: name) }
+    }
+
+    static func directory(_ db: Database, named name: String) throws -> Directory? {
+        try Row.fetchOne(db, sql: "SELECT id, name, created_at FROM directory WHERE name_key = ?",
+                         arguments: [name.nameKey]).map(directory)
+    }
+
+    private static func directory(_ row: Row) -> Directory {
+        Directory(id: row["id"], name: row["name"], createdAt: row["created_at"])
+    }
+
+    static func validName(_ name: String, of kind: String) throws -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw StoreError.invalid("a \(kind) name must not be empty") }
+        guard trimmed.count <= 200 else { throw StoreError.invalid("a \(kind) name must be at most 200 characters") }
+        return trimmed
+    }
+}

@@ -1,0 +1,50 @@
+import GRDB
+
+/// A user of the directory view.
+public struct DirectoryUser: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var directory: String
+    public var name: String
+    public var email: String?
+    public var displayName: String?
+    public var firstName: String?
+    public var lastName: String?
+    public var active: Bool
+    /// The app that provisioned the user, or `nil` for a local user.
+    public var originApp: String?
+    public var createdAt: String
+    public var modifiedAt: String
+}
+
+extension DirectoryStore {
+    /// The users of one directory, or of all, by name.
+    public func directoryUsers(directory: String?) throws -> [DirectoryUser] {
+        try pool.read { db in
+            var sql = Self.directoryUserSelect
+            var arguments: StatementArguments = []
+            if let directory {
+                guard try Self.directory(db, named: directory) != nil else { throw StoreError.notFound("directory '\(directory)'") }
+                sql += " WHERE d.name_key = ?"
+                arguments = [directory.nameKey]
+            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY d.name_key, u.name_key", arguments: arguments).map(Self.directoryUser)
+        }
+    }
+
+    /// The users named `name` (one per directory unless `directory` narrows it).
+    public func directoryUsers(named name: String, directory: String?) throws -> [DirectoryUser] {
+        try directoryUsers(directory: directory).filter { $0.name.nameKey == name.nameKey }
+    }
+
+    private static let directoryUserSelect = """
+        SELECT u.id, d.name AS directory, u.name, u.email, u.display_name, u.first_name, u.last_name, u.active,
+               a.name AS origin_app, u.created_at, u.modified_at
+        FROM dir_user u JOIN directory d ON d.id = u.directory_id LEFT JOIN app a ON a.id = u.origin_app_id
+        """
+
+    private static func directoryUser(_ row: Row) -> DirectoryUser {
+        DirectoryUser(id: row["id"], directory: row["directory"], name: row["name"], email: row["email"],
+                      displayName: row["display_name"], firstName: row["first_name"], lastName: row["last_name"],
+                      active: row["active"], originApp: row["origin_app"], createdAt: row["created_at"], modifiedAt: row["modified_at"])
+    }
+}

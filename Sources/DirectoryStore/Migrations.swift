@@ -1,0 +1,146 @@
+import GRDB
+
+/// The versioned schema. Each migration is applied once, in order, in its own transaction;
+/// a released migration is never edited, only followed by a new one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-directory-apps-idp-view-audit") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    /// Names that must be unique ignoring case are stored twice: as written, and folded
+    /// (`*_key`, Unicode-lowercased by the store) under a unique index.
+    private static let v1 = """
+        CREATE TABLE directory (
+            id          INTEGER PRIMARY KEY,
+            name        TEXT NOT NULL,
+            name_key    TEXT NOT NULL UNIQUE,
+            created_at  TEXT NOT NULL
+        );
+
+        CREATE TABLE app (
+            id            INTEGER PRIMARY KEY,
+            name          TEXT NOT NULL,
+            name_key      TEXT NOT NULL UNIQUE,
+            provider      TEXT NOT NULL,
+            directory_id  INTEGER NOT NULL REFERENCES directory(id),
+            enabled       INTEGER NOT NULL DEFAULT 1,
+            rules         TEXT NOT NULL DEFAULT '{}',
+            created_at    TEXT NOT NULL
+        );
+        CREATE INDEX app_directory ON app(directory_id);
+
+        -- Only the SHA-256 of each token is kept; `hint` is its first characters, for listings.
+        CREATE TABLE app_token (
+            id          INTEGER PRIMARY KEY,
+            app_id      INTEGER NOT NULL REFERENCES app(id) ON DELETE CASCADE,
+            token_hash  TEXT NOT NULL UNIQUE,
+            hint        TEXT NOT NULL,
+            created_at  TEXT NOT NULL,
+            expires_at  TEXT,
+            revoked_at  TEXT
+        );
+        CREATE INDEX app_token_app ON app_token(app_id);
+
+        -- The IdP view: each app's SCIM resources exactly as its IdP wrote them.
+        CREATE TABLE scim_user (
+            pk                 INTEGER PRIMARY KEY,
+            app_id             INTEGER NOT NULL REFERENCES app(id) ON DELETE CASCADE,
+            id                 TEXT NOT NULL UNIQUE,
+            user_name          TEXT NOT NULL,
+            user_name_key      TEXT NOT NULL,
+            external_id        TEXT,
+            display_name       TEXT,
+            active             INTEGER NOT NULL,
+            resource           TEXT NOT NULL,
+            version            INTEGER NOT NULL,
+            created_at         TEXT NOT NULL,
+            modified_at        TEXT NOT NULL,
+            directory_user_id  INTEGER REFERENCES dir_user(id) ON DELETE SET NULL
+        );
+        CREATE UNIQUE INDEX scim_user_name ON scim_user(app_id, user_name_key);
+        CREATE INDEX scim_user_external ON scim_user(app_id, external_id);
+        CREATE INDEX scim_user_display ON scim_user(app_id, display_name COLLATE NOCASE);
+        CREATE INDEX scim_user_directory_user ON scim_user(directory_user_id);
+
+        CREATE TABLE scim_group (
+            pk                INTEGER PRIMARY KEY,
+            app_id            INTEGER NOT NULL REFERENCES app(id) ON DELETE CASCADE,
+            id                TEXT NOT NULL UNIQUE,
+            display_name      TEXT NOT NULL,
+            display_name_key  TEXT NOT NULL,
+            external_id       TEXT,
+            resource          TEXT NOT NULL,
+            version           INTEGER NOT NULL,
+            created_at        TEXT NOT NULL,
+            modified_at       TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX scim_group_name ON scim_group(app_id, display_name_key);
+        CREATE INDEX scim_group_external ON scim_group(app_id, external_id);
+
+        -- One row per member: adding or removing one costs the same whatever the group's size.
+        CREATE TABLE scim_member (
+            group_pk     INTEGER NOT NULL REFERENCES scim_group(pk) ON DELETE CASCADE,
+            member_id    TEXT NOT NULL,
+            member_type  TEXT NOT NULL CHECK (member_type IN ('User', 'Group')),
+            PRIMARY KEY (group_pk, member_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX scim_member_member ON scim_member(member_id);
+
+        -- The directory view: what the sync rules derive, plus what the admin creates locally.
+        CREATE TABLE dir_user (
+            id             INTEGER PRIMARY KEY,
+            directory_id   INTEGER NOT NULL REFERENCES directory(id) ON DELETE CASCADE,
+            name           TEXT NOT NULL,
+            name_key       TEXT NOT NULL,
+            email          TEXT,
+            display_name   TEXT,
+            first_name     TEXT,
+            last_name      TEXT,
+            active         INTEGER NOT NULL DEFAULT 1,
+            origin_app_id  INTEGER REFERENCES app(id) ON DELETE SET NULL,
+            created_at     TEXT NOT NULL,
+            modified_at    TEXT NOT NULL,
+            UNIQUE (directory_id, name_key)
+        );
+
+        CREATE TABLE dir_group (
+            id            INTEGER PRIMARY KEY,
+            directory_id  INTEGER NOT NULL REFERENCES directory(id) ON DELETE CASCADE,
+            name          TEXT NOT NULL,
+            name_key      TEXT NOT NULL,
+            description   TEXT,
+            active        INTEGER NOT NULL DEFAULT 1,
+            created_at    TEXT NOT NULL,
+            modified_at   TEXT NOT NULL,
+            UNIQUE (directory_id, name_key)
+        );
+
+        -- A membership may have several origins ('admin', or 'app:<id>:<rule>'); it exists while one remains.
+        CREATE TABLE dir_membership (
+            group_id     INTEGER NOT NULL REFERENCES dir_group(id) ON DELETE CASCADE,
+            member_kind  TEXT NOT NULL CHECK (member_kind IN ('user', 'group')),
+            member_id    INTEGER NOT NULL,
+            origin       TEXT NOT NULL,
+            PRIMARY KEY (group_id, member_kind, member_id, origin)
+        ) WITHOUT ROWID;
+        CREATE INDEX dir_membership_member ON dir_membership(member_kind, member_id);
+
+        CREATE TABLE audit (
+            id          INTEGER PRIMARY KEY,
+            at          TEXT NOT NULL,
+            app_id      INTEGER,
+            app_name    TEXT,
+            request_id  TEXT,
+            operation   TEXT NOT NULL,
+            target      TEXT NOT NULL,
+            outcome     TEXT NOT NULL,
+            detail      TEXT
+        );
+        CREATE INDEX audit_at ON audit(at);
+        CREATE INDEX audit_app ON audit(app_id, at);
+        """
+}

@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+import SCIM
+import SyncRules
+
+/// The IdP view of users: each app's SCIM users, with the directory user each one derives.
+///
+/// Every write runs in one IMMEDIATE transaction that also updates the directory view and the
+/// audit log, so a change is whole or absent, and read-modify-write cycles (PUT, PATCH) never
+/// lose a concurrent update, even across processes.
+extension DirectoryStore {
+    public func scimUser(appID: Int64, id: String) throws -> StoredResource? {
+        try pool.read { db in try Self.scimUser(db, appID: appID, id: id) }
+    }
+
+    public func scimUsers(appID: Int64, query: ListQuery) throws -> ResourcePage {
+        var compiler = FilterSQL(columns: FilterSQL.users)
+        var condition = "app_id = ?"
+        if let filter = query.filter {
+            condition += " AND \(try compiler.compile(filter))"
+        }
+        let arguments = StatementArguments([appID] as [any DatabaseValueConvertible]) + StatementArguments(compiler.arguments)
+        let order = try Self.orderClause(query, columns: FilterSQL.users)
+        return try pool.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM scim_user WHERE \(condition)", arguments: arguments) ?? 0
+            guard query.count > 0 else { return ResourcePage(totalResults: total, resources: []) }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, resource, version, created_at, modified_at FROM scim_user
+                WHERE \(condition) ORDER BY \(order) LIMIT ? OFFSET ?
+                """, arguments: arguments + [query.count, query.startIndex - 1])
+            return ResourcePage(totalResults: total, resources: rows.map { Self.resource($0, type: "User") })
+        }
+    }
+
+    /// Stores a new user made by `build` from its new id, and derives its directory user.
+    public func createScimUser(app: AuthenticatedApp, audit: AuditContext,
+                               build: (String) throws(ScimError) -> JSONObject) throws -> StoredResource {
+        let id = UUIDv4.make()
+        let resource = try build(id)
+        let json = JSONWriter.serialize(.object(resource))
+        let fields = UserMapping().fields(for: resource)
+        return try pool.write { db in
+            try Self.checkUserNameFree(db, appID: app.id, userName: fields.username, except: nil)
+            let now = Timestamp.now()
+            try db.execute(sql: """
+                INSERT INTO scim_user (app_id, id, user_name, user_name_key, external_id, display_name, active,
+                                       resource, version, created_at, modified_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+                """, arguments: [app.id, id, fields.username, fields.username.nameKey, resource["externalId"]?.stringValue,
+                                 resource["displayName"]?.stringValue, fields.active, String(decoding: json, as: UTF8.self), now, now])
+            let pk = db.lastInsertedRowID
+            let directoryUserID = try DirectoryView.sync(db, app: app, fields: fields, linkedID: nil)
+            try db.execute(sql: "UPDATE scim_user SET directory_user_id = ? WHERE pk = ?", arguments: [directoryUserID, pk])
+            try audit.record(db, operation: "user.create", target: "User \(id) (\(fields.username))")
+            return StoredResource(id: id, json: json, meta: ResourceMeta(resourceType: "User", created: now, lastModified: now, version: 1))
+        }
+    }
+
+    /// Replaces a user with what `transform` makes of the stored one (PUT and PATCH).
+    ///
+    /// `ifMatch` is the request's `If-Match`; a mismatch is 412 and nothing changes.
+    public func updateScimUser(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext,
+                               transform: (JSONObject) throws(ScimError) -> JSONObject) throws -> StoredResource {
+        try pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT pk, resource, version, created_at, directory_user_id FROM scim_user WHERE app_id = ? AND id = ?
+                """, arguments: [app.id, id]) else { throw ScimError.notFound("User \(id) not found.") }
+            let version: Int = row["version"]
+            try Self.checkPrecondition(ifMatch, version: version)
+            let current = (try? JSONParser.parse(Array((row["resource"] as String).utf8)))?.objectValue ?? JSONObject()
+            let resource = try transform(current)
+            let json = JSONWriter.serialize(.object(resource))
+            let pk: Int64 = row["pk"]
+            let created: String = row["created_at"]
+            if resource == current {
+                return StoredResource(id: id, json: json, meta: ResourceMeta(
+                    resourceType: "User", created: created, lastModified: try Self.modified(db, pk: pk), version: version))
+            }
+            let fields = UserMapping().fields(for: resource)
+            try Self.checkUserNameFree(db, appID: app.id, userName: fields.username, except: pk)
+            let now = Timestamp.now()
+            try db.execute(sql: """
+                UPDATE scim_user SET user_name = ?, user_name_key = ?, external_id = ?, display_name = ?, active = ?,
+                                     resource = ?, version = version + 1, modified_at = ?
+                WHERE pk = ?
+                """, arguments: [fields.username, fields.username.nameKey, resource["externalId"]?.stringValue,
+                                 resource["displayName"]?.stringValue, fields.active, String(decoding: json, as: UTF8.self), now, pk])
+            let directoryUserID = try DirectoryView.sync(db, app: app, fields: fields, linkedID: row["directory_user_id"])
+            try db.execute(sql: "UPDATE scim_user SET directory_user_id = ? WHERE pk = ?", arguments: [directoryUserID, pk])
+            try audit.record(db, operation: "user.update", target: "User \(id) (\(fields.username))",
+                             detail: fields.active ? nil : "inactive")
+            return StoredResource(id: id, json: json, meta: ResourceMeta(
+                resourceType: "User", created: created, lastModified: now, version: version + 1))
+        }
+    }
+
+    public func deleteScimUser(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext) throws {
+        try pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT pk, user_name, version, directory_user_id FROM scim_user WHERE app_id = ? AND id = ?
+                """, arguments: [app.id, id]) else { throw ScimError.notFound("User \(id) not found.") }
+            try Self.checkPrecondition(ifMatch, version: row["version"])
+            try db.execute(sql: "DELETE FROM scim_member WHERE member_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM scim_user WHERE pk = ?", arguments: [row["pk"] as Int64])
+            try DirectoryView.remove(db, linkedID: row["directory_user_id"])
+            try audit.record(db, operation: "user.delete", target: "User \(id) (\(row["user_name"] as String))")
+        }
+    }
+
+    // MARK: helpers
+
+    static func scimUser(_ db: Database, appID: Int64, id: String) throws -> StoredResource? {
+        try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT id, resource, version, created_at, modified_at FROM scim_user WHERE id = ? AND app_id = ?
+            """), arguments: [id, appID]).map { resource($0, type: "User") }
+    }
+
+    static func resource(_ row: Row, type: String) -> StoredResource {
+        StoredResource(
+            id: row["id"],
+            json: Array((row["resource"] as String).utf8),
+            meta: ResourceMeta(resourceType: type, created: row["created_at"], lastModified: row["modified_at"], version: row["version"])
+        )
+    }
+
+    private static func modified(_ db: Database, pk: Int64) throws -> String {
+        try String.fetchOne(db, sql: "SELECT modified_at FROM scim_user WHERE pk = ?", arguments: [pk]) ?? ""
+    }
+
+    private static func checkUserNameFree(_ db: Database, appID: Int64, userName: String, except pk: Int64?) throws {
+        let holder = try Int64.fetchOne(db, sql: "SELECT pk FROM scim_user WHERE app_id = ? AND user_name_key = ?",
+                                        arguments: [appID, userName.nameKey])
+        if let holder, holder != pk {
+            throw ScimError.uniqueness("A user with userName '\(userName)' already exists.")
+        }
+    }
+
+    /// `If-Match` (RFC 7644 §3.14): `*` or one of the listed entity tags must be the current version.
+    static func checkPrecondition(_ ifMatch: String?, version: Int) throws {
+        guard let ifMatch else { return }
+        let current = ResourceMeta(resourceType: "", created: "", lastModified: "", version: version).etag
+        let tags = ifMatch.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard tags.contains("*") || tags.contains(where: { $0 == current || "W/\($0)" == current }) else {
+            throw ScimError.preconditionFailed("The resource has changed: its version is \(current).")
+        }
+    }
+
+    static func orderClause(_ query: ListQuery, columns: FilterSQL.Columns) throws -> String {
+        guard let sortBy = query.sortBy else { return "pk" }
+        let direction = query.descending ? "DESC" : "ASC"
+        if sortBy.schema == nil, sortBy.subAttribute == nil, let mapped = columns.indexed[sortBy.name.lowercased()] {
+            return "\(mapped.column) \(direction), pk"
+        }
+        if sortBy.name.caseInsensitiveEquals("meta"), let sub = sortBy.subAttribute?.lowercased() {
+            return "\(sub == "created" ? columns.created : columns.modified) \(direction), pk"
+        }
+        let path = FilterSQL.jsonPath(sortBy, resourceType: columns.resourceType)
+        return "json_extract(resource, '\(path)') \(direction), pk"
+    }
+}

@@ -1,0 +1,19 @@
+import SCIM
+
+/// A SCIM resource as stored: its JSON (without `meta`) and its metadata.
+public struct StoredResource: Sendable {
+    public var id: String
+    public var json: [UInt8]
+    public var meta: ResourceMeta
+
+    /// The stored JSON parsed, for PATCH and PUT.
+    public func object() -> JSONObject {
+        (try? JSONParser.parse(json))?.objectValue ?? JSONObject()
+    }
+}
+
+/// One page of a list query.
+public struct ResourcePage: Sendable {
+    public var totalResults: Int
+    public var resources: [StoredResource]
+}

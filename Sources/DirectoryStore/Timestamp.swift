@@ -1,0 +1,13 @@
+import Foundation
+
+/// Timestamps as the store keeps them: UTC, RFC 3339 with milliseconds, so they sort as text.
+enum Timestamp {
+    static func now() -> String {
+        string(Date())
+    }
+
+    static func string(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+            .replacingOccurrences(of: "+0000", with: "Z")
+    }
+}

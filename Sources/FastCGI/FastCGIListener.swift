@@ -1,0 +1,55 @@
+import CFastCGI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the responder takes its connections from.
+public enum FastCGIListener: Sendable, Equatable {
+    /// A Unix domain socket created at `path` with the given permission bits.
+    case unixSocket(path: String, mode: UInt32)
+    /// A TCP socket on a loopback address, e.g. `127.0.0.1:9000`.
+    case tcp(address: String)
+    /// The listening socket inherited as file descriptor 0 (spawn-fcgi, Apache mod_fcgid).
+    case inherited
+
+    /// Opens the listening socket and returns its file descriptor.
+    func open(backlog: Int32) throws(FastCGIError) -> Int32 {
+        switch self {
+        case .inherited:
+            guard FCGX_IsCGI() == 0 else { throw .notASocket }
+            return 0
+        case .tcp(let address):
+            guard !address.hasPrefix(":") else { throw .unsafeAddress(address) }
+            let fd = FCGX_OpenSocket(address, backlog)
+            guard fd >= 0 else { throw .cannotListen(address) }
+            return fd
+        case .unixSocket(let path, let mode):
+            unlink(path)
+            let fd = FCGX_OpenSocket(path, backlog)
+            guard fd >= 0 else { throw .cannotListen(path) }
+            guard chmod(path, mode_t(mode)) == 0 else { throw .cannotListen(path) }
+            return fd
+        }
+    }
+}
+
+/// Why the responder could not start listening.
+public enum FastCGIError: Error, CustomStringConvertible, Equatable {
+    case notASocket
+    case unsafeAddress(String)
+    case cannotListen(String)
+    case initFailed
+
+    public var description: String {
+        switch self {
+        case .notASocket:
+            "standard input is not a listening socket: pass --socket PATH or --listen 127.0.0.1:PORT, or start under spawn-fcgi or mod_fcgid"
+        case .unsafeAddress(let address):
+            "refusing to listen on all interfaces (\(address)): name an address such as 127.0.0.1:9000"
+        case .cannotListen(let where_):
+            "cannot listen on \(where_)"
+        case .initFailed:
+            "FCGX_Init failed"
+        }
+    }
+}

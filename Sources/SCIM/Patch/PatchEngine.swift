@@ -1,0 +1,79 @@
+/// Applies PATCH operations to a resource held as JSON (RFC 7644 §3.5.2).
+///
+/// Works on a copy: either every operation applies or the first failure is thrown and the
+/// caller keeps the original, so a multi-operation request is all or nothing.
+public struct PatchEngine: Sendable {
+    public let resourceType: ResourceType
+
+    public init(resourceType: ResourceType) {
+        self.resourceType = resourceType
+    }
+
+    public func apply(_ request: PatchRequest, to resource: JSONObject) throws(ScimError) -> JSONObject {
+        var result = resource
+        for operation in request.operations {
+            try apply(operation, to: &result)
+        }
+        return result
+    }
+
+    func apply(_ operation: PatchOperation, to resource: inout JSONObject) throws(ScimError) {
+        guard let path = operation.path else {
+            try applyWithoutPath(operation, to: &resource)
+            return
+        }
+        try checkMutability(path.attribute, value: operation.value, in: resource)
+        let edit = AttributeEdit(resourceType: resourceType, attribute: path.attribute)
+        switch (operation.kind, path.valueFilter) {
+        case (.remove, nil):
+            edit.remove(values: operation.value, from: &resource)
+        case (.remove, let filter?):
+            edit.removeElements(matching: filter, subAttribute: path.subAttributeAfterFilter, from: &resource)
+        case (let kind, nil):
+            try edit.set(operation.value ?? .null, replacing: kind == .replace, in: &resource)
+        case (let kind, let filter?):
+            try edit.setElements(matching: filter, subAttribute: path.subAttributeAfterFilter,
+                                 to: operation.value ?? .null, replacing: kind == .replace, in: &resource)
+        }
+    }
+
+    /// A path-less add or replace: each member of the value object names its target, as a plain
+    /// name, a dotted `name.givenName`, a URN-qualified attribute, or a whole extension object.
+    private func applyWithoutPath(_ operation: PatchOperation, to resource: inout JSONObject) throws(ScimError) {
+        guard let object = operation.value?.objectValue else {
+            throw .invalidSyntax("Without a path, the value of \(operation.kind.rawValue) must be a JSON object.")
+        }
+        let replacing = operation.kind == .replace
+        for (key, value) in object {
+            if key.caseInsensitiveEquals("schemas") || key.caseInsensitiveEquals("meta") { continue }
+            if key.caseInsensitiveEquals("id") {
+                guard value == resource["id"] else { throw .mutability("The attribute 'id' is read-only.") }
+                continue
+            }
+            if isExtensionContainer(key, value, in: resource), let members = value.objectValue {
+                for (name, memberValue) in members {
+                    let path = AttributePath(schema: key, name: name)
+                    try checkMutability(path, value: memberValue, in: resource)
+                    try AttributeEdit(resourceType: resourceType, attribute: path).set(memberValue, replacing: replacing, in: &resource)
+                }
+                continue
+            }
+            let path = try AttributePath.parse(key)
+            try checkMutability(path, value: value, in: resource)
+            try AttributeEdit(resourceType: resourceType, attribute: path).set(value, replacing: replacing, in: &resource)
+        }
+    }
+
+    private func isExtensionContainer(_ key: String, _ value: JSONValue, in resource: JSONObject) -> Bool {
+        guard key.lowercased().hasPrefix("urn:"), value.objectValue != nil else { return false }
+        if resourceType.isKnownSchema(key) { return true }
+        let declared = resource["schemas"]?.arrayValue ?? []
+        return declared.contains { $0.stringValue?.caseInsensitiveEquals(key) == true }
+    }
+
+    private func checkMutability(_ path: AttributePath, value: JSONValue?, in resource: JSONObject) throws(ScimError) {
+        guard let definition = resourceType.definition(for: path.parent), definition.mutability == .readOnly else { return }
+        if path.name.caseInsensitiveEquals("id"), value == resource["id"] { return }
+        throw .mutability("The attribute '\(path)' is read-only.")
+    }
+}

@@ -1,0 +1,50 @@
+/// The target of a PATCH operation (RFC 7644 §3.5.2):
+/// `attrPath`, or `valuePath [ "." subAttr ]` such as `emails[type eq "work"].value`.
+public struct PatchPath: Sendable, Equatable, CustomStringConvertible {
+    /// The attribute; its `subAttribute` is set only for paths without a value filter.
+    public var attribute: AttributePath
+    public var valueFilter: Filter?
+    /// The sub-attribute after a value filter, as `value` in `emails[type eq "work"].value`.
+    public var subAttributeAfterFilter: String?
+
+    public var description: String {
+        var text = attribute.description
+        if valueFilter != nil { text += "[…]" }
+        if let sub = subAttributeAfterFilter { text += ".\(sub)" }
+        return text
+    }
+
+    public static func parse(_ text: String) throws(ScimError) -> PatchPath {
+        let trimmed = text.trimmingSpaces
+        guard let open = trimmed.firstIndex(of: "[") else {
+            return PatchPath(attribute: try AttributePath.parse(trimmed))
+        }
+        guard let close = trimmed.lastIndex(of: "]"), close > open else {
+            throw .invalidPath("'\(text)' has an unbalanced '['.")
+        }
+        let attribute = try AttributePath.parse(String(trimmed[..<open]))
+        guard attribute.subAttribute == nil else { throw .invalidPath("'\(text)' filters a sub-attribute.") }
+        let inner = String(trimmed[trimmed.index(after: open)..<close])
+        let filter: Filter
+        do {
+            filter = try FilterParser.parseValueFilter(try FilterTokenizer.tokenize(inner))
+        } catch {
+            throw .invalidPath("'\(text)' has an invalid value filter: \(error.detail)")
+        }
+        let rest = trimmed[trimmed.index(after: close)...]
+        var sub: String?
+        if !rest.isEmpty {
+            guard rest.hasPrefix("."), AttributePath.isAttributeName(rest.dropFirst()) else {
+                throw .invalidPath("'\(text)' has unexpected text after ']'.")
+            }
+            sub = String(rest.dropFirst())
+        }
+        return PatchPath(attribute: attribute, valueFilter: filter, subAttributeAfterFilter: sub)
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        String(self.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}

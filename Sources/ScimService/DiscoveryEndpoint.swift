@@ -1,0 +1,68 @@
+import SCIM
+
+/// `/ServiceProviderConfig`, `/ResourceTypes` and `/Schemas` (RFC 7644 §4): exactly what is served.
+struct DiscoveryEndpoint {
+    static let maxResults = ListQuery.maxCount
+    private let resourceTypes = [ResourceType.user]
+
+    func handle(_ resource: String, _ rest: [String], _ context: RequestContext) throws -> ServiceResponse {
+        switch (resource, rest.count) {
+        case ("ServiceProviderConfig", 0):
+            return .json(200, serviceProviderConfig(baseURL: context.baseURL))
+        case ("ResourceTypes", 0):
+            return list(resourceTypes.map { $0.json(baseURL: context.baseURL) })
+        case ("ResourceTypes", 1):
+            guard let type = resourceTypes.first(where: { $0.name == rest[0] }) else {
+                throw ScimError.notFound("No resource type \(rest[0]).")
+            }
+            return .json(200, type.json(baseURL: context.baseURL))
+        case ("Schemas", 0):
+            return list(schemas.map { $0.json(baseURL: context.baseURL) })
+        case ("Schemas", 1):
+            guard let schema = schemas.first(where: { $0.id.caseInsensitiveEquals(rest[0]) }) else {
+                throw ScimError.notFound("No schema \(rest[0]).")
+            }
+            return .json(200, schema.json(baseURL: context.baseURL))
+        default:
+            throw ScimError.notFound("No SCIM endpoint at \(context.request.path).")
+        }
+    }
+
+    private var schemas: [SchemaDefinition] {
+        resourceTypes.flatMap { [$0.schema] + $0.extensions }
+    }
+
+    private func list(_ resources: [JSONValue]) -> ServiceResponse {
+        .json(200, .object(JSONObject([
+            ("schemas", .array([.string(ScimSchemaURN.listResponse)])),
+            ("totalResults", .integer(resources.count)),
+            ("itemsPerPage", .integer(resources.count)),
+            ("startIndex", .integer(1)),
+            ("Resources", .array(resources)),
+        ])))
+    }
+
+    private func serviceProviderConfig(baseURL: String) -> JSONValue {
+        func supported(_ flag: Bool) -> JSONValue { .object(JSONObject([("supported", .bool(flag))])) }
+        return .object(JSONObject([
+            ("schemas", .array([.string(ScimSchemaURN.serviceProviderConfig)])),
+            ("documentationUri", .string("https://github.com/scimsync/scimsync")),
+            ("patch", supported(true)),
+            ("bulk", .object(JSONObject([("supported", .bool(false)), ("maxOperations", .integer(0)), ("maxPayloadSize", .integer(0))]))),
+            ("filter", .object(JSONObject([("supported", .bool(true)), ("maxResults", .integer(Self.maxResults))]))),
+            ("changePassword", supported(false)),
+            ("sort", supported(true)),
+            ("etag", supported(true)),
+            ("authenticationSchemes", .array([.object(JSONObject([
+                ("type", .string("oauthbearertoken")),
+                ("name", .string("OAuth Bearer Token")),
+                ("description", .string("Authentication with the app's bearer token, sent as 'Authorization: Bearer <token>'.")),
+                ("primary", .bool(true)),
+            ]))])),
+            ("meta", .object(JSONObject([
+                ("resourceType", .string("ServiceProviderConfig")),
+                ("location", .string("\(baseURL)/ServiceProviderConfig")),
+            ]))),
+        ]))
+    }
+}

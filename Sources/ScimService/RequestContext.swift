@@ -1,0 +1,50 @@
+import DirectoryStore
+import SCIM
+
+/// What every endpoint needs to know about an authenticated request.
+struct RequestContext {
+    let request: ServiceRequest
+    let app: AuthenticatedApp
+    /// `<scheme>://<host>/scim/<app>/v2`
+    let baseURL: String
+
+    var audit: AuditContext {
+        AuditContext(appID: app.id, appName: app.name, requestID: request.headers.requestID)
+    }
+
+    var queryParameters: [String: String] { QueryString.parse(request.query) }
+
+    /// The request body as JSON, after the checks every write shares: size, content type, syntax.
+    func jsonBody() throws(ScimError) -> JSONValue {
+        let bytes: [UInt8]
+        switch request.body {
+        case .tooLarge(let limit): throw .payloadTooLarge(limit)
+        case .bytes(let received): bytes = received
+        }
+        if let contentType = request.headers.contentType {
+            let mediaType = contentType.split(separator: ";").first.map { String($0).trimmingSpaces.lowercased() } ?? ""
+            guard mediaType == "application/scim+json" || mediaType == "application/json" else {
+                throw .unsupportedMediaType(contentType)
+            }
+        }
+        guard !bytes.isEmpty else { throw .invalidSyntax("The request body is empty.") }
+        do {
+            return try JSONParser.parse(bytes)
+        } catch {
+            throw .invalidSyntax("The request body is not valid JSON: \(error.description).")
+        }
+    }
+
+    func location(_ endpoint: String, _ id: String) -> String {
+        "\(baseURL)\(endpoint)/\(id)"
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var text = Substring(self)
+        while text.first == " " || text.first == "\t" { text.removeFirst() }
+        while text.last == " " || text.last == "\t" { text.removeLast() }
+        return String(text)
+    }
+}

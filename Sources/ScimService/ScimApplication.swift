@@ -1,0 +1,71 @@
+import DirectoryStore
+import Foundation
+import SCIM
+
+/// The SCIM service provider: routes `/scim/<app>/v2/...`, authenticates the app's bearer
+/// token, and answers with SCIM JSON. Knows nothing of FastCGI or HTTP servers.
+public final class ScimApplication: Sendable {
+    private let store: DirectoryStore
+    private let users: UsersEndpoint
+    private let discovery = DiscoveryEndpoint()
+
+    public init(store: DirectoryStore) {
+        self.store = store
+        self.users = UsersEndpoint(store: store)
+    }
+
+    public func respond(to request: ServiceRequest) -> ServiceResponse {
+        do {
+            return try route(request)
+        } catch let error as ScimError {
+            return .error(error)
+        } catch where DirectoryStore.isBusy(error) {
+            return .error(.unavailable("The database is busy; retry the request."))
+        } catch {
+            ServiceLog.error("request \(request.headers.requestID ?? "-") \(request.method) \(request.path): \(error)")
+            return .error(.internalError())
+        }
+    }
+
+    private func route(_ request: ServiceRequest) throws -> ServiceResponse {
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true)
+        guard segments.count >= 3, segments[0] == "scim", segments[2] == "v2",
+              let appName = QueryString.decode(segments[1], plusIsSpace: false) else {
+            throw ScimError.notFound("No SCIM endpoint at \(request.path); SCIM base URLs look like /scim/<app>/v2.")
+        }
+        let app = try authenticate(request, appName: appName)
+        let host = request.headers.host ?? "localhost"
+        let context = RequestContext(request: request, app: app, baseURL: "\(request.headers.scheme)://\(host)/scim/\(appName)/v2")
+        let rest = Array(segments.dropFirst(3))
+        guard let resource = rest.first else {
+            throw ScimError.notFound("Name a resource under the base URL, such as /Users.")
+        }
+        switch resource {
+        case "Users":
+            return try users.handle(request.method, rest.dropFirst().map(String.init), context)
+        case ".search":
+            guard rest.count == 1 else { break }
+            guard request.method == "POST" else { throw ScimError.methodNotAllowed(request.method, request.path) }
+            return try users.search(context)
+        case "ServiceProviderConfig", "ResourceTypes", "Schemas":
+            guard request.method == "GET" else { throw ScimError.methodNotAllowed(request.method, request.path) }
+            return try discovery.handle(String(resource), rest.dropFirst().map(String.init), context)
+        default:
+            break
+        }
+        throw ScimError.notFound("No SCIM endpoint at \(request.path).")
+    }
+
+    /// `Authorization: Bearer <token>` must hold a live token of the app named in the URL.
+    private func authenticate(_ request: ServiceRequest, appName: String) throws -> AuthenticatedApp {
+        guard let header = request.headers.authorization else { throw ScimError.unauthorized() }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw ScimError.unauthorized("The Authorization header must be 'Bearer <token>'.")
+        }
+        guard let app = try store.authenticate(appName: appName, secret: String(parts[1]).trimmingSpaces) else {
+            throw ScimError.unauthorized("The bearer token is not valid for this app.")
+        }
+        return app
+    }
+}

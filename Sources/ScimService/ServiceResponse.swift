@@ -1,0 +1,36 @@
+import SCIM
+
+/// An HTTP response: status, headers, body.
+public struct ServiceResponse: Sendable {
+    public static let scimContentType = "application/scim+json"
+
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A SCIM JSON response.
+    public static func json(_ status: Int, _ body: [UInt8], headers: [(name: String, value: String)] = []) -> ServiceResponse {
+        ServiceResponse(status: status, headers: [("Content-Type", scimContentType)] + headers, body: body)
+    }
+
+    public static func json(_ status: Int, _ value: JSONValue) -> ServiceResponse {
+        json(status, JSONWriter.serialize(value))
+    }
+
+    /// The SCIM error body for `error`; a 401 also challenges for a bearer token.
+    public static func error(_ error: ScimError) -> ServiceResponse {
+        var response = json(error.status, error.body)
+        if error.status == 401 {
+            response.headers.append(("WWW-Authenticate", "Bearer realm=\"scimsync\""))
+        }
+        return response
+    }
+
+    public static let noContent = ServiceResponse(status: 204)
+}

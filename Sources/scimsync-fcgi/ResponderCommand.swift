@@ -1,0 +1,77 @@
+import ArgumentParser
+import DirectoryStore
+import FastCGI
+import Foundation
+import ScimService
+
+@main
+struct ResponderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scimsync-fcgi",
+        abstract: "The ScimSync SCIM 2.0 service provider, as a FastCGI responder behind nginx or Apache.",
+        discussion: """
+            Listens on a Unix socket (--socket), on a loopback TCP port (--listen), or, with neither,
+            on the socket inherited as standard input from spawn-fcgi or Apache mod_fcgid.
+
+            Examples:
+              scimsync-fcgi --socket /run/scimsync/scimsync.sock --database /var/lib/scimsync/scimsync.sqlite
+              scimsync-fcgi --listen 127.0.0.1:9000 --database ./scimsync.sqlite --workers 16
+              SCIMSYNC_DATABASE=/var/lib/scimsync/scimsync.sqlite scimsync-fcgi   # under mod_fcgid
+            """
+    )
+
+    @Option(help: "Unix socket path to listen on.")
+    var socket: String?
+
+    @Option(help: "Permission bits of the Unix socket, in octal (the web server's user must be able to connect).")
+    var socketMode: String = "0660"
+
+    @Option(help: "Loopback address and port to listen on, e.g. 127.0.0.1:9000.")
+    var listen: String?
+
+    @Option(help: "SQLite database file (default: $SCIMSYNC_DATABASE).")
+    var database: String?
+
+    @Option(help: "Worker threads, each serving one request at a time (default: $SCIMSYNC_WORKERS or 8).")
+    var workers: Int?
+
+    @Option(help: "Largest request body accepted, in bytes (default: $SCIMSYNC_MAX_BODY_BYTES or 1048576).")
+    var maxBodyBytes: Int?
+
+    func validate() throws {
+        if socket != nil, listen != nil { throw ValidationError("Pass --socket or --listen, not both.") }
+        if UInt32(socketMode, radix: 8) == nil { throw ValidationError("--socket-mode must be octal, such as 0660.") }
+        if let workers, !(1...512).contains(workers) { throw ValidationError("--workers must be between 1 and 512.") }
+    }
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let path = database ?? environment["SCIMSYNC_DATABASE"] else {
+            throw ValidationError("Name the database with --database or SCIMSYNC_DATABASE.")
+        }
+        let store = try DirectoryStore(path: path)
+        let bodyLimit = maxBodyBytes ?? environment["SCIMSYNC_MAX_BODY_BYTES"].flatMap(Int.init) ?? 1 << 20
+        let workerCount = workers ?? environment["SCIMSYNC_WORKERS"].flatMap(Int.init) ?? 8
+        let listener: FastCGIListener
+        if let socket {
+            listener = .unixSocket(path: socket, mode: UInt32(socketMode, radix: 8)!)
+        } else if let listen {
+            listener = .tcp(address: listen)
+        } else {
+            listener = .inherited
+        }
+        let server = FastCGIServer(
+            listener: listener,
+            workers: workerCount,
+            handler: FastCGIAdapter(application: ScimApplication(store: store), bodyLimit: bodyLimit)
+        )
+        do {
+            try server.run {
+                Diagnostics.note("ready on \(socket ?? listen ?? "inherited socket") with \(workerCount) workers, database \(path)")
+            }
+            Diagnostics.note("stopped")
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+
+struct DirectoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "directory",
+        abstract: "Create and list directories.",
+        subcommands: [Create.self, List.self]
+    )
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a directory (names are unique ignoring case).",
+            discussion: "Example: scimsync directory create staff"
+        )
+
+        @ParentCommand var root: ScimSyncCommand
+        var global: GlobalOptions { root.global }
+        @Argument(help: "The directory's name.") var name: String
+
+        func run() throws {
+            let directory = try global.withStore { try $0.createDirectory(name: name) }
+            print("Created directory '\(directory.name)'.")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List directories.",
+            discussion: "Example: scimsync directory list --json"
+        )
+
+        @ParentCommand var root: ScimSyncCommand
+        var global: GlobalOptions { root.global }
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let directories = try global.withStore { try $0.directories() }
+            if output.json { return try Output.json(directories) }
+            Output.table(["NAME", "CREATED"], directories.map { [$0.name, $0.createdAt] })
+        }
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ScimSync needs to build, run and test, only when one is missing.
+set -euo pipefail
+packages=(libfcgi-dev libfcgi-bin libsqlite3-dev sqlite3 nginx apache2 libapache2-mod-fcgid wrk curl spawn-fcgi)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Debian starts the packaged daemons on install; ScimSync runs its own private instances.
+for svc in nginx apache2; do
+  if command -v systemctl >/dev/null 2>&1; then systemctl disable --now "$svc" >/dev/null 2>&1 || true; fi
+  service "$svc" stop >/dev/null 2>&1 || true
+done
+python3 -c 'import pytest, requests' 2>/dev/null || pip install -q pytest requests
