@@ -11,6 +11,8 @@ struct FilterSQL {
         let resourceType: ResourceType
         /// attribute name (lowercased) → (column, column holds the case-folded value)
         let indexed: [String: (column: String, folded: Bool)]
+        /// Set for groups: `members` lives in this table, not in the resource JSON.
+        var memberTable: String? = nil
         let created = "created_at"
         let modified = "modified_at"
     }
@@ -27,7 +29,7 @@ struct FilterSQL {
         "id": ("id", false),
         "displayname": ("display_name_key", true),
         "externalid": ("external_id", false),
-    ])
+    ], memberTable: "scim_group")
 
     let columns: Columns
     private(set) var arguments: [any DatabaseValueConvertible & Sendable] = []
@@ -172,6 +174,12 @@ struct FilterSQL {
     }
 
     private mutating func present(_ path: AttributePath) throws(ScimError) -> String {
+        if let table = columns.memberTable, isMembers(path) {
+            guard let sub = path.subAttribute else {
+                return "EXISTS (SELECT 1 FROM scim_member m WHERE m.group_pk = \(table).pk)"
+            }
+            return try valuePath(path.parent, .present(AttributePath(name: sub)))
+        }
         if isMultiValued(path) {
             guard let sub = path.subAttribute else {
                 return "json_array_length(resource, '\(Self.jsonPath(path, resourceType: columns.resourceType))') > 0"
@@ -188,6 +196,9 @@ struct FilterSQL {
             throw .invalidFilter("'\(path)' is not a complex attribute.")
         }
         let condition = try element(inner, parent: path)
+        if let table = columns.memberTable, isMembers(path) {
+            return "EXISTS (SELECT 1 FROM scim_member m WHERE m.group_pk = \(table).pk AND \(condition))"
+        }
         let source = Self.jsonPath(path, resourceType: columns.resourceType)
         if !isMultiValued(path) {
             return condition.replacingOccurrences(of: "__element__", with: "json_extract(resource, '\(source)')")
@@ -202,14 +213,25 @@ struct FilterSQL {
         case .not(let inner): return "NOT (\(try element(inner, parent: parent)))"
         case .valuePath: throw .invalidFilter("Value filters do not nest.")
         case .present(let path):
-            let sql = elementOperand(path, parent: parent).sql
+            let sql = try elementOperand(path, parent: parent).sql
             return "(\(sql) IS NOT NULL AND \(sql) <> '')"
         case .compare(let path, let op, let literal):
-            return try compare(elementOperand(path, parent: parent), op, literal)
+            return try compare(try elementOperand(path, parent: parent), op, literal)
         }
     }
 
-    private func elementOperand(_ path: AttributePath, parent: AttributePath) -> Operand {
+    private func isMembers(_ path: AttributePath) -> Bool {
+        path.name.caseInsensitiveEquals("members")
+    }
+
+    private func elementOperand(_ path: AttributePath, parent: AttributePath) throws(ScimError) -> Operand {
+        if columns.memberTable != nil, isMembers(parent) {
+            switch path.name.lowercased() {
+            case "value": return Operand(sql: "m.member_id", caseExact: true, folded: false, type: .string)
+            case "type": return Operand(sql: "m.member_type", caseExact: false, folded: false, type: .string)
+            default: throw .invalidFilter("Members can be filtered by value and type only.")
+            }
+        }
         let definition = columns.resourceType.definition(for: AttributePath(schema: parent.schema, name: parent.name, subAttribute: path.name))
         return Operand(sql: "json_extract(__element__, '$.\"\(path.name)\"')", caseExact: definition?.caseExact ?? false,
                        folded: false, type: definition?.type ?? .string)

@@ -75,11 +75,13 @@ enum Migrations {
             external_id       TEXT,
             resource          TEXT NOT NULL,
             version           INTEGER NOT NULL,
-            created_at        TEXT NOT NULL,
-            modified_at       TEXT NOT NULL
+            created_at          TEXT NOT NULL,
+            modified_at         TEXT NOT NULL,
+            directory_group_id  INTEGER REFERENCES dir_group(id) ON DELETE SET NULL
         );
         CREATE UNIQUE INDEX scim_group_name ON scim_group(app_id, display_name_key);
         CREATE INDEX scim_group_external ON scim_group(app_id, external_id);
+        CREATE INDEX scim_group_directory_group ON scim_group(directory_group_id);
 
         -- One row per member: adding or removing one costs the same whatever the group's size.
         CREATE TABLE scim_member (

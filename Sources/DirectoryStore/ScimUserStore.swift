@@ -14,22 +14,7 @@ extension DirectoryStore {
     }
 
     public func scimUsers(appID: Int64, query: ListQuery) throws -> ResourcePage {
-        var compiler = FilterSQL(columns: FilterSQL.users)
-        var condition = "app_id = ?"
-        if let filter = query.filter {
-            condition += " AND \(try compiler.compile(filter))"
-        }
-        let arguments = StatementArguments([appID] as [any DatabaseValueConvertible]) + StatementArguments(compiler.arguments)
-        let order = try Self.orderClause(query, columns: FilterSQL.users)
-        return try pool.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM scim_user WHERE \(condition)", arguments: arguments) ?? 0
-            guard query.count > 0 else { return ResourcePage(totalResults: total, resources: []) }
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT id, resource, version, created_at, modified_at FROM scim_user
-                WHERE \(condition) ORDER BY \(order) LIMIT ? OFFSET ?
-                """, arguments: arguments + [query.count, query.startIndex - 1])
-            return ResourcePage(totalResults: total, resources: rows.map { Self.resource($0, type: "User") })
-        }
+        try listResources(table: "scim_user", columns: FilterSQL.users, appID: appID, query: query)
     }
 
     /// Stores a new user made by `build` from its new id, and derives its directory user.

@@ -3,7 +3,7 @@ import SCIM
 /// `/ServiceProviderConfig`, `/ResourceTypes` and `/Schemas` (RFC 7644 §4): exactly what is served.
 struct DiscoveryEndpoint {
     static let maxResults = ListQuery.maxCount
-    private let resourceTypes = [ResourceType.user]
+    private let resourceTypes = ResourceType.all
 
     func handle(_ resource: String, _ rest: [String], _ context: RequestContext) throws -> ServiceResponse {
         switch (resource, rest.count) {

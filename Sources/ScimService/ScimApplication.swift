@@ -7,11 +7,13 @@ import SCIM
 public final class ScimApplication: Sendable {
     private let store: DirectoryStore
     private let users: UsersEndpoint
+    private let groups: GroupsEndpoint
     private let discovery = DiscoveryEndpoint()
 
     public init(store: DirectoryStore) {
         self.store = store
         self.users = UsersEndpoint(store: store)
+        self.groups = GroupsEndpoint(store: store)
     }
 
     public func respond(to request: ServiceRequest) -> ServiceResponse {
@@ -43,10 +45,12 @@ public final class ScimApplication: Sendable {
         switch resource {
         case "Users":
             return try users.handle(request.method, rest.dropFirst().map(String.init), context)
+        case "Groups":
+            return try groups.handle(request.method, rest.dropFirst().map(String.init), context)
         case ".search":
             guard rest.count == 1 else { break }
             guard request.method == "POST" else { throw ScimError.methodNotAllowed(request.method, request.path) }
-            return try users.search(context)
+            return try searchAll(context)
         case "ServiceProviderConfig", "ResourceTypes", "Schemas":
             guard request.method == "GET" else { throw ScimError.methodNotAllowed(request.method, request.path) }
             return try discovery.handle(String(resource), rest.dropFirst().map(String.init), context)
@@ -54,6 +58,25 @@ public final class ScimApplication: Sendable {
             break
         }
         throw ScimError.notFound("No SCIM endpoint at \(request.path).")
+    }
+
+    /// `POST /.search` (RFC 7644 §3.4.3): users, then groups, paged as one sequence.
+    private func searchAll(_ context: RequestContext) throws -> ServiceResponse {
+        let query = try ListQuery.parse(searchBody: try context.jsonBody(), resourceType: nil)
+        var userQuery = query
+        userQuery.projection = Projection(attributes: query.projection.attributes,
+                                          excludedAttributes: query.projection.excludedAttributes, resourceType: .user)
+        let userPage = try store.scimUsers(appID: context.app.id, query: userQuery)
+        var groupQuery = query
+        groupQuery.projection = Projection(attributes: query.projection.attributes,
+                                           excludedAttributes: query.projection.excludedAttributes, resourceType: .group)
+        groupQuery.startIndex = max(1, query.startIndex - userPage.totalResults)
+        groupQuery.count = max(0, query.count - userPage.resources.count)
+        let groupPage = try store.scimGroups(appID: context.app.id, query: groupQuery)
+        var output = ListResponseWriter(totalResults: userPage.totalResults + groupPage.totalResults, startIndex: query.startIndex)
+        try users.append(userPage.resources, userQuery.projection, to: &output, context)
+        try groups.append(groupPage.resources, groupQuery.projection, to: &output, context)
+        return .json(200, output.finish())
     }
 
     /// `Authorization: Bearer <token>` must hold a live token of the app named in the URL.

@@ -6,6 +6,7 @@ import SCIM
 struct UsersEndpoint {
     let store: DirectoryStore
     private let type = ResourceType.user
+    private let responder = ResourceResponder(type: .user)
 
     func handle(_ method: String, _ rest: [String], _ context: RequestContext) throws -> ServiceResponse {
         switch (method, rest.count) {
@@ -23,7 +24,7 @@ struct UsersEndpoint {
         }
     }
 
-    func search(_ context: RequestContext) throws -> ServiceResponse {
+    private func search(_ context: RequestContext) throws -> ServiceResponse {
         try list(try ListQuery.parse(searchBody: try context.jsonBody(), resourceType: type), context)
     }
 
@@ -31,29 +32,32 @@ struct UsersEndpoint {
         guard let stored = try store.scimUser(appID: context.app.id, id: id) else {
             throw ScimError.notFound("User \(id) not found.")
         }
-        if let ifNoneMatch = context.request.headers.ifNoneMatch,
-           ifNoneMatch.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == stored.meta.etag || $0 == "*" }) {
-            return ServiceResponse(status: 304, headers: [("ETag", stored.meta.etag)])
-        }
-        let parameters = context.queryParameters
-        let projection = Projection(
-            attributes: try Projection.parseList(parameters["attributes"]),
-            excludedAttributes: try Projection.parseList(parameters["excludedAttributes"]),
-            resourceType: type
-        )
-        return render(stored, status: 200, projection: projection, context)
+        if let notModified = responder.notModified(stored, context) { return notModified }
+        let projection = try responder.projection(context)
+        return responder.response(stored, status: 200, extra: try groups(of: stored, projection, context),
+                                  projection: projection, context)
     }
 
-    private func list(_ query: ListQuery, _ context: RequestContext) throws -> ServiceResponse {
+    func list(_ query: ListQuery, _ context: RequestContext) throws -> ServiceResponse {
         let page = try store.scimUsers(appID: context.app.id, query: query)
         var output = ListResponseWriter(totalResults: page.totalResults, startIndex: query.startIndex)
-        for stored in page.resources {
-            output.appendResource { writer in
-                ResourceRenderer.render(stored: stored.json, meta: stored.meta, location: context.location(type.endpoint, stored.id),
-                                        projection: query.projection, into: &writer)
-            }
-        }
+        try append(page.resources, query.projection, to: &output, context)
         return .json(200, output.finish())
+    }
+
+    func append(_ users: [StoredResource], _ projection: Projection, to output: inout ListResponseWriter,
+                _ context: RequestContext) throws {
+        for stored in users {
+            let extra = try groups(of: stored, projection, context)
+            output.appendResource { writer in responder.render(stored, extra: extra, projection: projection, into: &writer, context) }
+        }
+    }
+
+    /// The read-only `groups` attribute, looked up only when the response includes it.
+    private func groups(of stored: StoredResource, _ projection: Projection, _ context: RequestContext) throws -> [(key: String, value: JSONValue)] {
+        guard projection.includes("groups") else { return [] }
+        let groups = try store.scimGroups(appID: context.app.id, containing: stored.id)
+        return groups.isEmpty ? [] : [("groups", ResourceResponder.references(groups, context, typed: false))]
     }
 
     private func create(_ context: RequestContext) throws -> ServiceResponse {
@@ -61,7 +65,7 @@ struct UsersEndpoint {
         let stored = try store.createScimUser(app: context.app, audit: context.audit) { id throws(ScimError) in
             try ResourceDocument.prepare(body, as: type, id: id)
         }
-        return render(stored, status: 201, projection: .identity, context, withLocation: true)
+        return responder.response(stored, status: 201, withLocation: true, context)
     }
 
     /// PUT replaces the whole resource; Okta's PUT bodies carry `id`, `meta` and `groups`, which are ignored.
@@ -71,7 +75,7 @@ struct UsersEndpoint {
                                               audit: context.audit) { _ throws(ScimError) in
             try ResourceDocument.prepare(body, as: type, id: id)
         }
-        return render(stored, status: 200, projection: .identity, context)
+        return responder.response(stored, status: 200, extra: try groups(of: stored, .identity, context), context)
     }
 
     private func patch(_ id: String, _ context: RequestContext) throws -> ServiceResponse {
@@ -81,16 +85,6 @@ struct UsersEndpoint {
                                               audit: context.audit) { current throws(ScimError) in
             try ResourceDocument.finish(try engine.apply(request, to: current), as: type, id: id)
         }
-        return render(stored, status: 200, projection: .identity, context)
-    }
-
-    private func render(_ stored: StoredResource, status: Int, projection: Projection, _ context: RequestContext,
-                        withLocation: Bool = false) -> ServiceResponse {
-        let location = context.location(type.endpoint, stored.id)
-        var writer = JSONWriter(capacity: stored.json.count + 256)
-        ResourceRenderer.render(stored: stored.json, meta: stored.meta, location: location, projection: projection, into: &writer)
-        var headers: [(name: String, value: String)] = [("ETag", stored.meta.etag)]
-        if withLocation { headers.append(("Location", location)) }
-        return .json(status, writer.bytes, headers: headers)
+        return responder.response(stored, status: 200, extra: try groups(of: stored, .identity, context), context)
     }
 }

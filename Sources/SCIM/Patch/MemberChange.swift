@@ -1,0 +1,91 @@
+/// A change to a group's member list, applied to the member table row by row, so that adding
+/// or removing one member never reads or rewrites the others.
+public enum MemberChange: Sendable, Equatable {
+    case add([MemberValue])
+    case remove(ids: [String])
+    case removeMatching(Filter)
+    case removeAll
+    case replace([MemberValue])
+}
+
+/// A member as a request names it: an id and, optionally, its type (`User` or `Group`).
+public struct MemberValue: Sendable, Equatable {
+    public var id: String
+    public var type: String?
+
+    public init(id: String, type: String? = nil) {
+        self.id = id
+        self.type = type
+    }
+
+    /// Reads `[{"value": id, "type": …}]` (a single object is accepted too).
+    public static func list(from value: JSONValue?) throws(ScimError) -> [MemberValue] {
+        guard let value, !value.isNull else { return [] }
+        var members: [MemberValue] = []
+        for element in value.arrayValue ?? [value] {
+            guard let id = element["value"]?.stringValue, !id.isEmpty else {
+                throw .invalidValue("Each member needs a 'value' holding the member's id.")
+            }
+            members.append(MemberValue(id: id, type: element["type"]?.stringValue))
+        }
+        return members
+    }
+}
+
+/// Separates the member changes of a group PATCH from the operations on its other attributes.
+public enum MemberPatch {
+    public static func split(_ request: PatchRequest) throws(ScimError) -> (members: [MemberChange], rest: PatchRequest) {
+        var changes: [MemberChange] = []
+        var rest: [PatchOperation] = []
+        for operation in request.operations {
+            if let path = operation.path {
+                guard isMembers(path.attribute) else { rest.append(operation); continue }
+                changes.append(try change(operation, path))
+            } else if var object = operation.value?.objectValue, let members = object["members"] {
+                let values = try MemberValue.list(from: members)
+                changes.append(operation.kind == .replace ? .replace(values) : .add(values))
+                object["members"] = nil
+                if !object.isEmpty { rest.append(PatchOperation(kind: operation.kind, value: .object(object))) }
+            } else {
+                rest.append(operation)
+            }
+        }
+        return (changes, PatchRequest(operations: rest))
+    }
+
+    private static func isMembers(_ path: AttributePath) -> Bool {
+        path.name.caseInsensitiveEquals("members")
+            && (path.schema == nil || path.schema!.caseInsensitiveEquals(ScimSchemaURN.group))
+    }
+
+    private static func change(_ operation: PatchOperation, _ path: PatchPath) throws(ScimError) -> MemberChange {
+        guard path.attribute.subAttribute == nil, path.subAttributeAfterFilter == nil else {
+            throw .invalidPath("Members are added or removed whole; '\(path)' names a part of one.")
+        }
+        switch (operation.kind, path.valueFilter) {
+        case (.add, nil): return .add(try MemberValue.list(from: operation.value))
+        case (.replace, nil): return .replace(try MemberValue.list(from: operation.value))
+        case (.remove, nil):
+            let listed = try MemberValue.list(from: operation.value)
+            return listed.isEmpty ? .removeAll : .remove(ids: listed.map(\.id))
+        case (.remove, let filter?):
+            if let ids = idsNamed(by: filter) { return .remove(ids: ids) }
+            return .removeMatching(filter)
+        default:
+            throw .invalidPath("A filtered members path can only be removed.")
+        }
+    }
+
+    /// `value eq "a"`, or several joined with `or`: the ids to remove without reading the list.
+    static func idsNamed(by filter: Filter) -> [String]? {
+        switch filter {
+        case .compare(let path, .eq, .string(let id)) where path.name.caseInsensitiveEquals("value") && path.subAttribute == nil:
+            return [id]
+        case .or(let left, let right):
+            guard let a = idsNamed(by: left), let b = idsNamed(by: right) else { return nil }
+            return a + b
+        default:
+            return nil
+        }
+    }
+}

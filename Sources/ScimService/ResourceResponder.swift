@@ -1,0 +1,54 @@
+import DirectoryStore
+import Foundation
+import SCIM
+
+/// What the Users and Groups endpoints share: projections from the query, conditional GETs,
+/// and rendering a stored resource with its computed members (`groups`, `members`) and `meta`.
+struct ResourceResponder {
+    let type: ResourceType
+
+    func projection(_ context: RequestContext) throws -> Projection {
+        let parameters = context.queryParameters
+        return Projection(
+            attributes: try Projection.parseList(parameters["attributes"]),
+            excludedAttributes: try Projection.parseList(parameters["excludedAttributes"]),
+            resourceType: type
+        )
+    }
+
+    /// `If-None-Match` on a GET: 304 when the client's tag is current.
+    func notModified(_ stored: StoredResource, _ context: RequestContext) -> ServiceResponse? {
+        guard let ifNoneMatch = context.request.headers.ifNoneMatch else { return nil }
+        let tags = ifNoneMatch.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard tags.contains(stored.meta.etag) || tags.contains("*") else { return nil }
+        return ServiceResponse(status: 304, headers: [("ETag", stored.meta.etag)])
+    }
+
+    func render(_ stored: StoredResource, extra: [(key: String, value: JSONValue)], projection: Projection,
+                into writer: inout JSONWriter, _ context: RequestContext) {
+        ResourceRenderer.render(stored: stored.json, meta: stored.meta, location: context.location(type.endpoint, stored.id),
+                                extra: extra, projection: projection, into: &writer)
+    }
+
+    func response(_ stored: StoredResource, status: Int, extra: [(key: String, value: JSONValue)] = [],
+                  projection: Projection = .identity, withLocation: Bool = false, _ context: RequestContext) -> ServiceResponse {
+        var writer = JSONWriter(capacity: stored.json.count + 256)
+        render(stored, extra: extra, projection: projection, into: &writer, context)
+        var headers: [(name: String, value: String)] = [("ETag", stored.meta.etag)]
+        if withLocation { headers.append(("Location", context.location(type.endpoint, stored.id))) }
+        return .json(status, writer.bytes, headers: headers)
+    }
+
+    /// `[{"value": id, "$ref": url, "display": name, "type": …}]`, for `members` and `groups`.
+    static func references(_ members: [GroupMember], _ context: RequestContext, typed: Bool) -> JSONValue {
+        .array(members.map { member in
+            var object = JSONObject([
+                ("value", .string(member.id)),
+                ("$ref", .string(context.location(member.type == "Group" ? "/Groups" : "/Users", member.id))),
+            ])
+            if let display = member.display { object["display"] = .string(display) }
+            object["type"] = .string(typed ? member.type : "direct")
+            return .object(object)
+        })
+    }
+}
