@@ -16,4 +16,6 @@ public struct StoredResource: Sendable {
 public struct ResourcePage: Sendable {
     public var totalResults: Int
     public var resources: [StoredResource]
+    /// For cursor pagination: where the next page starts, or `nil` on the last page.
+    public var nextCursor: PageCursor?
 }

@@ -48,9 +48,21 @@ struct DiscoveryEndpoint {
             ("schemas", .array([.string(ScimSchemaURN.serviceProviderConfig)])),
             ("documentationUri", .string("https://github.com/scimsync/scimsync")),
             ("patch", supported(true)),
-            ("bulk", .object(JSONObject([("supported", .bool(false)), ("maxOperations", .integer(0)), ("maxPayloadSize", .integer(0))]))),
+            ("bulk", .object(JSONObject([
+                ("supported", .bool(true)),
+                ("maxOperations", .integer(BulkEndpoint.maxOperations)),
+                ("maxPayloadSize", .integer(BulkEndpoint.maxPayloadSize)),
+            ]))),
             ("filter", .object(JSONObject([("supported", .bool(true)), ("maxResults", .integer(Self.maxResults))]))),
             ("changePassword", supported(false)),
+            // RFC 9865: both index and cursor pagination.
+            ("pagination", .object(JSONObject([
+                ("cursor", .bool(true)),
+                ("index", .bool(true)),
+                ("defaultPaginationMethod", .string("index")),
+                ("defaultPageSize", .integer(ListQuery.defaultCount)),
+                ("maxPageSize", .integer(ListQuery.maxCount)),
+            ]))),
             ("sort", supported(true)),
             ("etag", supported(true)),
             ("authenticationSchemes", .array([.object(JSONObject([

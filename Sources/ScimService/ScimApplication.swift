@@ -38,31 +38,40 @@ public final class ScimApplication: Sendable {
         let app = try authenticate(request, appName: appName)
         let host = request.headers.host ?? "localhost"
         let context = RequestContext(request: request, app: app, baseURL: "\(request.headers.scheme)://\(host)/scim/\(appName)/v2")
-        let rest = Array(segments.dropFirst(3))
+        return try dispatch(segments.dropFirst(3).map(String.init), context)
+    }
+
+    /// Routes a request under the base URL; `/Bulk` calls back here for each of its operations.
+    func dispatch(_ rest: [String], _ context: RequestContext) throws -> ServiceResponse {
+        let request = context.request
         guard let resource = rest.first else {
             throw ScimError.notFound("Name a resource under the base URL, such as /Users.")
         }
         switch resource {
         case "Users":
-            return try users.handle(request.method, rest.dropFirst().map(String.init), context)
+            return try users.handle(request.method, Array(rest.dropFirst()), context)
         case "Groups":
-            return try groups.handle(request.method, rest.dropFirst().map(String.init), context)
-        case ".search":
-            guard rest.count == 1 else { break }
+            return try groups.handle(request.method, Array(rest.dropFirst()), context)
+        case ".search" where rest.count == 1:
             guard request.method == "POST" else { throw ScimError.methodNotAllowed(request.method, request.path) }
             return try searchAll(context)
+        case "Bulk" where rest.count == 1:
+            guard request.method == "POST" else { throw ScimError.methodNotAllowed(request.method, request.path) }
+            return try BulkEndpoint(dispatch: dispatch).handle(context)
         case "ServiceProviderConfig", "ResourceTypes", "Schemas":
             guard request.method == "GET" else { throw ScimError.methodNotAllowed(request.method, request.path) }
-            return try discovery.handle(String(resource), rest.dropFirst().map(String.init), context)
+            return try discovery.handle(resource, Array(rest.dropFirst()), context)
         default:
-            break
+            throw ScimError.notFound("No SCIM endpoint at \(request.path).")
         }
-        throw ScimError.notFound("No SCIM endpoint at \(request.path).")
     }
 
     /// `POST /.search` (RFC 7644 §3.4.3): users, then groups, paged as one sequence.
     private func searchAll(_ context: RequestContext) throws -> ServiceResponse {
         let query = try ListQuery.parse(searchBody: try context.jsonBody(), resourceType: nil)
+        guard query.cursor == nil else {
+            throw ScimError.invalidValue("Cursor pagination is offered on /Users and /Groups; search them separately.")
+        }
         var userQuery = query
         userQuery.projection = Projection(attributes: query.projection.attributes,
                                           excludedAttributes: query.projection.excludedAttributes, resourceType: .user)

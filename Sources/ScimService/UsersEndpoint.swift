@@ -40,9 +40,9 @@ struct UsersEndpoint {
 
     func list(_ query: ListQuery, _ context: RequestContext) throws -> ServiceResponse {
         let page = try store.scimUsers(appID: context.app.id, query: query)
-        var output = ListResponseWriter(totalResults: page.totalResults, startIndex: query.startIndex)
+        var output = ListResponseWriter(totalResults: page.totalResults, query: query)
         try append(page.resources, query.projection, to: &output, context)
-        return .json(200, output.finish())
+        return .json(200, output.finish(nextCursor: page.nextCursor?.text))
     }
 
     func append(_ users: [StoredResource], _ projection: Projection, to output: inout ListResponseWriter,

@@ -94,4 +94,6 @@ public struct ScimError: Error, Equatable, CustomStringConvertible {
 public enum ScimErrorType: String, Sendable {
     case invalidFilter, tooMany, uniqueness, mutability, invalidSyntax
     case invalidPath, noTarget, invalidValue, invalidVers, sensitive
+    /// RFC 9865: a cursor the server did not issue.
+    case invalidCursor
 }

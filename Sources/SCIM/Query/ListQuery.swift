@@ -11,6 +11,8 @@ public struct ListQuery: Sendable, Equatable {
     public var sortBy: AttributePath?
     public var descending: Bool
     public var projection: Projection
+    /// Set when the client pages with `cursor` (RFC 9865) instead of `startIndex`.
+    public var cursor: PageCursor?
 
     public init(filter: Filter? = nil, startIndex: Int = 1, count: Int = defaultCount,
                 sortBy: AttributePath? = nil, descending: Bool = false, projection: Projection = .identity) {
@@ -35,6 +37,12 @@ public struct ListQuery: Sendable, Equatable {
             guard let value = Int(text) else { throw .invalidValue("count must be an integer.") }
             query.count = min(max(0, value), maxCount)
         }
+        if let text = parameters["cursor"] {
+            guard parameters["startIndex"] == nil else {
+                throw .invalidValue("Use either cursor or startIndex, not both.")
+            }
+            query.cursor = try PageCursor.parse(text)
+        }
         if let text = parameters["sortBy"], !text.isEmpty {
             query.sortBy = try AttributePath.parse(text)
         }
@@ -56,7 +64,7 @@ public struct ListQuery: Sendable, Equatable {
     public static func parse(searchBody body: JSONValue, resourceType: ResourceType?) throws(ScimError) -> ListQuery {
         guard let object = body.objectValue else { throw .invalidSyntax("A search body must be a JSON object.") }
         var parameters: [String: String] = [:]
-        for key in ["filter", "sortBy", "sortOrder"] {
+        for key in ["filter", "sortBy", "sortOrder", "cursor"] {
             if let value = object[key]?.stringValue { parameters[key] = value }
         }
         for key in ["startIndex", "count"] {

@@ -3,8 +3,16 @@ public struct ListResponseWriter {
     public private(set) var writer = JSONWriter(capacity: 4096)
     private var resourceCount = 0
 
-    public init(totalResults: Int, startIndex: Int) {
-        writer.appendRaw("{\"schemas\":[\"\(ScimSchemaURN.listResponse)\"],\"totalResults\":\(totalResults),\"startIndex\":\(startIndex),\"Resources\":[")
+    /// A list response for `query`: index-paged responses carry `startIndex`, cursor-paged ones do not.
+    public init(totalResults: Int, query: ListQuery) {
+        self.init(totalResults: totalResults, startIndex: query.cursor == nil ? query.startIndex : nil)
+    }
+
+    /// `startIndex` is `nil` for cursor pagination, which has none.
+    public init(totalResults: Int, startIndex: Int?) {
+        writer.appendRaw("{\"schemas\":[\"\(ScimSchemaURN.listResponse)\"],\"totalResults\":\(totalResults),")
+        if let startIndex { writer.appendRaw("\"startIndex\":\(startIndex),") }
+        writer.appendRaw("\"Resources\":[")
     }
 
     /// Appends one resource; `write` serialises it into the shared buffer.
@@ -14,8 +22,14 @@ public struct ListResponseWriter {
         resourceCount += 1
     }
 
-    public consuming func finish() -> [UInt8] {
-        writer.appendRaw("],\"itemsPerPage\":\(resourceCount)}")
+    /// Closes the document; `nextCursor` is set when a cursor-paged list has more results.
+    public consuming func finish(nextCursor: String? = nil) -> [UInt8] {
+        writer.appendRaw("],\"itemsPerPage\":\(resourceCount)")
+        if let nextCursor {
+            writer.appendRaw(",\"nextCursor\":")
+            writer.writeString(nextCursor)
+        }
+        writer.appendRaw("}")
         return writer.bytes
     }
 }

@@ -1,0 +1,117 @@
+/// A `/Bulk` request body (RFC 7644 §3.7).
+public struct BulkRequest: Sendable, Equatable {
+    public var failOnErrors: Int?
+    public var operations: [BulkOperation]
+
+    public static func parse(_ body: JSONValue, maxOperations: Int) throws(ScimError) -> BulkRequest {
+        guard let object = body.objectValue else { throw .invalidSyntax("A bulk request must be a JSON object.") }
+        guard let schemas = object["schemas"]?.arrayValue,
+              schemas.contains(where: { $0.stringValue?.caseInsensitiveEquals(ScimSchemaURN.bulkRequest) == true }) else {
+            throw .invalidSyntax("A bulk request must list the schema \(ScimSchemaURN.bulkRequest).")
+        }
+        guard let list = object["Operations"]?.arrayValue else {
+            throw .invalidSyntax("A bulk request needs an 'Operations' array.")
+        }
+        guard list.count <= maxOperations else {
+            throw ScimError(status: 413, scimType: .tooMany,
+                            detail: "The bulk request has \(list.count) operations; the limit is \(maxOperations).")
+        }
+        var failOnErrors: Int?
+        if let value = object["failOnErrors"] {
+            guard let number = value.numberValue, number >= 1, number == number.rounded() else {
+                throw .invalidValue("failOnErrors must be a positive integer.")
+            }
+            failOnErrors = Int(number)
+        }
+        var operations: [BulkOperation] = []
+        for (index, element) in list.enumerated() {
+            operations.append(try BulkOperation.parse(element, index: index))
+        }
+        var seen = Set<String>()
+        for bulkId in operations.compactMap(\.bulkId) where !seen.insert(bulkId).inserted {
+            throw .invalidValue("The bulkId '\(bulkId)' is used twice.")
+        }
+        return BulkRequest(failOnErrors: failOnErrors, operations: operations)
+    }
+}
+
+/// One operation of a bulk request.
+public struct BulkOperation: Sendable, Equatable {
+    public var method: String
+    public var path: String
+    public var bulkId: String?
+    public var version: String?
+    public var data: JSONValue?
+
+    static func parse(_ element: JSONValue, index: Int) throws(ScimError) -> BulkOperation {
+        guard let object = element.objectValue else { throw .invalidSyntax("Operations[\(index)] is not an object.") }
+        guard let method = object["method"]?.stringValue?.uppercased(), ["POST", "PUT", "PATCH", "DELETE"].contains(method) else {
+            throw .invalidSyntax("Operations[\(index)].method must be POST, PUT, PATCH or DELETE.")
+        }
+        guard let path = object["path"]?.stringValue, path.hasPrefix("/") else {
+            throw .invalidSyntax("Operations[\(index)].path must be a path such as /Users.")
+        }
+        let bulkId = object["bulkId"]?.stringValue
+        if method == "POST", bulkId == nil {
+            throw .invalidSyntax("Operations[\(index)]: a POST needs a bulkId.")
+        }
+        let data = object["data"]
+        if method != "DELETE", data == nil {
+            throw .invalidSyntax("Operations[\(index)]: \(method) needs data.")
+        }
+        return BulkOperation(method: method, path: String(path.dropFirst()), bulkId: bulkId,
+                             version: object["version"]?.stringValue, data: data)
+    }
+}
+
+/// Replaces `bulkId:<id>` references with the ids the server assigned earlier in the request.
+public enum BulkReferences {
+    static let prefix = "bulkId:"
+
+    public static func substitute(in value: JSONValue, _ resolved: [String: String]) throws(ScimError) -> JSONValue {
+        switch value {
+        case .string(let text) where text.contains(prefix):
+            return .string(try substituteEmbedded(in: text, resolved))
+        case .array(let elements):
+            var result: [JSONValue] = []
+            for element in elements { result.append(try substitute(in: element, resolved)) }
+            return .array(result)
+        case .object(let object):
+            var result = JSONObject()
+            for (key, member) in object { result[key] = try substitute(in: member, resolved) }
+            return .object(result)
+        default:
+            return value
+        }
+    }
+
+    /// In a path: `Groups/bulkId:qwerty`.
+    public static func substitute(in path: String, _ resolved: [String: String]) throws(ScimError) -> String {
+        var parts: [String] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: false) {
+            parts.append(part.hasPrefix(prefix) ? try resolve(String(part.dropFirst(prefix.count)), resolved) : String(part))
+        }
+        return parts.joined(separator: "/")
+    }
+
+    /// Replaces every `bulkId:<id>` in a string, as in the PATCH path `members[value eq "bulkId:u2"]`.
+    static func substituteEmbedded(in text: String, _ resolved: [String: String]) throws(ScimError) -> String {
+        var output = ""
+        var rest = Substring(text)
+        while let range = rest.range(of: prefix) {
+            output += rest[..<range.lowerBound]
+            let reference = rest[range.upperBound...].prefix { !"\" ]/,".contains($0) }
+            output += try resolve(String(reference), resolved)
+            rest = rest[range.upperBound...].dropFirst(reference.count)
+        }
+        return output + rest
+    }
+
+    private static func resolve(_ bulkId: String, _ resolved: [String: String]) throws(ScimError) -> String {
+        guard let id = resolved[bulkId] else {
+            throw ScimError(status: 409, scimType: .invalidValue,
+                            detail: "bulkId '\(bulkId)' does not refer to a resource created earlier in this request.")
+        }
+        return id
+    }
+}

@@ -1,0 +1,65 @@
+import SCIM
+
+/// `POST /Bulk` (RFC 7644 §3.7): runs each operation as its own request through the same
+/// routes, in order, substituting `bulkId:<id>` references with the ids of resources created
+/// earlier in the request, and stopping after `failOnErrors` errors.
+struct BulkEndpoint {
+    static let maxOperations = 1000
+    static let maxPayloadSize = 1 << 20
+
+    let dispatch: ([String], RequestContext) throws -> ServiceResponse
+
+    func handle(_ context: RequestContext) throws -> ServiceResponse {
+        let request = try BulkRequest.parse(try context.jsonBody(), maxOperations: Self.maxOperations)
+        var resolved: [String: String] = [:]
+        var results: [JSONValue] = []
+        var errors = 0
+        for operation in request.operations {
+            if let limit = request.failOnErrors, errors >= limit { break }
+            let (result, createdID) = run(operation, resolved: resolved, context)
+            if let bulkId = operation.bulkId, let createdID { resolved[bulkId] = createdID }
+            if (result["status"]?.stringValue).flatMap(Int.init).map({ $0 >= 400 }) ?? true { errors += 1 }
+            results.append(result)
+        }
+        return .json(200, .object(JSONObject([
+            ("schemas", .array([.string(ScimSchemaURN.bulkResponse)])),
+            ("Operations", .array(results)),
+        ])))
+    }
+
+    /// Runs one operation; returns its response entry and, for a create, the new id.
+    private func run(_ operation: BulkOperation, resolved: [String: String], _ context: RequestContext) -> (JSONValue, String?) {
+        var entry = JSONObject([("method", .string(operation.method))])
+        if let bulkId = operation.bulkId { entry["bulkId"] = .string(bulkId) }
+        do {
+            let path = try BulkReferences.substitute(in: operation.path, resolved)
+            let data = try operation.data.map { try BulkReferences.substitute(in: $0, resolved) }
+            let segments = path.split(separator: "?", maxSplits: 1)
+            let rest = segments.first.map { $0.split(separator: "/").map(String.init) } ?? []
+            guard let first = rest.first, first == "Users" || first == "Groups" else {
+                throw ScimError.invalidValue("Bulk operations apply to /Users and /Groups only, not '\(path)'.")
+            }
+            var headers = context.request.headers
+            headers.contentType = ServiceResponse.scimContentType
+            headers.ifMatch = operation.version
+            let subrequest = ServiceRequest(method: operation.method, path: String(context.request.path.dropLast("Bulk".count)) + path,
+                                            query: segments.count > 1 ? String(segments[1]) : "", headers: headers,
+                                            body: .bytes(data.map(JSONWriter.serialize) ?? []))
+            let response = try dispatch(rest, RequestContext(request: subrequest, app: context.app, baseURL: context.baseURL))
+            entry["status"] = .string(String(response.status))
+            if let etag = response.headers.first(where: { $0.name == "ETag" })?.value { entry["version"] = .string(etag) }
+            let body = response.body.isEmpty ? nil : try? JSONParser.parse(response.body)
+            let id = body?["id"]?.stringValue
+            if let id { entry["location"] = .string(context.location("/\(first)", id)) }
+            if response.status >= 400, let body { entry["response"] = body }
+            return (.object(entry), operation.method == "POST" && response.status == 201 ? id : nil)
+        } catch let error as ScimError {
+            entry["status"] = .string(String(error.status))
+            entry["response"] = error.body
+        } catch {
+            entry["status"] = .string("500")
+            entry["response"] = ScimError.internalError().body
+        }
+        return (.object(entry), nil)
+    }
+}
