@@ -13,7 +13,7 @@ extension DirectoryStore {
     @discardableResult
     public func createDirectory(name: String) throws -> Directory {
         let name = try Self.validName(name, of: "directory")
-        return try pool.write { db in
+        return try connection.write { db in
             guard try Self.directory(db, named: name) == nil else { throw StoreError.duplicate("directory '\(name)'") }
             let now = Timestamp.now()
             try db.execute(sql: "INSERT INTO directory (name, name_key, created_at) VALUES (?, ?, ?)",
@@ -23,13 +23,13 @@ extension DirectoryStore {
     }
 
     public func directories() throws -> [Directory] {
-        try pool.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: "SELECT id, name, created_at FROM directory ORDER BY name_key").map(Self.directory)
         }
     }
 
     public func directory(named name: String) throws -> Directory? {
-        try pool.read { db in try Self.directory(db, named: name) }
+        try read { db in try Self.directory(db, named: name) }
     }
 
     static func directory(_ db: Database, named name: String) throws -> Directory? {

@@ -19,7 +19,7 @@ public struct DirectoryUser: Sendable, Equatable, Codable {
 extension DirectoryStore {
     /// The users of one directory, or of all, by name.
     public func directoryUsers(directory: String?) throws -> [DirectoryUser] {
-        try pool.read { db in
+        try read { db in
             var sql = Self.directoryUserSelect
             var arguments: StatementArguments = []
             if let directory {

@@ -13,9 +13,9 @@ public struct GroupMember: Sendable, Equatable {
 /// in `scim_member`, so a member change costs the same in a group of 10 and of 200,000.
 extension DirectoryStore {
     public func scimGroup(appID: Int64, id: String) throws -> StoredResource? {
-        try pool.read { db in
+        try read { db in
             try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT pk, id, resource, version, created_at, modified_at FROM scim_group WHERE id = ? AND app_id = ?
+                SELECT id, resource, version, created_at, modified_at FROM scim_group WHERE id = ? AND app_id = ?
                 """), arguments: [id, appID]).map { Self.resource($0, type: "Group") }
         }
     }
@@ -26,7 +26,7 @@ extension DirectoryStore {
 
     /// The members of a group, with the display name of each.
     public func scimGroupMembers(appID: Int64, groupID: String) throws -> [GroupMember] {
-        try pool.read { db in
+        try read { db in
             try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT m.member_id, m.member_type, COALESCE(u.display_name, u.user_name, g.display_name) AS display
                 FROM scim_group p
@@ -43,12 +43,12 @@ extension DirectoryStore {
 
     /// The groups a user (or group) directly belongs to.
     public func scimGroups(appID: Int64, containing memberID: String) throws -> [GroupMember] {
-        try pool.read { db in
+        try read { db in
             try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT g.id, g.display_name FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk
                 WHERE m.member_id = ? AND g.app_id = ? ORDER BY g.display_name_key
                 """), arguments: [memberID, appID]).map {
-                GroupMember(id: $0["id"], type: "Group", display: $0["display_name"])
+                GroupMember(id: $0[0], type: "Group", display: $0[1])
             }
         }
     }
@@ -59,7 +59,7 @@ extension DirectoryStore {
         let resource = try build(id)
         let name = resource["displayName"]?.stringValue ?? ""
         let json = JSONWriter.serialize(.object(resource))
-        return try pool.write { db in
+        return try connection.write { db in
             try Self.checkGroupNameFree(db, appID: app.id, name: name, except: nil)
             let now = Timestamp.now()
             let directoryGroupID = try DirectoryView.syncGroup(db, app: app, name: name, linkedID: nil)
@@ -81,7 +81,7 @@ extension DirectoryStore {
     public func updateScimGroup(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext,
                                 memberChanges: [MemberChange],
                                 transform: ((JSONObject) throws(ScimError) -> JSONObject)?) throws -> StoredResource {
-        try pool.write { db in
+        try connection.write { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT pk, resource, version, created_at, directory_group_id FROM scim_group WHERE app_id = ? AND id = ?
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("Group \(id) not found.") }
@@ -120,7 +120,7 @@ extension DirectoryStore {
     }
 
     public func deleteScimGroup(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext) throws {
-        try pool.write { db in
+        try connection.write { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT pk, display_name, version, directory_group_id FROM scim_group WHERE app_id = ? AND id = ?
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("Group \(id) not found.") }

@@ -10,7 +10,7 @@ import SyncRules
 /// lose a concurrent update, even across processes.
 extension DirectoryStore {
     public func scimUser(appID: Int64, id: String) throws -> StoredResource? {
-        try pool.read { db in try Self.scimUser(db, appID: appID, id: id) }
+        try read { db in try Self.scimUser(db, appID: appID, id: id) }
     }
 
     public func scimUsers(appID: Int64, query: ListQuery) throws -> ResourcePage {
@@ -24,7 +24,7 @@ extension DirectoryStore {
         let resource = try build(id)
         let json = JSONWriter.serialize(.object(resource))
         let fields = UserMapping().fields(for: resource)
-        return try pool.write { db in
+        return try connection.write { db in
             try Self.checkUserNameFree(db, appID: app.id, userName: fields.username, except: nil)
             let now = Timestamp.now()
             try db.execute(sql: """
@@ -46,7 +46,7 @@ extension DirectoryStore {
     /// `ifMatch` is the request's `If-Match`; a mismatch is 412 and nothing changes.
     public func updateScimUser(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext,
                                transform: (JSONObject) throws(ScimError) -> JSONObject) throws -> StoredResource {
-        try pool.write { db in
+        try connection.write { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT pk, resource, version, created_at, directory_user_id FROM scim_user WHERE app_id = ? AND id = ?
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("User \(id) not found.") }
@@ -80,7 +80,7 @@ extension DirectoryStore {
     }
 
     public func deleteScimUser(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext) throws {
-        try pool.write { db in
+        try connection.write { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT pk, user_name, version, directory_user_id FROM scim_user WHERE app_id = ? AND id = ?
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("User \(id) not found.") }
@@ -100,11 +100,12 @@ extension DirectoryStore {
             """), arguments: [id, appID]).map { resource($0, type: "User") }
     }
 
+    /// Reads a row selected as `id, resource, version, created_at, modified_at` (by position, for speed).
     static func resource(_ row: Row, type: String) -> StoredResource {
         StoredResource(
-            id: row["id"],
-            json: Array((row["resource"] as String).utf8),
-            meta: ResourceMeta(resourceType: type, created: row["created_at"], lastModified: row["modified_at"], version: row["version"])
+            id: row[0],
+            json: Array((row[1] as String).utf8),
+            meta: ResourceMeta(resourceType: type, created: row[3], lastModified: row[4], version: row[2])
         )
     }
 

@@ -11,15 +11,16 @@ import Glibc
 /// their request, and `run()` returns.
 public final class FastCGIServer: Sendable {
     private let listener: FastCGIListener
-    private let workerCount: Int
-    private let handler: any FastCGIHandler
+    private let handlers: [any FastCGIHandler]
     private let backlog: Int32
 
-    public init(listener: FastCGIListener, workers: Int, backlog: Int32 = 1024, handler: any FastCGIHandler) {
+    /// One worker thread per handler; each handler is used by its thread only, so it may hold
+    /// per-thread resources such as a database connection.
+    public init(listener: FastCGIListener, handlers: [any FastCGIHandler], backlog: Int32 = 1024) {
+        precondition(!handlers.isEmpty, "a FastCGI server needs at least one worker")
         self.listener = listener
-        self.workerCount = max(1, workers)
+        self.handlers = handlers
         self.backlog = backlog
-        self.handler = handler
     }
 
     /// Serves until a termination signal arrives, then drains in-flight requests and returns
@@ -30,9 +31,7 @@ public final class FastCGIServer: Sendable {
         var stopSignals = Self.blockStopSignals()
         signal(SIGPIPE, SIG_IGN)
         let socket = try listener.open(backlog: backlog)
-        let workers = (0..<workerCount).map { _ in
-            WorkerThread(socket: socket, handler: handler)
-        }
+        let workers = handlers.map { WorkerThread(socket: socket, handler: $0) }
         workers.forEach { $0.start() }
         onReady()
         var received: Int32 = 0

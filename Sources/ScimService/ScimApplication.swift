@@ -29,7 +29,13 @@ public final class ScimApplication: Sendable {
         }
     }
 
+    /// A GET is answered from one database snapshot; writes take their own transactions.
     private func route(_ request: ServiceRequest) throws -> ServiceResponse {
+        guard request.method == "GET" else { return try routeRequest(request) }
+        return try store.snapshot { try routeRequest(request) }
+    }
+
+    private func routeRequest(_ request: ServiceRequest) throws -> ServiceResponse {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: true)
         guard segments.count >= 3, segments[0] == "scim", segments[2] == "v2",
               let appName = QueryString.decode(segments[1], plusIsSpace: false) else {

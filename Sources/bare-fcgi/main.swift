@@ -26,8 +26,7 @@ let document = Array("{\"schemas\":[\"fixed\"],\"padding\":\"\(padding)\"}".utf8
 let workers = arguments.count > 2 ? Int(arguments[2]) ?? 8 : 8
 let server = FastCGIServer(
     listener: .unixSocket(path: arguments[1], mode: 0o666),
-    workers: workers,
-    handler: FixedDocument(body: document)
+    handlers: Array(repeating: FixedDocument(body: document), count: max(1, workers))
 )
 do {
     try server.run()

@@ -49,7 +49,8 @@ struct ResponderCommand: ParsableCommand {
         guard let path = database ?? environment["SCIMSYNC_DATABASE"] else {
             throw ValidationError("Name the database with --database or SCIMSYNC_DATABASE.")
         }
-        let store = try DirectoryStore(path: path)
+        // Migrate once, then give each worker thread a connection of its own.
+        _ = try DirectoryStore(path: path)
         let bodyLimit = maxBodyBytes ?? environment["SCIMSYNC_MAX_BODY_BYTES"].flatMap(Int.init) ?? 1 << 20
         let workerCount = workers ?? environment["SCIMSYNC_WORKERS"].flatMap(Int.init) ?? 8
         let listener: FastCGIListener
@@ -60,11 +61,10 @@ struct ResponderCommand: ParsableCommand {
         } else {
             listener = .inherited
         }
-        let server = FastCGIServer(
-            listener: listener,
-            workers: workerCount,
-            handler: FastCGIAdapter(application: ScimApplication(store: store), bodyLimit: bodyLimit)
-        )
+        let handlers = try (0..<workerCount).map { _ in
+            FastCGIAdapter(application: ScimApplication(store: try DirectoryStore(path: path, migrate: false)), bodyLimit: bodyLimit)
+        }
+        let server = FastCGIServer(listener: listener, handlers: handlers)
         do {
             try server.run {
                 Diagnostics.note("ready on \(socket ?? listen ?? "inherited socket") with \(workerCount) workers, database \(path)")
