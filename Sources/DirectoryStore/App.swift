@@ -22,7 +22,7 @@ extension DirectoryStore {
         guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
             throw StoreError.invalid("an app name may use only letters, digits, '-', '_' and '.' (it is part of the SCIM base URL)")
         }
-        return try connection.write { db in
+        return try write { db in
             guard try Self.app(db, named: name) == nil else { throw StoreError.duplicate("app '\(name)'") }
             var directory = try Self.directory(db, named: directoryName)
             if directory == nil, createDirectory {
@@ -49,7 +49,7 @@ extension DirectoryStore {
 
     /// A disabled app's tokens are refused; its data stays.
     public func setAppEnabled(_ name: String, enabled: Bool) throws {
-        try connection.write { db in
+        try write { db in
             try db.execute(sql: "UPDATE app SET enabled = ? WHERE name_key = ?", arguments: [enabled, name.nameKey])
             guard db.changesCount == 1 else { throw StoreError.notFound("app '\(name)'") }
         }
@@ -57,7 +57,7 @@ extension DirectoryStore {
 
     /// Deletes the app, its tokens and its IdP view. Directory users it created stay, unlinked.
     public func deleteApp(_ name: String) throws {
-        try connection.write { db in
+        try write { db in
             try db.execute(sql: "DELETE FROM app WHERE name_key = ?", arguments: [name.nameKey])
             guard db.changesCount == 1 else { throw StoreError.notFound("app '\(name)'") }
         }

@@ -26,13 +26,13 @@ public struct AuthenticatedApp: Sendable, Equatable {
 extension DirectoryStore {
     /// Issues a new token for the app.
     public func issueToken(app name: String) throws -> IssuedToken {
-        try connection.write { db in try Self.issueToken(db, appID: try Self.appID(db, name)) }
+        try write { db in try Self.issueToken(db, appID: try Self.appID(db, name)) }
     }
 
     /// Issues a new token; the app's other live tokens keep working for `graceMinutes`, then expire.
     public func rotateToken(app name: String, graceMinutes: Int) throws -> IssuedToken {
         guard graceMinutes >= 0 else { throw StoreError.invalid("the grace period must not be negative") }
-        return try connection.write { db in
+        return try write { db in
             let appID = try Self.appID(db, name)
             let deadline = Timestamp.string(Date().addingTimeInterval(TimeInterval(graceMinutes * 60)))
             try db.execute(sql: """
@@ -45,7 +45,7 @@ extension DirectoryStore {
 
     /// Revokes one token (by id) or all of the app's tokens at once.
     public func revokeTokens(app name: String, tokenID: Int64?) throws {
-        try connection.write { db in
+        try write { db in
             let appID = try Self.appID(db, name)
             var sql = "UPDATE app_token SET revoked_at = ? WHERE app_id = ? AND revoked_at IS NULL"
             var arguments: StatementArguments = [Timestamp.now(), appID]

@@ -13,7 +13,7 @@ extension DirectoryStore {
     @discardableResult
     public func createDirectory(name: String) throws -> Directory {
         let name = try Self.validName(name, of: "directory")
-        return try connection.write { db in
+        return try write { db in
             guard try Self.directory(db, named: name) == nil else { throw StoreError.duplicate("directory '\(name)'") }
             let now = Timestamp.now()
             try db.execute(sql: "INSERT INTO directory (name, name_key, created_at) VALUES (?, ?, ?)",

@@ -50,6 +50,18 @@ public final class DirectoryStore: Sendable {
         }
     }
 
+    /// Runs `updates` in one IMMEDIATE transaction.
+    ///
+    /// Threads of this process queue on ``writeGate`` for the write lock, which hands over at
+    /// once; only other processes meet SQLite's busy handler, which polls with sleeps.
+    func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        Self.writeGate.lock()
+        defer { Self.writeGate.unlock() }
+        return try connection.write(updates)
+    }
+
+    private static let writeGate = NSLock()
+
     /// A read in the current snapshot, if any (see ``snapshot(_:)``).
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         try connection.unsafeReentrantRead(body)

@@ -59,7 +59,7 @@ extension DirectoryStore {
         let resource = try build(id)
         let name = resource["displayName"]?.stringValue ?? ""
         let json = JSONWriter.serialize(.object(resource))
-        return try connection.write { db in
+        return try write { db in
             try Self.checkGroupNameFree(db, appID: app.id, name: name, except: nil)
             let now = Timestamp.now()
             let directoryGroupID = try DirectoryView.syncGroup(db, app: app, name: name, linkedID: nil)
@@ -81,7 +81,7 @@ extension DirectoryStore {
     public func updateScimGroup(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext,
                                 memberChanges: [MemberChange],
                                 transform: ((JSONObject) throws(ScimError) -> JSONObject)?) throws -> StoredResource {
-        try connection.write { db in
+        try write { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT pk, resource, version, created_at, directory_group_id FROM scim_group WHERE app_id = ? AND id = ?
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("Group \(id) not found.") }
@@ -120,7 +120,7 @@ extension DirectoryStore {
     }
 
     public func deleteScimGroup(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext) throws {
-        try connection.write { db in
+        try write { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT pk, display_name, version, directory_group_id FROM scim_group WHERE app_id = ? AND id = ?
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("Group \(id) not found.") }

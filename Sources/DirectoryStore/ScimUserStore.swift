@@ -24,7 +24,7 @@ extension DirectoryStore {
         let resource = try build(id)
         let json = JSONWriter.serialize(.object(resource))
         let fields = UserMapping().fields(for: resource)
-        return try connection.write { db in
+        return try write { db in
             try Self.checkUserNameFree(db, appID: app.id, userName: fields.username, except: nil)
             let now = Timestamp.now()
             try db.execute(sql: """
@@ -46,7 +46,7 @@ extension DirectoryStore {
     /// `ifMatch` is the request's `If-Match`; a mismatch is 412 and nothing changes.
     public func updateScimUser(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext,
                                transform: (JSONObject) throws(ScimError) -> JSONObject) throws -> StoredResource {
-        try connection.write { db in
+        try write { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT pk, resource, version, created_at, directory_user_id FROM scim_user WHERE app_id = ? AND id = ?
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("User \(id) not found.") }
@@ -80,7 +80,7 @@ extension DirectoryStore {
     }
 
     public func deleteScimUser(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext) throws {
-        try connection.write { db in
+        try write { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT pk, user_name, version, directory_user_id FROM scim_user WHERE app_id = ? AND id = ?
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("User \(id) not found.") }
