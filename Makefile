@@ -1,0 +1,28 @@
+# ScimSync — the two commands:
+#   make run    build (release), start the responder and a private nginx on 127.0.0.1:$(PORT)
+#               (default 8080) with a demo app, print its SCIM base URL and bearer token
+#   make test   unit tests (swift test) and integration tests (pytest, real nginx and Apache)
+# and: make build (debug build), make bench (benchmarks, bench/run.sh), make clean.
+
+SHELL := /bin/bash
+
+.PHONY: run test build bench clean
+
+run:
+	scripts/run.sh
+
+test:
+	scripts/test.sh
+
+build:
+	swift build
+
+bench:
+	bench/run.sh
+
+# Removes build products and the run-time files of `make run`; keeps the demo database
+# (var/scimsync.sqlite) and its token (var/demo-token).
+clean:
+	swift package clean
+	rm -rf var/run
+	find Tests/integration -name __pycache__ -type d -prune -exec rm -rf {} +

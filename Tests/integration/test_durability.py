@@ -1,0 +1,158 @@
+"""A 201 means the user is on disk: two responder processes on one database, concurrent
+writers through nginx, then `kill -9` of both in the middle of the load."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections import Counter
+
+import pytest
+import requests
+
+from scimcheck import assert_status, get_user, query_users, show, user_body
+from stack import HTTP_TIMEOUT, SCIM_JSON, Stack
+
+CLIENTS = 8
+LOAD_SECONDS = 3.0
+MAX_POSTS_PER_CLIENT = 2000
+
+
+@pytest.fixture
+def two_responders():
+    s = Stack("nginx", responders=2, workers=4)
+    try:
+        s.start(apps=(("alpha", "corp", "generic"),))
+        yield s
+    finally:
+        s.cleanup()
+
+
+def integrity_check(db) -> str:
+    con = sqlite3.connect(str(db), timeout=10)
+    try:
+        return con.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_acknowledged_creates_survive_kill9_of_every_responder(two_responders):
+    s = two_responders
+    url = s.base_url("alpha") + "/Users"
+    headers = {"Authorization": f"Bearer {s.apps['alpha'].token}", "Content-Type": SCIM_JSON}
+    run = uuid.uuid4().hex[:8]
+    acked: list[tuple[str, str]] = []          # (id, userName) of every 201
+    failed_before_kill: list[str] = []         # any non-201 answered while both responders ran
+    outcomes = Counter()
+    lock = threading.Lock()
+    stop = threading.Event()
+    kill_time = [float("inf")]
+
+    def client(n: int) -> None:
+        with requests.Session() as http:
+            for i in range(MAX_POSTS_PER_CLIENT):
+                if stop.is_set():
+                    return
+                name = f"durable-{run}-{n}-{i}"
+                try:
+                    r = http.post(url, data=json.dumps(user_body(name)), headers=headers, timeout=HTTP_TIMEOUT)
+                except requests.RequestException as e:
+                    with lock:
+                        outcomes[type(e).__name__] += 1
+                    continue
+                finished = time.monotonic()
+                with lock:
+                    outcomes[r.status_code] += 1
+                    if r.status_code == 201:
+                        acked.append((r.json()["id"], name))
+                    elif finished < kill_time[0]:
+                        failed_before_kill.append(show(r))
+
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    time.sleep(LOAD_SECONDS)
+    kill_time[0] = time.monotonic()
+    for p in s.responders:
+        p.kill9()
+    time.sleep(0.5)  # clients keep sending into the dead upstreams
+    stop.set()
+    for t in threads:
+        t.join(timeout=2 * HTTP_TIMEOUT)
+    assert not any(t.is_alive() for t in threads), "a client hung"
+
+    print(f"durability: {len(acked)} acknowledged creates; outcomes {dict(outcomes)}")
+    assert len(acked) >= 20, f"too little load to mean anything: {outcomes}"
+    assert sum(n for k, n in outcomes.items() if k != 201) > 0, \
+        f"no request failed after the kill: the responders were not killed mid-load? {outcomes}"
+    assert not failed_before_kill, f"{len(failed_before_kill)} writes failed while both responders ran " \
+                                   f"({outcomes}); first:{failed_before_kill[0]}"
+    assert len({i for i, _ in acked}) == len(acked), "ids are unique"
+
+    # The database as the crash left it (crash recovery included) is sound.
+    assert integrity_check(s.db) == "ok"
+
+    s.start_responder(0)
+    alpha = s.client("alpha")
+    for user_id, name in acked:
+        assert get_user(alpha, user_id)["userName"] == name, f"acknowledged user {name} lost"
+    lr = query_users(alpha, f'userName sw "durable-{run}-"', count=0)
+    assert lr["totalResults"] >= len(acked)
+    names = [n for _, n in acked]
+    assert len(set(names)) == len(names)
+    # The service still writes after the restart.
+    r = alpha.post("/Users", user_body(f"durable-{run}-after-restart"))
+    assert_status(r, 201)
+    s.stop()
+    assert integrity_check(s.db) == "ok"
+
+
+def test_sigterm_drains_and_exits_0(two_responders):
+    """SIGTERM (systemd stop, mod_fcgid, Ctrl-C): requests in flight finish, the process exits 0
+    and removes its socket; what it acknowledged is there after a restart."""
+    s = two_responders
+    url = s.base_url("alpha") + "/Users"
+    headers = {"Authorization": f"Bearer {s.apps['alpha'].token}", "Content-Type": SCIM_JSON}
+    run = uuid.uuid4().hex[:8]
+    acked, bad = [], []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def client(n: int) -> None:
+        with requests.Session() as http:
+            for i in range(MAX_POSTS_PER_CLIENT):
+                if stop.is_set():
+                    return
+                name = f"term-{run}-{n}-{i}"
+                try:
+                    r = http.post(url, data=json.dumps(user_body(name)), headers=headers, timeout=HTTP_TIMEOUT)
+                except requests.RequestException as e:
+                    with lock:
+                        bad.append(repr(e))
+                    continue
+                with lock:
+                    if r.status_code == 201:
+                        acked.append((r.json()["id"], name))
+                    elif r.status_code != 502:  # 502: nginx found no responder listening
+                        bad.append(show(r))
+
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(1.0)
+    codes = [p.stop() for p in s.responders]
+    stop.set()
+    for t in threads:
+        t.join(timeout=2 * HTTP_TIMEOUT)
+    assert codes == [0, 0], f"exit status after SIGTERM: {codes}"
+    assert not any(s.socket_path(i).exists() for i in range(2)), "socket files left behind"
+    assert not bad, f"{len(bad)} bad answers during shutdown; first: {bad[0]}"
+    assert len(acked) >= 5, "too little load to mean anything"
+
+    s.start_responder(1)
+    alpha = s.client("alpha")
+    for user_id, name in acked:
+        assert get_user(alpha, user_id)["userName"] == name
