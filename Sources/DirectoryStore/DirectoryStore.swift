@@ -25,6 +25,7 @@ public final class DirectoryStore: Sendable {
         configuration.journalMode = .wal
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            db.add(function: Self.foldFunction)
         }
         self.path = path
         connection = try DatabaseQueue(path: path, configuration: configuration)
@@ -61,6 +62,12 @@ public final class DirectoryStore: Sendable {
     }
 
     private static let writeGate = NSLock()
+
+    /// `scim_fold(text)`: Unicode lowercase, the same folding as the `*_key` columns, because
+    /// SQLite's `lower()` and `LIKE` fold ASCII only.
+    static let foldFunction = DatabaseFunction("scim_fold", argumentCount: 1, pure: true) { values in
+        String.fromDatabaseValue(values[0])?.nameKey
+    }
 
     /// A read in the current snapshot, if any (see ``snapshot(_:)``).
     func read<T>(_ body: (Database) throws -> T) throws -> T {

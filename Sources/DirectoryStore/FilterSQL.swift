@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SCIM
 
@@ -21,7 +22,7 @@ struct FilterSQL {
         "id": ("id", false),
         "username": ("user_name_key", true),
         "externalid": ("external_id", false),
-        "displayname": ("display_name", false),
+        "displayname": ("display_name_key", true),
         "active": ("active", false),
     ])
 
@@ -124,6 +125,7 @@ struct FilterSQL {
             return try compareText(operand, op, text)
         case .string(let text):
             if operand.type == .boolean { throw .invalidFilter("A boolean attribute compares with true or false.") }
+            if operand.type == .dateTime { return try compareText(operand, op, try Self.storedTimestamp(text)) }
             return try compareText(operand, op, text)
         case .array, .object:
             throw .invalidFilter("A filter value must be a string, number, boolean or null.")
@@ -135,7 +137,7 @@ struct FilterSQL {
         var value = text
         if !operand.caseExact {
             value = text.lowercased()
-            if !operand.folded { column = "lower(\(operand.sql))" }
+            if !operand.folded { column = "scim_fold(\(operand.sql))" }
         }
         switch op {
         case .eq, .ne, .gt, .ge, .lt, .le:
@@ -235,6 +237,24 @@ struct FilterSQL {
         let definition = columns.resourceType.definition(for: AttributePath(schema: parent.schema, name: parent.name, subAttribute: path.name))
         return Operand(sql: "json_extract(__element__, '$.\"\(path.name)\"')", caseExact: definition?.caseExact ?? false,
                        folded: false, type: definition?.type ?? .string)
+    }
+
+    private static let formats: [Date.ISO8601FormatStyle] = [
+        .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted),
+        .iso8601,
+    ]
+
+    /// A filter's dateTime in the store's own form (UTC, milliseconds), so that text order is time order.
+    static func storedTimestamp(_ text: String) throws(ScimError) -> String {
+        // Already in the stored form: keep it, since a trip through Date can round the milliseconds.
+        if text.utf8.count == 24, text.hasSuffix("Z"), text.dropFirst(19).first == ".",
+           (try? Date(text, strategy: formats[0])) != nil {
+            return text
+        }
+        for format in formats {
+            if let date = try? Date(text, strategy: format) { return Timestamp.string(date) }
+        }
+        throw .invalidFilter("'\(text)' is not an RFC 3339 date and time.")
     }
 
     static func likeEscaped(_ text: String) -> String {

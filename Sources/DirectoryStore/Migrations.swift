@@ -54,6 +54,7 @@ enum Migrations {
             user_name_key      TEXT NOT NULL,
             external_id        TEXT,
             display_name       TEXT,
+            display_name_key   TEXT,
             active             INTEGER NOT NULL,
             resource           TEXT NOT NULL,
             version            INTEGER NOT NULL,
@@ -63,7 +64,7 @@ enum Migrations {
         );
         CREATE UNIQUE INDEX scim_user_name ON scim_user(app_id, user_name_key);
         CREATE INDEX scim_user_external ON scim_user(app_id, external_id);
-        CREATE INDEX scim_user_display ON scim_user(app_id, display_name COLLATE NOCASE);
+        CREATE INDEX scim_user_display ON scim_user(app_id, display_name_key);
         CREATE INDEX scim_user_directory_user ON scim_user(directory_user_id);
 
         CREATE TABLE scim_group (

@@ -28,11 +28,12 @@ extension DirectoryStore {
             try Self.checkUserNameFree(db, appID: app.id, userName: fields.username, except: nil)
             let now = Timestamp.now()
             try db.execute(sql: """
-                INSERT INTO scim_user (app_id, id, user_name, user_name_key, external_id, display_name, active,
-                                       resource, version, created_at, modified_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+                INSERT INTO scim_user (app_id, id, user_name, user_name_key, external_id, display_name, display_name_key,
+                                       active, resource, version, created_at, modified_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
                 """, arguments: [app.id, id, fields.username, fields.username.nameKey, resource["externalId"]?.stringValue,
-                                 resource["displayName"]?.stringValue, fields.active, String(decoding: json, as: UTF8.self), now, now])
+                                 resource["displayName"]?.stringValue, resource["displayName"]?.stringValue?.nameKey,
+                                 fields.active, String(decoding: json, as: UTF8.self), now, now])
             let pk = db.lastInsertedRowID
             let directoryUserID = try DirectoryView.sync(db, app: app, fields: fields, linkedID: nil)
             try db.execute(sql: "UPDATE scim_user SET directory_user_id = ? WHERE pk = ?", arguments: [directoryUserID, pk])
@@ -65,11 +66,12 @@ extension DirectoryStore {
             try Self.checkUserNameFree(db, appID: app.id, userName: fields.username, except: pk)
             let now = Timestamp.now()
             try db.execute(sql: """
-                UPDATE scim_user SET user_name = ?, user_name_key = ?, external_id = ?, display_name = ?, active = ?,
-                                     resource = ?, version = version + 1, modified_at = ?
+                UPDATE scim_user SET user_name = ?, user_name_key = ?, external_id = ?, display_name = ?, display_name_key = ?,
+                                     active = ?, resource = ?, version = version + 1, modified_at = ?
                 WHERE pk = ?
                 """, arguments: [fields.username, fields.username.nameKey, resource["externalId"]?.stringValue,
-                                 resource["displayName"]?.stringValue, fields.active, String(decoding: json, as: UTF8.self), now, pk])
+                                 resource["displayName"]?.stringValue, resource["displayName"]?.stringValue?.nameKey,
+                                 fields.active, String(decoding: json, as: UTF8.self), now, pk])
             let directoryUserID = try DirectoryView.sync(db, app: app, fields: fields, linkedID: row["directory_user_id"])
             try db.execute(sql: "UPDATE scim_user SET directory_user_id = ? WHERE pk = ?", arguments: [directoryUserID, pk])
             try audit.record(db, operation: "user.update", target: "User \(id) (\(fields.username))",

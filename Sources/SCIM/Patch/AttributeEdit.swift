@@ -87,9 +87,9 @@ struct AttributeEdit {
                 container[attribute.name] = Self.setting(sub, to: nil, in: container[attribute.name])
             } else if let listed = values.flatMap({ $0.arrayValue ?? [$0] }), !listed.isEmpty,
                       let elements = container[attribute.name]?.arrayValue {
-                // Entra ID: {"op":"Remove","path":"members","value":[{"value":"id"}]} removes those members only.
-                let keys = listed.map(Self.identity)
-                container[attribute.name] = .array(elements.filter { !keys.contains(Self.identity($0)) })
+                // Entra ID: {"op":"Remove","path":"members","value":[{"value":"id"}]} removes those members only;
+                // an element goes when a listed value agrees with every member the listed value names.
+                container[attribute.name] = .array(elements.filter { element in !listed.contains { Self.describes($0, element) } })
             } else {
                 container[attribute.name] = nil
             }
@@ -177,6 +177,12 @@ struct AttributeEdit {
             }
         }
         return result
+    }
+
+    /// Whether `listed` names `element`: equal, or an object whose members all match the element's.
+    private static func describes(_ listed: JSONValue, _ element: JSONValue) -> Bool {
+        guard let wanted = listed.objectValue, let candidate = element.objectValue else { return listed == element }
+        return wanted.allSatisfy { member in candidate[member.key] == member.value }
     }
 
     /// What makes two elements of a multi-valued attribute the same one: their `value` (and

@@ -1,0 +1,122 @@
+import DirectoryStore
+import Foundation
+import Testing
+
+@Suite struct TokenTests {
+    let fixture: StoreFixture
+    var store: DirectoryStore { fixture.store }
+
+    init() throws {
+        fixture = try StoreFixture()
+        try fixture.store.createApp(name: "okta", provider: .okta, directoryName: "Corp", createDirectory: true)
+        try fixture.store.createApp(name: "entra", provider: .entra, directoryName: "Corp")
+    }
+
+    @Test func issuedTokenAuthenticatesItsApp() throws {
+        let token = try store.issueToken(app: "okta")
+        let app = try #require(try store.authenticate(appName: "okta", secret: token.secret))
+        #expect(app.name == "okta")
+        #expect(app.id == (try store.app(named: "okta"))?.id)
+        #expect(app.directoryID == (try store.directory(named: "Corp"))?.id)
+        // The app's name in the URL is matched ignoring case.
+        #expect(try store.authenticate(appName: "OKTA", secret: token.secret) == app)
+    }
+
+    @Test func wrongOrForeignTokensAreRefused() throws {
+        let okta = try store.issueToken(app: "okta")
+        let entra = try store.issueToken(app: "entra")
+        #expect(try store.authenticate(appName: "okta", secret: entra.secret) == nil)
+        #expect(try store.authenticate(appName: "entra", secret: okta.secret) == nil)
+        #expect(try store.authenticate(appName: "okta", secret: okta.secret + "x") == nil)
+        #expect(try store.authenticate(appName: "okta", secret: "") == nil)
+        #expect(try store.authenticate(appName: "nope", secret: okta.secret) == nil)
+    }
+
+    @Test func tokensAreListedWithoutTheirSecret() throws {
+        let token = try store.issueToken(app: "okta")
+        let listed = try store.tokens(app: "okta")
+        #expect(listed.map(\.id) == [token.id])
+        #expect(listed[0].hint != token.secret)
+        #expect(!token.secret.hasPrefix(listed[0].hint))
+        #expect(token.secret.hasPrefix(String(listed[0].hint.dropLast())))
+        #expect(listed[0].expiresAt == nil && listed[0].revokedAt == nil)
+    }
+
+    @Test func rotationWithGraceKeepsTheOldTokenWorking() throws {
+        let old = try store.issueToken(app: "okta")
+        let new = try store.rotateToken(app: "okta", graceMinutes: 60)
+        #expect(try store.authenticate(appName: "okta", secret: old.secret) != nil)
+        #expect(try store.authenticate(appName: "okta", secret: new.secret) != nil)
+        let listed = try store.tokens(app: "okta")
+        #expect(listed.first { $0.id == old.id }?.expiresAt != nil)
+        #expect(listed.first { $0.id == new.id }?.expiresAt == nil)
+    }
+
+    @Test func rotationWithoutGraceStopsTheOldToken() throws {
+        let old = try store.issueToken(app: "okta")
+        let other = try store.issueToken(app: "entra")
+        let new = try store.rotateToken(app: "okta", graceMinutes: 0)
+        #expect(try store.authenticate(appName: "okta", secret: old.secret) == nil)
+        #expect(try store.authenticate(appName: "okta", secret: new.secret) != nil)
+        // Another app's tokens are not touched.
+        #expect(try store.authenticate(appName: "entra", secret: other.secret) != nil)
+    }
+
+    @Test func rotationDoesNotExtendAnEarlierDeadline() throws {
+        let old = try store.issueToken(app: "okta")
+        try store.rotateToken(app: "okta", graceMinutes: 0)
+        try store.rotateToken(app: "okta", graceMinutes: 60)
+        #expect(try store.authenticate(appName: "okta", secret: old.secret) == nil)
+    }
+
+    @Test func negativeGraceIsRefused() throws {
+        #expect(throws: StoreError.self) { try store.rotateToken(app: "okta", graceMinutes: -1) }
+    }
+
+    @Test func revokingOneToken() throws {
+        let first = try store.issueToken(app: "okta")
+        let second = try store.issueToken(app: "okta")
+        try store.revokeTokens(app: "okta", tokenID: first.id)
+        #expect(try store.authenticate(appName: "okta", secret: first.secret) == nil)
+        #expect(try store.authenticate(appName: "okta", secret: second.secret) != nil)
+        #expect(try store.tokens(app: "okta").first { $0.id == first.id }?.revokedAt != nil)
+        // Revoking it again, or another app's token, names no live token of this app.
+        #expect(throws: StoreError.self) { try store.revokeTokens(app: "okta", tokenID: first.id) }
+        let foreign = try store.issueToken(app: "entra")
+        #expect(throws: StoreError.self) { try store.revokeTokens(app: "okta", tokenID: foreign.id) }
+        #expect(try store.authenticate(appName: "entra", secret: foreign.secret) != nil)
+    }
+
+    @Test func revokingAllTokens() throws {
+        let first = try store.issueToken(app: "okta")
+        let second = try store.issueToken(app: "okta")
+        let foreign = try store.issueToken(app: "entra")
+        try store.revokeTokens(app: "okta", tokenID: nil)
+        #expect(try store.authenticate(appName: "okta", secret: first.secret) == nil)
+        #expect(try store.authenticate(appName: "okta", secret: second.secret) == nil)
+        #expect(try store.authenticate(appName: "entra", secret: foreign.secret) != nil)
+    }
+
+    @Test func disabledAppIsRefusedUntilEnabled() throws {
+        let token = try store.issueToken(app: "okta")
+        try store.setAppEnabled("okta", enabled: false)
+        #expect(try store.app(named: "okta")?.enabled == false)
+        #expect(try store.authenticate(appName: "okta", secret: token.secret) == nil)
+        try store.setAppEnabled("okta", enabled: true)
+        #expect(try store.authenticate(appName: "okta", secret: token.secret) != nil)
+        #expect(throws: StoreError.self) { try store.setAppEnabled("nope", enabled: false) }
+    }
+
+    @Test func deletedAppsTokensAreRefused() throws {
+        let token = try store.issueToken(app: "okta")
+        try store.deleteApp("okta")
+        #expect(try store.authenticate(appName: "okta", secret: token.secret) == nil)
+        #expect(try store.app(named: "okta") == nil)
+    }
+
+    @Test func tokensSurviveReopeningTheDatabase() throws {
+        let token = try store.issueToken(app: "okta")
+        let reopened = try DirectoryStore(path: fixture.path)
+        #expect(try reopened.authenticate(appName: "okta", secret: token.secret) != nil)
+    }
+}

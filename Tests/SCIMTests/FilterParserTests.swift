@@ -1,0 +1,131 @@
+import SCIM
+import Testing
+
+private func path(_ name: String, _ sub: String? = nil, schema: String? = nil) -> AttributePath {
+    AttributePath(schema: schema, name: name, subAttribute: sub)
+}
+
+private func eq(_ name: String, _ value: JSONValue) -> Filter {
+    .compare(path(name), .eq, value)
+}
+
+@Suite struct FilterParserTests {
+    @Test(arguments: ComparisonOperator.allCases)
+    func parsesEveryComparisonOperator(op: ComparisonOperator) throws {
+        #expect(try FilterParser.parse("userName \(op.rawValue) \"bjensen\"") == .compare(path("userName"), op, .string("bjensen")))
+    }
+
+    @Test func operatorsAndKeywordsIgnoreCase() throws {
+        #expect(try FilterParser.parse(#"userName EQ "a" AND title Pr"#)
+            == .and(eq("userName", .string("a")), .present(path("title"))))
+        #expect(try FilterParser.parse(#"NOT (userName Sw "a") Or title pr"#)
+            == .or(.not(.compare(path("userName"), .sw, .string("a"))), .present(path("title"))))
+    }
+
+    @Test func parsesPresent() throws {
+        #expect(try FilterParser.parse("title pr") == .present(path("title")))
+        #expect(try FilterParser.parse("name.familyName pr") == .present(path("name", "familyName")))
+    }
+
+    @Test func andBindsTighterThanOr() throws {
+        let a = eq("a", .number("1")), b = eq("b", .number("2")), c = eq("c", .number("3"))
+        #expect(try FilterParser.parse("a eq 1 or b eq 2 and c eq 3") == .or(a, .and(b, c)))
+        #expect(try FilterParser.parse("a eq 1 and b eq 2 or c eq 3") == .or(.and(a, b), c))
+    }
+
+    @Test func sameOperatorsGroupFromTheLeft() throws {
+        let a = eq("a", .number("1")), b = eq("b", .number("2")), c = eq("c", .number("3"))
+        #expect(try FilterParser.parse("a eq 1 or b eq 2 or c eq 3") == .or(.or(a, b), c))
+        #expect(try FilterParser.parse("a eq 1 and b eq 2 and c eq 3") == .and(.and(a, b), c))
+    }
+
+    @Test func notBindsTighterThanAnd() throws {
+        let a = eq("a", .number("1")), b = eq("b", .number("2"))
+        #expect(try FilterParser.parse("not (a eq 1) and b eq 2") == .and(.not(a), b))
+        #expect(try FilterParser.parse("b eq 2 or not (a eq 1 or b eq 2)") == .or(b, .not(.or(a, b))))
+    }
+
+    @Test func parenthesesOverridePrecedence() throws {
+        let a = eq("a", .number("1")), b = eq("b", .number("2")), c = eq("c", .number("3"))
+        #expect(try FilterParser.parse("(a eq 1 or b eq 2) and c eq 3") == .and(.or(a, b), c))
+        #expect(try FilterParser.parse("((a eq 1))") == a)
+        #expect(try FilterParser.parse("a eq 1 and (b eq 2 or c eq 3)") == .and(a, .or(b, c)))
+    }
+
+    @Test func parsesValuePaths() throws {
+        #expect(try FilterParser.parse(#"emails[type eq "work" and value co "@x"]"#)
+            == .valuePath(path("emails"), .and(eq("type", .string("work")), .compare(path("value"), .co, .string("@x")))))
+        #expect(try FilterParser.parse(#"userName sw "a" and emails[type eq "work"]"#)
+            == .and(.compare(path("userName"), .sw, .string("a")), .valuePath(path("emails"), eq("type", .string("work")))))
+        #expect(try FilterParser.parse(#"emails[not (type eq "home") or primary eq true]"#)
+            == .valuePath(path("emails"), .or(.not(eq("type", .string("home"))), eq("primary", .bool(true)))))
+    }
+
+    @Test func parsesSubAttributes() throws {
+        #expect(try FilterParser.parse(#"name.familyName co "O'Malley""#)
+            == .compare(path("name", "familyName"), .co, .string("O'Malley")))
+        #expect(try FilterParser.parse(#"meta.lastModified gt "2011-05-13T04:42:34Z""#)
+            == .compare(path("meta", "lastModified"), .gt, .string("2011-05-13T04:42:34Z")))
+    }
+
+    @Test func parsesURNQualifiedPaths() throws {
+        #expect(try FilterParser.parse(#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "X""#)
+            == .compare(path("department", schema: enterpriseURN), .eq, .string("X")))
+        #expect(try FilterParser.parse(#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "m1""#)
+            == .compare(path("manager", "value", schema: enterpriseURN), .eq, .string("m1")))
+        #expect(try FilterParser.parse(#"urn:ietf:params:scim:schemas:core:2.0:User:name.givenName sw "Al""#)
+            == .compare(path("name", "givenName", schema: userURN), .sw, .string("Al")))
+        #expect(try FilterParser.parse(#"urn:ietf:params:scim:schemas:core:2.0:User:emails[type eq "work"]"#)
+            == .valuePath(path("emails", schema: userURN), eq("type", .string("work"))))
+    }
+
+    @Test func unquotedValuesAreReadAsStrings() throws {
+        #expect(try FilterParser.parse("externalId eq 1234-abcd") == eq("externalId", .string("1234-abcd")))
+        #expect(try FilterParser.parse("userName eq bjensen@example.com") == eq("userName", .string("bjensen@example.com")))
+    }
+
+    @Test func readsBooleansNullAndNumbers() throws {
+        #expect(try FilterParser.parse("active eq true") == eq("active", .bool(true)))
+        #expect(try FilterParser.parse("active eq False") == eq("active", .bool(false)))
+        #expect(try FilterParser.parse("title eq null") == eq("title", .null))
+        #expect(try FilterParser.parse("age gt 42") == .compare(path("age"), .gt, .number("42")))
+        #expect(try FilterParser.parse("score le -1.5e3") == .compare(path("score"), .le, .number("-1.5e3")))
+        // Quoted, they are strings.
+        #expect(try FilterParser.parse(#"active eq "true""#) == eq("active", .string("true")))
+        #expect(try FilterParser.parse(#"externalId eq "42""#) == eq("externalId", .string("42")))
+    }
+
+    @Test func stringLiteralsAreJSONStrings() throws {
+        #expect(try FilterParser.parse(#"displayName eq "say \"hi\" \u00e9 \\ ok""#)
+            == eq("displayName", .string("say \"hi\" é \\ ok")))
+        #expect(try FilterParser.parse(#"displayName eq "a (b) [c] and or not""#)
+            == eq("displayName", .string("a (b) [c] and or not")))
+        #expect(try FilterParser.parse(#"displayName eq """#) == eq("displayName", .string("")))
+    }
+
+    @Test(arguments: [
+        "", "   ", "userName", "userName eq", #"userName foo "x""#, #"(userName eq "x""#, #"userName eq "x")"#,
+        #"emails[type eq "work""#, #"userName eq "unterminated"#, "and", #"userName eq "x" and"#,
+        #"userName eq "x" "y""#, #"1abc eq "x""#, "userName eq (", #"not userName eq "x""#, "()",
+        #"userName eq "x" or or title pr"#, #"name..givenName eq "x""#, #"name.givenName.x eq "x""#,
+        #"userName eq "\q""#, #"emails[]"#, #"[type eq "x"]"#, "userName pr extra",
+    ])
+    func refusesMalformedFilters(text: String) {
+        let error = #expect(throws: ScimError.self) { try FilterParser.parse(text) }
+        #expect(error?.status == 400)
+        #expect(error?.scimType == .invalidFilter)
+    }
+
+    @Test func refusesFiltersLongerThanTheLimit() {
+        let text = #"userName eq ""# + String(repeating: "x", count: FilterParser.maxLength) + #"""#
+        let error = #expect(throws: ScimError.self) { try FilterParser.parse(text) }
+        #expect(error?.scimType == .invalidFilter)
+    }
+
+    @Test func refusesNestingBeyondTheLimit() throws {
+        let deep = { (levels: Int) in String(repeating: "(", count: levels) + "a pr" + String(repeating: ")", count: levels) }
+        #expect(try FilterParser.parse(deep(FilterParser.maxDepth)) == .present(path("a")))
+        let error = #expect(throws: ScimError.self) { try FilterParser.parse(deep(FilterParser.maxDepth + 1)) }
+        #expect(error?.scimType == .invalidFilter)
+    }
+}

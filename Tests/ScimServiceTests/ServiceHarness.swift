@@ -1,0 +1,83 @@
+import DirectoryStore
+import Foundation
+import SCIM
+import ScimService
+
+/// A directory under the system's temporary directory, deleted with its last reference.
+final class TemporaryDirectory: Sendable {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("scimsync-service-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: url)
+    }
+}
+
+/// A `ScimApplication` on a fresh database with two apps, `okta` and `entra`, each with a token.
+struct ServiceHarness {
+    static let host = "scim.example.com:8443"
+    static let base = "/scim/okta/v2"
+
+    let temporary: TemporaryDirectory
+    let store: DirectoryStore
+    let service: ScimApplication
+    let token: String
+    let otherToken: String
+
+    init() throws {
+        temporary = try TemporaryDirectory()
+        store = try DirectoryStore(path: temporary.url.appendingPathComponent("scimsync.sqlite").path)
+        try store.createApp(name: "okta", provider: .okta, directoryName: "Corp", createDirectory: true)
+        try store.createApp(name: "entra", provider: .entra, directoryName: "Corp")
+        token = try store.issueToken(app: "okta").secret
+        otherToken = try store.issueToken(app: "entra").secret
+        service = ScimApplication(store: store)
+    }
+
+    /// Sends a request under the okta app's base URL (or at `path` itself if it starts with `!`).
+    func send(_ method: String, _ path: String, query: String = "", body: String? = nil,
+              contentType: String? = "application/scim+json", authorization: String? = nil, useToken: Bool = true,
+              ifMatch: String? = nil, ifNoneMatch: String? = nil, scheme: String = "https", host: String? = host,
+              rawBody: ServiceRequest.Body? = nil) -> ServiceResponse {
+        let fullPath = path.hasPrefix("!") ? String(path.dropFirst()) : Self.base + path
+        let headers = RequestHeaders(
+            authorization: authorization ?? (useToken ? "Bearer \(token)" : nil),
+            contentType: body == nil && rawBody == nil ? nil : contentType,
+            host: host, scheme: scheme, ifMatch: ifMatch, ifNoneMatch: ifNoneMatch, requestID: "test")
+        return service.respond(to: ServiceRequest(method: method, path: fullPath, query: query, headers: headers,
+                                                  body: rawBody ?? .bytes(Array((body ?? "").utf8))))
+    }
+
+    /// Creates a user and returns its id.
+    func createUser(_ members: String) throws -> String {
+        let response = send("POST", "/Users", body: userJSON(members))
+        guard response.status == 201, let id = try response.json()["id"]?.stringValue else {
+            throw ScimError(status: response.status, detail: response.text)
+        }
+        return id
+    }
+}
+
+func userJSON(_ members: String) -> String {
+    #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],\#(members)}"#
+}
+
+func patchJSON(_ operations: String) -> String {
+    #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":\#(operations)}"#
+}
+
+extension ServiceResponse {
+    func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+
+    func json() throws -> JSONValue {
+        try JSONParser.parse(body)
+    }
+}
