@@ -1,0 +1,59 @@
+import SCIM
+import Testing
+
+@Suite struct BulkRequestTests {
+    private func parse(_ text: String, max: Int = 10) throws -> BulkRequest {
+        try BulkRequest.parse(try json(text), maxOperations: max)
+    }
+
+    private let header = #""schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"]"#
+
+    @Test func readsOperations() throws {
+        let request = try parse(#"{\#(header),"failOnErrors":1,"Operations":[{"method":"post","path":"/Users","bulkId":"a","data":{"userName":"x"}},{"method":"DELETE","path":"/Users/1","version":"W/\"2\""}]}"#)
+        #expect(request.failOnErrors == 1)
+        #expect(request.operations.map(\.method) == ["POST", "DELETE"])
+        #expect(request.operations[0].path == "Users")
+        #expect(request.operations[1].version == #"W/"2""#)
+    }
+
+    @Test func tooManyOperationsIs413TooMany() throws {
+        let operation = #"{"method":"DELETE","path":"/Users/1"}"#
+        do {
+            _ = try parse(#"{\#(header),"Operations":[\#(operation),\#(operation),\#(operation)]}"#, max: 2)
+            Issue.record("expected tooMany")
+        } catch let error as ScimError {
+            #expect(error.status == 413)
+            #expect(error.scimType == .tooMany)
+        }
+    }
+
+    @Test(arguments: [
+        #"{"Operations":[]}"#,
+        #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[{"method":"GET","path":"/Users"}]}"#,
+        #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[{"method":"POST","path":"/Users","data":{}}]}"#,
+        #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[{"method":"PUT","path":"/Users/1"}]}"#,
+        #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"failOnErrors":0,"Operations":[]}"#,
+        #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[{"method":"POST","path":"/Users","bulkId":"a","data":{}},{"method":"POST","path":"/Users","bulkId":"a","data":{}}]}"#,
+    ])
+    func refusesMalformedRequests(text: String) throws {
+        #expect(throws: ScimError.self) { try BulkRequest.parse(try json(text), maxOperations: 10) }
+    }
+
+    @Test func substitutesReferencesInDataAndPaths() throws {
+        let resolved = ["u1": "id-1", "g": "id-g"]
+        let data = try json(#"{"members":[{"value":"bulkId:u1"}],"note":"plain"}"#)
+        #expect(try BulkReferences.substitute(in: data, resolved) == json(#"{"members":[{"value":"id-1"}],"note":"plain"}"#))
+        #expect(try BulkReferences.substitute(in: "Groups/bulkId:g", resolved) == "Groups/id-g")
+        let path = try json(#"{"path":"members[value eq \"bulkId:u1\"]"}"#)
+        #expect(try BulkReferences.substitute(in: path, resolved) == json(#"{"path":"members[value eq \"id-1\"]"}"#))
+    }
+
+    @Test func unresolvedReferenceIs409() throws {
+        do {
+            _ = try BulkReferences.substitute(in: try json(#"{"value":"bulkId:nope"}"#), [:])
+            Issue.record("expected an error")
+        } catch let error as ScimError {
+            #expect(error.status == 409)
+        }
+    }
+}
