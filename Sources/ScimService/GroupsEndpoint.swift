@@ -3,10 +3,10 @@ import SCIM
 
 /// `/Groups`: create, read, list and search, replace, patch, delete. Members are read from and
 /// written to the member table; a request that does not need them never loads them.
-struct GroupsEndpoint {
+struct GroupsEndpoint: ResourceEndpoint {
     let store: DirectoryStore
     private let type = ResourceType.group
-    private let responder = ResourceResponder(type: .group)
+    let responder = ResourceResponder(type: .group)
 
     func handle(_ method: String, _ rest: [String], _ context: RequestContext) throws -> ServiceResponse {
         switch (method, rest.count) {
@@ -25,33 +25,17 @@ struct GroupsEndpoint {
         }
     }
 
-    func list(_ query: ListQuery, _ context: RequestContext) throws -> ServiceResponse {
-        let page = try store.scimGroups(appID: context.app.id, query: query)
-        var output = ListResponseWriter(totalResults: page.totalResults, query: query)
-        try append(page.resources, query.projection, to: &output, context)
-        return .json(200, output.finish(nextCursor: page.nextCursor?.text))
+    func page(_ query: ListQuery, _ context: RequestContext) throws -> ResourcePage {
+        try store.scimGroups(appID: context.app.id, query: query)
     }
 
-    func append(_ groups: [StoredResource], _ projection: Projection, to output: inout ListResponseWriter,
-                _ context: RequestContext) throws {
-        for stored in groups {
-            let extra = try members(of: stored, projection, context)
-            output.appendResource { writer in responder.render(stored, extra: extra, projection: projection, into: &writer, context) }
-        }
-    }
-
-    private func get(_ id: String, _ context: RequestContext) throws -> ServiceResponse {
-        guard let stored = try store.scimGroup(appID: context.app.id, id: id) else {
-            throw ScimError.notFound("Group \(id) not found.")
-        }
-        if let notModified = responder.notModified(stored, context) { return notModified }
-        let projection = try responder.projection(context)
-        return responder.response(stored, status: 200, extra: try members(of: stored, projection, context),
-                                  projection: projection, context)
+    func resource(_ id: String, _ context: RequestContext) throws -> StoredResource? {
+        try store.scimGroup(appID: context.app.id, id: id)
     }
 
     /// `members`, looked up only when the response includes it (`excludedAttributes=members` skips it).
-    private func members(of stored: StoredResource, _ projection: Projection, _ context: RequestContext) throws -> [(key: String, value: JSONValue)] {
+    func computedAttributes(of stored: StoredResource, _ projection: Projection,
+                            _ context: RequestContext) throws -> [(key: String, value: JSONValue)] {
         guard projection.includes("members") else { return [] }
         let members = try store.scimGroupMembers(appID: context.app.id, groupID: stored.id)
         return [("members", ResourceResponder.references(members, context, typed: true))]
@@ -72,7 +56,7 @@ struct GroupsEndpoint {
         let stored = try store.createScimGroup(app: context.app, members: members, audit: context.audit) { id throws(ScimError) in
             try ResourceDocument.prepare(body, as: type, id: id)
         }
-        return responder.response(stored, status: 201, extra: try self.members(of: stored, .identity, context),
+        return responder.response(stored, status: 201, extra: try computedAttributes(of: stored, .identity, context),
                                   withLocation: true, context)
     }
 
@@ -82,7 +66,7 @@ struct GroupsEndpoint {
                                                audit: context.audit, memberChanges: [.replace(members)]) { _ throws(ScimError) in
             try ResourceDocument.prepare(body, as: type, id: id)
         }
-        return responder.response(stored, status: 200, extra: try self.members(of: stored, .identity, context), context)
+        return responder.response(stored, status: 200, extra: try computedAttributes(of: stored, .identity, context), context)
     }
 
     /// A PATCH that changes only members answers 204 without reading the member list.
@@ -98,7 +82,7 @@ struct GroupsEndpoint {
             return ServiceResponse(status: 204, headers: [("ETag", stored.meta.etag)])
         }
         let projection = try responder.projection(context)
-        return responder.response(stored, status: 200, extra: try members(of: stored, projection, context),
+        return responder.response(stored, status: 200, extra: try computedAttributes(of: stored, projection, context),
                                   projection: projection, context)
     }
 }

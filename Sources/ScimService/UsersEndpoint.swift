@@ -3,10 +3,10 @@ import DirectoryStore
 import SCIM
 
 /// `/Users`: create, read, list and search, replace, patch, delete (RFC 7644 §3).
-struct UsersEndpoint {
+struct UsersEndpoint: ResourceEndpoint {
     let store: DirectoryStore
     private let type = ResourceType.user
-    private let responder = ResourceResponder(type: .user)
+    let responder = ResourceResponder(type: .user)
 
     func handle(_ method: String, _ rest: [String], _ context: RequestContext) throws -> ServiceResponse {
         switch (method, rest.count) {
@@ -28,33 +28,17 @@ struct UsersEndpoint {
         try list(try ListQuery.parse(searchBody: try context.jsonBody(), resourceType: type), context)
     }
 
-    private func get(_ id: String, _ context: RequestContext) throws -> ServiceResponse {
-        guard let stored = try store.scimUser(appID: context.app.id, id: id) else {
-            throw ScimError.notFound("User \(id) not found.")
-        }
-        if let notModified = responder.notModified(stored, context) { return notModified }
-        let projection = try responder.projection(context)
-        return responder.response(stored, status: 200, extra: try groups(of: stored, projection, context),
-                                  projection: projection, context)
+    func resource(_ id: String, _ context: RequestContext) throws -> StoredResource? {
+        try store.scimUser(appID: context.app.id, id: id)
     }
 
-    func list(_ query: ListQuery, _ context: RequestContext) throws -> ServiceResponse {
-        let page = try store.scimUsers(appID: context.app.id, query: query)
-        var output = ListResponseWriter(totalResults: page.totalResults, query: query)
-        try append(page.resources, query.projection, to: &output, context)
-        return .json(200, output.finish(nextCursor: page.nextCursor?.text))
-    }
-
-    func append(_ users: [StoredResource], _ projection: Projection, to output: inout ListResponseWriter,
-                _ context: RequestContext) throws {
-        for stored in users {
-            let extra = try groups(of: stored, projection, context)
-            output.appendResource { writer in responder.render(stored, extra: extra, projection: projection, into: &writer, context) }
-        }
+    func page(_ query: ListQuery, _ context: RequestContext) throws -> ResourcePage {
+        try store.scimUsers(appID: context.app.id, query: query)
     }
 
     /// The read-only `groups` attribute, looked up only when the response includes it.
-    private func groups(of stored: StoredResource, _ projection: Projection, _ context: RequestContext) throws -> [(key: String, value: JSONValue)] {
+    func computedAttributes(of stored: StoredResource, _ projection: Projection,
+                            _ context: RequestContext) throws -> [(key: String, value: JSONValue)] {
         guard projection.includes("groups") else { return [] }
         let groups = try store.scimGroups(appID: context.app.id, containing: stored.id)
         return groups.isEmpty ? [] : [("groups", ResourceResponder.references(groups, context, typed: false))]
@@ -75,7 +59,7 @@ struct UsersEndpoint {
                                               audit: context.audit) { _ throws(ScimError) in
             try ResourceDocument.prepare(body, as: type, id: id)
         }
-        return responder.response(stored, status: 200, extra: try groups(of: stored, .identity, context), context)
+        return responder.response(stored, status: 200, extra: try computedAttributes(of: stored, .identity, context), context)
     }
 
     private func patch(_ id: String, _ context: RequestContext) throws -> ServiceResponse {
@@ -85,6 +69,6 @@ struct UsersEndpoint {
                                               audit: context.audit) { current throws(ScimError) in
             try ResourceDocument.finish(try engine.apply(request, to: current), as: type, id: id)
         }
-        return responder.response(stored, status: 200, extra: try groups(of: stored, .identity, context), context)
+        return responder.response(stored, status: 200, extra: try computedAttributes(of: stored, .identity, context), context)
     }
 }

@@ -1,0 +1,46 @@
+import DirectoryStore
+import SCIM
+
+/// What `/Users` and `/Groups` share: listing a page and rendering each resource with the
+/// attributes computed from other tables (`groups` of a user, `members` of a group).
+protocol ResourceEndpoint {
+    var responder: ResourceResponder { get }
+
+    /// The app's resource with this id, if any.
+    func resource(_ id: String, _ context: RequestContext) throws -> StoredResource?
+
+    /// One page of the app's resources for `query`.
+    func page(_ query: ListQuery, _ context: RequestContext) throws -> ResourcePage
+
+    /// The computed attributes of one resource, looked up only when `projection` returns them.
+    func computedAttributes(of stored: StoredResource, _ projection: Projection,
+                            _ context: RequestContext) throws -> [(key: String, value: JSONValue)]
+}
+
+extension ResourceEndpoint {
+    /// GET by id, honouring `If-None-Match`, `attributes` and `excludedAttributes`.
+    func get(_ id: String, _ context: RequestContext) throws -> ServiceResponse {
+        guard let stored = try resource(id, context) else {
+            throw ScimError.notFound("\(responder.type.name) \(id) not found.")
+        }
+        if let notModified = responder.notModified(stored, context) { return notModified }
+        let projection = try responder.projection(context)
+        return responder.response(stored, status: 200, extra: try computedAttributes(of: stored, projection, context),
+                                  projection: projection, context)
+    }
+
+    func list(_ query: ListQuery, _ context: RequestContext) throws -> ServiceResponse {
+        let page = try page(query, context)
+        var output = ListResponseWriter(totalResults: page.totalResults, query: query)
+        try append(page.resources, query.projection, to: &output, context)
+        return .json(200, output.finish(nextCursor: page.nextCursor?.text))
+    }
+
+    func append(_ resources: [StoredResource], _ projection: Projection, to output: inout ListResponseWriter,
+                _ context: RequestContext) throws {
+        for stored in resources {
+            let extra = try computedAttributes(of: stored, projection, context)
+            output.appendResource { writer in responder.render(stored, extra: extra, projection: projection, into: &writer, context) }
+        }
+    }
+}
