@@ -75,24 +75,30 @@ extension DirectoryStore {
     /// The enabled app named `appName` if `secret` is one of its live tokens, else `nil`.
     ///
     /// A token of another app never matches: the app is found through the token, then its name
-    /// must be the one in the URL.
+    /// must be the one in the URL. Answers come from ``authCache`` while no app or token has
+    /// changed since they were looked up.
     public func authenticate(appName: String, secret: String) throws -> AuthenticatedApp? {
         let hash = TokenSecret.hash(secret)
-        // One statement, so no transaction is needed; columns by position keep the hot path cheap.
-        let row = try read { db in
-            try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT t.token_hash, t.expires_at, t.revoked_at, a.id, a.name, a.name_key, a.enabled, a.directory_id
-                FROM app_token t JOIN app a ON a.id = t.app_id WHERE t.token_hash = ?
-                """), arguments: [hash])
+        return try read { db in
+            let epoch = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM auth_epoch WHERE id = 1")) ?? 0
+            let grant = try authCache.grant(hash: hash, epoch: epoch) { try Self.lookUpToken(db, hash: hash) }
+            guard let grant, grant.appNameKey == appName.nameKey, grant.isLive(at: Date()) else { return nil }
+            return grant.app
         }
-        guard let row,
+    }
+
+    private static func lookUpToken(_ db: Database, hash: String) throws -> TokenGrant? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT t.token_hash, t.expires_at, t.revoked_at, a.id, a.name, a.name_key, a.enabled, a.directory_id
+            FROM app_token t JOIN app a ON a.id = t.app_id WHERE t.token_hash = ?
+            """), arguments: [hash]),
               TokenSecret.constantTimeEquals(row[0], hash),
-              (row[5] as String) == appName.nameKey,
               row[6] as Bool,
               (row[2] as String?) == nil
         else { return nil }
-        if let expiry: String = row[1], expiry <= Timestamp.now() { return nil }
-        return AuthenticatedApp(id: row[3], name: row[4], directoryID: row[7])
+        let expiry = (row[1] as String?).flatMap { try? Date($0, strategy: Timestamp.parseStyle) }
+        return TokenGrant(app: AuthenticatedApp(id: row[3], name: row[4], directoryID: row[7]),
+                          appNameKey: row[5], expiresAt: expiry)
     }
 
     private static func issueToken(_ db: Database, appID: Int64) throws -> IssuedToken {

@@ -15,6 +15,7 @@ public final class DirectoryStore: Sendable {
     public static let busyTimeout: TimeInterval = 10
 
     let connection: DatabaseQueue
+    let authCache = AuthCache()
     public let path: String
 
     /// Opens (creating if needed) the database at `path` and, unless `migrate` is false, brings

@@ -45,6 +45,17 @@ enum Migrations {
         );
         CREATE INDEX app_token_app ON app_token(app_id);
 
+        -- Bumped by every change to apps and tokens, so a responder's cache of authenticated
+        -- tokens knows at once when to forget them (see AuthCache).
+        CREATE TABLE auth_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+        INSERT INTO auth_epoch (id, value) VALUES (1, 0);
+        CREATE TRIGGER app_insert_epoch AFTER INSERT ON app BEGIN UPDATE auth_epoch SET value = value + 1; END;
+        CREATE TRIGGER app_update_epoch AFTER UPDATE ON app BEGIN UPDATE auth_epoch SET value = value + 1; END;
+        CREATE TRIGGER app_delete_epoch AFTER DELETE ON app BEGIN UPDATE auth_epoch SET value = value + 1; END;
+        CREATE TRIGGER token_insert_epoch AFTER INSERT ON app_token BEGIN UPDATE auth_epoch SET value = value + 1; END;
+        CREATE TRIGGER token_update_epoch AFTER UPDATE ON app_token BEGIN UPDATE auth_epoch SET value = value + 1; END;
+        CREATE TRIGGER token_delete_epoch AFTER DELETE ON app_token BEGIN UPDATE auth_epoch SET value = value + 1; END;
+
         -- The IdP view: each app's SCIM resources exactly as its IdP wrote them.
         CREATE TABLE scim_user (
             pk                 INTEGER PRIMARY KEY,

@@ -7,7 +7,10 @@ enum Timestamp {
     }
 
     static func string(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
-            .replacingOccurrences(of: "+0000", with: "Z")
+        date.formatted(parseStyle).replacingOccurrences(of: "+0000", with: "Z")
     }
+
+    /// The stored form, for formatting and for reading it back.
+    static let parseStyle = Date.ISO8601FormatStyle.iso8601.year().month().day()
+        .time(includingFractionalSeconds: true).timeZone(separator: .omitted)
 }

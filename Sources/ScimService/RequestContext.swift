@@ -12,7 +12,7 @@ struct RequestContext {
         AuditContext(appID: app.id, appName: app.name, requestID: request.headers.requestID)
     }
 
-    var queryParameters: [String: String] { QueryString.parse(request.query) }
+    var queryParameters: [String: String] { request.query.isEmpty ? [:] : QueryString.parse(request.query) }
 
     /// The request body as JSON, after the checks every write shares: size, content type, syntax.
     func jsonBody() throws(ScimError) -> JSONValue {
