@@ -58,9 +58,9 @@ public struct PatchEngine: Sendable {
                 }
                 continue
             }
-            let path = try AttributePath.parse(key)
-            try checkMutability(path, value: value, in: resource)
-            try AttributeEdit(resourceType: resourceType, attribute: path).set(value, replacing: replacing, in: &resource)
+            // A key is any PATCH path: `name.givenName`, a URN-qualified attribute, or (Entra ID with
+            // aadOptscim062020) a value-filter path such as `emails[type eq "work"].value`.
+            try apply(PatchOperation(kind: operation.kind, path: try PatchPath.parse(key), value: value), to: &resource)
         }
     }
 
@@ -72,7 +72,8 @@ public struct PatchEngine: Sendable {
     }
 
     private func checkMutability(_ path: AttributePath, value: JSONValue?, in resource: JSONObject) throws(ScimError) {
-        guard let definition = resourceType.definition(for: path.parent), definition.mutability == .readOnly else { return }
+        let definitions = [resourceType.definition(for: path.parent), resourceType.definition(for: path)]
+        guard definitions.contains(where: { $0?.mutability == .readOnly }) else { return }
         if path.name.caseInsensitiveEquals("id"), value == resource["id"] { return }
         throw .mutability("The attribute '\(path)' is read-only.")
     }

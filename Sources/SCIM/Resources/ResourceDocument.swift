@@ -15,8 +15,15 @@ public enum ResourceDocument {
     }
 
     /// Normalises and validates a resource after PATCH, keeping its `id`.
+    ///
+    /// Write-only attributes (`password`) are accepted and dropped here, so that neither PATCH
+    /// nor POST ever stores or returns them; extensions left empty leave `schemas` too.
     public static func finish(_ resource: JSONObject, as type: ResourceType, id: String) throws(ScimError) -> JSONObject {
         var object = ValueNormalizer(resourceType: type).normalize(resource)
+        object.removeAll(named: type.schema.attributes.filter { $0.mutability == .writeOnly }.map(\.name))
+        for schema in type.extensions where object[schema.id] == nil {
+            AttributeEdit.removeSchema(schema.id, from: &object)
+        }
         try checkRequired(object, type)
         object["externalId"].map { object.setFirst("externalId", $0) }
         object.setFirst("id", .string(id))
