@@ -1,0 +1,649 @@
+#!/usr/bin/env bash
+# ScimSync benchmark: nginx static file and bare FastCGI responder ceilings against the real
+# responder (scimsync-fcgi over SQLite), all measured in ONE run on the same machine, because
+# absolute figures move between runs (see docs/BENCHMARKS.md).
+#
+#   bench/run.sh                       (or: make bench)
+#
+# Environment (defaults in brackets):
+#   SCIMSYNC_BIN_DIR         use the binaries in this directory instead of building release ones
+#   BENCH_REAL               auto|yes|no [auto]: measure the real responder; "auto" falls back to
+#                            the ceilings only (loudly) when it cannot be built or started
+#   BENCH_DURATION           wrk duration of one measured run [5s]
+#   BENCH_ROUNDS             measured runs of each scenario, interleaved; the report gives the
+#                            median [3]
+#   BENCH_WARMUP             wrk warm-up before a scenario's first round, 0 to skip [2s]
+#   BENCH_THREADS            wrk threads [2]
+#   BENCH_CONNECTIONS        wrk connections [32]
+#   BENCH_WORKERS            responder worker counts to compare, same for bare and real ["8 16"]
+#   BENCH_NGINX_WORKERS      nginx worker_processes [1]
+#   BENCH_USERS              users seeded before the read scenarios [10000]
+#   BENCH_SEED_CONCURRENCY   parallel keep-alive connections used for seeding [16]
+#   BENCH_SCENARIOS          per-worker-count scenarios, in order
+#                            ["bare get_user filter_username post_user"]
+#   BENCH_RESULTS_DIR        where latest.md and the raw wrk output go [bench/results]
+#   BENCH_QUIET_BUDGET       seconds this run may spend in total waiting for other work on the
+#                            machine to stop before a measurement, or measuring again a run that
+#                            other work disturbed (at most twice per run) [60]
+#   BENCH_KEEP               1: keep the temporary run directory (configs, logs, database)
+#   BENCH_STRICT_TARGETS     1: exit 1 when a target fails (errors always exit 1)
+#
+# Optional scenarios, not in the default list: filter_external_id, list_users (count=100 pages).
+#
+# Adding a scenario (e.g. issue 3's large-group membership changes):
+#   - write scenario_NAME: it runs once per round and worker count, with $WORKERS and $ROUND set
+#     and both responders up, and calls `measure NAME LABEL PATH LUA_SCRIPT` (environment variables set on that call
+#     reach the Lua script, see bench/lua/); `probe STATUS METHOD PATH [BODY]` first checks one
+#     request, so that a broken scenario stops the run instead of measuring errors;
+#   - optionally write prepare_NAME: it runs once, after the default users are seeded and before
+#     the first worker count, to build the data the scenario needs (ensure_users N, ...);
+#   - add NAME to BENCH_SCENARIOS (and to REAL_SCENARIOS if it needs scimsync-fcgi);
+#   - add a ratio target to TARGETS if it has one.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(dirname "$BENCH_DIR")
+
+DURATION=${BENCH_DURATION:-5s}
+ROUNDS=${BENCH_ROUNDS:-3}
+WARMUP=${BENCH_WARMUP:-2s}
+THREADS=${BENCH_THREADS:-2}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+WORKER_COUNTS=${BENCH_WORKERS:-"8 16"}
+NGINX_WORKERS=${BENCH_NGINX_WORKERS:-1}
+USERS=${BENCH_USERS:-10000}
+SEED_CONCURRENCY=${BENCH_SEED_CONCURRENCY:-16}
+SCENARIOS=${BENCH_SCENARIOS:-"bare get_user filter_username post_user"}
+RESULTS_DIR=${BENCH_RESULTS_DIR:-$BENCH_DIR/results}
+REAL_MODE=${BENCH_REAL:-auto}
+KEEP=${BENCH_KEEP:-0}
+QUIET_BUDGET=${BENCH_QUIET_BUDGET:-60}
+BUSY_THRESHOLD=15   # percent of the machine busy before a measurement: wait for it to calm down
+OTHER_THRESHOLD=10  # percent of the machine used by other work during a measurement: noted
+
+# Scenarios that need scimsync-fcgi; skipped (loudly) when only the ceilings can be measured.
+REAL_SCENARIOS="get_user filter_username filter_external_id list_users post_user"
+# LABEL|NUMERATOR|DENOMINATOR|METRIC|OP|THRESHOLD, checked at every worker count (bench/render.py).
+TARGETS=(
+  "GET /Users/{id} / bare responder|get_user|bare|rps|>=|0.70"
+)
+
+APP=bench
+BASE_PATH=/scim/$APP/v2
+
+# ---------------------------------------------------------------------------------------------
+# Process bookkeeping: everything this script starts is stopped on exit, by its own pid.
+
+PIDS=()          # long-running servers (nginx, responders)
+CHILD=""         # the load generator or seeder currently running
+RUN=""
+
+log() { printf '%s\n' "bench: $*" >&2; }
+die() { printf '%s\n' "bench: ERROR: $*" >&2; exit 1; }
+loud() {
+  printf '%s\n' "bench: ################################################################" >&2
+  printf '%s\n' "bench: ## $*" >&2
+  printf '%s\n' "bench: ################################################################" >&2
+}
+
+stop_pid() {  # pid [seconds]: TERM, then KILL after the grace period
+  local pid=$1 grace=${2:-10} i
+  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < grace * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "pid $pid did not stop on SIGTERM within ${grace}s; sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+forget_pid() {
+  local pid=$1 kept=() p
+  for p in "${PIDS[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
+  PIDS=("${kept[@]+"${kept[@]}"}")
+}
+
+cleanup() {
+  local status=$? i
+  trap - EXIT INT TERM
+  [[ -n $CHILD ]] && stop_pid "$CHILD" 2
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[i]}" 10; done
+  if [[ -n $RUN && -d $RUN ]]; then
+    if [[ $KEEP == 1 || $status -ne 0 ]]; then
+      log "run directory kept: $RUN"
+    else
+      rm -rf "$RUN"
+    fi
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT
+trap 'log "terminated"; exit 143' TERM
+
+# Runs a command in the background and waits for it, so that a signal to this script is
+# handled at once (bash defers traps while a foreground command runs).
+run_child() {
+  local rc=0
+  "$@" 9>&- &
+  CHILD=$!
+  wait "$CHILD" || rc=$?
+  CHILD=""
+  return "$rc"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Binaries
+
+BIN=""
+REAL_OK=0
+REAL_WHY=""
+
+build_binaries() {
+  if [[ -n ${SCIMSYNC_BIN_DIR:-} ]]; then
+    BIN=$(cd "$SCIMSYNC_BIN_DIR" && pwd)
+    log "using binaries in $BIN"
+  else
+    # One product per call: `swift build` honours only the last --product given.
+    local product
+    for product in bare-fcgi scimsync-fcgi scimsync; do
+      [[ $REAL_MODE == no && $product != bare-fcgi ]] && continue
+      log "swift build -c release --product $product"
+      if ! (cd "$REPO" && swift build -c release --product "$product") >"$RUN/build-$product.log" 2>&1; then
+        tail -n 30 "$RUN/build-$product.log" >&2
+        [[ $product == bare-fcgi ]] && die "cannot build bare-fcgi (log above)"
+        REAL_WHY="swift build --product $product failed (see the log above)"
+        break
+      fi
+    done
+    BIN=$(cd "$REPO" && swift build -c release --show-bin-path)
+  fi
+  [[ -x $BIN/bare-fcgi ]] || die "no bare-fcgi in $BIN"
+  if [[ $REAL_MODE != no && -z $REAL_WHY ]]; then
+    if [[ -x $BIN/scimsync-fcgi && -x $BIN/scimsync ]]; then
+      REAL_OK=1
+    else
+      REAL_WHY="scimsync-fcgi or scimsync missing in $BIN"
+    fi
+  fi
+  [[ $REAL_MODE == no ]] && REAL_WHY="BENCH_REAL=no"
+  real_unavailable_check
+}
+
+# Called whenever the real responder turns out not to work.
+real_unavailable_check() {
+  [[ -n $REAL_WHY ]] || return 0
+  REAL_OK=0
+  if [[ $REAL_MODE == yes ]]; then die "real responder required (BENCH_REAL=yes) but: $REAL_WHY"; fi
+  [[ $REAL_MODE == no ]] && return 0
+  loud "REAL RESPONDER NOT MEASURED: $REAL_WHY — ceilings only"
+}
+
+# ---------------------------------------------------------------------------------------------
+# nginx
+
+PORT=""
+URL=""
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+write_static_file() {
+  mkdir -p "$RUN/www/static"
+  # The same 1 KB document that bare-fcgi answers with.
+  python3 -c 'import sys; sys.stdout.write("{\"schemas\":[\"fixed\"],\"padding\":\"" + "x" * 984 + "\"}")' \
+    >"$RUN/www/static/fixed.json"
+}
+
+write_nginx_conf() {
+  local user_line="" params=$RUN/fastcgi_params
+  # As root, the workers run as an ordinary user, as in production: this also checks that the
+  # responder sockets are reachable with --socket-mode 0666.
+  if [[ $EUID -eq 0 ]]; then
+    if getent passwd www-data >/dev/null; then user_line="user www-data;"; else user_line="user nobody;"; fi
+  fi
+  # The parameters deploy/nginx/scimsync.conf passes, for the bare and the real responder alike
+  # (every request header also arrives as HTTP_*, Authorization and Host included).
+  cat >"$params" <<'EOF'
+fastcgi_param REQUEST_METHOD    $request_method;
+fastcgi_param REQUEST_URI       $request_uri;
+fastcgi_param QUERY_STRING      $query_string;
+fastcgi_param CONTENT_TYPE      $content_type;
+fastcgi_param CONTENT_LENGTH    $content_length;
+fastcgi_param SCRIPT_NAME       $fastcgi_script_name;
+fastcgi_param DOCUMENT_URI      $document_uri;
+fastcgi_param SERVER_PROTOCOL   $server_protocol;
+fastcgi_param GATEWAY_INTERFACE CGI/1.1;
+fastcgi_param SERVER_SOFTWARE   nginx/$nginx_version;
+fastcgi_param REMOTE_ADDR       $remote_addr;
+fastcgi_param REMOTE_PORT       $remote_port;
+fastcgi_param SERVER_ADDR       $server_addr;
+fastcgi_param SERVER_PORT       $server_port;
+fastcgi_param SERVER_NAME       $server_name;
+fastcgi_param REQUEST_SCHEME    $scheme;
+fastcgi_param HTTPS             $https if_not_empty;
+fastcgi_intercept_errors off;
+EOF
+  cat >"$RUN/nginx.conf" <<EOF
+# Private nginx for bench/run.sh (generated).
+$user_line
+worker_processes $NGINX_WORKERS;
+daemon off;
+master_process on;
+pid $RUN/nginx.pid;
+error_log $RUN/nginx-error.log warn;
+
+events {
+    worker_connections 4096;
+}
+
+http {
+    access_log off;
+    default_type application/json;
+    # wrk keeps its connections open for the whole run, as an IdP's HTTP client would.
+    keepalive_requests 1000000;
+    keepalive_timeout 75s;
+    client_body_temp_path $RUN/nginx-tmp/body;
+    fastcgi_temp_path     $RUN/nginx-tmp/fastcgi;
+    proxy_temp_path       $RUN/nginx-tmp/proxy;
+    uwsgi_temp_path       $RUN/nginx-tmp/uwsgi;
+    scgi_temp_path        $RUN/nginx-tmp/scgi;
+
+    server {
+        listen 127.0.0.1:$PORT;
+        server_name 127.0.0.1;
+
+        # (a) the static-file ceiling
+        location /static/ {
+            root $RUN/www;
+        }
+        # (b) the FastCGI ceiling: same libfcgi loop as scimsync-fcgi, fixed 1 KB answer
+        location /bare/ {
+            include $params;
+            fastcgi_pass unix:$RUN/bare.sock;
+        }
+        # (c) the real responder
+        location /scim/ {
+            include $params;
+            fastcgi_pass unix:$RUN/scimsync.sock;
+        }
+    }
+}
+EOF
+}
+
+start_nginx() {
+  local attempt i pid
+  mkdir -p "$RUN/nginx-tmp"
+  for attempt in 1 2 3 4 5; do
+    PORT=$(free_port)
+    URL="http://127.0.0.1:$PORT"
+    write_nginx_conf
+    nginx -t -q -p "$RUN" -c "$RUN/nginx.conf" -e "$RUN/nginx-error.log" 2>"$RUN/nginx-test.log" \
+      || { cat "$RUN/nginx-test.log" >&2; die "nginx rejects the generated configuration"; }
+    nginx -p "$RUN" -c "$RUN/nginx.conf" -e "$RUN/nginx-error.log" 2>>"$RUN/nginx-error.log" 9>&- &
+    pid=$!
+    PIDS+=("$pid")
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      if [[ $(curl -s -o /dev/null -w '%{http_code}' "$URL/static/fixed.json") == 200 ]]; then
+        log "nginx (pid $pid, worker_processes $NGINX_WORKERS) on $URL"
+        return 0
+      fi
+      sleep 0.1
+    done
+    stop_pid "$pid" 5
+    forget_pid "$pid"
+    log "nginx did not come up on port $PORT (attempt $attempt):"
+    tail -n 5 "$RUN/nginx-error.log" >&2 || true
+  done
+  die "cannot start nginx"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Responders
+
+BARE_PID=""
+REAL_PID=""
+
+wait_for_socket() {  # pid socket seconds
+  local pid=$1 socket=$2 seconds=$3 i
+  for ((i = 0; i < seconds * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    [[ -S $socket ]] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+start_bare() {  # workers
+  rm -f "$RUN/bare.sock"
+  "$BIN/bare-fcgi" "$RUN/bare.sock" "$1" >>"$RUN/bare-fcgi.log" 2>&1 9>&- &
+  BARE_PID=$!
+  PIDS+=("$BARE_PID")
+  wait_for_socket "$BARE_PID" "$RUN/bare.sock" 10 || { cat "$RUN/bare-fcgi.log" >&2; die "bare-fcgi did not start"; }
+}
+
+start_real() {  # workers -> 0 when it serves, 1 otherwise (REAL_WHY set)
+  rm -f "$RUN/scimsync.sock"
+  "$BIN/scimsync-fcgi" --socket "$RUN/scimsync.sock" --socket-mode 0666 \
+    --database "$DB" --workers "$1" >>"$RUN/scimsync-fcgi.log" 2>&1 9>&- &
+  REAL_PID=$!
+  PIDS+=("$REAL_PID")
+  if ! wait_for_socket "$REAL_PID" "$RUN/scimsync.sock" 30; then
+    tail -n 20 "$RUN/scimsync-fcgi.log" >&2
+    stop_pid "$REAL_PID" 5; forget_pid "$REAL_PID"; REAL_PID=""
+    REAL_WHY="scimsync-fcgi did not open its socket (log above)"
+    return 1
+  fi
+}
+
+stop_responders() {
+  local pid
+  for pid in $BARE_PID $REAL_PID; do stop_pid "$pid" 10; forget_pid "$pid"; done
+  BARE_PID=""; REAL_PID=""
+}
+
+# ---------------------------------------------------------------------------------------------
+# Data: database, app, token, seeded users
+
+DB=""
+TOKEN=""
+USERS_FILE=""
+SEEDED=0
+
+admin() { "$BIN/scimsync" --database "$DB" "$@"; }
+
+setup_database() {  # -> 0, or 1 with REAL_WHY set
+  local out
+  DB=$RUN/db/scimsync.sqlite
+  mkdir -p "$RUN/db"
+  if ! admin init >"$RUN/admin.log" 2>&1 \
+     || ! admin directory create "$APP" >>"$RUN/admin.log" 2>&1 \
+     || ! out=$(admin app create "$APP" --provider generic --directory "$APP" \
+                  --base-url "$URL" --json 2>>"$RUN/admin.log"); then
+    cat "$RUN/admin.log" >&2
+    REAL_WHY="the admin tool could not create the database, directory and app (log above)"
+    return 1
+  fi
+  TOKEN=$(printf '%s' "$out" | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])' 2>/dev/null) || {
+    printf '%s\n' "$out" >&2
+    REAL_WHY="'scimsync app create --json' printed no token (output above)"
+    return 1
+  }
+  USERS_FILE=$RUN/users.tsv
+  : >"$USERS_FILE"
+}
+
+# Tops the seeded users up to N (the first N lines of users.tsv are what the Lua scripts read).
+ensure_users() {  # N
+  local want=$1 have part
+  have=$(wc -l <"$USERS_FILE")
+  SEEDED=$have
+  (( have >= want )) && return 0
+  part=$RUN/users-$have-$want.tsv
+  log "seeding users $((have + 1))..$want over $SEED_CONCURRENCY connections"
+  run_child python3 "$BENCH_DIR/seed_users.py" --port "$PORT" --base-path "$BASE_PATH" --token "$TOKEN" \
+    --count $((want - have)) --start $((have + 1)) --concurrency "$SEED_CONCURRENCY" --out "$part" \
+    || die "seeding failed"
+  cat "$part" >>"$USERS_FILE"
+  SEEDED=$want
+}
+
+first_user() {  # field number: 1 id, 2 userName, 3 externalId
+  head -n 1 "$USERS_FILE" | cut -f "$1"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+
+RESULTS=""     # JSON lines, one per measured wrk run
+WORKERS=""     # the worker count being measured (empty for the static ceiling)
+ROUND=1        # the round being measured
+
+# Checks one request before loading it, so that a misconfigured scenario fails with its reason
+# instead of producing 10 seconds of error responses.
+probe() {  # expected_status method path [body]
+  local expected=$1 method=$2 path=$3 body=${4:-} status
+  local args=(-s -o "$RUN/probe.body" -w '%{http_code}' -X "$method" -H "Authorization: Bearer $TOKEN")
+  [[ -n $body ]] && args+=(-H 'Content-Type: application/scim+json' --data-binary "$body")
+  status=$(curl "${args[@]}" "$URL$path") || status=000
+  if [[ $status != "$expected" ]]; then
+    loud "probe $method $path answered $status, expected $expected"
+    head -c 600 "$RUN/probe.body" >&2 || true
+    printf '\n' >&2
+    return 1
+  fi
+}
+
+seconds() {  # a wrk duration (5, 5s, 2m, 1h) in seconds
+  case $1 in
+    *h) echo $(( ${1%h} * 3600 )) ;;
+    *m) echo $(( ${1%m} * 60 )) ;;
+    *s) echo "${1%s}" ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# Percentage of the machine's CPU busy over a short sample, taken while the benchmark itself is
+# idle: other work on the machine (a build, tests) skews every figure, so it is recorded.
+background_cpu() {
+  python3 - <<'EOF'
+import time
+def sample():
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    return sum(values), values[3] + values[4]
+total1, idle1 = sample(); time.sleep(0.5); total2, idle2 = sample()
+print(round(100 * (1 - (idle2 - idle1) / max(1, total2 - total1))))
+EOF
+}
+
+# measure NAME LABEL PATH LUA: a warm-up, then the measured wrk run; appends to $RESULTS.
+measure() {
+  local name=$1 label=$2 path=$3 lua=$4 raw line summary background waited=0 before after other attempt
+  background=$(background_cpu)
+  while ((background > BUSY_THRESHOLD && QUIET_BUDGET > 0)); do
+    ((waited == 0)) && log "the machine is ${background}% busy with other work; waiting for it to calm down (budget ${QUIET_BUDGET}s)"
+    sleep 1; QUIET_BUDGET=$((QUIET_BUDGET - 1)); waited=$((waited + 1))
+    background=$(background_cpu)
+  done
+  if ((background > BUSY_THRESHOLD)); then
+    loud "the machine is ${background}% busy before '$label' starts: other work skews this run"
+  fi
+  raw=$RUN/raw/$name${WORKERS:+-w$WORKERS}-r$ROUND.txt
+  export BENCH_LUA_DIR=$BENCH_DIR/lua BENCH_TOKEN=$TOKEN BENCH_BASE_PATH=$BASE_PATH BENCH_USERS_FILE=$USERS_FILE
+  if [[ $WARMUP != 0 && $ROUND == 1 ]]; then
+    BENCH_PHASE=warmup run_child wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$BENCH_DIR/lua/$lua" "$URL$path" >/dev/null \
+      || die "wrk warm-up failed for $name"
+  fi
+  for ((attempt = 1; ; attempt++)); do
+    before=$(python3 "$BENCH_DIR/cpu_snapshot.py" $$)
+    BENCH_PHASE=measure run_child wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$BENCH_DIR/lua/$lua" "$URL$path" >"$raw" \
+      || { cat "$raw" >&2; die "wrk failed for $name"; }
+    after=$(python3 "$BENCH_DIR/cpu_snapshot.py" $$)
+    # Share of the machine used by processes other than this benchmark's during the run.
+    other=$(python3 -c 'import sys; t1, b1, o1, t2, b2, o2 = map(int, sys.argv[1:]); print(max(0, round(100 * ((b2 - b1) - (o2 - o1)) / max(1, t2 - t1))))' $before $after)
+    # A run disturbed by other work is measured again, within the quiet budget.
+    ((other > OTHER_THRESHOLD && attempt <= 2 && QUIET_BUDGET > 0)) || break
+    log "other work used ${other}% of the machine during '$label' r$ROUND; measuring it again"
+    QUIET_BUDGET=$((QUIET_BUDGET - $(seconds "$DURATION")))
+  done
+  line=$(grep '^BENCH_RESULT ' "$raw" | tail -n 1) || die "no BENCH_RESULT from wrk for $name (see $raw)"
+  printf '{"scenario":"%s","label":"%s","workers":%s,"round":%d,"background_cpu":%s,"other_cpu":%s,"result":%s}\n' \
+    "$name" "$label" "${WORKERS:-null}" "$ROUND" "$background" "$other" "${line#BENCH_RESULT }" >>"$RESULTS"
+  summary=$(python3 - "${line#BENCH_RESULT }" <<'EOF'
+import json, sys
+r = json.loads(sys.argv[1])
+rps = r["requests"] / (r["duration_us"] / 1e6)
+socket = r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["timeouts"]
+text = "%8.0f req/s  p50 %6.2f ms  p99 %7.2f ms" % (rps, r["p50_us"] / 1000, r["p99_us"] / 1000)
+if r["status_errors"] or socket:
+    text += "  !! %d non-2xx, %d socket errors !!" % (r["status_errors"], socket)
+print(text)
+EOF
+)
+  log "$(printf '%-50s %s' "$label${WORKERS:+ [$WORKERS workers]} r$ROUND" "$summary")$( ((other > OTHER_THRESHOLD)) && echo "  (other work used ${other}% of the machine meanwhile)")"
+}
+
+# -- scenarios --------------------------------------------------------------------------------
+
+scenario_static() {
+  measure static "nginx static 1 KB JSON" /static/fixed.json plain.lua
+}
+
+scenario_bare() {
+  probe 200 GET /bare/fixed || die "bare responder probe failed"
+  measure bare "nginx → bare-fcgi, fixed 1 KB JSON" /bare/fixed plain.lua
+}
+
+prepare_get_user() { ensure_users "$USERS"; }
+scenario_get_user() {
+  probe 200 GET "$BASE_PATH/Users/$(first_user 1)" || die "GET /Users/{id} probe failed"
+  measure get_user "GET /Users/{id}" "$BASE_PATH/Users" get_user.lua
+}
+
+prepare_filter_username() { ensure_users "$USERS"; }
+scenario_filter_username() {
+  local filter
+  filter=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote("userName eq \"%s\"" % sys.argv[1], safe=""))' "$(first_user 2)")
+  probe 200 GET "$BASE_PATH/Users?filter=$filter" || die "filter probe failed"
+  grep -Eq '"totalResults" *: *1[,}]' "$RUN/probe.body" \
+    || { head -c 600 "$RUN/probe.body" >&2; die "filter userName eq probe did not find exactly one user"; }
+  BENCH_FILTER_ATTRIBUTE=userName measure filter_username "GET /Users?filter=userName eq …" "$BASE_PATH/Users" filter_users.lua
+}
+
+prepare_filter_external_id() { ensure_users "$USERS"; }
+scenario_filter_external_id() {
+  local filter
+  filter=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote("externalId eq \"%s\"" % sys.argv[1], safe=""))' "$(first_user 3)")
+  probe 200 GET "$BASE_PATH/Users?filter=$filter" || die "filter probe failed"
+  grep -Eq '"totalResults" *: *1[,}]' "$RUN/probe.body" \
+    || { head -c 600 "$RUN/probe.body" >&2; die "filter externalId eq probe did not find exactly one user"; }
+  BENCH_FILTER_ATTRIBUTE=externalId measure filter_external_id "GET /Users?filter=externalId eq …" "$BASE_PATH/Users" filter_users.lua
+}
+
+prepare_list_users() { ensure_users "$USERS"; }
+scenario_list_users() {
+  probe 200 GET "$BASE_PATH/Users?startIndex=1&count=100" || die "list probe failed"
+  BENCH_PAGE_SIZE=100 BENCH_USER_COUNT=$SEEDED measure list_users "GET /Users?startIndex=…&count=100" "$BASE_PATH/Users" list_users.lua
+}
+
+scenario_post_user() {
+  local name="probe-w$WORKERS-r$ROUND-$$-$RANDOM"
+  probe 201 POST "$BASE_PATH/Users" \
+    "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"$name@example.com\"}" \
+    || die "POST /Users probe failed"
+  BENCH_RUN_TAG="w$WORKERS-r$ROUND-$$-$(date +%s)" measure post_user "POST /Users" "$BASE_PATH/Users" post_user.lua
+}
+
+# ---------------------------------------------------------------------------------------------
+
+is_real_scenario() { [[ " $REAL_SCENARIOS " == *" $1 "* ]]; }
+
+write_meta() {
+  local cpu commit swift_version
+  cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//' || true)
+  commit=$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo "no commit")
+  if [[ -n $(cd "$REPO" && git status --porcelain -- Sources Package.swift 2>/dev/null) ]]; then
+    commit="$commit + uncommitted changes"
+  fi
+  swift_version=$(swift --version 2>/dev/null | head -n 1 | sed 's/ (.*//' || echo "swift ?")
+  python3 - "$RUN/meta.json" <<EOF
+import json, sys
+json.dump({
+    "date": "$(date -u '+%Y-%m-%d %H:%M UTC')",
+    "machine": "$(nproc) cores ($cpu), $(uname -sr), loopback 127.0.0.1",
+    "software": "$(nginx -v 2>&1 | sed 's/.*version: //'), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2), $swift_version, SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1)",
+    "load": "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $( ((ROUNDS > 1)) && echo "$ROUNDS interleaved rounds (median reported)" || echo "one round")$( [[ $WARMUP != 0 ]] && echo ", a $WARMUP warm-up before each scenario's first"), load generator on the same cores; nginx worker_processes $NGINX_WORKERS, FastCGI over a Unix socket, no keep-alive to the responder",
+    "build": "release binaries from ${BIN#"$REPO"/}, commit $commit",
+    "dataset": "$( ((REAL_OK)) && echo "$SEEDED users seeded through POST /Users into one directory; POST /Users adds more during its run" || true)",
+}, open(sys.argv[1], "w"))
+EOF
+}
+
+main() {
+  local cmd scenario rc=0 began=$SECONDS notes=()
+  for cmd in nginx wrk curl python3; do command -v "$cmd" >/dev/null || die "$cmd is not installed"; done
+  [[ -n ${SCIMSYNC_BIN_DIR:-} ]] || command -v swift >/dev/null || die "swift is not installed (or set SCIMSYNC_BIN_DIR)"
+
+  # One benchmark at a time on this machine: two runs would skew each other's figures.
+  local lock=${TMPDIR:-/tmp}/scimsync-bench.lock
+  exec 9>"$lock"
+  if ! flock -n 9; then
+    log "another benchmark holds $lock; waiting for it (up to ${BENCH_LOCK_WAIT:-900}s)"
+    flock -w "${BENCH_LOCK_WAIT:-900}" 9 || die "another benchmark is still running"
+  fi
+
+  RUN=$(mktemp -d "${TMPDIR:-/tmp}/scimsync-bench.XXXXXX")
+  chmod 755 "$RUN"   # the nginx workers (www-data when run as root) read and connect inside
+  mkdir -p "$RUN/raw"
+  RESULTS=$RUN/results.jsonl
+  : >"$RESULTS"
+
+  build_binaries
+  write_static_file
+  start_nginx
+  if ((REAL_OK)); then setup_database || real_unavailable_check; fi
+
+  for scenario in $SCENARIOS; do
+    declare -F "scenario_$scenario" >/dev/null || die "unknown scenario '$scenario'"
+  done
+  log "wrk -t$THREADS -c$CONNECTIONS -d$DURATION × $ROUNDS rounds, warm-up $WARMUP; responder workers: $WORKER_COUNTS"
+  WORKERS=""
+  scenario_static
+
+  local first=1
+  for WORKERS in $WORKER_COUNTS; do
+    start_bare "$WORKERS"
+    if ((REAL_OK)); then start_real "$WORKERS" || real_unavailable_check; fi
+    if ((REAL_OK && first)) && ! probe 200 GET "$BASE_PATH/ServiceProviderConfig"; then
+      REAL_WHY="scimsync-fcgi does not answer GET $BASE_PATH/ServiceProviderConfig with 200"
+      real_unavailable_check
+    fi
+    if ((first)); then
+      # Data preparation runs once, against the first worker count's responder.
+      for scenario in $SCENARIOS; do
+        is_real_scenario "$scenario" && ((!REAL_OK)) && continue
+        declare -F "prepare_$scenario" >/dev/null && "prepare_$scenario"
+      done
+    fi
+    first=0
+    # Rounds interleave the scenarios, so that a slow drift of the machine touches them all alike.
+    for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+      for scenario in $SCENARIOS; do
+        if is_real_scenario "$scenario" && ((!REAL_OK)); then continue; fi
+        "scenario_$scenario"
+      done
+    done
+    ROUND=1
+    stop_responders
+  done
+
+  if ((!REAL_OK)); then
+    notes+=("REAL RESPONDER NOT MEASURED ($REAL_WHY): ceilings only")
+  fi
+  write_meta
+  local target_args=() t
+  for t in "${TARGETS[@]}"; do target_args+=(--target "$t"); done
+  local note_args=() n
+  for n in "${notes[@]+"${notes[@]}"}"; do note_args+=(--note "$n"); done
+  mkdir -p "$RESULTS_DIR/raw"
+  rm -f "$RESULTS_DIR"/raw/*.txt
+  cp "$RUN"/raw/*.txt "$RESULTS_DIR/raw/"
+  python3 "$BENCH_DIR/render.py" "$RESULTS" --markdown "$RESULTS_DIR/latest.md" --meta "$RUN/meta.json" \
+    "${target_args[@]}" "${note_args[@]+"${note_args[@]}"}" \
+    ${BENCH_STRICT_TARGETS:+--strict-targets} || rc=$?
+  cp "$RESULTS" "$RESULTS_DIR/latest.jsonl"
+  log "results: $RESULTS_DIR/latest.md (raw wrk output in $RESULTS_DIR/raw/), $((SECONDS - began)) s"
+  ((!REAL_OK)) && loud "REAL RESPONDER NOT MEASURED: $REAL_WHY"
+  return "$rc"
+}
+
+# On one line, so that bash never reads past it (the file may be edited while a run is going).
+main "$@"; exit $?
