@@ -53,7 +53,7 @@ WORKER_COUNTS=${BENCH_WORKERS:-"8 16"}
 NGINX_WORKERS=${BENCH_NGINX_WORKERS:-1}
 USERS=${BENCH_USERS:-10000}
 SEED_CONCURRENCY=${BENCH_SEED_CONCURRENCY:-16}
-SCENARIOS=${BENCH_SCENARIOS:-"bare get_user filter_username post_user"}
+SCENARIOS=${BENCH_SCENARIOS:-"bare get_user filter_username filter_external_id list_users post_user group_small group_big"}
 RESULTS_DIR=${BENCH_RESULTS_DIR:-$BENCH_DIR/results}
 REAL_MODE=${BENCH_REAL:-auto}
 KEEP=${BENCH_KEEP:-0}
@@ -62,9 +62,11 @@ BUSY_THRESHOLD=15   # percent of the machine busy before a measurement: wait for
 OTHER_THRESHOLD=10  # percent of the machine used by other work during a measurement: noted
 
 # Scenarios that need scimsync-fcgi; skipped (loudly) when only the ceilings can be measured.
-REAL_SCENARIOS="get_user filter_username filter_external_id list_users post_user"
+REAL_SCENARIOS="get_user filter_username filter_external_id list_users post_user group_small group_big"
 # LABEL|NUMERATOR|DENOMINATOR|METRIC|OP|THRESHOLD, checked at every worker count (bench/render.py).
 TARGETS=(
+  "member PATCH p99, 200,000-member / 10-member group|group_big|group_small|p99|<=|1.50"
+  "member PATCH req/s, 200,000-member / 10-member group|group_big|group_small|rps|>=|0.80"
   "GET /Users/{id} / bare responder|get_user|bare|rps|>=|0.70"
 )
 
@@ -540,6 +542,62 @@ scenario_post_user() {
     "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"$name@example.com\"}" \
     || die "POST /Users probe failed"
   BENCH_RUN_TAG="w$WORKERS-r$ROUND-$$-$(date +%s)" measure post_user "POST /Users" "$BASE_PATH/Users" post_user.lua
+}
+
+# Issue 3: one-member changes in a group of 200,000 members against the same in a group of 10.
+# The members are written straight into SQLite (creating 200,000 users over HTTP would take
+# minutes); the measured PATCHes go through nginx and the real responder like any other.
+BIG_GROUP_MEMBERS=${BENCH_BIG_GROUP_MEMBERS:-200000}
+CANDIDATES=2000
+GROUP_SMALL_ID=""
+GROUP_BIG_ID=""
+
+prepare_group_big() { prepare_groups; }
+prepare_group_small() { prepare_groups; }
+prepare_groups() {
+  [[ -n $GROUP_BIG_ID ]] && return 0
+  local total=$((BIG_GROUP_MEMBERS + CANDIDATES)) out
+  log "seeding $total users into SQLite, $BIG_GROUP_MEMBERS of them members of one group"
+  for name in small big; do
+    probe 201 POST "$BASE_PATH/Groups" \
+      "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:Group\"],\"displayName\":\"bench-$name\"}" \
+      || die "group creation probe failed"
+    out=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["id"])' "$RUN/probe.body")
+    [[ $name == small ]] && GROUP_SMALL_ID=$out || GROUP_BIG_ID=$out
+  done
+  sqlite3 "$DB" <<SQL || die "seeding the group members failed"
+.timeout 10000
+BEGIN IMMEDIATE;
+CREATE TEMP TABLE seq AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $total) SELECT i FROM n;
+INSERT INTO dir_user (directory_id, name, name_key, active, origin_app_id, created_at, modified_at)
+  SELECT a.directory_id, 'member' || i || '@example.com', 'member' || i || '@example.com', 1, a.id,
+         strftime('%Y-%m-%dT%H:%M:%fZ'), strftime('%Y-%m-%dT%H:%M:%fZ')
+  FROM seq, app a WHERE a.name_key = '$APP';
+INSERT INTO scim_user (app_id, id, user_name, user_name_key, active, resource, version, created_at, modified_at, directory_user_id)
+  SELECT a.id, 'member-' || i, 'member' || i || '@example.com', 'member' || i || '@example.com', 1,
+         '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"member-' || i || '","userName":"member' || i || '@example.com"}',
+         1, strftime('%Y-%m-%dT%H:%M:%fZ'), strftime('%Y-%m-%dT%H:%M:%fZ'), d.id
+  FROM seq JOIN app a ON a.name_key = '$APP' JOIN dir_user d ON d.directory_id = a.directory_id AND d.name_key = 'member' || i || '@example.com';
+INSERT INTO scim_member (group_pk, member_id, member_type)
+  SELECT g.pk, 'member-' || i, 'User' FROM seq, scim_group g WHERE g.id = '$GROUP_BIG_ID' AND i <= $BIG_GROUP_MEMBERS;
+INSERT INTO scim_member (group_pk, member_id, member_type)
+  SELECT g.pk, 'member-' || i, 'User' FROM seq, scim_group g WHERE g.id = '$GROUP_SMALL_ID' AND i <= 10;
+INSERT INTO dir_membership (group_id, member_kind, member_id, origin)
+  SELECT g.directory_group_id, 'user', u.directory_user_id, 'app:' || g.app_id
+  FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk JOIN scim_user u ON u.id = m.member_id;
+COMMIT;
+SQL
+  seq $((BIG_GROUP_MEMBERS + 1)) "$total" | sed 's/^/member-/' >"$RUN/candidates.txt"
+  log "group sizes: $(sqlite3 "$DB" "SELECT group_concat(n, ' / ') FROM (SELECT count(*) AS n FROM scim_member GROUP BY group_pk ORDER BY n)")"
+}
+
+scenario_group_small() { measure_group group_small "PATCH one member, 10-member group" "$GROUP_SMALL_ID"; }
+scenario_group_big() { measure_group group_big "PATCH one member, $BIG_GROUP_MEMBERS-member group" "$GROUP_BIG_ID"; }
+measure_group() {  # name label group_id
+  probe 204 PATCH "$BASE_PATH/Groups/$3" \
+    '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"remove","path":"members[value eq \"nobody\"]"}]}' \
+    || die "group PATCH probe failed"
+  BENCH_GROUP_ID=$3 BENCH_CANDIDATES_FILE=$RUN/candidates.txt measure "$1" "$2" "$BASE_PATH/Groups/$3" group_member.lua
 }
 
 # ---------------------------------------------------------------------------------------------
