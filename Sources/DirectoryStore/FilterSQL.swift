@@ -14,6 +14,8 @@ struct FilterSQL {
         let indexed: [String: (column: String, folded: Bool)]
         /// Set for groups: `members` lives in this table, not in the resource JSON.
         var memberTable: String? = nil
+        /// Set for users: `emails.value` equality is looked up in `scim_user_email`.
+        var emailTable: String? = nil
         let created = "created_at"
         let modified = "modified_at"
     }
@@ -24,7 +26,7 @@ struct FilterSQL {
         "externalid": ("external_id", false),
         "displayname": ("display_name_key", true),
         "active": ("active", false),
-    ])
+    ], emailTable: "scim_user")
 
     static let groups = Columns(resourceType: .group, indexed: [
         "id": ("id", false),
@@ -97,6 +99,7 @@ struct FilterSQL {
     // MARK: operators
 
     private mutating func compare(_ path: AttributePath, _ op: ComparisonOperator, _ literal: JSONValue) throws(ScimError) -> String {
+        if let indexed = indexedEmail(path, op, literal) { return indexed }
         if isMultiValued(path) {
             // emails.value eq "x" ≡ emails[value eq "x"]; emails eq "x" compares each element's value.
             let inner = Filter.compare(AttributePath(name: path.subAttribute ?? "value"), op, literal)
@@ -192,8 +195,22 @@ struct FilterSQL {
         return "(\(operand.sql) IS NOT NULL AND \(operand.sql) <> '')"
     }
 
+    /// `emails.value eq "x"` (or `emails[value eq "x"]`) as an index lookup in `scim_user_email`.
+    private mutating func indexedEmail(_ path: AttributePath, _ op: ComparisonOperator, _ literal: JSONValue) -> String? {
+        guard let table = columns.emailTable, op == .eq, case .string(let text) = literal,
+              path.schema == nil || path.schema!.caseInsensitiveEquals(columns.resourceType.schema.id),
+              path.name.caseInsensitiveEquals("emails"), path.subAttribute?.caseInsensitiveEquals("value") ?? true
+        else { return nil }
+        arguments.append(text.nameKey)
+        return "\(table).pk IN (SELECT user_pk FROM scim_user_email WHERE value_key = ?)"
+    }
+
     /// `emails[type eq "work" and value co "@x"]`: some element matches, tested with `json_each`.
     private mutating func valuePath(_ path: AttributePath, _ inner: Filter) throws(ScimError) -> String {
+        if case .compare(let sub, let op, let literal) = inner, sub.schema == nil, sub.subAttribute == nil,
+           let indexed = indexedEmail(AttributePath(schema: path.schema, name: path.name, subAttribute: sub.name), op, literal) {
+            return indexed
+        }
         guard isMultiValued(path) || columns.resourceType.topLevelDefinition(for: path)?.type == .complex else {
             throw .invalidFilter("'\(path)' is not a complex attribute.")
         }

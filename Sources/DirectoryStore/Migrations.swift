@@ -78,6 +78,14 @@ enum Migrations {
         CREATE INDEX scim_user_display ON scim_user(app_id, display_name_key);
         CREATE INDEX scim_user_directory_user ON scim_user(directory_user_id);
 
+        -- Each user's email values, case-folded, so that `emails.value eq` is an index lookup.
+        CREATE TABLE scim_user_email (
+            value_key  TEXT NOT NULL,
+            user_pk    INTEGER NOT NULL REFERENCES scim_user(pk) ON DELETE CASCADE,
+            PRIMARY KEY (value_key, user_pk)
+        ) WITHOUT ROWID;
+        CREATE INDEX scim_user_email_user ON scim_user_email(user_pk);
+
         CREATE TABLE scim_group (
             pk                INTEGER PRIMARY KEY,
             app_id            INTEGER NOT NULL REFERENCES app(id) ON DELETE CASCADE,

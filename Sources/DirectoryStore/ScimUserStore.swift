@@ -35,6 +35,7 @@ extension DirectoryStore {
                                  resource["displayName"]?.stringValue, resource["displayName"]?.stringValue?.nameKey,
                                  fields.active, String(decoding: json, as: UTF8.self), now, now])
             let pk = db.lastInsertedRowID
+            try Self.indexEmails(db, pk: pk, resource: resource)
             let directoryUserID = try DirectoryView.sync(db, app: app, fields: fields, linkedID: nil)
             try db.execute(sql: "UPDATE scim_user SET directory_user_id = ? WHERE pk = ?", arguments: [directoryUserID, pk])
             try audit.record(db, operation: "user.create", target: "User \(id) (\(fields.username))")
@@ -72,6 +73,7 @@ extension DirectoryStore {
                 """, arguments: [fields.username, fields.username.nameKey, resource["externalId"]?.stringValue,
                                  resource["displayName"]?.stringValue, resource["displayName"]?.stringValue?.nameKey,
                                  fields.active, String(decoding: json, as: UTF8.self), now, pk])
+            try Self.indexEmails(db, pk: pk, resource: resource)
             let directoryUserID = try DirectoryView.sync(db, app: app, fields: fields, linkedID: row["directory_user_id"])
             try db.execute(sql: "UPDATE scim_user SET directory_user_id = ? WHERE pk = ?", arguments: [directoryUserID, pk])
             try audit.record(db, operation: "user.update", target: "User \(id) (\(fields.username))",
@@ -103,6 +105,15 @@ extension DirectoryStore {
     }
 
     /// Reads a row selected as `id, resource, version, created_at, modified_at` (by position, for speed).
+    /// Rewrites the user's rows in `scim_user_email` (folded, as `emails.value` is case-insensitive).
+    private static func indexEmails(_ db: Database, pk: Int64, resource: JSONObject) throws {
+        try db.execute(sql: "DELETE FROM scim_user_email WHERE user_pk = ?", arguments: [pk])
+        let values = Set((resource["emails"]?.arrayValue ?? []).compactMap { $0["value"]?.stringValue?.nameKey })
+        for value in values {
+            try db.execute(sql: "INSERT INTO scim_user_email (value_key, user_pk) VALUES (?, ?)", arguments: [value, pk])
+        }
+    }
+
     static func resource(_ row: Row, type: String) -> StoredResource {
         StoredResource(
             id: row[0],

@@ -189,6 +189,28 @@ private let department = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
         #expect(!steps.contains { $0.hasPrefix("SCAN") }, "\(steps)")
     }
 
+    @Test func emailValueEqualityIgnoresCaseAndUsesTheIndex() throws {
+        #expect(try names(#"emails.value eq "ALBERT@gmail.com""#) == ["albert@corp.com"])
+        #expect(try names(#"emails[value eq "Bob@Corp.com"]"#) == ["bob@corp.com"])
+        #expect(try names(#"emails eq "alice@corp.com""#) == ["Alice@Corp.com"])
+        for filter in [#"emails.value eq "bob@corp.com""#, #"emails[value eq "bob@corp.com"]"#] {
+            let steps = try plan(filter)
+            #expect(steps.contains { $0.contains("scim_user_email") && $0.hasPrefix("SEARCH") }, "\(steps)")
+        }
+    }
+
+    @Test func emailIndexFollowsUpdates() throws {
+        let page = try fixture.store.scimUsers(appID: app.id, query: ListQuery(filter: try FilterParser.parse(#"userName eq "bob@corp.com""#)))
+        let bob = try #require(page.resources.first)
+        _ = try fixture.store.updateScimUser(app: app, id: bob.id, ifMatch: nil, audit: AuditContext()) { current in
+            var updated = current
+            updated["emails"] = .array([.object(JSONObject([("value", .string("robert@corp.com"))]))])
+            return updated
+        }
+        #expect(try names(#"emails.value eq "bob@corp.com""#).isEmpty)
+        #expect(try names(#"emails.value eq "robert@corp.com""#) == ["bob@corp.com"])
+    }
+
     @Test func externalIdFilterUsesTheIndex() throws {
         let steps = try plan(#"externalId eq "EXT-1""#)
         #expect(steps.contains { $0.contains("scim_user_external") }, "\(steps)")
