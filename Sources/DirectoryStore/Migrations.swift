@@ -73,6 +73,8 @@ enum Migrations {
             modified_at        TEXT NOT NULL,
             directory_user_id  INTEGER REFERENCES dir_user(id) ON DELETE SET NULL
         );
+        -- (app_id) carries the rowid, so it lists an app's resources in pk order without sorting.
+        CREATE INDEX scim_user_app ON scim_user(app_id);
         CREATE UNIQUE INDEX scim_user_name ON scim_user(app_id, user_name_key);
         CREATE INDEX scim_user_external ON scim_user(app_id, external_id);
         CREATE INDEX scim_user_display ON scim_user(app_id, display_name_key);
@@ -99,6 +101,7 @@ enum Migrations {
             modified_at         TEXT NOT NULL,
             directory_group_id  INTEGER REFERENCES dir_group(id) ON DELETE SET NULL
         );
+        CREATE INDEX scim_group_app ON scim_group(app_id);
         CREATE UNIQUE INDEX scim_group_name ON scim_group(app_id, display_name_key);
         CREATE INDEX scim_group_external ON scim_group(app_id, external_id);
         CREATE INDEX scim_group_directory_group ON scim_group(directory_group_id);

@@ -189,6 +189,17 @@ private let department = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
         #expect(!steps.contains { $0.hasPrefix("SCAN") }, "\(steps)")
     }
 
+    @Test func unfilteredPagesWalkAnIndexInKeyOrderWithoutSorting() throws {
+        let queue = try DatabaseQueue(path: fixture.path)
+        let steps = try queue.read { db in
+            try Row.fetchAll(db, sql: """
+                EXPLAIN QUERY PLAN SELECT id, resource FROM scim_user WHERE app_id = ? ORDER BY pk LIMIT 100 OFFSET 5000
+                """, arguments: [app.id]).map { $0["detail"] as String }
+        }
+        #expect(steps.contains { $0.contains("scim_user_app") }, "\(steps)")
+        #expect(!steps.contains { $0.contains("TEMP B-TREE") }, "\(steps)")
+    }
+
     @Test func emailValueEqualityIgnoresCaseAndUsesTheIndex() throws {
         #expect(try names(#"emails.value eq "ALBERT@gmail.com""#) == ["albert@corp.com"])
         #expect(try names(#"emails[value eq "Bob@Corp.com"]"#) == ["bob@corp.com"])
