@@ -511,23 +511,20 @@ scenario_get_user() {
 }
 
 prepare_filter_username() { ensure_users "$USERS"; }
-scenario_filter_username() {
-  local filter
-  filter=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote("userName eq \"%s\"" % sys.argv[1], safe=""))' "$(first_user 2)")
-  probe 200 GET "$BASE_PATH/Users?filter=$filter" || die "filter probe failed"
-  grep -Eq '"totalResults" *: *1[,}]' "$RUN/probe.body" \
-    || { head -c 600 "$RUN/probe.body" >&2; die "filter userName eq probe did not find exactly one user"; }
-  BENCH_FILTER_ATTRIBUTE=userName measure filter_username "GET /Users?filter=userName eq …" "$BASE_PATH/Users" filter_users.lua
-}
+scenario_filter_username() { measure_filter filter_username userName 2; }
 
 prepare_filter_external_id() { ensure_users "$USERS"; }
-scenario_filter_external_id() {
-  local filter
-  filter=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote("externalId eq \"%s\"" % sys.argv[1], safe=""))' "$(first_user 3)")
+scenario_filter_external_id() { measure_filter filter_external_id externalId 3; }
+
+# measure_filter NAME ATTRIBUTE FIELD: `filter=ATTRIBUTE eq "…"` with values from users.tsv column FIELD.
+measure_filter() {
+  local name=$1 attribute=$2 field=$3 filter
+  filter=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote("%s eq \"%s\"" % (sys.argv[1], sys.argv[2]), safe=""))' \
+    "$attribute" "$(first_user "$field")")
   probe 200 GET "$BASE_PATH/Users?filter=$filter" || die "filter probe failed"
   grep -Eq '"totalResults" *: *1[,}]' "$RUN/probe.body" \
-    || { head -c 600 "$RUN/probe.body" >&2; die "filter externalId eq probe did not find exactly one user"; }
-  BENCH_FILTER_ATTRIBUTE=externalId measure filter_external_id "GET /Users?filter=externalId eq …" "$BASE_PATH/Users" filter_users.lua
+    || { head -c 600 "$RUN/probe.body" >&2; die "filter $attribute eq probe did not find exactly one user"; }
+  BENCH_FILTER_ATTRIBUTE=$attribute measure "$name" "GET /Users?filter=$attribute eq …" "$BASE_PATH/Users" filter_users.lua
 }
 
 prepare_list_users() { ensure_users "$USERS"; }

@@ -239,6 +239,16 @@ class Observations:
         self.seen.append((step, self.labels.normalize(resource)))
 
 
+def assert_replays_identically(replay, idp: IdpClient, names: dict, name: str) -> None:
+    """Runs an IdP's sequence twice with the same identities; the second must read back exactly
+    what the first did (no drift, so the IdP would not re-push)."""
+    labels = Labels()
+    first, second = Observations(labels), Observations(labels)
+    replay(idp, names, first)
+    replay(idp, names, second)
+    assert_same_observations(first, second, name)
+
+
 def assert_same_observations(first: Observations, second: Observations, idp: str) -> None:
     a = dict(first.seen)
     b = dict(second.seen)

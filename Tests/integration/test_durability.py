@@ -31,6 +31,42 @@ def two_responders():
         s.cleanup()
 
 
+class CreateLoad:
+    """Client threads POSTing new users (`<prefix>-<client>-<n>`) through nginx until stopped.
+    Every outcome, a response or a `requests` exception, goes to `record(name, outcome, finished)`,
+    called under a lock."""
+
+    def __init__(self, s: Stack, app: str, prefix: str, clients: int, record):
+        self.url = s.base_url(app) + "/Users"
+        self.headers = {"Authorization": f"Bearer {s.apps[app].token}", "Content-Type": SCIM_JSON}
+        self.prefix, self.record = prefix, record
+        self.lock, self.stopping = threading.Lock(), threading.Event()
+        self.threads = [threading.Thread(target=self._client, args=(n,), daemon=True) for n in range(clients)]
+        for t in self.threads:
+            t.start()
+
+    def _client(self, n: int) -> None:
+        with requests.Session() as http:
+            for i in range(MAX_POSTS_PER_CLIENT):
+                if self.stopping.is_set():
+                    return
+                name = f"{self.prefix}-{n}-{i}"
+                try:
+                    outcome = http.post(self.url, data=json.dumps(user_body(name)), headers=self.headers,
+                                        timeout=HTTP_TIMEOUT)
+                except requests.RequestException as e:
+                    outcome = e
+                finished = time.monotonic()
+                with self.lock:
+                    self.record(name, outcome, finished)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        for t in self.threads:
+            t.join(timeout=2 * HTTP_TIMEOUT)
+        assert not any(t.is_alive() for t in self.threads), "a client hung"
+
+
 def integrity_check(db) -> str:
     con = sqlite3.connect(str(db), timeout=10)
     try:
@@ -41,48 +77,29 @@ def integrity_check(db) -> str:
 
 def test_acknowledged_creates_survive_kill9_of_every_responder(two_responders):
     s = two_responders
-    url = s.base_url("alpha") + "/Users"
-    headers = {"Authorization": f"Bearer {s.apps['alpha'].token}", "Content-Type": SCIM_JSON}
     run = uuid.uuid4().hex[:8]
     acked: list[tuple[str, str]] = []          # (id, userName) of every 201
     failed_before_kill: list[str] = []         # any non-201 answered while both responders ran
     outcomes = Counter()
-    lock = threading.Lock()
-    stop = threading.Event()
     kill_time = [float("inf")]
 
-    def client(n: int) -> None:
-        with requests.Session() as http:
-            for i in range(MAX_POSTS_PER_CLIENT):
-                if stop.is_set():
-                    return
-                name = f"durable-{run}-{n}-{i}"
-                try:
-                    r = http.post(url, data=json.dumps(user_body(name)), headers=headers, timeout=HTTP_TIMEOUT)
-                except requests.RequestException as e:
-                    with lock:
-                        outcomes[type(e).__name__] += 1
-                    continue
-                finished = time.monotonic()
-                with lock:
-                    outcomes[r.status_code] += 1
-                    if r.status_code == 201:
-                        acked.append((r.json()["id"], name))
-                    elif finished < kill_time[0]:
-                        failed_before_kill.append(show(r))
+    def record(name, outcome, finished):
+        if isinstance(outcome, Exception):
+            outcomes[type(outcome).__name__] += 1
+            return
+        outcomes[outcome.status_code] += 1
+        if outcome.status_code == 201:
+            acked.append((outcome.json()["id"], name))
+        elif finished < kill_time[0]:
+            failed_before_kill.append(show(outcome))
 
-    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(CLIENTS)]
-    for t in threads:
-        t.start()
+    load = CreateLoad(s, "alpha", f"durable-{run}", CLIENTS, record)
     time.sleep(LOAD_SECONDS)
     kill_time[0] = time.monotonic()
     for p in s.responders:
         p.kill9()
     time.sleep(0.5)  # clients keep sending into the dead upstreams
-    stop.set()
-    for t in threads:
-        t.join(timeout=2 * HTTP_TIMEOUT)
-    assert not any(t.is_alive() for t in threads), "a client hung"
+    load.stop()
 
     print(f"durability: {len(acked)} acknowledged creates; outcomes {dict(outcomes)}")
     assert len(acked) >= 20, f"too little load to mean anything: {outcomes}"
@@ -114,39 +131,21 @@ def test_sigterm_drains_and_exits_0(two_responders):
     """SIGTERM (systemd stop, mod_fcgid, Ctrl-C): requests in flight finish, the process exits 0
     and removes its socket; what it acknowledged is there after a restart."""
     s = two_responders
-    url = s.base_url("alpha") + "/Users"
-    headers = {"Authorization": f"Bearer {s.apps['alpha'].token}", "Content-Type": SCIM_JSON}
     run = uuid.uuid4().hex[:8]
     acked, bad = [], []
-    lock = threading.Lock()
-    stop = threading.Event()
 
-    def client(n: int) -> None:
-        with requests.Session() as http:
-            for i in range(MAX_POSTS_PER_CLIENT):
-                if stop.is_set():
-                    return
-                name = f"term-{run}-{n}-{i}"
-                try:
-                    r = http.post(url, data=json.dumps(user_body(name)), headers=headers, timeout=HTTP_TIMEOUT)
-                except requests.RequestException as e:
-                    with lock:
-                        bad.append(repr(e))
-                    continue
-                with lock:
-                    if r.status_code == 201:
-                        acked.append((r.json()["id"], name))
-                    elif r.status_code != 502:  # 502: nginx found no responder listening
-                        bad.append(show(r))
+    def record(name, outcome, finished):
+        if isinstance(outcome, Exception):
+            bad.append(repr(outcome))
+        elif outcome.status_code == 201:
+            acked.append((outcome.json()["id"], name))
+        elif outcome.status_code != 502:  # 502: nginx found no responder listening
+            bad.append(show(outcome))
 
-    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(4)]
-    for t in threads:
-        t.start()
+    load = CreateLoad(s, "alpha", f"term-{run}", 4, record)
     time.sleep(1.0)
     codes = [p.stop() for p in s.responders]
-    stop.set()
-    for t in threads:
-        t.join(timeout=2 * HTTP_TIMEOUT)
+    load.stop()
     assert codes == [0, 0], f"exit status after SIGTERM: {codes}"
     assert not any(s.socket_path(i).exists() for i in range(2)), "socket files left behind"
     assert not bad, f"{len(bad)} bad answers during shutdown; first: {bad[0]}"

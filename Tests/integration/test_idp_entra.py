@@ -30,7 +30,7 @@ from __future__ import annotations
 import pytest
 
 from idp_support import (ADSCIM_GROUP_SCHEMA, ENTERPRISE_SCHEMA, GROUP_SCHEMA, NGINX_ONLY, USER_SCHEMA, IdpClient,
-                         Labels, Observations, assert_no_drift, assert_same_observations, new_app_client,
+                         Labels, Observations, assert_no_drift, assert_replays_identically, new_app_client,
                          plus_filter, random_guid)
 
 pytestmark = NGINX_ONLY
@@ -223,12 +223,7 @@ def test_entra_replay(entra, uniq):
 def test_entra_second_replay_shows_zero_drift(entra, uniq):
     """The same cycle again with the same identities (deleted at the end of the first): names are
     reusable and every read gives back what the first cycle read."""
-    names = entra_names(uniq)
-    labels = Labels()
-    first, second = Observations(labels), Observations(labels)
-    replay(entra, names, first)
-    replay(entra, names, second)
-    assert_same_observations(first, second, "entra")
+    assert_replays_identically(replay, entra, entra_names(uniq), "entra")
 
 
 # ----- the aadOptscim062020 flag's request shapes ------------------------------------------------------

@@ -26,7 +26,7 @@ from __future__ import annotations
 import pytest
 
 from idp_support import (GROUP_SCHEMA, NGINX_ONLY, USER_SCHEMA, IdpClient, Labels, Observations,
-                         assert_never_returns_password, assert_no_drift, assert_same_observations,
+                         assert_never_returns_password, assert_no_drift, assert_replays_identically,
                          new_app_client, okta_filter)
 
 pytestmark = NGINX_ONLY
@@ -185,12 +185,7 @@ def test_okta_replay(okta, uniq):
 def test_okta_second_replay_shows_zero_drift(okta, uniq):
     """The same sequence again: the users are found and linked (PUT) instead of created, the group is
     pushed anew, and every read gives back what the first replay read."""
-    names = okta_names(uniq)
-    labels = Labels()
-    first, second = Observations(labels), Observations(labels)
-    replay(okta, names, first)
-    replay(okta, names, second)
-    assert_same_observations(first, second, "okta")
+    assert_replays_identically(replay, okta, okta_names(uniq), "okta")
 
 
 def test_okta_password_sync_patch_is_accepted_and_never_returned(okta, uniq):

@@ -22,7 +22,7 @@ from __future__ import annotations
 import pytest
 
 from idp_support import (ENTERPRISE_SCHEMA, GROUP_SCHEMA, NGINX_ONLY, USER_SCHEMA, IdpClient, Labels, Observations,
-                         assert_no_drift, assert_same_observations, new_app_client, okta_filter)
+                         assert_no_drift, assert_replays_identically, new_app_client, okta_filter)
 
 pytestmark = NGINX_ONLY
 
@@ -108,12 +108,7 @@ def test_onelogin_replay(onelogin, uniq):
 
 
 def test_onelogin_second_replay_shows_zero_drift(onelogin, uniq):
-    names = {"user": uniq("jane") + "@corp.example"}
-    labels = Labels()
-    first, second = Observations(labels), Observations(labels)
-    replay(onelogin, names, first)
-    replay(onelogin, names, second)
-    assert_same_observations(first, second, "onelogin")
+    assert_replays_identically(replay, onelogin, {"user": uniq("jane") + "@corp.example"}, "onelogin")
 
 
 def test_onelogin_enterprise_template_shapes(onelogin, uniq):
