@@ -19,21 +19,28 @@ public struct DirectoryUser: Sendable, Equatable, Codable {
 extension DirectoryStore {
     /// The users of one directory, or of all, by name.
     public func directoryUsers(directory: String?) throws -> [DirectoryUser] {
+        try directoryUsers(named: nil, directory: directory)
+    }
+
+    /// The users named `name` (one per directory unless `directory` narrows it), or all users
+    /// when `name` is nil.
+    public func directoryUsers(named name: String?, directory: String?) throws -> [DirectoryUser] {
         try read { db in
-            var sql = Self.directoryUserSelect
+            var conditions: [String] = []
             var arguments: StatementArguments = []
             if let directory {
                 guard try Self.directory(db, named: directory) != nil else { throw StoreError.notFound("directory '\(directory)'") }
-                sql += " WHERE d.name_key = ?"
-                arguments = [directory.nameKey]
+                conditions.append("d.name_key = ?")
+                _ = arguments.append(contentsOf: [directory.nameKey])
             }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY d.name_key, u.name_key", arguments: arguments).map(Self.directoryUser)
+            if let name {
+                conditions.append("u.name_key = ?")
+                _ = arguments.append(contentsOf: [name.nameKey])
+            }
+            let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+            return try Row.fetchAll(db, sql: Self.directoryUserSelect + filter + " ORDER BY d.name_key, u.name_key",
+                                    arguments: arguments).map(Self.directoryUser)
         }
-    }
-
-    /// The users named `name` (one per directory unless `directory` narrows it).
-    public func directoryUsers(named name: String, directory: String?) throws -> [DirectoryUser] {
-        try directoryUsers(directory: directory).filter { $0.name.nameKey == name.nameKey }
     }
 
     private static let directoryUserSelect = """

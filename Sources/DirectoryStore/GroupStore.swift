@@ -91,7 +91,7 @@ extension DirectoryStore {
             var json = Array((row["resource"] as String).utf8)
             var changed = try Self.apply(memberChanges, to: group, app: app, db)
             if let transform {
-                let current = (try? JSONParser.parse(json))?.objectValue ?? JSONObject()
+                let current = StoredResource.object(json)
                 let resource = try transform(current)
                 if resource != current {
                     let name = resource["displayName"]?.stringValue ?? ""

@@ -54,7 +54,7 @@ extension DirectoryStore {
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("User \(id) not found.") }
             let version: Int = row["version"]
             try Self.checkPrecondition(ifMatch, version: version)
-            let current = (try? JSONParser.parse(Array((row["resource"] as String).utf8)))?.objectValue ?? JSONObject()
+            let current = StoredResource.object(Array((row["resource"] as String).utf8))
             let resource = try transform(current)
             let json = JSONWriter.serialize(.object(resource))
             let pk: Int64 = row["pk"]

@@ -8,6 +8,11 @@ public struct StoredResource: Sendable {
 
     /// The stored JSON parsed, for PATCH and PUT.
     public func object() -> JSONObject {
+        Self.object(json)
+    }
+
+    /// Parses a stored resource; the store wrote it, so it is always a JSON object.
+    static func object(_ json: [UInt8]) -> JSONObject {
         (try? JSONParser.parse(json))?.objectValue ?? JSONObject()
     }
 }

@@ -79,12 +79,10 @@ public final class ScimApplication: Sendable {
             throw ScimError.invalidValue("Cursor pagination is offered on /Users and /Groups; search them separately.")
         }
         var userQuery = query
-        userQuery.projection = Projection(attributes: query.projection.attributes,
-                                          excludedAttributes: query.projection.excludedAttributes, resourceType: .user)
+        userQuery.projection = query.projection.scoped(to: .user)
         let userPage = try store.scimUsers(appID: context.app.id, query: userQuery)
         var groupQuery = query
-        groupQuery.projection = Projection(attributes: query.projection.attributes,
-                                           excludedAttributes: query.projection.excludedAttributes, resourceType: .group)
+        groupQuery.projection = query.projection.scoped(to: .group)
         groupQuery.startIndex = max(1, query.startIndex - userPage.totalResults)
         groupQuery.count = max(0, query.count - userPage.resources.count)
         let groupPage = try store.scimGroups(appID: context.app.id, query: groupQuery)

@@ -44,7 +44,8 @@ public struct PatchPath: Sendable, Equatable, CustomStringConvertible {
 }
 
 extension String {
-    var trimmingSpaces: String {
+    /// The string without leading and trailing spaces.
+    public var trimmingSpaces: String {
         String(self.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }

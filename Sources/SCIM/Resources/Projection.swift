@@ -16,6 +16,11 @@ public struct Projection: Sendable, Equatable {
 
     public static let identity = Projection()
 
+    /// The same attribute lists, resolved against `type` (for a search across resource types).
+    public func scoped(to type: ResourceType) -> Projection {
+        Projection(attributes: attributes, excludedAttributes: excludedAttributes, resourceType: type)
+    }
+
     public var isIdentity: Bool { attributes.isEmpty && excludedAttributes.isEmpty }
 
     /// Whether the response will include `name` (a top-level attribute of the core schema).
