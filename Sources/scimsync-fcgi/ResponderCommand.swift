@@ -67,9 +67,9 @@ struct ResponderCommand: ParsableCommand {
         let server = FastCGIServer(listener: listener, handlers: handlers)
         do {
             try server.run {
-                Diagnostics.note("ready on \(socket ?? listen ?? "inherited socket") with \(workerCount) workers, database \(path)")
+                ServiceLog.note("ready on \(socket ?? listen ?? "inherited socket") with \(workerCount) workers, database \(path)")
             }
-            Diagnostics.note("stopped")
+            ServiceLog.note("stopped")
         } catch {
             throw ValidationError("\(error)")
         }
