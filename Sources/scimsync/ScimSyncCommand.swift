@@ -15,7 +15,7 @@ struct ScimSyncCommand: ParsableCommand {
               scimsync token rotate okta-prod --grace-minutes 60
               scimsync user list --directory staff --json
             """,
-        subcommands: [InitCommand.self, DirectoryCommand.self, AppCommand.self, TokenCommand.self, UserCommand.self]
+        subcommands: [InitCommand.self, DirectoryCommand.self, AppCommand.self, TokenCommand.self, UserCommand.self, AuditCommand.self]
     )
 
     @OptionGroup var global: GlobalOptions

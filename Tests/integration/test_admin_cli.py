@@ -124,3 +124,34 @@ def test_init_on_an_existing_database_keeps_its_data(stack):
     cp = stack.cli("init", check=False)
     assert cp.returncode == 0, f"init on an initialised database: exit {cp.returncode}\n{cp.stderr}"
     assert works(stack, "alpha", stack.apps["alpha"].token)
+
+
+def test_audit_lists_each_change_with_its_app_and_filters(stack, uniq):
+    app = new_app(stack, uniq)
+    other = new_app(stack, uniq)
+    scim = stack.client(app.name, token=app.token)
+    name = uniq("audited") + "@example.com"
+    created = scim.post("/Users", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": name},
+                        headers={"X-Request-Id": "req-audit-1"})
+    assert_status(created, 201)
+    uid = created.json()["id"]
+    assert_status(scim.patch(f"/Users/{uid}", {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                                                "Operations": [{"op": "replace", "value": {"active": False}}]}), 200)
+    assert_status(scim.delete(f"/Users/{uid}"), 204)
+    create_user(stack.client(other.name, token=other.token), uniq("elsewhere") + "@example.com")
+
+    entries = stack.cli_json("audit", "--app", app.name)
+    assert [e["operation"] for e in entries] == ["user.delete", "user.update", "user.create"], entries
+    assert all(e["app"] == app.name and e["outcome"] == "ok" and name in e["target"] for e in entries)
+    assert entries[2]["requestId"] == "req-audit-1"
+    assert entries[1]["detail"] == "inactive"
+
+    assert [e["operation"] for e in stack.cli_json("audit", "--user", name)] == ["user.delete", "user.update", "user.create"]
+    assert len(stack.cli_json("audit", "--user", uid)) == 3, "a user is found by SCIM id too"
+    assert stack.cli_json("audit", "--app", app.name, "--since", "1h", "--limit", "1")[0]["operation"] == "user.delete"
+    assert stack.cli_json("audit", "--app", app.name, "--since", "2999-01-01T00:00:00Z") == []
+
+    bad = stack.cli("audit", "--since", "yesterday", check=False)
+    assert bad.returncode != 0 and "--since" in bad.stderr
+    missing = stack.cli("audit", "--app", uniq("nope"), check=False)
+    assert missing.returncode == 1 and "does not exist" in missing.stderr

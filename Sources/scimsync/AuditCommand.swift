@@ -1,0 +1,51 @@
+import ArgumentParser
+import DirectoryStore
+import Foundation
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Read the audit log of provisioning changes, newest first.",
+        discussion: """
+            Every change an IdP makes is recorded in the same transaction as the change itself.
+            Examples:
+              scimsync audit --app okta-prod --since 24h
+              scimsync audit --user alice@example.com --json
+              scimsync audit --since 2026-11-01T00:00:00Z --limit 50
+            """
+    )
+
+    @ParentCommand var root: ScimSyncCommand
+    var global: GlobalOptions { root.global }
+    @OptionGroup var output: OutputOptions
+    @Option(help: "Only this app's changes.") var app: String?
+    @Option(help: "Only changes since a time (RFC 3339) or for a past duration: 30m, 24h, 7d.") var since: String?
+    @Option(help: "Only changes to this user (SCIM id or userName).") var user: String?
+    @Option(help: "At most this many entries.") var limit = 100
+
+    func validate() throws {
+        guard limit > 0 else { throw ValidationError("--limit must be positive.") }
+        if let since, Self.instant(since) == nil {
+            throw ValidationError("--since '\(since)' is neither a time such as 2026-11-01T00:00:00Z nor a duration such as 24h.")
+        }
+    }
+
+    func run() throws {
+        let query = AuditQuery(app: app, since: since.flatMap(Self.instant), user: user, limit: limit)
+        let entries = try global.withStore { store in
+            if let app, try store.app(named: app) == nil { throw StoreError.notFound("app '\(app)'") }
+            return try store.auditEntries(query)
+        }
+        if output.json { return try Output.json(entries) }
+        Output.table(["TIME", "APP", "OPERATION", "TARGET", "OUTCOME", "DETAIL"],
+                     entries.map { [$0.at, $0.app ?? "-", $0.operation, $0.target, $0.outcome, $0.detail ?? ""] })
+    }
+
+    /// An RFC 3339 time, or now minus `<n>m`, `<n>h` or `<n>d`.
+    static func instant(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        let units: [Character: Double] = ["m": 60, "h": 3600, "d": 86400]
+        guard let unit = text.last.flatMap({ units[$0] }), let amount = Double(text.dropLast()), amount >= 0 else { return nil }
+        return Date().addingTimeInterval(-amount * unit)
+    }
+}
