@@ -139,7 +139,7 @@ struct FilterSQL {
         var column = operand.sql
         var value = text
         if !operand.caseExact {
-            value = text.lowercased()
+            value = text.nameKey
             if !operand.folded { column = "scim_fold(\(operand.sql))" }
         }
         switch op {
@@ -256,16 +256,13 @@ struct FilterSQL {
                        folded: false, type: definition?.type ?? .string)
     }
 
-    private static let formats: [Date.ISO8601FormatStyle] = [
-        .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted),
-        .iso8601,
-    ]
+    private static let formats: [Date.ISO8601FormatStyle] = [Timestamp.parseStyle, .iso8601]
 
     /// A filter's dateTime in the store's own form (UTC, milliseconds), so that text order is time order.
     static func storedTimestamp(_ text: String) throws(ScimError) -> String {
         // Already in the stored form: keep it, since a trip through Date can round the milliseconds.
         if text.utf8.count == 24, text.hasSuffix("Z"), text.dropFirst(19).first == ".",
-           (try? Date(text, strategy: formats[0])) != nil {
+           (try? Date(text, strategy: Timestamp.parseStyle)) != nil {
             return text
         }
         for format in formats {

@@ -83,7 +83,7 @@ extension DirectoryStore {
                                 transform: ((JSONObject) throws(ScimError) -> JSONObject)?) throws -> StoredResource {
         try write { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT pk, resource, version, created_at, directory_group_id FROM scim_group WHERE app_id = ? AND id = ?
+                SELECT pk, resource, version, created_at, modified_at, directory_group_id FROM scim_group WHERE app_id = ? AND id = ?
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("Group \(id) not found.") }
             let version: Int = row["version"]
             try Self.checkPrecondition(ifMatch, version: version)
@@ -109,8 +109,8 @@ extension DirectoryStore {
             }
             let created: String = row["created_at"]
             guard changed else {
-                let modified = try String.fetchOne(db, sql: "SELECT modified_at FROM scim_group WHERE pk = ?", arguments: [group.pk]) ?? created
-                return StoredResource(id: id, json: json, meta: ResourceMeta(resourceType: "Group", created: created, lastModified: modified, version: version))
+                return StoredResource(id: id, json: json, meta: ResourceMeta(
+                    resourceType: "Group", created: created, lastModified: row["modified_at"], version: version))
             }
             let now = Timestamp.now()
             try db.execute(sql: "UPDATE scim_group SET version = version + 1, modified_at = ? WHERE pk = ?", arguments: [now, group.pk])

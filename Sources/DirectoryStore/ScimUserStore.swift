@@ -50,7 +50,7 @@ extension DirectoryStore {
                                transform: (JSONObject) throws(ScimError) -> JSONObject) throws -> StoredResource {
         try write { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT pk, resource, version, created_at, directory_user_id FROM scim_user WHERE app_id = ? AND id = ?
+                SELECT pk, resource, version, created_at, modified_at, directory_user_id FROM scim_user WHERE app_id = ? AND id = ?
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("User \(id) not found.") }
             let version: Int = row["version"]
             try Self.checkPrecondition(ifMatch, version: version)
@@ -61,7 +61,7 @@ extension DirectoryStore {
             let created: String = row["created_at"]
             if resource == current {
                 return StoredResource(id: id, json: json, meta: ResourceMeta(
-                    resourceType: "User", created: created, lastModified: try Self.modified(db, pk: pk), version: version))
+                    resourceType: "User", created: created, lastModified: row["modified_at"], version: version))
             }
             let fields = UserMapping().fields(for: resource)
             try Self.checkUserNameFree(db, appID: app.id, userName: fields.username, except: pk)
@@ -120,10 +120,6 @@ extension DirectoryStore {
             json: Array((row[1] as String).utf8),
             meta: ResourceMeta(resourceType: type, created: row[3], lastModified: row[4], version: row[2])
         )
-    }
-
-    private static func modified(_ db: Database, pk: Int64) throws -> String {
-        try String.fetchOne(db, sql: "SELECT modified_at FROM scim_user WHERE pk = ?", arguments: [pk]) ?? ""
     }
 
     private static func checkUserNameFree(_ db: Database, appID: Int64, userName: String, except pk: Int64?) throws {
