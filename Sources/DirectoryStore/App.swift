@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SCIM
 import SyncRules
 
 /// An IdP connection: its SCIM base URL is `/scim/<name>/v2`, its tokens and rules are its own.
@@ -24,13 +25,8 @@ extension DirectoryStore {
         }
         return try write { db in
             guard try Self.app(db, named: name) == nil else { throw StoreError.duplicate("app '\(name)'") }
-            var directory = try Self.directory(db, named: directoryName)
-            if directory == nil, createDirectory {
-                let directoryName = try Self.validName(directoryName, of: "directory")
-                try db.execute(sql: "INSERT INTO directory (name, name_key, created_at) VALUES (?, ?, ?)",
-                               arguments: [directoryName, directoryName.nameKey, Timestamp.now()])
-                directory = try Self.directory(db, named: directoryName)
-            }
+            let directory = try Self.directory(db, named: directoryName)
+                ?? (createDirectory ? try Self.insertDirectory(db, name: directoryName) : nil)
             guard let directory else { throw StoreError.notFound("directory '\(directoryName)'") }
             try db.execute(sql: """
                 INSERT INTO app (name, name_key, provider, directory_id, created_at) VALUES (?, ?, ?, ?, ?)

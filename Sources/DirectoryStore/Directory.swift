@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SCIM
 
 /// A named container of users and groups (Crowd's model).
 public struct Directory: Sendable, Equatable, Codable {
@@ -12,14 +13,29 @@ extension DirectoryStore {
     /// Creates a directory; names are unique ignoring case.
     @discardableResult
     public func createDirectory(name: String) throws -> Directory {
-        let name = try Self.validName(name, of: "directory")
-        return try write { db in
-            guard try Self.directory(db, named: name) == nil else { throw StoreError.duplicate("directory '\(name)'") }
-            let now = Timestamp.now()
-            try db.execute(sql: "INSERT INTO directory (name, name_key, created_at) VALUES (?, ?, ?)",
-                           arguments: [name, name.nameKey, now])
-            return Directory(id: db.lastInsertedRowID, name: name, createdAt: now)
+        try write { db in try Self.insertDirectory(db, name: name) }
+    }
+
+    /// Renames a directory; its users, groups and apps stay with it.
+    public func renameDirectory(_ name: String, to newName: String) throws {
+        let newName = try Self.validName(newName, of: "directory")
+        try write { db in
+            guard let directory = try Self.directory(db, named: name) else { throw StoreError.notFound("directory '\(name)'") }
+            if let holder = try Self.directory(db, named: newName), holder.id != directory.id {
+                throw StoreError.duplicate("directory '\(holder.name)'")
+            }
+            try db.execute(sql: "UPDATE directory SET name = ?, name_key = ? WHERE id = ?",
+                           arguments: [newName, newName.nameKey, directory.id])
         }
+    }
+
+    static func insertDirectory(_ db: Database, name: String) throws -> Directory {
+        let name = try validName(name, of: "directory")
+        guard try directory(db, named: name) == nil else { throw StoreError.duplicate("directory '\(name)'") }
+        let now = Timestamp.now()
+        try db.execute(sql: "INSERT INTO directory (name, name_key, created_at) VALUES (?, ?, ?)",
+                       arguments: [name, name.nameKey, now])
+        return Directory(id: db.lastInsertedRowID, name: name, createdAt: now)
     }
 
     public func directories() throws -> [Directory] {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SCIM
 
 /// The SQLite database of ScimSync: directories, apps and tokens, each app's IdP view, the
 /// directory view and the audit log.
@@ -60,6 +61,34 @@ public final class DirectoryStore: Sendable {
         Self.writeGate.lock()
         defer { Self.writeGate.unlock() }
         return try connection.write(updates)
+    }
+
+    /// Runs `updates` in one IMMEDIATE transaction that commits only when `commit` is true: a dry
+    /// run makes every change, reports it, and leaves nothing behind.
+    func transaction<T>(commit: Bool, _ updates: (Database) throws -> T) throws -> T {
+        Self.writeGate.lock()
+        defer { Self.writeGate.unlock() }
+        return try connection.inDatabase { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try updates(db)
+                return commit ? .commit : .rollback
+            }
+            return result!
+        }
+    }
+
+    /// A SCIM write: when it is refused with a SCIM error, nothing of it stays, and the refusal is
+    /// recorded in the audit log in a transaction of its own, so the admin can see what the IdP
+    /// tried and why it failed.
+    func auditedWrite<T>(_ audit: AuditContext, _ operation: String, _ target: String,
+                         _ updates: (Database) throws -> T) throws -> T {
+        do {
+            return try write(updates)
+        } catch let error as ScimError {
+            try? write { db in try audit.record(db, operation: operation, target: target, outcome: "refused", detail: error.detail) }
+            throw error
+        }
     }
 
     private static let writeGate = NSLock()

@@ -1,4 +1,6 @@
 import GRDB
+import SCIM
+import SyncRules
 
 /// A user of the directory view.
 public struct DirectoryUser: Sendable, Equatable, Codable {
@@ -17,6 +19,25 @@ public struct DirectoryUser: Sendable, Equatable, Codable {
 }
 
 extension DirectoryStore {
+    /// Creates a local user: the admin's, managed by no app until one adopts it.
+    @discardableResult
+    public func createLocalUser(directory: String, fields: DirectoryUserFields) throws -> DirectoryUser {
+        let name = try Self.validName(fields.username, of: "user")
+        return try write { db in
+            let directory = try Self.existingDirectory(db, directory)
+            guard try Int64.fetchOne(db, sql: "SELECT id FROM dir_user WHERE directory_id = ? AND name_key = ?",
+                                     arguments: [directory.id, name.nameKey]) == nil else { throw StoreError.duplicate("user '\(name)'") }
+            let now = Timestamp.now()
+            try db.execute(sql: """
+                INSERT INTO dir_user (directory_id, name, name_key, email, display_name, first_name, last_name, active, created_at, modified_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [directory.id, name, name.nameKey, fields.email, fields.displayName, fields.firstName,
+                                 fields.lastName, fields.active, now, now])
+            return try Row.fetchOne(db, sql: Self.directoryUserSelect + " WHERE u.id = ?", arguments: [db.lastInsertedRowID])
+                .map(Self.directoryUser)!
+        }
+    }
+
     /// The users of one directory, or of all, by name.
     public func directoryUsers(directory: String?) throws -> [DirectoryUser] {
         try directoryUsers(named: nil, directory: directory)

@@ -59,51 +59,53 @@ extension DirectoryStore {
         let resource = try build(id)
         let name = resource["displayName"]?.stringValue ?? ""
         let json = JSONWriter.serialize(.object(resource))
-        return try write { db in
+        return try auditedWrite(audit, "group.create", "Group (\(name))") { db in
             try Self.checkGroupNameFree(db, appID: app.id, name: name, except: nil)
             let now = Timestamp.now()
-            let directoryGroupID = try DirectoryView.syncGroup(db, app: app, name: name, linkedID: nil)
             try db.execute(sql: """
                 INSERT INTO scim_group (app_id, id, display_name, display_name_key, external_id, resource, version,
-                                        created_at, modified_at, directory_group_id)
-                VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+                                        created_at, modified_at)
+                VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
                 """, arguments: [app.id, id, name, name.nameKey, resource["externalId"]?.stringValue,
-                                 String(decoding: json, as: UTF8.self), now, now, directoryGroupID])
-            let group = GroupRow(pk: db.lastInsertedRowID, id: id, directoryGroupID: directoryGroupID)
-            try Self.apply([.add(members)], to: group, app: app, db)
+                                 String(decoding: json, as: UTF8.self), now, now])
+            let group = GroupRow(pk: db.lastInsertedRowID, id: id)
+            let deriver = try Deriver(db, appID: app.id)
+            var affected = AffectedMembers()
+            try Self.apply([.add(members)], to: group, app: app, db, &affected)
+            try affected.derive(deriver, group: group)
             try audit.record(db, operation: "group.create", target: "Group \(id) (\(name))",
-                             detail: members.isEmpty ? nil : "\(members.count) members")
+                             detail: Self.detail(members.isEmpty ? nil : "\(members.count) members", deriver))
             return StoredResource(id: id, json: json, meta: ResourceMeta(resourceType: "Group", created: now, lastModified: now, version: 1))
         }
     }
 
-    /// Applies member changes, then `transform` (if any) to the group's other attributes, in one transaction.
+    /// Applies member changes, then `transform` (if any) to the group's other attributes, in one
+    /// transaction, and derives what they change in the directory.
     public func updateScimGroup(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext,
                                 memberChanges: [MemberChange],
                                 transform: ((JSONObject) throws(ScimError) -> JSONObject)?) throws -> StoredResource {
-        try write { db in
+        try auditedWrite(audit, "group.update", "Group \(id)") { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT pk, resource, version, created_at, modified_at, directory_group_id FROM scim_group WHERE app_id = ? AND id = ?
+                SELECT pk, resource, version, created_at, modified_at FROM scim_group WHERE app_id = ? AND id = ?
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("Group \(id) not found.") }
             let version: Int = row["version"]
             try Self.checkPrecondition(ifMatch, version: version)
-            var group = GroupRow(pk: row["pk"], id: id, directoryGroupID: row["directory_group_id"])
+            let group = GroupRow(pk: row["pk"], id: id)
             var json = Array((row["resource"] as String).utf8)
-            var changed = try Self.apply(memberChanges, to: group, app: app, db)
+            var affected = AffectedMembers()
+            var changed = try Self.apply(memberChanges, to: group, app: app, db, &affected)
             if let transform {
                 let current = StoredResource.object(json)
                 let resource = try transform(current)
                 if resource != current {
                     let name = resource["displayName"]?.stringValue ?? ""
                     try Self.checkGroupNameFree(db, appID: app.id, name: name, except: group.pk)
-                    group.directoryGroupID = try DirectoryView.syncGroup(db, app: app, name: name, linkedID: group.directoryGroupID)
+                    affected.renamedFrom = current["displayName"]?.stringValue.flatMap { $0 == name ? nil : $0 }
                     json = JSONWriter.serialize(.object(resource))
                     try db.execute(sql: """
-                        UPDATE scim_group SET display_name = ?, display_name_key = ?, external_id = ?, resource = ?,
-                                              directory_group_id = ?
-                        WHERE pk = ?
+                        UPDATE scim_group SET display_name = ?, display_name_key = ?, external_id = ?, resource = ? WHERE pk = ?
                         """, arguments: [name, name.nameKey, resource["externalId"]?.stringValue,
-                                         String(decoding: json, as: UTF8.self), group.directoryGroupID, group.pk])
+                                         String(decoding: json, as: UTF8.self), group.pk])
                     changed = true
                 }
             }
@@ -112,23 +114,29 @@ extension DirectoryStore {
                 return StoredResource(id: id, json: json, meta: ResourceMeta(
                     resourceType: "Group", created: created, lastModified: row["modified_at"], version: version))
             }
+            let deriver = try Deriver(db, appID: app.id)
+            try affected.derive(deriver, group: group)
             let now = Timestamp.now()
             try db.execute(sql: "UPDATE scim_group SET version = version + 1, modified_at = ? WHERE pk = ?", arguments: [now, group.pk])
-            try audit.record(db, operation: "group.update", target: "Group \(id)", detail: Self.summary(memberChanges))
+            try audit.record(db, operation: "group.update", target: "Group \(id)", detail: Self.detail(Self.summary(memberChanges), deriver))
             return StoredResource(id: id, json: json, meta: ResourceMeta(resourceType: "Group", created: created, lastModified: now, version: version + 1))
         }
     }
 
     public func deleteScimGroup(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext) throws {
-        try write { db in
+        try auditedWrite(audit, "group.delete", "Group \(id)") { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT pk, display_name, version, directory_group_id FROM scim_group WHERE app_id = ? AND id = ?
+                SELECT pk, display_name, version FROM scim_group WHERE app_id = ? AND id = ?
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("Group \(id) not found.") }
             try Self.checkPrecondition(ifMatch, version: row["version"])
+            let deriver = try Deriver(db, appID: app.id)
+            let parents = try Int64.fetchAll(db, sql: "SELECT group_pk FROM scim_member WHERE member_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM scim_member WHERE member_id = ?", arguments: [id])
+            for parent in parents { try deriver.deriveNested(groupPK: parent) }
+            try deriver.releaseGroup(pk: row["pk"], name: row["display_name"])
             try db.execute(sql: "DELETE FROM scim_group WHERE pk = ?", arguments: [row["pk"] as Int64])
-            try DirectoryView.removeGroup(db, app: app, linkedID: row["directory_group_id"])
-            try audit.record(db, operation: "group.delete", target: "Group \(id) (\(row["display_name"] as String))")
+            try audit.record(db, operation: "group.delete", target: "Group \(id) (\(row["display_name"] as String))",
+                             detail: deriver.auditSummary)
         }
     }
 
@@ -137,12 +145,13 @@ extension DirectoryStore {
     struct GroupRow {
         var pk: Int64
         var id: String
-        var directoryGroupID: Int64?
     }
 
-    /// Applies member changes row by row; returns whether anything changed.
+    /// Applies member changes row by row, noting whose directory memberships they touch;
+    /// returns whether anything changed.
     @discardableResult
-    private static func apply(_ changes: [MemberChange], to group: GroupRow, app: AuthenticatedApp, _ db: Database) throws -> Bool {
+    private static func apply(_ changes: [MemberChange], to group: GroupRow, app: AuthenticatedApp, _ db: Database,
+                              _ affected: inout AffectedMembers) throws -> Bool {
         var changed = false
         for change in changes {
             switch change {
@@ -152,13 +161,13 @@ extension DirectoryStore {
                     try db.execute(sql: "INSERT OR IGNORE INTO scim_member (group_pk, member_id, member_type) VALUES (?, ?, ?)",
                                    arguments: [group.pk, resolved.id, resolved.type])
                     if db.changesCount > 0 {
-                        try DirectoryView.setMembership(db, app: app, groupID: group.directoryGroupID, member: resolved, present: true)
+                        affected.insert(resolved)
                         changed = true
                     }
                 }
             case .remove(let ids):
                 for id in ids {
-                    changed = try removeMember(id, from: group, app: app, db) || changed
+                    changed = try removeMember(id, from: group, db, &affected) || changed
                 }
             case .removeMatching(let filter):
                 let evaluator = FilterEvaluator(resourceType: .group, parent: AttributePath(name: "members"))
@@ -166,43 +175,42 @@ extension DirectoryStore {
                 for row in rows {
                     let element = JSONObject([("value", .string(row["member_id"])), ("type", .string(row["member_type"]))])
                     if evaluator.matches(filter, element) {
-                        changed = try removeMember(row["member_id"], from: group, app: app, db) || changed
+                        changed = try removeMember(row["member_id"], from: group, db, &affected) || changed
                     }
                 }
             case .removeAll:
+                let rows = try Row.fetchAll(db, sql: "SELECT member_id, member_type FROM scim_member WHERE group_pk = ?", arguments: [group.pk])
+                for row in rows { affected.insert(ResolvedMember(id: row["member_id"], type: row["member_type"])) }
                 try db.execute(sql: "DELETE FROM scim_member WHERE group_pk = ?", arguments: [group.pk])
                 changed = db.changesCount > 0 || changed
-                try DirectoryView.clearMemberships(db, app: app, groupID: group.directoryGroupID)
             case .replace(let members):
-                try apply([.removeAll, .add(members)], to: group, app: app, db)
+                try apply([.removeAll, .add(members)], to: group, app: app, db, &affected)
                 changed = true
             }
         }
         return changed
     }
 
-    private static func removeMember(_ id: String, from group: GroupRow, app: AuthenticatedApp, _ db: Database) throws -> Bool {
+    private static func removeMember(_ id: String, from group: GroupRow, _ db: Database,
+                                     _ affected: inout AffectedMembers) throws -> Bool {
         guard let type = try String.fetchOne(db, sql: "SELECT member_type FROM scim_member WHERE group_pk = ? AND member_id = ?",
                                              arguments: [group.pk, id]) else { return false }
         try db.execute(sql: "DELETE FROM scim_member WHERE group_pk = ? AND member_id = ?", arguments: [group.pk, id])
-        let resolved = try? resolve(MemberValue(id: id, type: type), in: group, app: app, db)
-        if let resolved {
-            try DirectoryView.setMembership(db, app: app, groupID: group.directoryGroupID, member: resolved, present: false)
-        }
+        affected.insert(ResolvedMember(id: id, type: type))
         return true
     }
 
     /// Finds a member id among the app's users, then its groups; an unknown id is refused.
     private static func resolve(_ member: MemberValue, in group: GroupRow, app: AuthenticatedApp, _ db: Database) throws -> ResolvedMember {
         if member.type?.caseInsensitiveEquals("Group") != true,
-           let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT directory_user_id FROM scim_user WHERE id = ? AND app_id = ?"),
-                                      arguments: [member.id, app.id]) {
-            return ResolvedMember(id: member.id, type: "User", directoryID: row["directory_user_id"])
+           try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM scim_user WHERE id = ? AND app_id = ?)"),
+                             arguments: [member.id, app.id]) == true {
+            return ResolvedMember(id: member.id, type: "User")
         }
-        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT directory_group_id FROM scim_group WHERE id = ? AND app_id = ?"),
-                                      arguments: [member.id, app.id]) {
+        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM scim_group WHERE id = ? AND app_id = ?)"),
+                             arguments: [member.id, app.id]) == true {
             guard member.id != group.id else { throw ScimError.invalidValue("A group cannot be a member of itself.") }
-            return ResolvedMember(id: member.id, type: "Group", directoryID: row["directory_group_id"])
+            return ResolvedMember(id: member.id, type: "Group")
         }
         throw ScimError.invalidValue("Member '\(member.id)' is neither a user nor a group of this app.")
     }
@@ -213,6 +221,12 @@ extension DirectoryStore {
         if let holder, holder != pk {
             throw ScimError.uniqueness("A group with displayName '\(name)' already exists.")
         }
+    }
+
+    /// The audit detail: the request's member changes, then what the rules did in the directory.
+    private static func detail(_ request: String?, _ deriver: Deriver) -> String? {
+        let parts = [request, deriver.auditSummary].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
     private static func summary(_ changes: [MemberChange]) -> String? {

@@ -8,6 +8,9 @@ enum Migrations {
         migrator.registerMigration("v1-directory-apps-idp-view-audit") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-sync-rules") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
 
@@ -167,5 +170,36 @@ enum Migrations {
         );
         CREATE INDEX audit_at ON audit(at);
         CREATE INDEX audit_app ON audit(app_id, at);
+        """
+
+    /// Sync rules: a membership's origin names the rule that made it (`app:<id>:group:<IdP group pk>`,
+    /// `app:<id>:default`, `app:<id>:new`, or `admin`), so each rule removes exactly what it added;
+    /// directory groups remember the app that created them; IdP groups no longer link to one
+    /// directory group, as the rules may map one to several.
+    private static let v2 = """
+        ALTER TABLE dir_group ADD COLUMN origin_app_id INTEGER REFERENCES app(id) ON DELETE SET NULL;
+
+        CREATE TEMP TABLE derived AS
+            SELECT g.directory_group_id AS group_id, 'user' AS member_kind, u.directory_user_id AS member_id,
+                   'app:' || g.app_id || ':group:' || g.pk AS origin
+            FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk JOIN scim_user u ON u.id = m.member_id
+            WHERE m.member_type = 'User' AND g.directory_group_id IS NOT NULL AND u.directory_user_id IS NOT NULL
+            UNION
+            SELECT g.directory_group_id, 'group', c.directory_group_id, 'app:' || g.app_id || ':group:' || g.pk
+            FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk JOIN scim_group c ON c.id = m.member_id
+            WHERE m.member_type = 'Group' AND g.directory_group_id IS NOT NULL AND c.directory_group_id IS NOT NULL;
+        DELETE FROM dir_membership WHERE origin LIKE 'app:%';
+        INSERT OR IGNORE INTO dir_membership (group_id, member_kind, member_id, origin) SELECT * FROM derived;
+        DROP TABLE derived;
+        UPDATE dir_group SET origin_app_id = (SELECT app_id FROM scim_group WHERE directory_group_id = dir_group.id LIMIT 1);
+        CREATE INDEX dir_membership_origin ON dir_membership(origin);
+
+        DROP INDEX scim_group_directory_group;
+        ALTER TABLE scim_group DROP COLUMN directory_group_id;
+
+        CREATE TABLE setting (
+            key    TEXT PRIMARY KEY,
+            value  TEXT NOT NULL
+        );
         """
 }

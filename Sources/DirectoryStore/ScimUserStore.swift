@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import SCIM
-import SyncRules
 
 /// The IdP view of users: each app's SCIM users, with the directory user each one derives.
 ///
@@ -17,28 +16,28 @@ extension DirectoryStore {
         try listResources(table: "scim_user", columns: FilterSQL.users, appID: appID, query: query)
     }
 
-    /// Stores a new user made by `build` from its new id, and derives its directory user.
+    /// Stores a new user made by `build` from its new id, and derives its directory user by the app's rules.
     public func createScimUser(app: AuthenticatedApp, audit: AuditContext,
                                build: (String) throws(ScimError) -> JSONObject) throws -> StoredResource {
         let id = UUIDv4.make()
         let resource = try build(id)
         let json = JSONWriter.serialize(.object(resource))
-        let fields = UserMapping().fields(for: resource)
-        return try write { db in
-            try Self.checkUserNameFree(db, appID: app.id, userName: fields.username, except: nil)
+        let userName = resource["userName"]?.stringValue ?? ""
+        return try auditedWrite(audit, "user.create", "User (\(userName))") { db in
+            try Self.checkUserNameFree(db, appID: app.id, userName: userName, except: nil)
             let now = Timestamp.now()
             try db.execute(sql: """
                 INSERT INTO scim_user (app_id, id, user_name, user_name_key, external_id, display_name, display_name_key,
                                        active, resource, version, created_at, modified_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
-                """, arguments: [app.id, id, fields.username, fields.username.nameKey, resource["externalId"]?.stringValue,
+                """, arguments: [app.id, id, userName, userName.nameKey, resource["externalId"]?.stringValue,
                                  resource["displayName"]?.stringValue, resource["displayName"]?.stringValue?.nameKey,
-                                 fields.active, String(decoding: json, as: UTF8.self), now, now])
+                                 resource["active"]?.boolValue ?? true, String(decoding: json, as: UTF8.self), now, now])
             let pk = db.lastInsertedRowID
             try Self.indexEmails(db, pk: pk, resource: resource)
-            let directoryUserID = try DirectoryView.sync(db, app: app, fields: fields, linkedID: nil)
-            try db.execute(sql: "UPDATE scim_user SET directory_user_id = ? WHERE pk = ?", arguments: [directoryUserID, pk])
-            try audit.record(db, operation: "user.create", target: "User \(id) (\(fields.username))")
+            let deriver = try Deriver(db, appID: app.id)
+            try deriver.deriveUser(pk: pk)
+            try audit.record(db, operation: "user.create", target: "User \(id) (\(userName))", detail: deriver.auditSummary)
             return StoredResource(id: id, json: json, meta: ResourceMeta(resourceType: "User", created: now, lastModified: now, version: 1))
         }
     }
@@ -48,9 +47,9 @@ extension DirectoryStore {
     /// `ifMatch` is the request's `If-Match`; a mismatch is 412 and nothing changes.
     public func updateScimUser(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext,
                                transform: (JSONObject) throws(ScimError) -> JSONObject) throws -> StoredResource {
-        try write { db in
+        try auditedWrite(audit, "user.update", "User \(id)") { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT pk, resource, version, created_at, modified_at, directory_user_id FROM scim_user WHERE app_id = ? AND id = ?
+                SELECT pk, resource, version, created_at, modified_at FROM scim_user WHERE app_id = ? AND id = ?
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("User \(id) not found.") }
             let version: Int = row["version"]
             try Self.checkPrecondition(ifMatch, version: version)
@@ -63,36 +62,37 @@ extension DirectoryStore {
                 return StoredResource(id: id, json: json, meta: ResourceMeta(
                     resourceType: "User", created: created, lastModified: row["modified_at"], version: version))
             }
-            let fields = UserMapping().fields(for: resource)
-            try Self.checkUserNameFree(db, appID: app.id, userName: fields.username, except: pk)
+            let userName = resource["userName"]?.stringValue ?? ""
+            try Self.checkUserNameFree(db, appID: app.id, userName: userName, except: pk)
             let now = Timestamp.now()
             try db.execute(sql: """
                 UPDATE scim_user SET user_name = ?, user_name_key = ?, external_id = ?, display_name = ?, display_name_key = ?,
                                      active = ?, resource = ?, version = version + 1, modified_at = ?
                 WHERE pk = ?
-                """, arguments: [fields.username, fields.username.nameKey, resource["externalId"]?.stringValue,
+                """, arguments: [userName, userName.nameKey, resource["externalId"]?.stringValue,
                                  resource["displayName"]?.stringValue, resource["displayName"]?.stringValue?.nameKey,
-                                 fields.active, String(decoding: json, as: UTF8.self), now, pk])
+                                 resource["active"]?.boolValue ?? true, String(decoding: json, as: UTF8.self), now, pk])
             try Self.indexEmails(db, pk: pk, resource: resource)
-            let directoryUserID = try DirectoryView.sync(db, app: app, fields: fields, linkedID: row["directory_user_id"])
-            try db.execute(sql: "UPDATE scim_user SET directory_user_id = ? WHERE pk = ?", arguments: [directoryUserID, pk])
-            try audit.record(db, operation: "user.update", target: "User \(id) (\(fields.username))",
-                             detail: fields.active ? nil : "inactive")
+            let deriver = try Deriver(db, appID: app.id)
+            try deriver.deriveUser(pk: pk)
+            try audit.record(db, operation: "user.update", target: "User \(id) (\(userName))", detail: deriver.auditSummary)
             return StoredResource(id: id, json: json, meta: ResourceMeta(
                 resourceType: "User", created: created, lastModified: now, version: version + 1))
         }
     }
 
     public func deleteScimUser(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext) throws {
-        try write { db in
+        try auditedWrite(audit, "user.delete", "User \(id)") { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT pk, user_name, version, directory_user_id FROM scim_user WHERE app_id = ? AND id = ?
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("User \(id) not found.") }
             try Self.checkPrecondition(ifMatch, version: row["version"])
             try db.execute(sql: "DELETE FROM scim_member WHERE member_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM scim_user WHERE pk = ?", arguments: [row["pk"] as Int64])
-            try DirectoryView.remove(db, linkedID: row["directory_user_id"])
-            try audit.record(db, operation: "user.delete", target: "User \(id) (\(row["user_name"] as String))")
+            let deriver = try Deriver(db, appID: app.id)
+            try deriver.releaseUser(directoryUserID: row["directory_user_id"])
+            try audit.record(db, operation: "user.delete", target: "User \(id) (\(row["user_name"] as String))",
+                             detail: deriver.auditSummary)
         }
     }
 

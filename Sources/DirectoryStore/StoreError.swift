@@ -12,8 +12,3 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
-
-extension String {
-    /// The folded form under which names are unique: Unicode lowercase.
-    var nameKey: String { lowercased() }
-}

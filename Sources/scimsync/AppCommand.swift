@@ -8,7 +8,7 @@ struct AppCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "app",
         abstract: "Manage apps: one per IdP connection, each with its own SCIM base URL and tokens.",
-        subcommands: [Create.self, List.self, Show.self, Disable.self, Enable.self, Delete.self]
+        subcommands: [Create.self, List.self, Show.self, SetDirectory.self, Disable.self, Enable.self, Delete.self]
     )
 
     struct Create: ParsableCommand {
@@ -115,6 +115,25 @@ struct AppCommand: ParsableCommand {
         func run() throws {
             try global.withStore { try $0.setAppEnabled(name, enabled: true) }
             print("Enabled app '\(name)'.")
+        }
+    }
+
+    struct SetDirectory: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-directory",
+            abstract: "Point an app at another directory; `scimsync sync --app APP` then provisions its users there.",
+            discussion: "Example: scimsync app set-directory okta-prod contractors --create-directory"
+        )
+
+        @ParentCommand var root: ScimSyncCommand
+        var global: GlobalOptions { root.global }
+        @Argument(help: "The app.") var app: String
+        @Argument(help: "The directory.") var directory: String
+        @Flag(help: "Create the directory if it does not exist.") var createDirectory = false
+
+        func run() throws {
+            try global.withStore { try $0.setDirectory(app: app, directory: directory, createDirectory: createDirectory) }
+            print("App '\(app)' now provisions into directory '\(directory)'. Run `scimsync sync --app \(app)` to move what it provisioned.")
         }
     }
 

@@ -3,8 +3,8 @@ import ArgumentParser
 struct DirectoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "directory",
-        abstract: "Create and list directories.",
-        subcommands: [Create.self, List.self]
+        abstract: "Create, rename and list directories.",
+        subcommands: [Create.self, Rename.self, List.self]
     )
 
     struct Create: ParsableCommand {
@@ -20,6 +20,23 @@ struct DirectoryCommand: ParsableCommand {
         func run() throws {
             let directory = try global.withStore { try $0.createDirectory(name: name) }
             print("Created directory '\(directory.name)'.")
+        }
+    }
+
+    struct Rename: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rename a directory; its users, groups and apps stay with it.",
+            discussion: "Example: scimsync directory rename staff employees"
+        )
+
+        @ParentCommand var root: ScimSyncCommand
+        var global: GlobalOptions { root.global }
+        @Argument(help: "The directory's current name.") var name: String
+        @Argument(help: "Its new name.") var newName: String
+
+        func run() throws {
+            try global.withStore { try $0.renameDirectory(name, to: newName) }
+            print("Renamed directory '\(name)' to '\(newName)'.")
         }
     }
 

@@ -4,7 +4,7 @@ import ArgumentParser
 struct ScimSyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scimsync",
-        abstract: "Administer ScimSync: directories, IdP apps and their tokens, and the directory's users.",
+        abstract: "Administer ScimSync: directories, IdP apps, their tokens and sync rules, and the directory.",
         discussion: """
             The database is named by --database or $SCIMSYNC_DATABASE (default ./scimsync.sqlite).
 
@@ -13,9 +13,12 @@ struct ScimSyncCommand: ParsableCommand {
               scimsync directory create staff
               scimsync app create okta-prod --provider okta --directory staff
               scimsync token rotate okta-prod --grace-minutes 60
+              scimsync rules set okta-prod --on-delete deactivate --dry-run
+              scimsync sync --app okta-prod
               scimsync user list --directory staff --json
             """,
-        subcommands: [InitCommand.self, DirectoryCommand.self, AppCommand.self, TokenCommand.self, UserCommand.self, AuditCommand.self]
+        subcommands: [InitCommand.self, DirectoryCommand.self, AppCommand.self, TokenCommand.self, RulesCommand.self, SyncCommand.self,
+                      UserCommand.self, GroupCommand.self, AuditCommand.self, SettingsCommand.self]
     )
 
     @OptionGroup var global: GlobalOptions

@@ -1,0 +1,42 @@
+import GRDB
+import SCIM
+import SyncRules
+
+extension DirectoryStore {
+    /// The app's sync rules.
+    public func rules(app name: String) throws -> AppRules {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT name, rules FROM app WHERE name_key = ?", arguments: [name.nameKey]) else {
+                throw StoreError.notFound("app '\(name)'")
+            }
+            return try Deriver.storedRules(row["rules"], app: row["name"])
+        }
+    }
+
+    /// Saves the app's rules. They apply to every IdP request from then on; existing directory
+    /// objects follow them on the next ``synchronize(app:dryRun:)``.
+    ///
+    /// With `dryRun`, nothing is saved and the result is what a synchronization under the new
+    /// rules would change.
+    @discardableResult
+    public func setRules(app name: String, _ rules: AppRules, dryRun: Bool) throws -> [DirectoryChange] {
+        try transaction(commit: !dryRun) { db in
+            guard let app = try Self.app(db, named: name) else { throw StoreError.notFound("app '\(name)'") }
+            let text = JSONWriter.string(RulesDocument.json(rules))
+            try db.execute(sql: "UPDATE app SET rules = ? WHERE id = ? AND rules != ?", arguments: [text, app.id, text])
+            return dryRun ? try Self.deriveAll(db, appID: app.id, rules: rules) : []
+        }
+    }
+
+    /// Points the app at another directory (created with `createDirectory`); its users and groups
+    /// move there on the next synchronization.
+    public func setDirectory(app name: String, directory directoryName: String, createDirectory: Bool) throws {
+        try write { db in
+            guard let app = try Self.app(db, named: name) else { throw StoreError.notFound("app '\(name)'") }
+            let directory = try Self.directory(db, named: directoryName)
+                ?? (createDirectory ? try Self.insertDirectory(db, name: directoryName) : nil)
+            guard let directory else { throw StoreError.notFound("directory '\(directoryName)'") }
+            try db.execute(sql: "UPDATE app SET directory_id = ? WHERE id = ?", arguments: [directory.id, app.id])
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import GRDB
+import SCIM
+import SyncRules
+
+/// A directory user as the derivation reads it.
+struct DirectoryUserRow {
+    var id: Int64
+    var fields: DirectoryUserFields
+}
+
+extension Deriver {
+    /// Brings the directory user of one SCIM user, and its memberships, in line with the rules.
+    ///
+    /// Throws a SCIM error (and changes nothing) when the rules refuse the user: its directory
+    /// name comes out empty, is another user's of this app, or is a user the rules may not adopt.
+    func deriveUser(pk: Int64) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, resource, directory_user_id FROM scim_user WHERE pk = ?",
+                                         arguments: [pk]) else { return }
+        let resource = StoredResource.object(Array((row["resource"] as String).utf8))
+        let desired = try rules.userSync.fields(for: resource)
+        let userName = resource["userName"]?.stringValue ?? ""
+        let target = try linkedUser(row["directory_user_id"]) ?? adoptable(desired.username, userName: userName, pk: pk)
+        guard let planned = rules.userSync.reconcile(existing: target?.fields, desired: desired) else {
+            try link(pk, to: nil)
+            return
+        }
+        let directoryUserID: Int64
+        if let target {
+            if planned.username.nameKey != target.fields.username.nameKey {
+                try checkRenameFree(planned.username, userName: userName, except: target.id)
+            }
+            try update(target, to: planned)
+            directoryUserID = target.id
+        } else {
+            directoryUserID = try insert(planned)
+        }
+        try link(pk, to: directoryUserID)
+        try deriveMemberships(scimID: row["id"], directoryUserID: directoryUserID, created: target == nil)
+    }
+
+    /// What an IdP DELETE does to the directory user, after the SCIM user is gone.
+    func releaseUser(directoryUserID: Int64?) throws {
+        guard let user = try linkedUser(directoryUserID) else { return }
+        let managedElsewhere = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM scim_user WHERE directory_user_id = ?)",
+                                                 arguments: [user.id]) ?? false
+        guard !managedElsewhere else { return }
+        switch rules.userSync.deleteOutcome {
+        case .delete:
+            try db.execute(sql: "DELETE FROM dir_membership WHERE member_kind = 'user' AND member_id = ?", arguments: [user.id])
+            try db.execute(sql: "DELETE FROM dir_user WHERE id = ?", arguments: [user.id])
+            record(.userDeleted, user: user.fields.username)
+        case .deactivate where user.fields.active:
+            try db.execute(sql: "UPDATE dir_user SET active = 0, modified_at = ? WHERE id = ?", arguments: [Timestamp.now(), user.id])
+            record(.userDeactivated, user: user.fields.username)
+        case .deactivate, .keep:
+            break
+        }
+    }
+
+    /// The directory user `id`, if it is in the app's directory (after a directory change it is not).
+    func linkedUser(_ id: Int64?) throws -> DirectoryUserRow? {
+        guard let id else { return nil }
+        return try Row.fetchOne(db, sql: """
+            SELECT id, name, email, display_name, first_name, last_name, active FROM dir_user WHERE id = ? AND directory_id = ?
+            """, arguments: [id, directoryID]).map(Self.directoryUser)
+    }
+
+    /// The directory user already named `name` that this SCIM user may take over, or nil when the name is free.
+    private func adoptable(_ name: String, userName: String, pk: Int64) throws -> DirectoryUserRow? {
+        guard let holder = try Row.fetchOne(db, sql: """
+            SELECT id, name, email, display_name, first_name, last_name, active FROM dir_user WHERE directory_id = ? AND name_key = ?
+            """, arguments: [directoryID, name.nameKey]).map(Self.directoryUser) else { return nil }
+        if try linkedToAnotherUserOfThisApp(holder.id, pk: pk) {
+            throw ScimError.uniqueness(
+                "userName '\(userName)' becomes directory username '\(name)', which another user of this app already has.")
+        }
+        guard rules.userSync.existingUsers == .adopt else {
+            throw ScimError.uniqueness(
+                "The directory already has a user named '\(holder.fields.username)', and this app's rules refuse to adopt existing users.")
+        }
+        return holder
+    }
+
+    private func checkRenameFree(_ name: String, userName: String, except id: Int64) throws {
+        let holder = try Int64.fetchOne(db, sql: "SELECT id FROM dir_user WHERE directory_id = ? AND name_key = ?",
+                                        arguments: [directoryID, name.nameKey])
+        if let holder, holder != id {
+            throw ScimError.uniqueness("userName '\(userName)' becomes directory username '\(name)', which another directory user has.")
+        }
+    }
+
+    private func linkedToAnotherUserOfThisApp(_ directoryUserID: Int64, pk: Int64) throws -> Bool {
+        try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM scim_user WHERE directory_user_id = ? AND app_id = ? AND pk != ?)
+            """, arguments: [directoryUserID, appID, pk]) ?? false
+    }
+
+    private func insert(_ fields: DirectoryUserFields) throws -> Int64 {
+        let now = Timestamp.now()
+        try db.execute(sql: """
+            INSERT INTO dir_user (directory_id, name, name_key, email, display_name, first_name, last_name, active,
+                                  origin_app_id, created_at, modified_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [directoryID, fields.username, fields.username.nameKey, fields.email, fields.displayName,
+                             fields.firstName, fields.lastName, fields.active, appID, now, now])
+        record(.userCreated, user: fields.username)
+        if !fields.active { record(.userDeactivated, user: fields.username) }
+        return db.lastInsertedRowID
+    }
+
+    private func update(_ user: DirectoryUserRow, to fields: DirectoryUserFields) throws {
+        let changed = Self.changedFields(user.fields, fields)
+        guard !changed.isEmpty || user.fields.active != fields.active else { return }
+        try db.execute(sql: """
+            UPDATE dir_user SET name = ?, name_key = ?, email = ?, display_name = ?, first_name = ?, last_name = ?,
+                                active = ?, modified_at = ?
+            WHERE id = ?
+            """, arguments: [fields.username, fields.username.nameKey, fields.email, fields.displayName,
+                             fields.firstName, fields.lastName, fields.active, Timestamp.now(), user.id])
+        if !changed.isEmpty { record(.userUpdated, user: fields.username, fields: changed) }
+        if user.fields.active != fields.active { record(fields.active ? .userActivated : .userDeactivated, user: fields.username) }
+    }
+
+    private func link(_ pk: Int64, to directoryUserID: Int64?) throws {
+        try db.execute(sql: "UPDATE scim_user SET directory_user_id = ? WHERE pk = ? AND directory_user_id IS NOT ?",
+                       arguments: [directoryUserID, pk, directoryUserID])
+    }
+
+    private static func changedFields(_ old: DirectoryUserFields, _ new: DirectoryUserFields) -> [String] {
+        var changed: [String] = []
+        if old.username != new.username { changed.append("username") }
+        if old.email != new.email { changed.append("email") }
+        if old.displayName != new.displayName { changed.append("displayName") }
+        if old.firstName != new.firstName { changed.append("firstName") }
+        if old.lastName != new.lastName { changed.append("lastName") }
+        return changed
+    }
+
+    static func directoryUser(_ row: Row) -> DirectoryUserRow {
+        DirectoryUserRow(id: row["id"], fields: DirectoryUserFields(
+            username: row["name"], email: row["email"], displayName: row["display_name"],
+            firstName: row["first_name"], lastName: row["last_name"], active: row["active"]))
+    }
+}

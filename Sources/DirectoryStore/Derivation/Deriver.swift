@@ -1,0 +1,50 @@
+import GRDB
+import SCIM
+import SyncRules
+
+/// Derives one app's part of the directory view from its IdP view by its sync rules, inside the
+/// caller's transaction. The live SCIM path and `scimsync sync` both call it, so they cannot
+/// disagree, and deriving twice from the same IdP view changes nothing the second time.
+final class Deriver {
+    let db: Database
+    let appID: Int64
+    let appName: String
+    let directoryID: Int64
+    let rules: AppRules
+    /// What the derivation changed, in order.
+    private(set) var changes: [DirectoryChange] = []
+
+    /// Reads the app's current directory and rules in the caller's transaction.
+    init(_ db: Database, appID: Int64, rules override: AppRules? = nil) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT name, directory_id, rules FROM app WHERE id = ?", arguments: [appID]) else {
+            throw StoreError.notFound("app #\(appID)")
+        }
+        self.db = db
+        self.appID = appID
+        appName = row["name"]
+        directoryID = row["directory_id"]
+        rules = try override ?? Self.storedRules(row["rules"], app: row["name"])
+    }
+
+    static func storedRules(_ text: String, app: String) throws -> AppRules {
+        do {
+            return try RulesDocument.parse(text)
+        } catch {
+            throw StoreError.invalid("the stored rules of app '\(app)' are invalid: \(error)")
+        }
+    }
+
+    func record(_ kind: DirectoryChange.Kind, user: String? = nil, group: String? = nil, member: String? = nil,
+                memberKind: String? = nil, origin: String? = nil, fields: [String]? = nil, reason: String? = nil) {
+        changes.append(DirectoryChange(app: appName, kind, user: user, group: group, member: member, memberKind: memberKind,
+                                       origin: origin, fields: fields, reason: reason))
+    }
+
+    /// The changes in a line for the audit log, the first few named and the rest counted.
+    var auditSummary: String? {
+        guard !changes.isEmpty else { return nil }
+        let shown = changes.prefix(5).map(\.summary).joined(separator: "; ")
+        let rest = changes.count > 5 ? "; and \(changes.count - 5) more" : ""
+        return "directory: " + shown + rest
+    }
+}

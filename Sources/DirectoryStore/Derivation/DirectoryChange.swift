@@ -1,0 +1,52 @@
+/// One change the sync rules make to the directory view: what `scimsync sync` prints and
+/// what the audit log's detail summarises.
+public struct DirectoryChange: Sendable, Equatable, Codable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Codable {
+        case userCreated, userUpdated, userActivated, userDeactivated, userDeleted, userRefused
+        case groupCreated, groupDeleted
+        case membershipAdded, membershipRemoved
+    }
+
+    public var app: String
+    public var change: Kind
+    public var user: String?
+    public var group: String?
+    public var member: String?
+    /// "user" or "group", for memberships.
+    public var memberKind: String?
+    /// The membership's origin as the admin tool shows it, or why a user was refused.
+    public var origin: String?
+    public var fields: [String]?
+    public var reason: String?
+
+    init(app: String, _ change: Kind, user: String? = nil, group: String? = nil, member: String? = nil,
+         memberKind: String? = nil, origin: String? = nil, fields: [String]? = nil, reason: String? = nil) {
+        self.app = app
+        self.change = change
+        self.user = user
+        self.group = group
+        self.member = member
+        self.memberKind = memberKind
+        self.origin = origin
+        self.fields = fields
+        self.reason = reason
+    }
+
+    /// The change in words, without the app: "user created: alice", "membership added: alice in eng (…)".
+    public var summary: String {
+        switch change {
+        case .userCreated: "user created: \(user ?? "")"
+        case .userUpdated: "user updated: \(user ?? "") (\((fields ?? []).joined(separator: ", ")))"
+        case .userActivated: "user activated: \(user ?? "")"
+        case .userDeactivated: "user deactivated: \(user ?? "")"
+        case .userDeleted: "user deleted: \(user ?? "")"
+        case .userRefused: "user refused: \(user ?? "") (\(reason ?? ""))"
+        case .groupCreated: "group created: \(group ?? "")"
+        case .groupDeleted: "group deleted: \(group ?? "")"
+        case .membershipAdded: "membership added: \(member ?? "") in \(group ?? "") (\(origin ?? ""))"
+        case .membershipRemoved: "membership removed: \(member ?? "") from \(group ?? "") (\(origin ?? ""))"
+        }
+    }
+
+    public var description: String { "\(app): \(summary)" }
+}

@@ -1,0 +1,83 @@
+import GRDB
+import SCIM
+import SyncRules
+
+extension DirectoryStore {
+    /// How many SCIM users one committed transaction of a synchronization derives, so that IdP
+    /// requests wait for the write lock briefly rather than for the whole run.
+    static let synchronizationBatch = 500
+
+    /// Re-derives the directory view of one app (or of every app) from its stored IdP view by its
+    /// current rules, and returns the changes. With `dryRun` the changes are made in a transaction
+    /// that is rolled back, so they are exactly what a real run would do, and nothing stays.
+    public func synchronize(app name: String?, dryRun: Bool) throws -> [DirectoryChange] {
+        try synchronizedApps(name).flatMap { appID in
+            dryRun ? try transaction(commit: false) { db in try Self.deriveAll(db, appID: appID, rules: nil) }
+                   : try deriveAllInBatches(appID: appID)
+        }
+    }
+
+    private func synchronizedApps(_ name: String?) throws -> [Int64] {
+        try read { db in
+            guard let name else { return try Int64.fetchAll(db, sql: "SELECT id FROM app ORDER BY name_key") }
+            guard let app = try Self.app(db, named: name) else { throw StoreError.notFound("app '\(name)'") }
+            return [app.id]
+        }
+    }
+
+    private func deriveAllInBatches(appID: Int64) throws -> [DirectoryChange] {
+        let users = try read { db in try Int64.fetchAll(db, sql: "SELECT pk FROM scim_user WHERE app_id = ? ORDER BY pk", arguments: [appID]) }
+        var changes: [DirectoryChange] = []
+        for start in stride(from: 0, to: users.count, by: Self.synchronizationBatch) {
+            let batch = users[start..<min(start + Self.synchronizationBatch, users.count)]
+            changes += try write { db in
+                let deriver = try Deriver(db, appID: appID)
+                try deriver.deriveUsers(Array(batch))
+                return deriver.changes
+            }
+        }
+        return changes + (try write { db in
+            let deriver = try Deriver(db, appID: appID)
+            try deriver.deriveGroups()
+            return deriver.changes
+        })
+    }
+
+    /// Derives all of an app's users and groups in the caller's transaction, by `rules` or the stored ones.
+    static func deriveAll(_ db: Database, appID: Int64, rules: AppRules?) throws -> [DirectoryChange] {
+        let deriver = try Deriver(db, appID: appID, rules: rules)
+        try deriver.deriveUsers(try Int64.fetchAll(db, sql: "SELECT pk FROM scim_user WHERE app_id = ? ORDER BY pk", arguments: [appID]))
+        try deriver.deriveGroups()
+        return deriver.changes
+    }
+}
+
+extension Deriver {
+    /// Derives each user; a user the rules refuse is reported and left as it was.
+    func deriveUsers(_ pks: [Int64]) throws {
+        for pk in pks {
+            do {
+                try deriveUser(pk: pk)
+            } catch let error as ScimError {
+                let userName = try String.fetchOne(db, sql: "SELECT user_name FROM scim_user WHERE pk = ?", arguments: [pk])
+                record(.userRefused, user: userName, reason: error.detail)
+            }
+        }
+    }
+
+    /// Derives the nested memberships of every IdP group, drops this app's memberships left in
+    /// another directory (after the app moved), and removes groups it created that nothing uses.
+    func deriveGroups() throws {
+        for pk in try Int64.fetchAll(db, sql: "SELECT pk FROM scim_group WHERE app_id = ? ORDER BY pk", arguments: [appID]) {
+            try deriveNested(groupPK: pk)
+        }
+        let elsewhere = try memberships(sql: """
+            SELECT m.group_id, m.member_kind, m.member_id, m.origin FROM dir_membership m JOIN dir_group g ON g.id = m.group_id
+            WHERE m.origin LIKE ? AND g.directory_id != ?
+            """, [MembershipOrigin.pattern(app: appID), directoryID])
+        try apply(desired: [], existing: elsewhere)
+        try removeUnusedGroups(named: try String.fetchAll(db, sql: """
+            SELECT name FROM dir_group WHERE origin_app_id = ? AND directory_id = ? ORDER BY name_key
+            """, arguments: [appID, directoryID]))
+    }
+}

@@ -1,0 +1,147 @@
+import GRDB
+import SCIM
+
+/// A group of the directory view.
+public struct DirectoryGroup: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var directory: String
+    public var name: String
+    public var memberCount: Int
+    /// The app that created the group, or `nil` for a group the admin made.
+    public var originApp: String?
+}
+
+/// A member of a directory group, user or group, with every origin of its membership.
+public struct DirectoryMembership: Sendable, Equatable, Codable {
+    /// The group's name (in a user's memberships) or the member's name (in a group's members).
+    public var name: String
+    /// "user" or "group".
+    public var kind: String
+    /// "admin", "app okta: IdP group Engineering", "app okta: default group", …
+    public var origins: [String]
+}
+
+extension DirectoryStore {
+    /// Creates a group in a directory, as the admin (no app manages it).
+    @discardableResult
+    public func createDirectoryGroup(name: String, directory: String) throws -> DirectoryGroup {
+        let name = try Self.validName(name, of: "group")
+        return try write { db in
+            let directory = try Self.existingDirectory(db, directory)
+            guard try Self.groupID(db, named: name, in: directory) == nil else { throw StoreError.duplicate("group '\(name)'") }
+            let now = Timestamp.now()
+            try db.execute(sql: "INSERT INTO dir_group (directory_id, name, name_key, created_at, modified_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [directory.id, name, name.nameKey, now, now])
+            return DirectoryGroup(id: db.lastInsertedRowID, directory: directory.name, name: name, memberCount: 0, originApp: nil)
+        }
+    }
+
+    /// The groups of one directory, or of all, by name.
+    public func directoryGroups(directory: String?) throws -> [DirectoryGroup] {
+        try read { db in
+            let directoryID = try directory.map { try Self.existingDirectory(db, $0).id }
+            return try Row.fetchAll(db, sql: """
+                SELECT g.id, d.name AS directory, g.name, a.name AS origin_app,
+                       (SELECT COUNT(DISTINCT member_kind || member_id) FROM dir_membership WHERE group_id = g.id) AS members
+                FROM dir_group g JOIN directory d ON d.id = g.directory_id LEFT JOIN app a ON a.id = g.origin_app_id
+                WHERE ? IS NULL OR g.directory_id = ?
+                ORDER BY d.name_key, g.name_key
+                """, arguments: [directoryID, directoryID]).map {
+                DirectoryGroup(id: $0["id"], directory: $0["directory"], name: $0["name"], memberCount: $0["members"],
+                               originApp: $0["origin_app"])
+            }
+        }
+    }
+
+    /// The members of a directory group, with the origins of each membership.
+    public func directoryGroupMembers(group: String, directory: String) throws -> [DirectoryMembership] {
+        try read { db in
+            let directory = try Self.existingDirectory(db, directory)
+            guard let groupID = try Self.groupID(db, named: group, in: directory) else { throw StoreError.notFound("group '\(group)'") }
+            return try Self.memberships(db, sql: """
+                SELECT COALESCE(u.name, g.name) AS name, m.member_kind AS kind, m.origin
+                FROM dir_membership m
+                LEFT JOIN dir_user u ON m.member_kind = 'user' AND u.id = m.member_id
+                LEFT JOIN dir_group g ON m.member_kind = 'group' AND g.id = m.member_id
+                WHERE m.group_id = ?
+                ORDER BY m.member_kind DESC, COALESCE(u.name_key, g.name_key), m.origin
+                """, arguments: [groupID])
+        }
+    }
+
+    /// The groups a directory user belongs to, with the origins of each membership.
+    public func directoryUserMemberships(userID: Int64) throws -> [DirectoryMembership] {
+        try read { db in
+            try Self.memberships(db, sql: """
+                SELECT g.name, 'group' AS kind, m.origin FROM dir_membership m JOIN dir_group g ON g.id = m.group_id
+                WHERE m.member_kind = 'user' AND m.member_id = ? ORDER BY g.name_key, m.origin
+                """, arguments: [userID])
+        }
+    }
+
+    /// Adds a member to a group as the admin; a membership the admin made stays until the admin
+    /// removes it (or an app whose rules do not keep existing memberships syncs the user).
+    public func addDirectoryMember(group: String, directory: String, member: String, kind: MemberKind) throws {
+        try write { db in
+            let (groupID, memberID) = try Self.membershipEnds(db, group: group, directory: directory, member: member, kind: kind)
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO dir_membership (group_id, member_kind, member_id, origin) VALUES (?, ?, ?, 'admin')
+                """, arguments: [groupID, kind.rawValue, memberID])
+        }
+    }
+
+    /// Removes the admin's membership; memberships that apps derived stay (their rules own them).
+    public func removeDirectoryMember(group: String, directory: String, member: String, kind: MemberKind) throws {
+        try write { db in
+            let (groupID, memberID) = try Self.membershipEnds(db, group: group, directory: directory, member: member, kind: kind)
+            try db.execute(sql: """
+                DELETE FROM dir_membership WHERE group_id = ? AND member_kind = ? AND member_id = ? AND origin = 'admin'
+                """, arguments: [groupID, kind.rawValue, memberID])
+            guard db.changesCount > 0 else {
+                throw StoreError.notFound("an admin membership of \(kind.rawValue) '\(member)' in group '\(group)'")
+            }
+        }
+    }
+
+    /// A directory member's kind.
+    public enum MemberKind: String, Sendable {
+        case user, group
+    }
+
+    private static func membershipEnds(_ db: Database, group: String, directory: String, member: String,
+                                       kind: MemberKind) throws -> (Int64, Int64) {
+        let directory = try existingDirectory(db, directory)
+        guard let groupID = try groupID(db, named: group, in: directory) else { throw StoreError.notFound("group '\(group)'") }
+        let table = kind == .user ? "dir_user" : "dir_group"
+        guard let memberID = try Int64.fetchOne(db, sql: "SELECT id FROM \(table) WHERE directory_id = ? AND name_key = ?",
+                                                arguments: [directory.id, member.nameKey]) else {
+            throw StoreError.notFound("\(kind.rawValue) '\(member)'")
+        }
+        guard kind == .user || memberID != groupID else { throw StoreError.invalid("a group cannot be a member of itself") }
+        return (groupID, memberID)
+    }
+
+    static func groupID(_ db: Database, named name: String, in directory: Directory) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT id FROM dir_group WHERE directory_id = ? AND name_key = ?",
+                           arguments: [directory.id, name.nameKey])
+    }
+
+    static func existingDirectory(_ db: Database, _ name: String) throws -> Directory {
+        guard let directory = try directory(db, named: name) else { throw StoreError.notFound("directory '\(name)'") }
+        return directory
+    }
+
+    /// Rows of `name, kind, origin` folded into one membership per name and kind, origins described.
+    private static func memberships(_ db: Database, sql: String, arguments: StatementArguments) throws -> [DirectoryMembership] {
+        var result: [DirectoryMembership] = []
+        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+            let origin = try MembershipOrigin.describe(row["origin"], db)
+            if let last = result.last, last.name == row["name"], last.kind == row["kind"] {
+                result[result.count - 1].origins.append(origin)
+            } else {
+                result.append(DirectoryMembership(name: row["name"], kind: row["kind"], origins: [origin]))
+            }
+        }
+        return result
+    }
+}
