@@ -144,7 +144,7 @@ def test_audit_lists_each_change_with_its_app_and_filters(stack, uniq):
     assert [e["operation"] for e in entries] == ["user.delete", "user.update", "user.create"], entries
     assert all(e["app"] == app.name and e["outcome"] == "ok" and name in e["target"] for e in entries)
     assert entries[2]["requestId"] == "req-audit-1"
-    assert entries[1]["detail"] == "inactive"
+    assert entries[1]["detail"] == f"directory: user deactivated: {name}", "the detail says what the rules did"
 
     assert [e["operation"] for e in stack.cli_json("audit", "--user", name)] == ["user.delete", "user.update", "user.create"]
     assert len(stack.cli_json("audit", "--user", uid)) == 3, "a user is found by SCIM id too"
