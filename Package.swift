@@ -27,11 +27,13 @@ let package = Package(
         .target(name: "SCIM"),
         // The sync rules that derive the directory view from an IdP view. Pure, no I/O.
         .target(name: "SyncRules", dependencies: ["SCIM"]),
+        // The configuration export document: format, versions, validation. Pure, no I/O.
+        .target(name: "ConfigDocument", dependencies: ["SCIM", "SyncRules"]),
         // SQLite storage of directories, apps, tokens, IdP views, directory view and audit.
         .target(
             name: "DirectoryStore",
             dependencies: [
-                "SCIM", "SyncRules",
+                "SCIM", "SyncRules", "ConfigDocument",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -48,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "scimsync",
             dependencies: [
-                "DirectoryStore", "SyncRules", "SCIM",
+                "DirectoryStore", "SyncRules", "SCIM", "ConfigDocument",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,6 +58,7 @@ let package = Package(
         .executableTarget(name: "bare-fcgi", dependencies: ["FastCGI"]),
         .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
         .testTarget(name: "SyncRulesTests", dependencies: ["SyncRules", "SCIM"]),
+        .testTarget(name: "ConfigDocumentTests", dependencies: ["ConfigDocument", "SyncRules", "SCIM"]),
         .testTarget(name: "DirectoryStoreTests", dependencies: ["DirectoryStore", "SCIM"]),
         .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM"]),
     ]

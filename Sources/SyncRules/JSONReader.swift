@@ -1,17 +1,20 @@
 import Foundation
 import SCIM
 
-/// Reads a JSON object field by field, collecting a ``RuleProblem`` (with its JSON Pointer) for
-/// each missing-typed, unknown or invalid value instead of stopping at the first.
-final class JSONReader {
-    private(set) var problems: [RuleProblem] = []
+/// Reads a JSON document field by field, collecting a ``RuleProblem`` (with its JSON Pointer)
+/// for each wrongly typed, unknown or invalid value instead of stopping at the first, so that a
+/// refused document lists everything wrong with it at once.
+public final class JSONReader {
+    public init() {}
 
-    func problem(_ path: String, _ message: String) {
+    public private(set) var problems: [RuleProblem] = []
+
+    public func problem(_ path: String, _ message: String) {
         problems.append(RuleProblem(path: path, message: message))
     }
 
     /// The object at `path`, or nil (with a problem) when `value` is not one. Unknown keys are problems.
-    func object(_ value: JSONValue, at path: String, keys: [String]) -> JSONObject? {
+    public func object(_ value: JSONValue, at path: String, keys: [String]) -> JSONObject? {
         guard let object = value.objectValue else {
             problem(path, "expected an object")
             return nil
@@ -22,7 +25,7 @@ final class JSONReader {
         return object
     }
 
-    func bool(_ object: JSONObject, _ key: String, at path: String, default fallback: Bool) -> Bool {
+    public func bool(_ object: JSONObject, _ key: String, at path: String, default fallback: Bool) -> Bool {
         guard let value = present(object, key) else { return fallback }
         guard let flag = value.boolValue else {
             problem(path + "/" + key, "expected true or false")
@@ -31,7 +34,7 @@ final class JSONReader {
         return flag
     }
 
-    func string(_ value: JSONValue, at path: String) -> String? {
+    public func string(_ value: JSONValue, at path: String) -> String? {
         guard let text = value.stringValue else {
             problem(path, "expected a string")
             return nil
@@ -40,7 +43,7 @@ final class JSONReader {
     }
 
     /// A string naming something: not empty, at most 200 characters.
-    func name(_ value: JSONValue, at path: String) -> String? {
+    public func name(_ value: JSONValue, at path: String) -> String? {
         guard let text = string(value, at: path) else { return nil }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty {
@@ -54,7 +57,7 @@ final class JSONReader {
         return trimmed
     }
 
-    func choice<T: RawRepresentable & CaseIterable>(_ object: JSONObject, _ key: String, at path: String,
+    public func choice<T: RawRepresentable & CaseIterable>(_ object: JSONObject, _ key: String, at path: String,
                                                     default fallback: T) -> T where T.RawValue == String {
         guard let value = present(object, key) else { return fallback }
         let allowed = T.allCases.map(\.rawValue)
@@ -65,7 +68,7 @@ final class JSONReader {
         return choice
     }
 
-    func array(_ object: JSONObject, _ key: String, at path: String) -> [(path: String, value: JSONValue)] {
+    public func array(_ object: JSONObject, _ key: String, at path: String) -> [(path: String, value: JSONValue)] {
         guard let value = present(object, key) else { return [] }
         guard let elements = value.arrayValue else {
             problem(path + "/" + key, "expected an array")
@@ -75,7 +78,7 @@ final class JSONReader {
     }
 
     /// Names in an array, each checked, with duplicates (ignoring case) reported.
-    func names(_ object: JSONObject, _ key: String, at path: String) -> [String] {
+    public func names(_ object: JSONObject, _ key: String, at path: String) -> [String] {
         var seen: Set<String> = []
         return array(object, key, at: path).compactMap { element in
             guard let name = name(element.value, at: element.path) else { return nil }
@@ -88,13 +91,13 @@ final class JSONReader {
     }
 
     /// A key's value, treating `null` as absent.
-    func present(_ object: JSONObject, _ key: String) -> JSONValue? {
+    public func present(_ object: JSONObject, _ key: String) -> JSONValue? {
         guard let value = object[key], !value.isNull else { return nil }
         return value
     }
 
     /// JSON Pointer escaping (RFC 6901).
-    static func escape(_ key: String) -> String {
+    public static func escape(_ key: String) -> String {
         key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 }

@@ -29,9 +29,17 @@ public enum RulesDocument {
         return try parse(value)
     }
 
-    /// Reads rules into `reader`, which collects the problems (for documents that hold rules).
+    /// Reads rules into `reader`, which collects the problems.
     static func read(_ value: JSONValue, at path: String, _ reader: JSONReader) -> AppRules {
-        guard let object = reader.object(value, at: path, keys: ["userSync", "groupSync"]) else { return AppRules() }
+        guard let object = reader.object(value, at: path, keys: keys) else { return AppRules() }
+        return read(object, at: path, reader)
+    }
+
+    /// The keys of a rules object.
+    public static let keys = ["userSync", "groupSync"]
+
+    /// Reads the rules keys of `object` (a document that holds rules among its own keys).
+    public static func read(_ object: JSONObject, at path: String, _ reader: JSONReader) -> AppRules {
         var rules = AppRules()
         if let user = reader.present(object, "userSync") {
             rules.userSync = readUserSync(user, at: path + "/userSync", reader)

@@ -18,7 +18,7 @@ struct ScimSyncCommand: ParsableCommand {
               scimsync user list --directory staff --json
             """,
         subcommands: [InitCommand.self, DirectoryCommand.self, AppCommand.self, TokenCommand.self, RulesCommand.self, SyncCommand.self,
-                      UserCommand.self, GroupCommand.self, AuditCommand.self, SettingsCommand.self]
+                      UserCommand.self, GroupCommand.self, AuditCommand.self, SettingsCommand.self, ExportCommand.self, ImportCommand.self]
     )
 
     @OptionGroup var global: GlobalOptions

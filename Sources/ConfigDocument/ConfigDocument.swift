@@ -1,0 +1,66 @@
+import SCIM
+import SyncRules
+
+/// The JSON document of a ``SetupConfiguration`` (`scimsync export` / `import`), described by
+/// `docs/config.schema.json`.
+///
+/// Keys come in a fixed order and lists are sorted by name, so export → import → export gives
+/// the same bytes. A document of an older format version is migrated when read; a newer one is
+/// refused.
+public enum ConfigDocument {
+    public static let format = "scimsync-configuration"
+    public static let version = 2
+    /// Larger documents are refused before they are parsed.
+    public static let maxBytes = 16 << 20
+
+    /// The document, indented, ending with a newline. `redact` leaves out even the token hashes.
+    public static func serialize(_ configuration: SetupConfiguration, redact: Bool = false) -> String {
+        let settings = JSONObject([("auditRetentionDays", configuration.settings.auditRetentionDays.map { .integer($0) } ?? .null)])
+        let document = JSONObject([
+            ("format", .string(format)),
+            ("version", .integer(version)),
+            ("settings", .object(settings)),
+            ("directories", .array(configuration.directories.map { .object(JSONObject([("name", .string($0))])) })),
+            ("apps", .array(configuration.apps.map { app(json: $0, redact: redact) })),
+        ])
+        return JSONWriter.pretty(.object(document)) + "\n"
+    }
+
+    /// Reads and checks a whole document; every problem is reported, each with its JSON Pointer.
+    public static func parse(_ bytes: [UInt8]) throws(RuleProblems) -> SetupConfiguration {
+        guard bytes.count <= maxBytes else {
+            throw RuleProblems([RuleProblem(path: "", message: "the document is \(bytes.count) bytes; the limit is \(maxBytes) bytes")])
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw RuleProblems([RuleProblem(path: "", message: "not JSON: \(error.description)")])
+        }
+        let reader = JSONReader()
+        let configuration = ConfigReader(reader).read(try FormatVersions.current(value))
+        guard reader.problems.isEmpty else { throw RuleProblems(reader.problems) }
+        return configuration
+    }
+
+    private static func app(json app: SetupConfiguration.App, redact: Bool) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("name", .string(app.name)),
+            ("provider", .string(app.provider.rawValue)),
+            ("directory", .string(app.directory)),
+            ("enabled", .bool(app.enabled)),
+        ]
+        if !redact, let tokens = app.tokens {
+            members.append(("tokens", .array(tokens.map { token in
+                .object(JSONObject([
+                    ("sha256", .string(token.sha256)),
+                    ("hint", .string(token.hint)),
+                    ("createdAt", .string(token.createdAt)),
+                    ("expiresAt", token.expiresAt.map(JSONValue.string) ?? .null),
+                ]))
+            })))
+        }
+        members += RulesDocument.json(app.rules).objectValue?.members ?? []
+        return .object(JSONObject(members))
+    }
+}

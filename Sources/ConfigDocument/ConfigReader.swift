@@ -1,0 +1,134 @@
+import Foundation
+import SCIM
+import SyncRules
+
+/// Reads a current-version document into a ``SetupConfiguration``, checking what a schema cannot:
+/// names unique ignoring case, apps' directories listed, token hashes unique, regular
+/// expressions that compile.
+struct ConfigReader {
+    let reader: JSONReader
+
+    init(_ reader: JSONReader) {
+        self.reader = reader
+    }
+
+    func read(_ value: JSONValue) -> SetupConfiguration {
+        guard let document = reader.object(value, at: "", keys: ["format", "version", "settings", "directories", "apps"]) else {
+            return SetupConfiguration()
+        }
+        var configuration = SetupConfiguration()
+        if let settings = reader.present(document, "settings") {
+            configuration.settings = readSettings(settings)
+        }
+        configuration.directories = readDirectories(document)
+        configuration.apps = readApps(document, directories: Set(configuration.directories.map(\.nameKey)))
+        return configuration
+    }
+
+    private func readSettings(_ value: JSONValue) -> SetupConfiguration.Settings {
+        guard let object = reader.object(value, at: "/settings", keys: ["auditRetentionDays"]) else { return .init() }
+        guard let days = reader.present(object, "auditRetentionDays") else { return .init() }
+        guard let number = days.numberValue, number == number.rounded(), number >= 1, number <= 36_500 else {
+            reader.problem("/settings/auditRetentionDays", "expected a whole number of days from 1 to 36500, or null")
+            return .init()
+        }
+        return .init(auditRetentionDays: Int(number))
+    }
+
+    private func readDirectories(_ document: JSONObject) -> [String] {
+        var seen: Set<String> = []
+        return reader.array(document, "directories", at: "").compactMap { element in
+            guard let object = reader.object(element.value, at: element.path, keys: ["name"]) else { return nil }
+            guard let value = object["name"] else {
+                reader.problem(element.path + "/name", "is required")
+                return nil
+            }
+            guard let name = reader.name(value, at: element.path + "/name") else { return nil }
+            guard seen.insert(name.nameKey).inserted else {
+                reader.problem(element.path + "/name", "directory '\(name)' is listed twice (names are unique ignoring case)")
+                return nil
+            }
+            return name
+        }
+    }
+
+    private func readApps(_ document: JSONObject, directories: Set<String>) -> [SetupConfiguration.App] {
+        var names: Set<String> = []
+        var hashes: Set<String> = []
+        return reader.array(document, "apps", at: "").compactMap { element in
+            let path = element.path
+            guard let object = reader.object(element.value, at: path,
+                                             keys: ["name", "provider", "directory", "enabled", "tokens"] + RulesDocument.keys) else { return nil }
+            let name = required(object, "name", at: path).flatMap { appName($0, at: path + "/name") }
+            if let name, !names.insert(name.nameKey).inserted {
+                reader.problem(path + "/name", "app '\(name)' is listed twice (names are unique ignoring case)")
+            }
+            let provider: ProviderProfile? = required(object, "provider", at: path).flatMap { value in
+                guard let provider = value.stringValue.flatMap(ProviderProfile.init(rawValue:)) else {
+                    reader.problem(path + "/provider", "expected one of: \(ProviderProfile.allCases.map(\.rawValue).joined(separator: ", "))")
+                    return nil
+                }
+                return provider
+            }
+            let directory = required(object, "directory", at: path).flatMap { reader.name($0, at: path + "/directory") }
+            if let directory, !directories.contains(directory.nameKey) {
+                reader.problem(path + "/directory", "directory '\(directory)' is not in /directories")
+            }
+            let enabled = reader.bool(object, "enabled", at: path, default: true)
+            let tokens = reader.present(object, "tokens").map { _ in readTokens(object, at: path, hashes: &hashes) }
+            let rules = RulesDocument.read(object, at: path, reader)
+            guard let name, let provider, let directory else { return nil }
+            return SetupConfiguration.App(name: name, provider: provider, directory: directory, enabled: enabled, tokens: tokens, rules: rules)
+        }
+    }
+
+    private func readTokens(_ app: JSONObject, at path: String, hashes: inout Set<String>) -> [SetupConfiguration.Token] {
+        reader.array(app, "tokens", at: path).compactMap { element in
+            guard let object = reader.object(element.value, at: element.path, keys: ["sha256", "hint", "createdAt", "expiresAt"]) else {
+                return nil
+            }
+            let hash = required(object, "sha256", at: element.path).flatMap { reader.string($0, at: element.path + "/sha256") }
+            if let hash {
+                if hash.count != 64 || !hash.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) {
+                    reader.problem(element.path + "/sha256", "expected 64 lowercase hexadecimal digits (a SHA-256)")
+                } else if !hashes.insert(hash).inserted {
+                    reader.problem(element.path + "/sha256", "this token is listed twice")
+                }
+            }
+            let hint = required(object, "hint", at: element.path).flatMap { reader.string($0, at: element.path + "/hint") }
+            let createdAt = required(object, "createdAt", at: element.path).flatMap { timestamp($0, at: element.path + "/createdAt") }
+            let expiresAt = reader.present(object, "expiresAt").flatMap { timestamp($0, at: element.path + "/expiresAt") }
+            guard let hash, let hint, let createdAt else { return nil }
+            return SetupConfiguration.Token(sha256: hash, hint: hint, createdAt: createdAt, expiresAt: expiresAt)
+        }
+    }
+
+    private func required(_ object: JSONObject, _ key: String, at path: String) -> JSONValue? {
+        guard let value = reader.present(object, key) else {
+            reader.problem(path + "/" + key, "is required")
+            return nil
+        }
+        return value
+    }
+
+    /// App names become part of the SCIM base URL.
+    private func appName(_ value: JSONValue, at path: String) -> String? {
+        guard let name = reader.name(value, at: path) else { return nil }
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
+            reader.problem(path, "an app name may use only letters, digits, '-', '_' and '.'")
+            return nil
+        }
+        return name
+    }
+
+    /// An RFC 3339 UTC timestamp as the store writes them (`2026-11-23T17:22:11.123Z`).
+    private func timestamp(_ value: JSONValue, at path: String) -> String? {
+        guard let text = reader.string(value, at: path) else { return nil }
+        let pattern = #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$"#
+        guard text.range(of: pattern, options: .regularExpression) != nil else {
+            reader.problem(path, "expected an RFC 3339 UTC time such as 2026-11-23T17:22:11.123Z")
+            return nil
+        }
+        return text
+    }
+}

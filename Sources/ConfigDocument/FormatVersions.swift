@@ -1,0 +1,44 @@
+import SCIM
+import SyncRules
+
+/// Brings a document of any known format version to the current one.
+///
+/// Version 1 kept each app's rules in one `rules` object; version 2 puts `userSync` and
+/// `groupSync` beside the app's other keys.
+enum FormatVersions {
+    static func current(_ value: JSONValue) throws(RuleProblems) -> JSONValue {
+        guard var document = value.objectValue else { throw problem("", "expected an object") }
+        guard document["format"]?.stringValue == ConfigDocument.format else {
+            throw problem("/format", "expected \"\(ConfigDocument.format)\" (this is not a ScimSync configuration export)")
+        }
+        guard let number = document["version"]?.numberValue, number == number.rounded(), number >= 1 else {
+            throw problem("/version", "expected a whole number of at least 1")
+        }
+        let version = Int(number)
+        guard version <= ConfigDocument.version else {
+            throw problem("/version", "the document is format version \(version); this ScimSync reads versions up to \(ConfigDocument.version): upgrade ScimSync first")
+        }
+        if version == 1 {
+            document = migrateFrom1(document)
+        }
+        return .object(document)
+    }
+
+    private static func migrateFrom1(_ document: JSONObject) -> JSONObject {
+        var result = document
+        result.setFirst("version", .integer(2))
+        guard let apps = document["apps"]?.arrayValue else { return result }
+        result.setFirst("apps", .array(apps.map { app in
+            guard var object = app.objectValue, let rules = object["rules"]?.objectValue else { return app }
+            object.removeAll(named: ["rules"])
+            var members = object.members
+            members += rules.members
+            return .object(JSONObject(members))
+        }))
+        return result
+    }
+
+    private static func problem(_ path: String, _ message: String) -> RuleProblems {
+        RuleProblems([RuleProblem(path: path, message: message)])
+    }
+}

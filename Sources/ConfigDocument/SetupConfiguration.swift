@@ -1,0 +1,61 @@
+import SyncRules
+
+/// The whole configuration of a ScimSync installation, as exports carry it: settings,
+/// directories, and apps with their provider, directory, tokens (as hashes) and sync rules.
+/// Users, groups, memberships and the audit log are data, not configuration: database
+/// snapshots carry them.
+public struct SetupConfiguration: Sendable, Equatable {
+    public var settings: Settings
+    public var directories: [String]
+    public var apps: [App]
+
+    public init(settings: Settings = Settings(), directories: [String] = [], apps: [App] = []) {
+        self.settings = settings
+        self.directories = directories
+        self.apps = apps
+    }
+
+    /// Settings of the whole installation.
+    public struct Settings: Sendable, Equatable {
+        public var auditRetentionDays: Int?
+
+        public init(auditRetentionDays: Int? = nil) {
+            self.auditRetentionDays = auditRetentionDays
+        }
+    }
+
+    /// An app: one IdP connection.
+    public struct App: Sendable, Equatable {
+        public var name: String
+        public var provider: ProviderProfile
+        public var directory: String
+        public var enabled: Bool
+        /// Nil in a redacted export: importing it leaves the app's tokens as they are.
+        public var tokens: [Token]?
+        public var rules: AppRules
+
+        public init(name: String, provider: ProviderProfile, directory: String, enabled: Bool, tokens: [Token]?, rules: AppRules) {
+            self.name = name
+            self.provider = provider
+            self.directory = directory
+            self.enabled = enabled
+            self.tokens = tokens
+            self.rules = rules
+        }
+    }
+
+    /// A bearer token, by the SHA-256 of its secret: the secret itself is never kept.
+    public struct Token: Sendable, Equatable {
+        public var sha256: String
+        public var hint: String
+        public var createdAt: String
+        public var expiresAt: String?
+
+        public init(sha256: String, hint: String, createdAt: String, expiresAt: String?) {
+            self.sha256 = sha256
+            self.hint = hint
+            self.createdAt = createdAt
+            self.expiresAt = expiresAt
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import ConfigDocument
+import Foundation
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the whole configuration (directories, apps, tokens as hashes, sync rules, settings) as JSON.",
+        discussion: """
+            The document follows docs/config.schema.json. Exporting, importing and exporting again gives
+            the same bytes. Users, groups and memberships are not configuration: `scimsync backup` copies them.
+
+            Examples:
+              scimsync export --output scimsync-config.json
+              scimsync export --redact > shareable.json
+            """
+    )
+
+    @ParentCommand var root: ScimSyncCommand
+    var global: GlobalOptions { root.global }
+    @Option(help: "Write to this file instead of standard output.") var output: String?
+    @Flag(help: "Leave out the token hashes too (the importing side then keeps or issues its own tokens).") var redact = false
+
+    func run() throws {
+        let configuration = try global.withStore { try $0.exportConfiguration() }
+        let document = ConfigDocument.serialize(configuration, redact: redact)
+        guard let output else { return print(document, terminator: "") }
+        do {
+            try Data(document.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+            throw CommandFailure(message: "cannot write \(output): \(error.localizedDescription)")
+        }
+        print("Exported \(configuration.directories.count) directories and \(configuration.apps.count) apps to \(output).")
+    }
+}
