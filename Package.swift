@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
         .testTarget(name: "SyncRulesTests", dependencies: ["SyncRules", "SCIM"]),
         .testTarget(name: "ConfigDocumentTests", dependencies: ["ConfigDocument", "SyncRules", "SCIM"]),
-        .testTarget(name: "DirectoryStoreTests", dependencies: ["DirectoryStore", "SCIM"]),
+        .testTarget(name: "DirectoryStoreTests", dependencies: ["DirectoryStore", "SyncRules", "SCIM"]),
         .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM"]),
     ]
 )

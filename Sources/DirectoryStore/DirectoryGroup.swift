@@ -90,15 +90,17 @@ extension DirectoryStore {
         }
     }
 
-    /// Removes the admin's membership; memberships that apps derived stay (their rules own them).
+    /// Removes what the admin owns of a membership: the admin's own origin, and the one-time grants
+    /// of default groups for new users. Memberships that apps keep deriving stay (their rules own them).
     public func removeDirectoryMember(group: String, directory: String, member: String, kind: MemberKind) throws {
         try write { db in
             let (groupID, memberID) = try Self.membershipEnds(db, group: group, directory: directory, member: member, kind: kind)
             try db.execute(sql: """
-                DELETE FROM dir_membership WHERE group_id = ? AND member_kind = ? AND member_id = ? AND origin = 'admin'
+                DELETE FROM dir_membership WHERE group_id = ? AND member_kind = ? AND member_id = ?
+                  AND (origin = 'admin' OR origin LIKE 'app:%:new')
                 """, arguments: [groupID, kind.rawValue, memberID])
             guard db.changesCount > 0 else {
-                throw StoreError.notFound("an admin membership of \(kind.rawValue) '\(member)' in group '\(group)'")
+                throw StoreError.notFound("a membership of \(kind.rawValue) '\(member)' in group '\(group)' that the admin can remove (the sync rules own the others)")
             }
         }
     }

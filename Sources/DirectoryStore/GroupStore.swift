@@ -73,8 +73,9 @@ extension DirectoryStore {
             var affected = AffectedMembers()
             try Self.apply([.add(members)], to: group, app: app, db, &affected)
             try affected.derive(deriver, group: group)
+            if !affected.groupsChanged { try deriver.deriveGroup(pk: group.pk) }
             try audit.record(db, operation: "group.create", target: "Group \(id) (\(name))",
-                             detail: Self.detail(members.isEmpty ? nil : "\(members.count) members", deriver))
+                             detail: Self.detail(members.isEmpty ? nil : Self.count(members.count, "member"), deriver))
             return StoredResource(id: id, json: json, meta: ResourceMeta(resourceType: "Group", created: now, lastModified: now, version: 1))
         }
     }
@@ -132,7 +133,7 @@ extension DirectoryStore {
             let deriver = try Deriver(db, appID: app.id)
             let parents = try Int64.fetchAll(db, sql: "SELECT group_pk FROM scim_member WHERE member_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM scim_member WHERE member_id = ?", arguments: [id])
-            for parent in parents { try deriver.deriveNested(groupPK: parent) }
+            for parent in parents { try deriver.deriveGroup(pk: parent) }
             try deriver.releaseGroup(pk: row["pk"], name: row["display_name"])
             try db.execute(sql: "DELETE FROM scim_group WHERE pk = ?", arguments: [row["pk"] as Int64])
             try audit.record(db, operation: "group.delete", target: "Group \(id) (\(row["display_name"] as String))",
@@ -229,12 +230,16 @@ extension DirectoryStore {
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
+    private static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
+    }
+
     private static func summary(_ changes: [MemberChange]) -> String? {
         guard !changes.isEmpty else { return nil }
         return changes.map { change in
             switch change {
-            case .add(let members): "+\(members.count) members"
-            case .remove(let ids): "-\(ids.count) members"
+            case .add(let members): "+" + count(members.count, "member")
+            case .remove(let ids): "-" + count(ids.count, "member")
             case .removeMatching: "-members matching a filter"
             case .removeAll: "-all members"
             case .replace(let members): "members replaced by \(members.count)"

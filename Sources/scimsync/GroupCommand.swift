@@ -93,7 +93,7 @@ struct GroupCommand: ParsableCommand {
     struct RemoveMember: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "remove-member",
-            abstract: "Remove a membership the admin made (memberships apps derived follow their rules).",
+            abstract: "Remove a membership the admin made, or a default group a new user was given (the rules own the rest).",
             discussion: "Example: scimsync group remove-member admins --user alice --directory staff"
         )
 

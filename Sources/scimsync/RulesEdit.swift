@@ -98,8 +98,11 @@ struct RulesEdit: ParsableArguments {
         if let keepExisting { rules.keepExistingMemberships = keepExisting.isOn }
         for entry in mapGroup {
             let mapping = try Self.groupMapping(entry)
-            rules.mappings.removeAll { $0.idpGroup.nameKey == mapping.idpGroup.nameKey }
-            rules.mappings.append(mapping)
+            if let row = rules.mappings.firstIndex(where: { $0.idpGroup.nameKey == mapping.idpGroup.nameKey }) {
+                rules.mappings[row] = mapping
+            } else {
+                rules.mappings.append(mapping)
+            }
         }
         for name in unmapGroup {
             guard rules.mappings.contains(where: { $0.idpGroup.nameKey == name.nameKey }) else {

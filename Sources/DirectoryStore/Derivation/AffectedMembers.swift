@@ -32,6 +32,6 @@ struct AffectedMembers {
         for id in users {
             try deriver.deriveMembershipsOfUser(scimID: id)
         }
-        if groupsChanged { try deriver.deriveNested(groupPK: group.pk) }
+        if groupsChanged { try deriver.deriveGroup(pk: group.pk) }
     }
 }

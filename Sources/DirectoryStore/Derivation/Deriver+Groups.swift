@@ -3,11 +3,13 @@ import SCIM
 import SyncRules
 
 extension Deriver {
-    /// Brings the group-in-group memberships that one IdP group's group members make in line with the rules.
-    func deriveNested(groupPK: Int64) throws {
+    /// Brings what one IdP group derives in line with the rules: its directory groups exist (even
+    /// while it has no members), and its group members make group-in-group memberships.
+    func deriveGroup(pk groupPK: Int64) throws {
         guard let name = try String.fetchOne(db, sql: "SELECT display_name FROM scim_group WHERE pk = ?", arguments: [groupPK]) else {
             return
         }
+        for target in rules.groupSync.directoryGroups(forIdPGroup: name) { _ = try groupID(named: target) }
         let origin = MembershipOrigin.idpGroup(app: appID, groupPK: groupPK).stored
         let children = try String.fetchAll(db, sql: """
             SELECT c.display_name FROM scim_member m JOIN scim_group c ON c.id = m.member_id AND c.app_id = ?
@@ -37,7 +39,7 @@ extension Deriver {
             guard try linkedUser(member["directory_user_id"]) != nil else { continue }
             try deriveMemberships(scimID: member["id"], directoryUserID: member["directory_user_id"], created: false)
         }
-        try deriveNested(groupPK: pk)
+        try deriveGroup(pk: pk)
         try deriveParents(ofGroup: id)
     }
 
@@ -46,7 +48,7 @@ extension Deriver {
         let parents = try Int64.fetchAll(db, sql: """
             SELECT g.pk FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk WHERE m.member_id = ? AND g.app_id = ?
             """, arguments: [id, appID])
-        for parent in parents { try deriveNested(groupPK: parent) }
+        for parent in parents { try deriveGroup(pk: parent) }
     }
 
     /// Removes every membership an IdP group made, after it is deleted.
@@ -55,13 +57,19 @@ extension Deriver {
             SELECT group_id, member_kind, member_id, origin FROM dir_membership WHERE origin = ?
             """, [MembershipOrigin.idpGroup(app: appID, groupPK: pk).stored])
         try apply(desired: [], existing: existing)
-        try removeUnusedGroups(named: rules.groupSync.directoryGroups(forIdPGroup: name))
+        try removeUnusedGroups(named: rules.groupSync.directoryGroups(forIdPGroup: name), leaving: pk)
     }
 
     /// Deletes directory groups this app created on the fly that nothing uses any more: no members,
-    /// not a member, and not named by the rules (mapped or default groups stay).
-    func removeUnusedGroups(named names: [String]) throws {
-        let kept = Set(rules.groupSync.namedGroups.map(\.nameKey))
+    /// not a member, not named by the rules (mapped or default groups stay), and derived from no
+    /// IdP group the app still has (but `leaving`, which is being deleted).
+    func removeUnusedGroups(named names: [String], leaving: Int64? = nil) throws {
+        guard !names.isEmpty else { return }
+        var kept = Set(rules.groupSync.namedGroups.map(\.nameKey))
+        for idpGroup in try String.fetchAll(db, sql: "SELECT display_name FROM scim_group WHERE app_id = ? AND pk IS NOT ?",
+                                            arguments: [appID, leaving]) {
+            kept.formUnion(rules.groupSync.directoryGroups(forIdPGroup: idpGroup).map(\.nameKey))
+        }
         for name in names where !kept.contains(name.nameKey) {
             try db.execute(sql: """
                 DELETE FROM dir_group WHERE directory_id = ? AND name_key = ? AND origin_app_id = ?

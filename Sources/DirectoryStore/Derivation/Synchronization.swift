@@ -69,7 +69,7 @@ extension Deriver {
     /// another directory (after the app moved), and removes groups it created that nothing uses.
     func deriveGroups() throws {
         for pk in try Int64.fetchAll(db, sql: "SELECT pk FROM scim_group WHERE app_id = ? ORDER BY pk", arguments: [appID]) {
-            try deriveNested(groupPK: pk)
+            try deriveGroup(pk: pk)
         }
         let elsewhere = try memberships(sql: """
             SELECT m.group_id, m.member_kind, m.member_id, m.origin FROM dir_membership m JOIN dir_group g ON g.id = m.group_id

@@ -4,10 +4,11 @@ import Testing
 
 private func fields(_ text: String) throws -> DirectoryUserFields {
     let object = try #require(try JSONParser.parse(text).objectValue)
-    return UserMapping().fields(for: object)
+    return try UserSyncRules().fields(for: object)
 }
 
-@Suite struct UserMappingTests {
+/// The default attribute mapping (SPEC §5), as `UserSyncRules()` applies it to every field.
+@Suite struct DefaultMappingTests {
     @Test func mapsTheCoreAttributes() throws {
         let result = try fields("""
             {"userName":"ada@corp.com","displayName":"Countess Ada","name":{"givenName":"Ada","familyName":"Lovelace"},
@@ -75,5 +76,21 @@ private func fields(_ text: String) throws -> DirectoryUserFields {
         #expect(result.username == "a")
         #expect(result.firstName == "Ada")
         #expect(result.email == "x@y")
+    }
+}
+
+extension DefaultMappingTests {
+    @Test func missingOrEmptyUserNameIsRefused() throws {
+        for text in [#"{"displayName":"Nobody"}"#, #"{"userName":""}"#, #"{"userName":"   "}"#, #"{"userName":42}"#] {
+            let object = try #require(try JSONParser.parse(text).objectValue)
+            let error = #expect(throws: ScimError.self, "\(text)") { try UserSyncRules().fields(for: object) }
+            #expect(error?.status == 400)
+            #expect(error?.scimType == .invalidValue)
+        }
+    }
+
+    @Test func fieldsTheDefaultMappingDoesNotKnowAreIgnored() throws {
+        let result = try fields(#"{"userName":"a","title":"Engineer","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":"7"}}"#)
+        #expect(result == DirectoryUserFields(username: "a"))
     }
 }
