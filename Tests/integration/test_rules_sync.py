@@ -240,3 +240,29 @@ def test_sync_with_keep_existing_off_removes_only_the_admins_memberships(stack, 
     assert group_members(stack, d, "wiki") == {"lee": ("user", [ADMIN])}
     assert user_memberships(stack, d, "alice") == {"Engineering": [via_group(a, "Engineering")]}
     assert last_lines(sync(stack, app).stdout, 1) == ["no changes"]
+
+
+def test_audit_retention_deletes_entries_older_than_the_setting(stack, uniq):
+    import sqlite3
+
+    app = new_rules_app(stack, uniq)
+    old_name, new_name = uniq("old") + "@corp.com", uniq("new") + "@corp.com"
+    old_id = create_user(app.idp, scim_user(old_name))
+    new_id = create_user(app.idp, scim_user(new_name))
+    entries = stack.cli_json("audit", "--app", app.name)
+    assert len(entries) == 2, entries
+    # Age the first user's entry as if it had been written 40 days ago (the clock cannot be moved).
+    with sqlite3.connect(stack.db, timeout=10) as db:
+        aged = db.execute("UPDATE audit SET at = '2020-01-01T00:00:00.000Z' WHERE app_name = ? AND target LIKE ?",
+                          (app.name, f"%{old_id}%")).rowcount
+    assert aged == 1
+    try:
+        stack.cli("settings", "set", "audit-retention-days", "30")
+        assert stack.cli_json("settings", "show") == {"auditRetentionDays": 30}
+        left = stack.cli_json("audit", "--app", app.name)
+        assert [e["target"] for e in left] == [f"User {new_id} ({new_name})"], left
+    finally:
+        stack.cli("settings", "set", "audit-retention-days", "none")
+    assert stack.cli_json("settings", "show") == {}, "none clears the setting"
+    bad = stack.cli("settings", "set", "audit-retention-days", "0", check=False)
+    assert bad.returncode == 1 and "at least 1 day" in bad.stderr
