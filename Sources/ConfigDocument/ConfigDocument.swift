@@ -39,7 +39,12 @@ public enum ConfigDocument {
         }
         let reader = JSONReader()
         let configuration = ConfigReader(reader).read(try FormatVersions.current(value))
-        guard reader.problems.isEmpty else { throw RuleProblems(reader.problems) }
+        guard reader.problems.isEmpty else {
+            let version = FormatVersions.version(of: value)
+            throw RuleProblems(reader.problems.map {
+                RuleProblem(path: FormatVersions.pathInOriginal($0.path, version: version), message: $0.message)
+            })
+        }
         return configuration
     }
 

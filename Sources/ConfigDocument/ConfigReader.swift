@@ -121,11 +121,19 @@ struct ConfigReader {
         return name
     }
 
+    /// Whether the fields name a real time (no month 13, no hour 25), as the formatter reads them back.
+    private static func isRealTime(_ text: String) -> Bool {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        guard let date = formatter.date(from: text) else { return false }
+        return formatter.string(from: date).prefix(19) == text.prefix(19)
+    }
+
     /// An RFC 3339 UTC timestamp as the store writes them (`2026-11-23T17:22:11.123Z`).
     private func timestamp(_ value: JSONValue, at path: String) -> String? {
         guard let text = reader.string(value, at: path) else { return nil }
         let pattern = #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$"#
-        guard text.range(of: pattern, options: .regularExpression) != nil else {
+        guard text.range(of: pattern, options: .regularExpression) != nil, Self.isRealTime(text) else {
             reader.problem(path, "expected an RFC 3339 UTC time such as 2026-11-23T17:22:11.123Z")
             return nil
         }

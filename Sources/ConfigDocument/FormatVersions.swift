@@ -1,3 +1,4 @@
+import Foundation
 import SCIM
 import SyncRules
 
@@ -6,12 +7,24 @@ import SyncRules
 /// Version 1 kept each app's rules in one `rules` object; version 2 puts `userSync` and
 /// `groupSync` beside the app's other keys.
 enum FormatVersions {
+    /// The version a document was written in, for naming problems in its own terms.
+    static func version(of value: JSONValue) -> Int {
+        guard let number = value.objectValue?["version"]?.numberValue, number >= 1, number < 1e9 else { return ConfigDocument.version }
+        return Int(number)
+    }
+
+    /// A problem's path in the document as written: version 1 kept the rules under `rules`.
+    static func pathInOriginal(_ path: String, version: Int) -> String {
+        guard version == 1 else { return path }
+        return path.replacingOccurrences(of: #"^(/apps/\d+)/(userSync|groupSync)"#, with: "$1/rules/$2", options: .regularExpression)
+    }
+
     static func current(_ value: JSONValue) throws(RuleProblems) -> JSONValue {
         guard var document = value.objectValue else { throw problem("", "expected an object") }
         guard document["format"]?.stringValue == ConfigDocument.format else {
             throw problem("/format", "expected \"\(ConfigDocument.format)\" (this is not a ScimSync configuration export)")
         }
-        guard let number = document["version"]?.numberValue, number == number.rounded(), number >= 1 else {
+        guard let number = document["version"]?.numberValue, number == number.rounded(), number >= 1, number < 1e9 else {
             throw problem("/version", "expected a whole number of at least 1")
         }
         let version = Int(number)

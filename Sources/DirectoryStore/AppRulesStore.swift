@@ -24,6 +24,10 @@ extension DirectoryStore {
             guard let app = try Self.app(db, named: name) else { throw StoreError.notFound("app '\(name)'") }
             let text = JSONWriter.string(RulesDocument.json(rules))
             try db.execute(sql: "UPDATE app SET rules = ? WHERE id = ? AND rules != ?", arguments: [text, app.id, text])
+            if db.changesCount > 0 {
+                try AuditContext(appID: app.id, appName: app.name).record(db, operation: "rules.set", target: "App \(app.name)",
+                                                                          detail: text)
+            }
             return dryRun ? try Self.deriveAll(db, appID: app.id, rules: rules) : []
         }
     }

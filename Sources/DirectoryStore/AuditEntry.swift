@@ -44,10 +44,10 @@ extension DirectoryStore {
             arguments.append(Timestamp.string(since))
         }
         if let user = query.user {
-            // Targets read `User <id> (<userName>)`.
+            // Targets read `User <id> (<userName>)`, or `User (<userName>)` for a refused create.
             conditions.append("(target LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\')")
             let escaped = FilterSQL.likeEscaped(user)
-            arguments += ["User \(escaped) %", "User % (\(escaped))"]
+            arguments += ["User \(escaped) %", "User %(\(escaped))"]
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         return try read { db in

@@ -41,6 +41,10 @@ extension DirectoryStore {
         try transaction(commit: !dryRun) { db in
             var importer = ConfigurationImporter(db: db)
             try importer.apply(configuration, mode: mode)
+            if !importer.changes.isEmpty {
+                try AuditContext().record(db, operation: "config.import", target: "configuration (\(mode.rawValue))",
+                                          detail: importer.changes.joined(separator: "; "))
+            }
             return importer.changes
         }
     }

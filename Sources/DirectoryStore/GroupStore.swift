@@ -59,7 +59,7 @@ extension DirectoryStore {
         let resource = try build(id)
         let name = resource["displayName"]?.stringValue ?? ""
         let json = JSONWriter.serialize(.object(resource))
-        return try auditedWrite(audit, "group.create", "Group (\(name))") { db in
+        return try auditedWrite(audit, "group.create", { _ in "Group (\(name))" }) { db in
             try Self.checkGroupNameFree(db, appID: app.id, name: name, except: nil)
             let now = Timestamp.now()
             try db.execute(sql: """
@@ -85,7 +85,7 @@ extension DirectoryStore {
     public func updateScimGroup(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext,
                                 memberChanges: [MemberChange],
                                 transform: ((JSONObject) throws(ScimError) -> JSONObject)?) throws -> StoredResource {
-        try auditedWrite(audit, "group.update", "Group \(id)") { db in
+        try auditedWrite(audit, "group.update", { _ in "Group \(id)" }) { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT pk, resource, version, created_at, modified_at FROM scim_group WHERE app_id = ? AND id = ?
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("Group \(id) not found.") }
@@ -125,7 +125,7 @@ extension DirectoryStore {
     }
 
     public func deleteScimGroup(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext) throws {
-        try auditedWrite(audit, "group.delete", "Group \(id)") { db in
+        try auditedWrite(audit, "group.delete", { _ in "Group \(id)" }) { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT pk, display_name, version FROM scim_group WHERE app_id = ? AND id = ?
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("Group \(id) not found.") }

@@ -23,7 +23,7 @@ extension DirectoryStore {
         let resource = try build(id)
         let json = JSONWriter.serialize(.object(resource))
         let userName = resource["userName"]?.stringValue ?? ""
-        return try auditedWrite(audit, "user.create", "User (\(userName))") { db in
+        return try auditedWrite(audit, "user.create", { _ in "User (\(userName))" }) { db in
             try Self.checkUserNameFree(db, appID: app.id, userName: userName, except: nil)
             let now = Timestamp.now()
             try db.execute(sql: """
@@ -47,7 +47,7 @@ extension DirectoryStore {
     /// `ifMatch` is the request's `If-Match`; a mismatch is 412 and nothing changes.
     public func updateScimUser(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext,
                                transform: (JSONObject) throws(ScimError) -> JSONObject) throws -> StoredResource {
-        try auditedWrite(audit, "user.update", "User \(id)") { db in
+        try auditedWrite(audit, "user.update", { try Self.auditTarget($0, app: app, id: id) }) { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT pk, resource, version, created_at, modified_at FROM scim_user WHERE app_id = ? AND id = ?
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("User \(id) not found.") }
@@ -82,7 +82,7 @@ extension DirectoryStore {
     }
 
     public func deleteScimUser(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext) throws {
-        try auditedWrite(audit, "user.delete", "User \(id)") { db in
+        try auditedWrite(audit, "user.delete", { try Self.auditTarget($0, app: app, id: id) }) { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT pk, user_name, version, directory_user_id FROM scim_user WHERE app_id = ? AND id = ?
                 """, arguments: [app.id, id]) else { throw ScimError.notFound("User \(id) not found.") }
@@ -97,6 +97,12 @@ extension DirectoryStore {
     }
 
     // MARK: helpers
+
+    /// `User <id> (<userName>)`, as audit entries name a user.
+    private static func auditTarget(_ db: Database, app: AuthenticatedApp, id: String) throws -> String {
+        let userName = try String.fetchOne(db, sql: "SELECT user_name FROM scim_user WHERE app_id = ? AND id = ?", arguments: [app.id, id])
+        return "User \(id)" + (userName.map { " (\($0))" } ?? "")
+    }
 
     static func scimUser(_ db: Database, appID: Int64, id: String) throws -> StoredResource? {
         try Row.fetchOne(db.cachedStatement(sql: """

@@ -5,6 +5,12 @@ import GRDB
 public struct Settings: Sendable, Equatable, Codable {
     /// Audit entries older than this many days are deleted; nil keeps them for ever.
     public var auditRetentionDays: Int?
+
+    /// Every setting is listed, unset ones as null.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(auditRetentionDays, forKey: .auditRetentionDays)
+    }
 }
 
 extension DirectoryStore {

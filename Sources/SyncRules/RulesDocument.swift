@@ -107,18 +107,23 @@ public enum RulesDocument {
 
     private static func readTransform(_ value: JSONValue, at path: String, _ reader: JSONReader) -> RegexTransform? {
         guard let object = reader.object(value, at: path, keys: ["pattern", "replacement"]) else { return nil }
-        guard let pattern = object["pattern"].flatMap({ reader.string($0, at: path + "/pattern") }),
-              let replacement = object["replacement"].flatMap({ reader.string($0, at: path + "/replacement") }) else {
-            if object["pattern"] == nil { reader.problem(path + "/pattern", "is required") }
-            if object["replacement"] == nil { reader.problem(path + "/replacement", "is required") }
-            return nil
-        }
+        let pattern = readString(object, "pattern", at: path, reader)
+        let replacement = readString(object, "replacement", at: path, reader)
+        guard let pattern, let replacement else { return nil }
         let transform = RegexTransform(pattern: pattern, replacement: replacement)
         if let problem = transform.problem() {
             reader.problem(path + (RegexTransform.patternProblem(pattern) == nil ? "/replacement" : "/pattern"), problem)
             return nil
         }
         return transform
+    }
+
+    private static func readString(_ object: JSONObject, _ key: String, at path: String, _ reader: JSONReader) -> String? {
+        guard let value = object[key] else {
+            reader.problem(path + "/" + key, "is required")
+            return nil
+        }
+        return reader.string(value, at: path + "/" + key)
     }
 
     private static func userSyncJSON(_ rules: UserSyncRules) -> JSONValue {

@@ -36,7 +36,8 @@ public struct UserSyncRules: Sendable, Equatable {
         let userName = value(.username, in: resource) ?? ""
         let username = usernameTransform?.apply(to: userName) ?? userName
         guard !username.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw .invalidValue("The sync rules turn userName '\(userName)' into an empty directory username.")
+            let source = attributeMapping[.username]?.path ?? "userName"
+            throw .invalidValue("The sync rules make an empty directory username from \(source) '\(userName)'.")
         }
         return DirectoryUserFields(
             username: username,

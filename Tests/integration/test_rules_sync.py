@@ -173,6 +173,14 @@ def test_sync_dry_run_then_apply_after_a_rules_change(stack, uniq):
     again = sync(stack, app).stdout
     assert change_lines(again, app) == [] and last_lines(again, 1) == ["no changes"], again
 
+    logged = stack.cli_json("audit", "--app", a)
+    syncs = [e for e in logged if e["operation"] == "sync"]
+    # One entry per committed batch (users, then groups); the dry run and the empty run leave none.
+    assert syncs and all(e["target"] == f"App {a}" and "; directory: " in e["detail"] for e in syncs), syncs
+    assert sum(int(e["detail"].split(" ", 1)[0]) for e in syncs) == len(lines), syncs
+    rule_changes = [e for e in logged if e["operation"] == "rules.set"]
+    assert len(rule_changes) == 3 and json.loads(rule_changes[0]["detail"])["groupSync"]["mode"] == "manual"
+
 
 def test_sync_json_reports_each_change(stack, uniq):
     app = new_rules_app(stack, uniq, "entra")
@@ -263,6 +271,61 @@ def test_audit_retention_deletes_entries_older_than_the_setting(stack, uniq):
         assert [e["target"] for e in left] == [f"User {new_id} ({new_name})"], left
     finally:
         stack.cli("settings", "set", "audit-retention-days", "none")
-    assert stack.cli_json("settings", "show") == {}, "none clears the setting"
+    assert stack.cli_json("settings", "show") == {"auditRetentionDays": None}, "none clears the setting"
     bad = stack.cli("settings", "set", "audit-retention-days", "0", check=False)
     assert bad.returncode == 1 and "at least 1 day" in bad.stderr
+
+
+def test_app_set_directory_then_sync_moves_what_the_app_provisioned(stack, uniq):
+    from rules_support import delete, dir_usernames, group_names
+    app = new_rules_app(stack, uniq)
+    old, new = app.directory, uniq("moved")
+    alice = create_user(app.idp, scim_user("alice", "Alice", "Liddell"))
+    create_group(app.idp, "Engineering", alice)
+    stack.cli("app", "set-directory", app.name, new, "--create-directory")
+    lines = change_lines(sync(stack, app).stdout, app)
+    assert f"{app.name}: user created: alice" in lines and f"{app.name}: user deleted: alice" in lines, lines
+    assert dir_usernames(stack, new) == ["alice"] and dir_usernames(stack, old) == [], "moved, not copied"
+    assert group_names(stack, new) == ["Engineering"] and group_names(stack, old) == [], lines
+    assert user_memberships(stack, new, "alice") == {"Engineering": [via_group(app.name, "Engineering")]}
+    assert change_lines(sync(stack, app).stdout, app) == []
+    delete(app.idp, f"/Users/{alice}")
+    assert dir_usernames(stack, new) == [], "the IdP's delete reaches the new directory"
+
+
+def test_a_user_the_app_deactivated_and_kept_is_its_own_even_when_existing_users_are_refused(stack, uniq):
+    from rules_support import delete
+    app = new_rules_app(stack, uniq)
+    rules_set(stack, app, "--on-delete", "deactivate", "--existing-users", "refuse")
+    alice = create_user(app.idp, scim_user("alice", "Alice", "Liddell"))
+    create_group(app.idp, "Engineering", alice)
+    delete(app.idp, f"/Users/{alice}")
+    kept = must_user(stack, app.directory, "alice")
+    assert kept["active"] is False and user_memberships(stack, app.directory, "alice") == {}, \
+        "kept inactive, without the memberships the IdP no longer vouches for"
+    again = create_user(app.idp, scim_user("alice", "Alice", "Liddell"))
+    assert again != alice
+    assert must_user(stack, app.directory, "alice")["active"] is True, "the IdP re-creating it reactivates it"
+
+
+def test_two_apps_that_know_the_same_person_converge(stack, uniq):
+    first = new_rules_app(stack, uniq, "okta")
+    second = new_rules_app(stack, uniq, "entra", directory=first.directory)
+    create_user(first.idp, scim_user("ada", "Ada", "Lovelace", email="ada@okta.example"))
+    create_user(second.idp, scim_user("ada", "Augusta", "King", email="ada@entra.example"))
+    user = must_user(stack, first.directory, "ada")
+    assert user["email"] == "ada@okta.example" and user["originApp"] == first.name, "the first app owns the fields"
+    stack.cli("sync")
+    assert change_lines(stack.cli("sync", "--app", first.name).stdout, first) == []
+    assert stack.cli("sync").stdout.strip().splitlines()[-1] == "no changes", "a second full sync changes nothing"
+    assert must_user(stack, first.directory, "ada")["email"] == "ada@okta.example"
+
+
+def test_audit_user_finds_refused_requests(stack, uniq):
+    app = new_rules_app(stack, uniq)
+    rules_set(stack, app, "--username-pattern", "^([^@]+)@.*$", "--username-replacement", "$1")
+    create_user(app.idp, scim_user("eve@corp.com", "Eve", "One"))
+    app.idp.send("POST", "/Users", scim_user("eve@corp.org", "Eve", "Two"), expect=(409,))
+    refused = stack.cli_json("audit", "--app", app.name, "--user", "eve@corp.org")
+    assert [(e["operation"], e["outcome"], e["target"]) for e in refused] == [("user.create", "refused", "User (eve@corp.org)")]
+    assert "eve" in refused[0]["detail"], refused

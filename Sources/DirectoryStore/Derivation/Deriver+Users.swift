@@ -6,6 +6,8 @@ import SyncRules
 struct DirectoryUserRow {
     var id: Int64
     var fields: DirectoryUserFields
+    /// The app that maintains the user's fields: the one that created or adopted it.
+    var ownerApp: Int64?
 }
 
 extension Deriver {
@@ -19,28 +21,39 @@ extension Deriver {
         let resource = StoredResource.object(Array((row["resource"] as String).utf8))
         let desired = try rules.userSync.fields(for: resource)
         let userName = resource["userName"]?.stringValue ?? ""
-        let target = try linkedUser(row["directory_user_id"]) ?? adoptable(desired.username, userName: userName, pk: pk)
-        guard let planned = rules.userSync.reconcile(existing: target?.fields, desired: desired) else {
+        let previous: Int64? = row["directory_user_id"]
+        let target = try linkedUser(previous) ?? adoptable(desired.username, userName: userName, pk: pk)
+        guard var planned = rules.userSync.reconcile(existing: target?.fields, desired: desired) else {
             try link(pk, to: nil)
+            try releaseUser(directoryUserID: previous)
             return
         }
         let directoryUserID: Int64
         if let target {
-            if planned.username.nameKey != target.fields.username.nameKey {
-                try checkRenameFree(planned.username, userName: userName, except: target.id)
+            if try ownsFields(of: target) {
+                if planned.username.nameKey != target.fields.username.nameKey {
+                    try checkRenameFree(planned.username, userName: userName, except: target.id)
+                }
+                try update(target, to: planned)
+            } else {
+                planned = target.fields
             }
-            try update(target, to: planned)
             directoryUserID = target.id
         } else {
             directoryUserID = try insert(planned)
         }
         try link(pk, to: directoryUserID)
+        if previous != directoryUserID { try releaseUser(directoryUserID: previous) }
         try deriveMemberships(scimID: row["id"], directoryUserID: directoryUserID, created: target == nil)
     }
 
-    /// What an IdP DELETE does to the directory user, after the SCIM user is gone.
+    /// What becomes of a directory user this app no longer links (its IdP user was deleted, or the
+    /// app now provisions another directory): unless another SCIM user still links it, it is
+    /// deleted, or deactivated and kept, by the rules; a kept user loses the memberships this app's
+    /// IdP groups and default groups gave it, as the IdP no longer vouches for them.
     func releaseUser(directoryUserID: Int64?) throws {
-        guard let user = try linkedUser(directoryUserID) else { return }
+        guard let id = directoryUserID, let user = try Row.fetchOne(db, sql: Self.directoryUserSelect + " WHERE id = ?",
+                                                                    arguments: [id]).map(Self.directoryUser) else { return }
         let managedElsewhere = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM scim_user WHERE directory_user_id = ?)",
                                                  arguments: [user.id]) ?? false
         guard !managedElsewhere else { return }
@@ -49,32 +62,52 @@ extension Deriver {
             try db.execute(sql: "DELETE FROM dir_membership WHERE member_kind = 'user' AND member_id = ?", arguments: [user.id])
             try db.execute(sql: "DELETE FROM dir_user WHERE id = ?", arguments: [user.id])
             record(.userDeleted, user: user.fields.username)
+            return
         case .deactivate where user.fields.active:
             try db.execute(sql: "UPDATE dir_user SET active = 0, modified_at = ? WHERE id = ?", arguments: [Timestamp.now(), user.id])
             record(.userDeactivated, user: user.fields.username)
         case .deactivate, .keep:
             break
         }
+        try apply(desired: [], existing: try memberships(sql: """
+            SELECT group_id, member_kind, member_id, origin FROM dir_membership
+            WHERE member_kind = 'user' AND member_id = ? AND origin LIKE ? AND origin != ?
+            """, [user.id, MembershipOrigin.pattern(app: appID), MembershipOrigin.newUserGroup(app: appID).stored]))
     }
 
     /// The directory user `id`, if it is in the app's directory (after a directory change it is not).
     func linkedUser(_ id: Int64?) throws -> DirectoryUserRow? {
         guard let id else { return nil }
-        return try Row.fetchOne(db, sql: """
-            SELECT id, name, email, display_name, first_name, last_name, active FROM dir_user WHERE id = ? AND directory_id = ?
-            """, arguments: [id, directoryID]).map(Self.directoryUser)
+        return try Row.fetchOne(db, sql: Self.directoryUserSelect + " WHERE id = ? AND directory_id = ?",
+                                arguments: [id, directoryID]).map(Self.directoryUser)
+    }
+
+    /// Whether this app maintains the user's fields: it owns the user, or the owner no longer
+    /// links it (then this app takes it over). Another app's user is linked, not rewritten, so two
+    /// IdPs that know the same person do not overwrite each other back and forth.
+    private func ownsFields(of user: DirectoryUserRow) throws -> Bool {
+        if let owner = user.ownerApp, owner != appID {
+            let ownerLinks = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM scim_user WHERE directory_user_id = ? AND app_id = ?)
+                """, arguments: [user.id, owner]) ?? false
+            if ownerLinks { return false }
+        }
+        if user.ownerApp != appID {
+            try db.execute(sql: "UPDATE dir_user SET origin_app_id = ? WHERE id = ?", arguments: [appID, user.id])
+        }
+        return true
     }
 
     /// The directory user already named `name` that this SCIM user may take over, or nil when the name is free.
     private func adoptable(_ name: String, userName: String, pk: Int64) throws -> DirectoryUserRow? {
-        guard let holder = try Row.fetchOne(db, sql: """
-            SELECT id, name, email, display_name, first_name, last_name, active FROM dir_user WHERE directory_id = ? AND name_key = ?
-            """, arguments: [directoryID, name.nameKey]).map(Self.directoryUser) else { return nil }
+        guard let holder = try Row.fetchOne(db, sql: Self.directoryUserSelect + " WHERE directory_id = ? AND name_key = ?",
+                                            arguments: [directoryID, name.nameKey]).map(Self.directoryUser) else { return nil }
         if try linkedToAnotherUserOfThisApp(holder.id, pk: pk) {
             throw ScimError.uniqueness(
                 "userName '\(userName)' becomes directory username '\(name)', which another user of this app already has.")
         }
-        guard rules.userSync.existingUsers == .adopt else {
+        // A user this app created (and kept after an IdP delete) is its own, whatever the policy.
+        guard rules.userSync.existingUsers == .adopt || holder.ownerApp == appID else {
             throw ScimError.uniqueness(
                 "The directory already has a user named '\(holder.fields.username)', and this app's rules refuse to adopt existing users.")
         }
@@ -136,9 +169,14 @@ extension Deriver {
         return changed
     }
 
+    private static let directoryUserSelect = """
+        SELECT id, name, email, display_name, first_name, last_name, active, origin_app_id FROM dir_user
+        """
+
     static func directoryUser(_ row: Row) -> DirectoryUserRow {
         DirectoryUserRow(id: row["id"], fields: DirectoryUserFields(
             username: row["name"], email: row["email"], displayName: row["display_name"],
-            firstName: row["first_name"], lastName: row["last_name"], active: row["active"]))
+            firstName: row["first_name"], lastName: row["last_name"], active: row["active"]),
+            ownerApp: row["origin_app_id"])
     }
 }

@@ -33,12 +33,14 @@ extension DirectoryStore {
             changes += try write { db in
                 let deriver = try Deriver(db, appID: appID)
                 try deriver.deriveUsers(Array(batch))
+                try deriver.recordSynchronization()
                 return deriver.changes
             }
         }
         return changes + (try write { db in
             let deriver = try Deriver(db, appID: appID)
             try deriver.deriveGroups()
+            try deriver.recordSynchronization()
             return deriver.changes
         })
     }
@@ -53,6 +55,13 @@ extension DirectoryStore {
 }
 
 extension Deriver {
+    /// Audits what a synchronization changed, in its transaction (nothing when nothing changed).
+    func recordSynchronization() throws {
+        guard let summary = auditSummary else { return }
+        try AuditContext(appID: appID, appName: appName).record(db, operation: "sync", target: "App \(appName)",
+                                                                detail: "\(changes.count) change\(changes.count == 1 ? "" : "s"); " + summary)
+    }
+
     /// Derives each user; a user the rules refuse is reported and left as it was.
     func deriveUsers(_ pks: [Int64]) throws {
         for pk in pks {
@@ -79,5 +88,22 @@ extension Deriver {
         try removeUnusedGroups(named: try String.fetchAll(db, sql: """
             SELECT name FROM dir_group WHERE origin_app_id = ? AND directory_id = ? ORDER BY name_key
             """, arguments: [appID, directoryID]))
+        try removeGroupsLeftElsewhere()
+    }
+
+    /// Deletes the empty groups this app created in a directory it no longer provisions.
+    private func removeGroupsLeftElsewhere() throws {
+        let left = try String.fetchAll(db, sql: """
+            SELECT name FROM dir_group g WHERE origin_app_id = ? AND directory_id != ?
+              AND NOT EXISTS (SELECT 1 FROM dir_membership WHERE group_id = g.id)
+              AND NOT EXISTS (SELECT 1 FROM dir_membership WHERE member_kind = 'group' AND member_id = g.id)
+            ORDER BY name_key
+            """, arguments: [appID, directoryID])
+        try db.execute(sql: """
+            DELETE FROM dir_group WHERE origin_app_id = ? AND directory_id != ?
+              AND NOT EXISTS (SELECT 1 FROM dir_membership WHERE group_id = dir_group.id)
+              AND NOT EXISTS (SELECT 1 FROM dir_membership WHERE member_kind = 'group' AND member_id = dir_group.id)
+            """, arguments: [appID, directoryID])
+        for name in left { record(.groupDeleted, group: name) }
     }
 }
