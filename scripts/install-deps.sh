@@ -17,4 +17,4 @@ for svc in nginx apache2; do
   if command -v systemctl >/dev/null 2>&1; then systemctl disable --now "$svc" >/dev/null 2>&1 || true; fi
   service "$svc" stop >/dev/null 2>&1 || true
 done
-python3 -c 'import pytest, requests, scim2_tester' 2>/dev/null || pip install -q pytest requests 'scim2-tester[httpx2]==0.5.2'
+python3 -c 'import pytest, requests, scim2_tester, jsonschema' 2>/dev/null || pip install -q pytest requests 'scim2-tester[httpx2]==0.5.2' jsonschema

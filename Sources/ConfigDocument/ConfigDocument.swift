@@ -15,7 +15,8 @@ public enum ConfigDocument {
 
     /// The document, indented, ending with a newline. `redact` leaves out even the token hashes.
     public static func serialize(_ configuration: SetupConfiguration, redact: Bool = false) -> String {
-        let settings = JSONObject([("auditRetentionDays", configuration.settings.auditRetentionDays.map { .integer($0) } ?? .null)])
+        let days = configuration.settings?.auditRetentionDays
+        let settings = JSONObject([("auditRetentionDays", days.map { .integer($0) } ?? .null)])
         let document = JSONObject([
             ("format", .string(format)),
             ("version", .integer(version)),

@@ -16,7 +16,7 @@ struct ConfigReader {
         guard let document = reader.object(value, at: "", keys: ["format", "version", "settings", "directories", "apps"]) else {
             return SetupConfiguration()
         }
-        var configuration = SetupConfiguration()
+        var configuration = SetupConfiguration(settings: nil)
         if let settings = reader.present(document, "settings") {
             configuration.settings = readSettings(settings)
         }

@@ -32,22 +32,31 @@ enum FormatVersions {
             throw problem("/version", "the document is format version \(version); this ScimSync reads versions up to \(ConfigDocument.version): upgrade ScimSync first")
         }
         if version == 1 {
-            document = migrateFrom1(document)
+            document = try migrateFrom1(document)
         }
         return .object(document)
     }
 
-    private static func migrateFrom1(_ document: JSONObject) -> JSONObject {
+    private static func migrateFrom1(_ document: JSONObject) throws(RuleProblems) -> JSONObject {
         var result = document
         result.setFirst("version", .integer(2))
         guard let apps = document["apps"]?.arrayValue else { return result }
-        result.setFirst("apps", .array(apps.map { app in
-            guard var object = app.objectValue, let rules = object["rules"]?.objectValue else { return app }
+        var problems: [RuleProblem] = []
+        result.setFirst("apps", .array(apps.enumerated().map { index, app in
+            guard var object = app.objectValue, let value = object["rules"], !value.isNull else { return app }
+            let path = "/apps/\(index)/rules"
+            guard let rules = value.objectValue else {
+                problems.append(RuleProblem(path: path, message: "expected an object"))
+                return app
+            }
+            for key in rules.keys where !RulesDocument.keys.contains(key) {
+                problems.append(RuleProblem(path: path + "/" + JSONReader.escape(key),
+                                            message: "unknown key (expected one of: \(RulesDocument.keys.joined(separator: ", ")))"))
+            }
             object.removeAll(named: ["rules"])
-            var members = object.members
-            members += rules.members
-            return .object(JSONObject(members))
+            return .object(JSONObject(object.members + rules.members))
         }))
+        guard problems.isEmpty else { throw RuleProblems(problems) }
         return result
     }
 

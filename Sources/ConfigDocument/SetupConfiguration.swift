@@ -5,11 +5,12 @@ import SyncRules
 /// Users, groups, memberships and the audit log are data, not configuration: database
 /// snapshots carry them.
 public struct SetupConfiguration: Sendable, Equatable {
-    public var settings: Settings
+    /// Nil when a document does not name the settings: importing it leaves them as they are.
+    public var settings: Settings?
     public var directories: [String]
     public var apps: [App]
 
-    public init(settings: Settings = Settings(), directories: [String] = [], apps: [App] = []) {
+    public init(settings: Settings? = Settings(), directories: [String] = [], apps: [App] = []) {
         self.settings = settings
         self.directories = directories
         self.apps = apps

@@ -13,7 +13,7 @@ struct ConfigurationImporter {
     }
 
     mutating func apply(_ configuration: SetupConfiguration, mode: DirectoryStore.ImportMode) throws {
-        try applySettings(configuration.settings)
+        if let settings = configuration.settings { try applySettings(settings) }
         for name in configuration.directories where try DirectoryStore.directory(db, named: name) == nil {
             _ = try DirectoryStore.insertDirectory(db, name: name)
             changes.append("directory created: \(name)")
@@ -47,7 +47,7 @@ struct ConfigurationImporter {
             if row["provider"] != app.provider.rawValue { updated.append("provider") }
             if row["directory_id"] != directory.id { updated.append("directory") }
             if row["enabled"] != app.enabled { updated.append("enabled") }
-            if row["rules"] != rules { updated.append("rules") }
+            if try Deriver.storedRules(row["rules"], app: app.name) != app.rules { updated.append("rules") }
             if !updated.isEmpty {
                 try db.execute(sql: "UPDATE app SET provider = ?, directory_id = ?, enabled = ?, rules = ? WHERE id = ?",
                                arguments: [app.provider.rawValue, directory.id, app.enabled, rules, appID])
@@ -71,8 +71,9 @@ struct ConfigurationImporter {
                 guard row["app_id"] == appID else {
                     throw StoreError.invalid("a token of app '\(app)' (\(token.hint)) belongs to another app in this database")
                 }
-                if row["expires_at"] != token.expiresAt || row["revoked_at"] != nil as String? {
-                    try db.execute(sql: "UPDATE app_token SET expires_at = ?, revoked_at = NULL WHERE token_hash = ?",
+                // A token revoked here stays revoked: an old export must not bring a leaked token back.
+                if row["revoked_at"] == nil as String?, row["expires_at"] != token.expiresAt {
+                    try db.execute(sql: "UPDATE app_token SET expires_at = ? WHERE token_hash = ?",
                                    arguments: [token.expiresAt, token.sha256])
                     changes.append("token updated: \(app) \(token.hint)")
                 }

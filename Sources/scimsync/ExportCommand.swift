@@ -30,6 +30,7 @@ struct ExportCommand: ParsableCommand {
         } catch {
             throw CommandFailure(message: "cannot write \(output): \(error.localizedDescription)")
         }
-        print("Exported \(configuration.directories.count) directories and \(configuration.apps.count) apps to \(output).")
+        let directories = configuration.directories.count, apps = configuration.apps.count
+        print("Exported \(directories) director\(directories == 1 ? "y" : "ies") and \(apps) app\(apps == 1 ? "" : "s") to \(output).")
     }
 }

@@ -204,10 +204,11 @@ private func everything() -> SetupConfiguration {
 // MARK: - reading: absent keys, null, versions
 
 @Suite struct ReadingTests {
+    /// A document that does not name the settings leaves them alone when imported.
     @Test func minimalDocumentIsAnEmptyConfiguration() throws {
-        #expect(try parse(#"{"format": "scimsync-configuration", "version": 2}"#) == SetupConfiguration())
+        #expect(try parse(#"{"format": "scimsync-configuration", "version": 2}"#) == SetupConfiguration(settings: nil))
         #expect(try parse(#"{"format": "scimsync-configuration", "version": 2, "settings": null, "directories": null, "apps": null}"#)
-            == SetupConfiguration())
+            == SetupConfiguration(settings: nil))
         #expect(try parse(#"{"format": "scimsync-configuration", "version": 2, "settings": {"auditRetentionDays": null}}"#)
             == SetupConfiguration())
     }
@@ -290,6 +291,15 @@ private func everything() -> SetupConfiguration {
                        "rules": {"userSync": {"usernameTransform": {"pattern": "(", "replacement": ""}}}}]}
             """)
         #expect(found.map(\.path) == ["/apps/0/rules/userSync/usernameTransform/pattern"])
+    }
+
+    /// An unknown key inside a version-1 `rules` object is named where it is: under `rules`.
+    @Test func version1UnknownRulesKeyPointsIntoRules() {
+        let found = problems("""
+            {"format": "scimsync-configuration", "version": 1, "directories": [{"name": "corp"}],
+             "apps": [{"name": "a", "provider": "okta", "directory": "corp", "rules": {"userSync": {}, "colour": "red"}}]}
+            """)
+        #expect(found.map(\.path) == ["/apps/0/rules/colour"])
     }
 
     @Test func version3IsRefusedNamingVersion() {
