@@ -71,10 +71,11 @@ struct ConfigurationImporter {
                 guard row["app_id"] == appID else {
                     throw StoreError.invalid("a token of app '\(app)' (\(token.hint)) belongs to another app in this database")
                 }
-                // A token revoked here stays revoked: an old export must not bring a leaked token back.
-                if row["revoked_at"] == nil as String?, row["expires_at"] != token.expiresAt {
-                    try db.execute(sql: "UPDATE app_token SET expires_at = ? WHERE token_hash = ?",
-                                   arguments: [token.expiresAt, token.sha256])
+                // An import only ever shortens a token's life: an old export must not bring back a
+                // token revoked or expired here since (a leaked one, say).
+                let expiry = Self.earlier(row["expires_at"], token.expiresAt)
+                if row["revoked_at"] == nil as String?, row["expires_at"] != expiry {
+                    try db.execute(sql: "UPDATE app_token SET expires_at = ? WHERE token_hash = ?", arguments: [expiry, token.sha256])
                     changes.append("token updated: \(app) \(token.hint)")
                 }
             } else {
@@ -91,6 +92,12 @@ struct ConfigurationImporter {
             try db.execute(sql: "DELETE FROM app_token WHERE id = ?", arguments: [row["id"] as Int64])
             changes.append("token removed: \(app) \(row["hint"] as String)")
         }
+    }
+
+    /// The earlier of two expiry times, nil meaning never (stored times sort as text).
+    private static func earlier(_ a: String?, _ b: String?) -> String? {
+        guard let a, let b else { return a ?? b }
+        return min(a, b)
     }
 
     private mutating func removeAppsNotIn(_ configuration: SetupConfiguration) throws {
