@@ -91,6 +91,24 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == before)
     }
 
+    @Test func restoreMigratesASnapshotOfAnOlderSchema() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("old.sqlite")
+        let first = Migrations.migrator.migrations[0]
+        let old = try DatabaseQueue(path: path)
+        try Migrations.migrator.migrate(old, upTo: first)
+        try old.write { db in
+            try db.execute(sql: "INSERT INTO directory (name, name_key, created_at) VALUES ('Old', 'old', ?)",
+                           arguments: [Timestamp.now()])
+        }
+        try old.close()
+        let target = try StoreFixture()
+        let snapshot = try target.store.restore(from: path) { _ in }
+        #expect(snapshot.schema == first)
+        #expect(try target.store.appliedMigrations() == Migrations.migrator.migrations)
+        #expect(try target.store.directories().map(\.name) == ["Old"])
+    }
+
     /// What restoring `file` into a store holding an app says; the store must be unchanged.
     private func refusal(_ file: String) throws -> String {
         let live = try StoreFixture()
