@@ -4,7 +4,7 @@ import ArgumentParser
 struct ScimSyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scimsync",
-        abstract: "Administer ScimSync: directories, IdP apps, their tokens and sync rules, and the directory.",
+        abstract: "Administer ScimSync: directories, IdP apps, their tokens and sync rules, the directory, backups.",
         discussion: """
             The database is named by --database or $SCIMSYNC_DATABASE (default ./scimsync.sqlite).
 
@@ -16,9 +16,11 @@ struct ScimSyncCommand: ParsableCommand {
               scimsync rules set okta-prod --on-delete deactivate --dry-run
               scimsync sync --app okta-prod
               scimsync user list --directory staff --json
+              scimsync backup --output /var/backups/scimsync/latest.sqlite
             """,
         subcommands: [InitCommand.self, DirectoryCommand.self, AppCommand.self, TokenCommand.self, RulesCommand.self, SyncCommand.self,
-                      UserCommand.self, GroupCommand.self, AuditCommand.self, SettingsCommand.self, ExportCommand.self, ImportCommand.self]
+                      UserCommand.self, GroupCommand.self, AuditCommand.self, SettingsCommand.self, ExportCommand.self, ImportCommand.self,
+                      BackupCommand.self, RestoreCommand.self]
     )
 
     @OptionGroup var global: GlobalOptions

@@ -37,6 +37,18 @@ def stack(request):
 
 
 @pytest.fixture
+def two_responders():
+    """nginx in front of two responder processes (4 workers each) on one database, with one app
+    "alpha": for the tests that crash, stop or back up a database under load."""
+    s = Stack("nginx", responders=2, workers=4)
+    try:
+        s.start(apps=(("alpha", "corp", "generic"),))
+        yield s
+    finally:
+        s.cleanup()
+
+
+@pytest.fixture
 def alpha(stack):
     c = stack.client("alpha")
     yield c

@@ -3,76 +3,15 @@ writers through nginx, then `kill -9` of both in the middle of the load."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
-import threading
 import time
 import uuid
 from collections import Counter
 
-import pytest
-import requests
-
+from load import CreateLoad, integrity_check
 from scimcheck import assert_status, get_user, query_users, show, user_body
-from stack import HTTP_TIMEOUT, SCIM_JSON, Stack
 
 CLIENTS = 8
 LOAD_SECONDS = 3.0
-MAX_POSTS_PER_CLIENT = 2000
-
-
-@pytest.fixture
-def two_responders():
-    s = Stack("nginx", responders=2, workers=4)
-    try:
-        s.start(apps=(("alpha", "corp", "generic"),))
-        yield s
-    finally:
-        s.cleanup()
-
-
-class CreateLoad:
-    """Client threads POSTing new users (`<prefix>-<client>-<n>`) through nginx until stopped.
-    Every outcome, a response or a `requests` exception, goes to `record(name, outcome, finished)`,
-    called under a lock."""
-
-    def __init__(self, s: Stack, app: str, prefix: str, clients: int, record):
-        self.url = s.base_url(app) + "/Users"
-        self.headers = {"Authorization": f"Bearer {s.apps[app].token}", "Content-Type": SCIM_JSON}
-        self.prefix, self.record = prefix, record
-        self.lock, self.stopping = threading.Lock(), threading.Event()
-        self.threads = [threading.Thread(target=self._client, args=(n,), daemon=True) for n in range(clients)]
-        for t in self.threads:
-            t.start()
-
-    def _client(self, n: int) -> None:
-        with requests.Session() as http:
-            for i in range(MAX_POSTS_PER_CLIENT):
-                if self.stopping.is_set():
-                    return
-                name = f"{self.prefix}-{n}-{i}"
-                try:
-                    outcome = http.post(self.url, data=json.dumps(user_body(name)), headers=self.headers,
-                                        timeout=HTTP_TIMEOUT)
-                except requests.RequestException as e:
-                    outcome = e
-                finished = time.monotonic()
-                with self.lock:
-                    self.record(name, outcome, finished)
-
-    def stop(self) -> None:
-        self.stopping.set()
-        for t in self.threads:
-            t.join(timeout=2 * HTTP_TIMEOUT)
-        assert not any(t.is_alive() for t in self.threads), "a client hung"
-
-
-def integrity_check(db) -> str:
-    con = sqlite3.connect(str(db), timeout=10)
-    try:
-        return con.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        con.close()
 
 
 def test_acknowledged_creates_survive_kill9_of_every_responder(two_responders):
