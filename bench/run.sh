@@ -580,8 +580,9 @@ INSERT INTO scim_member (group_pk, member_id, member_type)
 INSERT INTO scim_member (group_pk, member_id, member_type)
   SELECT g.pk, 'member-' || i, 'User' FROM seq, scim_group g WHERE g.id = '$GROUP_SMALL_ID' AND i <= 10;
 INSERT INTO dir_membership (group_id, member_kind, member_id, origin)
-  SELECT g.directory_group_id, 'user', u.directory_user_id, 'app:' || g.app_id
-  FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk JOIN scim_user u ON u.id = m.member_id;
+  SELECT d.id, 'user', u.directory_user_id, 'app:' || g.app_id || ':group:' || g.pk
+  FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk JOIN scim_user u ON u.id = m.member_id
+  JOIN app a ON a.id = g.app_id JOIN dir_group d ON d.directory_id = a.directory_id AND d.name_key = g.display_name_key;
 COMMIT;
 SQL
   seq $((BIG_GROUP_MEMBERS + 1)) "$total" | sed 's/^/member-/' >"$RUN/candidates.txt"
