@@ -24,7 +24,7 @@ public enum TokenSecret {
         let digits = Array("0123456789abcdef".utf8)
         var hex: [UInt8] = []
         hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: Data(token.utf8)) {
+        for byte in SHA256.hash(data: Array(token.utf8)) {
             hex.append(digits[Int(byte >> 4)])
             hex.append(digits[Int(byte & 0x0F)])
         }

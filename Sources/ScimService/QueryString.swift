@@ -39,3 +39,18 @@ public enum QueryString {
         }
     }
 }
+
+extension String {
+    /// The non-empty `/`-separated segments of a URL path, split on UTF-8 bytes: splitting by
+    /// `Character` was a visible part of every request's cost.
+    var pathSegments: [Substring] {
+        var segments: [Substring] = []
+        var start = startIndex
+        for index in utf8.indices where utf8[index] == UInt8(ascii: "/") {
+            if start < index { segments.append(self[start..<index]) }
+            start = utf8.index(after: index)
+        }
+        if start < endIndex { segments.append(self[start...]) }
+        return segments
+    }
+}

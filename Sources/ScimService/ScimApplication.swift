@@ -36,7 +36,7 @@ public final class ScimApplication: Sendable {
     }
 
     private func routeRequest(_ request: ServiceRequest) throws -> ServiceResponse {
-        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true)
+        let segments = request.path.pathSegments
         guard segments.count >= 3, segments[0] == "scim", segments[2] == "v2",
               let appName = QueryString.decode(segments[1], plusIsSpace: false) else {
             throw ScimError.notFound("No SCIM endpoint at \(request.path); SCIM base URLs look like /scim/<app>/v2.")
@@ -95,11 +95,11 @@ public final class ScimApplication: Sendable {
     /// `Authorization: Bearer <token>` must hold a live token of the app named in the URL.
     private func authenticate(_ request: ServiceRequest, appName: String) throws -> AuthenticatedApp {
         guard let header = request.headers.authorization else { throw ScimError.unauthorized() }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        guard let space = header.utf8.firstIndex(of: UInt8(ascii: " ")), String(header[..<space]).caseInsensitiveEquals("bearer") else {
             throw ScimError.unauthorized("The Authorization header must be 'Bearer <token>'.")
         }
-        guard let app = try store.authenticate(appName: appName, secret: String(parts[1]).trimmingSpaces) else {
+        let secret = String(header[header.index(after: space)...]).trimmingSpaces
+        guard !secret.isEmpty, let app = try store.authenticate(appName: appName, secret: secret) else {
             throw ScimError.unauthorized("The bearer token is not valid for this app.")
         }
         return app

@@ -14,7 +14,7 @@ struct FastCGIAdapter: FastCGIHandler {
     private func serviceRequest(from request: borrowing FastCGIRequest) -> ServiceRequest {
         let method = request.parameter("REQUEST_METHOD") ?? "GET"
         let uri = request.parameter("REQUEST_URI") ?? "/"
-        let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
+        let path = uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(uri[..<$0]) } ?? uri
         let query = request.parameter("QUERY_STRING") ?? ""
         let headers = RequestHeaders(
             authorization: request.parameter("HTTP_AUTHORIZATION"),

@@ -45,7 +45,14 @@ public struct PatchPath: Sendable, Equatable, CustomStringConvertible {
 
 extension String {
     /// The string without leading and trailing spaces.
+    ///
+    /// Works on UTF-8 bytes (a space is one byte, never part of another character): trimming by
+    /// `Character` through reversed slices cost a sixth of a GET's time.
     public var trimmingSpaces: String {
-        String(self.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") }),
+              let last = bytes.lastIndex(where: { $0 != UInt8(ascii: " ") }) else { return "" }
+        if first == bytes.startIndex, bytes.index(after: last) == bytes.endIndex { return self }
+        return String(self[first...last])
     }
 }
