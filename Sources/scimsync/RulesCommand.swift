@@ -34,6 +34,11 @@ struct RulesCommand: ParsableCommand {
     }
 
     struct Set: ParsableCommand {
+        private struct Saved: Encodable {
+            var app: String
+            var saved: Bool
+        }
+
         static let configuration = CommandConfiguration(
             abstract: "Change some of an app's sync rules; the others keep their values.",
             discussion: """
@@ -65,7 +70,7 @@ struct RulesCommand: ParsableCommand {
                 return try store.setRules(app: app, try RulesEdit.validated(rules), dryRun: dryRun)
             }
             if dryRun { return try ChangeReport.print(changes, dryRun: true, json: output.json) }
-            if output.json { return try Output.json(["app": app, "saved": "true"]) }
+            if output.json { return try Output.json(Saved(app: app, saved: true)) }
             print("Saved the rules of app '\(app)'. Run `scimsync sync --app \(app)` to apply them to what is already provisioned.")
         }
     }
