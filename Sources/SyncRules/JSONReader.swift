@@ -19,8 +19,13 @@ public final class JSONReader {
             problem(path, "expected an object")
             return nil
         }
-        for key in object.keys where !keys.contains(key) {
-            problem(path + "/" + Self.escape(key), "unknown key (expected one of: \(keys.joined(separator: ", ")))")
+        var seen: Set<String> = []
+        for key in object.keys {
+            if !keys.contains(key) {
+                problem(path + "/" + Self.escape(key), "unknown key (expected one of: \(keys.joined(separator: ", ")))")
+            } else if !seen.insert(key).inserted {
+                problem(path + "/" + Self.escape(key), "the key appears twice")
+            }
         }
         return object
     }

@@ -37,6 +37,9 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try Self.read(file)
+        if dryRun, !FileManager.default.fileExists(atPath: global.databasePath) {
+            throw CommandFailure(message: "there is no database at \(global.databasePath) (a dry run creates none)")
+        }
         let changes = try global.withStore { try $0.importConfiguration(configuration, mode: mode, dryRun: dryRun) }
         if output.json { return try Output.json(Report(dryRun: dryRun, changes: changes)) }
         for change in changes { print(change) }

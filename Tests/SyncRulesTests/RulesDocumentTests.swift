@@ -245,3 +245,15 @@ private func everything() -> AppRules {
                     == "/groupSync/mode: expected one of: \"onTheFly\", \"manual\"\n/: x")
     }
 }
+
+@Suite struct DuplicateKeyTests {
+    @Test func aKeyGivenTwiceIsAProblemNamedByItsPath() {
+        do {
+            _ = try RulesDocument.parse(#"{"userSync": {"createUsers": true, "createUsers": false}}"#)
+            Issue.record("a duplicate key was accepted")
+        } catch {
+            #expect(error.problems.map(\.path) == ["/userSync/createUsers"])
+            #expect(error.problems.first?.message == "the key appears twice")
+        }
+    }
+}

@@ -720,3 +720,24 @@ def test_imports_while_serving_cause_no_server_errors(stack, uniq):
     assert server_errors == [], f"{len(server_errors)} server errors among {len(statuses)} requests: {server_errors[:10]}"
     assert all(s[1] in (200, 201) for s in statuses), f"every request succeeds: {[s for s in statuses if s[1] not in (200, 201)][:10]}"
     assert json.loads(stack_export(stack)) == base, "the last import (replace) restored the configuration"
+
+
+def test_dry_run_without_a_database_creates_none(setup, tmp_path):
+    missing = tmp_path / "missing.sqlite"
+    document = tmp_path / "config.json"
+    document.write_bytes(setup.exported)
+    result = scimsync(missing, "import", str(document), "--dry-run", check=False)
+    assert result.returncode == 1 and "there is no database" in result.stderr.decode(), result.stderr
+    assert not missing.exists(), "a dry run must not create the database"
+
+
+def test_a_key_given_twice_is_refused_by_its_path(setup, tmp_path):
+    db = fresh_db(tmp_path)
+    before = export(db)
+    text = setup.exported.decode().replace('"format": "scimsync-configuration",',
+                                           '"format": "scimsync-configuration", "version": 2,', 1)
+    document = tmp_path / "twice.json"
+    document.write_text(text)
+    result = scimsync(db, "import", str(document), check=False)
+    assert result.returncode == 1 and "/version: the key appears twice" in result.stderr.decode(), result.stderr
+    assert export(db) == before, "nothing was imported"
