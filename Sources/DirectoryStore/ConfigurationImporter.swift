@@ -28,11 +28,7 @@ struct ConfigurationImporter {
     private mutating func applySettings(_ settings: SetupConfiguration.Settings) throws {
         let current = try DirectoryStore.settings(db).auditRetentionDays
         guard current != settings.auditRetentionDays else { return }
-        if let days = settings.auditRetentionDays {
-            try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('auditRetentionDays', ?)", arguments: [String(days)])
-        } else {
-            try db.execute(sql: "DELETE FROM setting WHERE key = 'auditRetentionDays'")
-        }
+        try DirectoryStore.storeAuditRetention(db, days: settings.auditRetentionDays)
         changes.append("setting changed: audit-retention-days \(settings.auditRetentionDays.map(String.init) ?? "none")")
     }
 

@@ -22,12 +22,17 @@ extension DirectoryStore {
     public func setAuditRetention(days: Int?) throws {
         if let days, days < 1 { throw StoreError.invalid("the audit retention must be at least 1 day") }
         try write { db in
-            if let days {
-                try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('auditRetentionDays', ?)", arguments: [String(days)])
-            } else {
-                try db.execute(sql: "DELETE FROM setting WHERE key = 'auditRetentionDays'")
-            }
+            try Self.storeAuditRetention(db, days: days)
             try Self.pruneAudit(db)
+        }
+    }
+
+    /// Writes the retention setting (nil removes it).
+    static func storeAuditRetention(_ db: Database, days: Int?) throws {
+        if let days {
+            try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('auditRetentionDays', ?)", arguments: [String(days)])
+        } else {
+            try db.execute(sql: "DELETE FROM setting WHERE key = 'auditRetentionDays'")
         }
     }
 

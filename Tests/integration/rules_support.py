@@ -93,14 +93,21 @@ def rules_show_ordered(stack: Stack, app: RulesApp | str) -> list:
     return json.loads(cp.stdout, object_pairs_hook=lambda pairs: pairs)
 
 
-def dir_user(stack: Stack, directory: str, name: str) -> dict | None:
-    """`scimsync user show NAME --directory D --json`: the user, or None when it does not exist."""
-    cp = stack.cli("user", "show", name, "--directory", directory, "--json", check=False)
+def json_unless_missing(stack: Stack, *args: str) -> Any:
+    """`scimsync ARGS --json` parsed, or None when the command says what it names does not exist (exit 1)."""
+    cp = stack.cli(*args, "--json", check=False)
     if cp.returncode != 0:
         assert cp.returncode == 1 and "does not exist" in cp.stderr, \
-            f"user show {name}: exit {cp.returncode}\n{cp.stdout}\n{cp.stderr}"
+            f"{' '.join(args)}: exit {cp.returncode}\n{cp.stdout}\n{cp.stderr}"
         return None
-    users = parse_json_output(cp.stdout)
+    return parse_json_output(cp.stdout)
+
+
+def dir_user(stack: Stack, directory: str, name: str) -> dict | None:
+    """`scimsync user show NAME --directory D --json`: the user, or None when it does not exist."""
+    users = json_unless_missing(stack, "user", "show", name, "--directory", directory)
+    if users is None:
+        return None
     assert isinstance(users, list) and len(users) == 1, f"user show {name} --directory {directory}: {users!r}"
     return users[0]
 
@@ -134,12 +141,9 @@ def user_memberships(stack: Stack, directory: str, name: str) -> dict[str, list[
 def group_members(stack: Stack, directory: str, group: str) -> dict[str, tuple[str, list[str]]] | None:
     """`scimsync group members G --directory D --json` as {member: (kind, sorted origins)}, or None
     when the group does not exist (exit 1)."""
-    cp = stack.cli("group", "members", group, "--directory", directory, "--json", check=False)
-    if cp.returncode != 0:
-        assert cp.returncode == 1 and "does not exist" in cp.stderr, \
-            f"group members {group}: exit {cp.returncode}\n{cp.stdout}\n{cp.stderr}"
+    rows = json_unless_missing(stack, "group", "members", group, "--directory", directory)
+    if rows is None:
         return None
-    rows = parse_json_output(cp.stdout)
     assert isinstance(rows, list), rows
     return {r["member"]: (r["kind"], sorted(r["origins"])) for r in rows}
 

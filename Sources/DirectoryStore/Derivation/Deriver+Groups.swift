@@ -72,11 +72,15 @@ extension Deriver {
         }
         for name in names where !kept.contains(name.nameKey) {
             try db.execute(sql: """
-                DELETE FROM dir_group WHERE directory_id = ? AND name_key = ? AND origin_app_id = ?
-                  AND NOT EXISTS (SELECT 1 FROM dir_membership WHERE group_id = dir_group.id)
-                  AND NOT EXISTS (SELECT 1 FROM dir_membership WHERE member_kind = 'group' AND member_id = dir_group.id)
+                DELETE FROM dir_group WHERE directory_id = ? AND name_key = ? AND origin_app_id = ? AND \(Self.groupIsUnused)
                 """, arguments: [directoryID, name.nameKey, appID])
             if db.changesCount > 0 { record(.groupDeleted, group: name) }
         }
     }
+
+    /// SQL: the `dir_group` row has no members and is no member.
+    static let groupIsUnused = """
+        NOT EXISTS (SELECT 1 FROM dir_membership WHERE group_id = dir_group.id)
+        AND NOT EXISTS (SELECT 1 FROM dir_membership WHERE member_kind = 'group' AND member_id = dir_group.id)
+        """
 }

@@ -33,11 +33,7 @@ extension Deriver {
         try want(rules.groupSync.defaultGroupsForAllUsers, .defaultGroup(app: appID))
         if created { try want(rules.groupSync.defaultGroupsForNewUsers, .newUserGroup(app: appID)) }
 
-        let newUserOrigin = MembershipOrigin.newUserGroup(app: appID).stored
-        var existing = try memberships(sql: """
-            SELECT group_id, member_kind, member_id, origin FROM dir_membership
-            WHERE member_kind = 'user' AND member_id = ? AND origin LIKE ? AND origin != ?
-            """, [directoryUserID, MembershipOrigin.pattern(app: appID), newUserOrigin])
+        var existing = try derivedMemberships(ofUser: directoryUserID)
         if !rules.groupSync.keepExistingMemberships {
             existing.formUnion(try memberships(sql: """
                 SELECT group_id, member_kind, member_id, origin FROM dir_membership
@@ -61,6 +57,14 @@ extension Deriver {
                 """, arguments: [membership.groupID, membership.memberKind, membership.memberID, membership.origin])
             if db.changesCount > 0 { try recordMembership(.membershipAdded, membership) }
         }
+    }
+
+    /// The user's memberships this app derives (all its origins but the one-time new-user grants).
+    func derivedMemberships(ofUser directoryUserID: Int64) throws -> Set<Membership> {
+        try memberships(sql: """
+            SELECT group_id, member_kind, member_id, origin FROM dir_membership
+            WHERE member_kind = 'user' AND member_id = ? AND origin LIKE ? AND origin != ?
+            """, [directoryUserID, MembershipOrigin.pattern(app: appID), MembershipOrigin.newUserGroup(app: appID).stored])
     }
 
     func memberships(sql: String, _ arguments: StatementArguments) throws -> Set<Membership> {

@@ -69,10 +69,7 @@ extension Deriver {
         case .deactivate, .keep:
             break
         }
-        try apply(desired: [], existing: try memberships(sql: """
-            SELECT group_id, member_kind, member_id, origin FROM dir_membership
-            WHERE member_kind = 'user' AND member_id = ? AND origin LIKE ? AND origin != ?
-            """, [user.id, MembershipOrigin.pattern(app: appID), MembershipOrigin.newUserGroup(app: appID).stored]))
+        try apply(desired: [], existing: try derivedMemberships(ofUser: user.id))
     }
 
     /// The directory user `id`, if it is in the app's directory (after a directory change it is not).

@@ -94,16 +94,8 @@ extension Deriver {
     /// Deletes the empty groups this app created in a directory it no longer provisions.
     private func removeGroupsLeftElsewhere() throws {
         let left = try String.fetchAll(db, sql: """
-            SELECT name FROM dir_group g WHERE origin_app_id = ? AND directory_id != ?
-              AND NOT EXISTS (SELECT 1 FROM dir_membership WHERE group_id = g.id)
-              AND NOT EXISTS (SELECT 1 FROM dir_membership WHERE member_kind = 'group' AND member_id = g.id)
-            ORDER BY name_key
+            DELETE FROM dir_group WHERE origin_app_id = ? AND directory_id != ? AND \(Self.groupIsUnused) RETURNING name
             """, arguments: [appID, directoryID])
-        try db.execute(sql: """
-            DELETE FROM dir_group WHERE origin_app_id = ? AND directory_id != ?
-              AND NOT EXISTS (SELECT 1 FROM dir_membership WHERE group_id = dir_group.id)
-              AND NOT EXISTS (SELECT 1 FROM dir_membership WHERE member_kind = 'group' AND member_id = dir_group.id)
-            """, arguments: [appID, directoryID])
-        for name in left { record(.groupDeleted, group: name) }
+        for name in left.sorted(by: { $0.nameKey < $1.nameKey }) { record(.groupDeleted, group: name) }
     }
 }
