@@ -8,6 +8,9 @@ exec </dev/null
 
 scripts/install-deps.sh
 
+echo "== swift format lint --strict (.swift-format)"
+swift format lint --strict --recursive Sources Tests Package.swift
+
 echo "== swift build --build-tests"
 swift build --build-tests
 

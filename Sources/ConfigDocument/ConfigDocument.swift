@@ -42,9 +42,11 @@ public enum ConfigDocument {
         let configuration = ConfigReader(reader).read(try FormatVersions.current(value))
         guard reader.problems.isEmpty else {
             let version = FormatVersions.version(of: value)
-            throw RuleProblems(reader.problems.map {
-                RuleProblem(path: FormatVersions.pathInOriginal($0.path, version: version), message: $0.message)
-            })
+            throw RuleProblems(
+                reader.problems.map {
+                    RuleProblem(path: FormatVersions.pathInOriginal($0.path, version: version), message: $0.message)
+                }
+            )
         }
         return configuration
     }
@@ -57,14 +59,23 @@ public enum ConfigDocument {
             ("enabled", .bool(app.enabled)),
         ]
         if !redact, let tokens = app.tokens {
-            members.append(("tokens", .array(tokens.map { token in
-                .object(JSONObject([
-                    ("sha256", .string(token.sha256)),
-                    ("hint", .string(token.hint)),
-                    ("createdAt", .string(token.createdAt)),
-                    ("expiresAt", token.expiresAt.map(JSONValue.string) ?? .null),
-                ]))
-            })))
+            members.append(
+                (
+                    "tokens",
+                    .array(
+                        tokens.map { token in
+                            .object(
+                                JSONObject([
+                                    ("sha256", .string(token.sha256)),
+                                    ("hint", .string(token.hint)),
+                                    ("createdAt", .string(token.createdAt)),
+                                    ("expiresAt", token.expiresAt.map(JSONValue.string) ?? .null),
+                                ])
+                            )
+                        }
+                    )
+                )
+            )
         }
         members += RulesDocument.json(app.rules).objectValue?.members ?? []
         return .object(JSONObject(members))

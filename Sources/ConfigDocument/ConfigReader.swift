@@ -57,8 +57,13 @@ struct ConfigReader {
         var hashes: Set<String> = []
         return reader.array(document, "apps", at: "").compactMap { element in
             let path = element.path
-            guard let object = reader.object(element.value, at: path,
-                                             keys: ["name", "provider", "directory", "enabled", "tokens"] + RulesDocument.keys) else { return nil }
+            guard
+                let object = reader.object(
+                    element.value,
+                    at: path,
+                    keys: ["name", "provider", "directory", "enabled", "tokens"] + RulesDocument.keys
+                )
+            else { return nil }
             let name = required(object, "name", at: path).flatMap { appName($0, at: path + "/name") }
             if let name, !names.insert(name.nameKey).inserted {
                 reader.problem(path + "/name", "app '\(name)' is listed twice (names are unique ignoring case)")

@@ -29,7 +29,10 @@ enum FormatVersions {
         }
         let version = Int(number)
         guard version <= ConfigDocument.version else {
-            throw problem("/version", "the document is format version \(version); this ScimSync reads versions up to \(ConfigDocument.version): upgrade ScimSync first")
+            throw problem(
+                "/version",
+                "the document is format version \(version); this ScimSync reads versions up to \(ConfigDocument.version): upgrade ScimSync first"
+            )
         }
         if version == 1 {
             document = try migrateFrom1(document)
@@ -42,20 +45,29 @@ enum FormatVersions {
         result.setFirst("version", .integer(2))
         guard let apps = document["apps"]?.arrayValue else { return result }
         var problems: [RuleProblem] = []
-        result.setFirst("apps", .array(apps.enumerated().map { index, app in
-            guard var object = app.objectValue, let value = object["rules"], !value.isNull else { return app }
-            let path = "/apps/\(index)/rules"
-            guard let rules = value.objectValue else {
-                problems.append(RuleProblem(path: path, message: "expected an object"))
-                return app
-            }
-            for key in rules.keys where !RulesDocument.keys.contains(key) {
-                problems.append(RuleProblem(path: path + "/" + JSONReader.escape(key),
-                                            message: "unknown key (expected one of: \(RulesDocument.keys.joined(separator: ", ")))"))
-            }
-            object.removeAll(named: ["rules"])
-            return .object(JSONObject(object.members + rules.members))
-        }))
+        result.setFirst(
+            "apps",
+            .array(
+                apps.enumerated().map { index, app in
+                    guard var object = app.objectValue, let value = object["rules"], !value.isNull else { return app }
+                    let path = "/apps/\(index)/rules"
+                    guard let rules = value.objectValue else {
+                        problems.append(RuleProblem(path: path, message: "expected an object"))
+                        return app
+                    }
+                    for key in rules.keys where !RulesDocument.keys.contains(key) {
+                        problems.append(
+                            RuleProblem(
+                                path: path + "/" + JSONReader.escape(key),
+                                message: "unknown key (expected one of: \(RulesDocument.keys.joined(separator: ", ")))"
+                            )
+                        )
+                    }
+                    object.removeAll(named: ["rules"])
+                    return .object(JSONObject(object.members + rules.members))
+                }
+            )
+        )
         guard problems.isEmpty else { throw RuleProblems(problems) }
         return result
     }

@@ -17,20 +17,28 @@ public struct App: Sendable, Equatable, Codable {
 extension DirectoryStore {
     /// Creates an app provisioning into an existing directory (or a new one with `createDirectory`).
     @discardableResult
-    public func createApp(name: String, provider: ProviderProfile, directoryName: String,
-                          createDirectory: Bool = false) throws -> App {
+    public func createApp(
+        name: String,
+        provider: ProviderProfile,
+        directoryName: String,
+        createDirectory: Bool = false
+    ) throws -> App {
         let name = try Self.validName(name, of: "app")
         guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
             throw StoreError.invalid("an app name may use only letters, digits, '-', '_' and '.' (it is part of the SCIM base URL)")
         }
         return try write { db in
             guard try Self.app(db, named: name) == nil else { throw StoreError.duplicate("app '\(name)'") }
-            let directory = try Self.directory(db, named: directoryName)
+            let directory =
+                try Self.directory(db, named: directoryName)
                 ?? (createDirectory ? try Self.insertDirectory(db, name: directoryName) : nil)
             guard let directory else { throw StoreError.notFound("directory '\(directoryName)'") }
-            try db.execute(sql: """
-                INSERT INTO app (name, name_key, provider, directory_id, created_at) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [name, name.nameKey, provider.rawValue, directory.id, Timestamp.now()])
+            try db.execute(
+                sql: """
+                    INSERT INTO app (name, name_key, provider, directory_id, created_at) VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [name, name.nameKey, provider.rawValue, directory.id, Timestamp.now()]
+            )
             return try Self.app(db, named: name)!
         }
     }
@@ -69,8 +77,14 @@ extension DirectoryStore {
     }
 
     private static func app(_ row: Row) -> App {
-        App(id: row["id"], name: row["name"], provider: ProviderProfile(rawValue: row["provider"]) ?? .generic,
-            directoryID: row["directory_id"], directoryName: row["directory_name"],
-            enabled: row["enabled"], createdAt: row["created_at"])
+        App(
+            id: row["id"],
+            name: row["name"],
+            provider: ProviderProfile(rawValue: row["provider"]) ?? .generic,
+            directoryID: row["directory_id"],
+            directoryName: row["directory_name"],
+            enabled: row["enabled"],
+            createdAt: row["created_at"]
+        )
     }
 }

@@ -25,8 +25,12 @@ extension DirectoryStore {
             let text = JSONWriter.string(RulesDocument.json(rules))
             try db.execute(sql: "UPDATE app SET rules = ? WHERE id = ? AND rules != ?", arguments: [text, app.id, text])
             if db.changesCount > 0 {
-                try AuditContext(appID: app.id, appName: app.name).record(db, operation: "rules.set", target: "App \(app.name)",
-                                                                          detail: text)
+                try AuditContext(appID: app.id, appName: app.name).record(
+                    db,
+                    operation: "rules.set",
+                    target: "App \(app.name)",
+                    detail: text
+                )
             }
             return dryRun ? try Self.deriveAll(db, appID: app.id, rules: rules) : []
         }
@@ -37,7 +41,8 @@ extension DirectoryStore {
     public func setDirectory(app name: String, directory directoryName: String, createDirectory: Bool) throws {
         try write { db in
             guard let app = try Self.app(db, named: name) else { throw StoreError.notFound("app '\(name)'") }
-            let directory = try Self.directory(db, named: directoryName)
+            let directory =
+                try Self.directory(db, named: directoryName)
                 ?? (createDirectory ? try Self.insertDirectory(db, name: directoryName) : nil)
             guard let directory else { throw StoreError.notFound("directory '\(directoryName)'") }
             try db.execute(sql: "UPDATE app SET directory_id = ? WHERE id = ?", arguments: [directory.id, app.id])

@@ -35,10 +35,13 @@ extension DirectoryStore {
         return try write { db in
             let appID = try Self.appID(db, name)
             let deadline = Timestamp.string(Date().addingTimeInterval(TimeInterval(graceMinutes * 60)))
-            try db.execute(sql: """
-                UPDATE app_token SET expires_at = ?
-                WHERE app_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
-                """, arguments: [deadline, appID, deadline])
+            try db.execute(
+                sql: """
+                    UPDATE app_token SET expires_at = ?
+                    WHERE app_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
+                    """,
+                arguments: [deadline, appID, deadline]
+            )
             return try Self.issueToken(db, appID: appID)
         }
     }
@@ -63,11 +66,20 @@ extension DirectoryStore {
     public func tokens(app name: String) throws -> [AppToken] {
         try read { db in
             let appID = try Self.appID(db, name)
-            return try Row.fetchAll(db, sql: """
-                SELECT id, hint, created_at, expires_at, revoked_at FROM app_token WHERE app_id = ? ORDER BY id
-                """, arguments: [appID]).map {
-                AppToken(id: $0["id"], hint: $0["hint"], createdAt: $0["created_at"],
-                         expiresAt: $0["expires_at"], revokedAt: $0["revoked_at"])
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, hint, created_at, expires_at, revoked_at FROM app_token WHERE app_id = ? ORDER BY id
+                    """,
+                arguments: [appID]
+            ).map {
+                AppToken(
+                    id: $0["id"],
+                    hint: $0["hint"],
+                    createdAt: $0["created_at"],
+                    expiresAt: $0["expires_at"],
+                    revokedAt: $0["revoked_at"]
+                )
             }
         }
     }
@@ -88,23 +100,34 @@ extension DirectoryStore {
     }
 
     private static func lookUpToken(_ db: Database, hash: String) throws -> TokenGrant? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT t.token_hash, t.expires_at, t.revoked_at, a.id, a.name, a.name_key, a.enabled, a.directory_id
-            FROM app_token t JOIN app a ON a.id = t.app_id WHERE t.token_hash = ?
-            """), arguments: [hash]),
-              TokenSecret.constantTimeEquals(row[0], hash),
-              row[6] as Bool,
-              (row[2] as String?) == nil
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT t.token_hash, t.expires_at, t.revoked_at, a.id, a.name, a.name_key, a.enabled, a.directory_id
+                        FROM app_token t JOIN app a ON a.id = t.app_id WHERE t.token_hash = ?
+                        """
+                ),
+                arguments: [hash]
+            ),
+            TokenSecret.constantTimeEquals(row[0], hash),
+            row[6] as Bool,
+            (row[2] as String?) == nil
         else { return nil }
         let expiry = (row[1] as String?).flatMap { try? Date($0, strategy: Timestamp.parseStyle) }
-        return TokenGrant(app: AuthenticatedApp(id: row[3], name: row[4], directoryID: row[7]),
-                          appNameKey: row[5], expiresAt: expiry)
+        return TokenGrant(
+            app: AuthenticatedApp(id: row[3], name: row[4], directoryID: row[7]),
+            appNameKey: row[5],
+            expiresAt: expiry
+        )
     }
 
     private static func issueToken(_ db: Database, appID: Int64) throws -> IssuedToken {
         let secret = TokenSecret.generate()
-        try db.execute(sql: "INSERT INTO app_token (app_id, token_hash, hint, created_at) VALUES (?, ?, ?, ?)",
-                       arguments: [appID, TokenSecret.hash(secret), TokenSecret.hint(secret), Timestamp.now()])
+        try db.execute(
+            sql: "INSERT INTO app_token (app_id, token_hash, hint, created_at) VALUES (?, ?, ?, ?)",
+            arguments: [appID, TokenSecret.hash(secret), TokenSecret.hint(secret), Timestamp.now()]
+        )
         return IssuedToken(id: db.lastInsertedRowID, secret: secret)
     }
 

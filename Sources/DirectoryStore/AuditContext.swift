@@ -15,9 +15,12 @@ public struct AuditContext: Sendable {
     /// Records one change in the same transaction as the change itself.
     func record(_ db: Database, operation: String, target: String, outcome: String = "ok", detail: String? = nil) throws {
         try DirectoryStore.pruneAuditIfDue(db)
-        try db.execute(sql: """
-            INSERT INTO audit (at, app_id, app_name, request_id, operation, target, outcome, detail)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [Timestamp.now(), appID, appName, requestID, operation, target, outcome, detail])
+        try db.execute(
+            sql: """
+                INSERT INTO audit (at, app_id, app_name, request_id, operation, target, outcome, detail)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [Timestamp.now(), appID, appName, requestID, operation, target, outcome, detail]
+        )
     }
 }

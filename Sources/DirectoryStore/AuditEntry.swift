@@ -13,6 +13,27 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     public var detail: String?
 }
 
+/// What an audit entry names as the target of a refused write, found once the write is refused.
+enum AuditTarget {
+    case text(String)
+    /// `User <id> (<userName>)`, as audit entries name a user.
+    case scimUser(appID: Int64, id: String)
+
+    func text(_ db: Database) throws -> String {
+        switch self {
+        case .text(let text):
+            return text
+        case .scimUser(let appID, let id):
+            let userName = try String.fetchOne(
+                db,
+                sql: "SELECT user_name FROM scim_user WHERE app_id = ? AND id = ?",
+                arguments: [appID, id]
+            )
+            return "User \(id)" + (userName.map { " (\($0))" } ?? "")
+        }
+    }
+}
+
 /// Which audit entries to read; every condition is optional.
 public struct AuditQuery: Sendable {
     public var app: String?
@@ -51,12 +72,24 @@ extension DirectoryStore {
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         return try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, at, app_name, request_id, operation, target, outcome, detail FROM audit\(filter)
-                ORDER BY id DESC LIMIT ?
-                """, arguments: StatementArguments(arguments + [query.limit])).map {
-                AuditEntry(id: $0[0], at: $0[1], app: $0[2], requestId: $0[3], operation: $0[4],
-                           target: $0[5], outcome: $0[6], detail: $0[7])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, at, app_name, request_id, operation, target, outcome, detail FROM audit\(filter)
+                    ORDER BY id DESC LIMIT ?
+                    """,
+                arguments: StatementArguments(arguments + [query.limit])
+            ).map {
+                AuditEntry(
+                    id: $0[0],
+                    at: $0[1],
+                    app: $0[2],
+                    requestId: $0[3],
+                    operation: $0[4],
+                    target: $0[5],
+                    outcome: $0[6],
+                    detail: $0[7]
+                )
             }
         }
     }

@@ -36,8 +36,11 @@ struct ConfigurationImporter {
         let directory = try DirectoryStore.existingDirectory(db, app.directory)
         let rules = JSONWriter.string(RulesDocument.json(app.rules))
         let appID: Int64
-        if let row = try Row.fetchOne(db, sql: "SELECT id, provider, directory_id, enabled, rules FROM app WHERE name_key = ?",
-                                      arguments: [app.name.nameKey]) {
+        if let row = try Row.fetchOne(
+            db,
+            sql: "SELECT id, provider, directory_id, enabled, rules FROM app WHERE name_key = ?",
+            arguments: [app.name.nameKey]
+        ) {
             appID = row["id"]
             var updated: [String] = []
             if row["provider"] != app.provider.rawValue { updated.append("provider") }
@@ -45,25 +48,37 @@ struct ConfigurationImporter {
             if row["enabled"] != app.enabled { updated.append("enabled") }
             if try Deriver.storedRules(row["rules"], app: app.name) != app.rules { updated.append("rules") }
             if !updated.isEmpty {
-                try db.execute(sql: "UPDATE app SET provider = ?, directory_id = ?, enabled = ?, rules = ? WHERE id = ?",
-                               arguments: [app.provider.rawValue, directory.id, app.enabled, rules, appID])
+                try db.execute(
+                    sql: "UPDATE app SET provider = ?, directory_id = ?, enabled = ?, rules = ? WHERE id = ?",
+                    arguments: [app.provider.rawValue, directory.id, app.enabled, rules, appID]
+                )
                 changes.append("app updated: \(app.name) (\(updated.joined(separator: ", ")))")
             }
         } else {
-            try db.execute(sql: """
-                INSERT INTO app (name, name_key, provider, directory_id, enabled, rules, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [app.name, app.name.nameKey, app.provider.rawValue, directory.id, app.enabled, rules, Timestamp.now()])
+            try db.execute(
+                sql: """
+                    INSERT INTO app (name, name_key, provider, directory_id, enabled, rules, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [app.name, app.name.nameKey, app.provider.rawValue, directory.id, app.enabled, rules, Timestamp.now()]
+            )
             appID = db.lastInsertedRowID
             changes.append("app created: \(app.name)")
         }
         if let tokens = app.tokens { try applyTokens(tokens, app: app.name, appID: appID, mode: mode) }
     }
 
-    private mutating func applyTokens(_ tokens: [SetupConfiguration.Token], app: String, appID: Int64,
-                                      mode: DirectoryStore.ImportMode) throws {
+    private mutating func applyTokens(
+        _ tokens: [SetupConfiguration.Token],
+        app: String,
+        appID: Int64,
+        mode: DirectoryStore.ImportMode
+    ) throws {
         for token in tokens {
-            if let row = try Row.fetchOne(db, sql: "SELECT app_id, expires_at, revoked_at FROM app_token WHERE token_hash = ?",
-                                          arguments: [token.sha256]) {
+            if let row = try Row.fetchOne(
+                db,
+                sql: "SELECT app_id, expires_at, revoked_at FROM app_token WHERE token_hash = ?",
+                arguments: [token.sha256]
+            ) {
                 guard row["app_id"] == appID else {
                     throw StoreError.invalid("a token of app '\(app)' (\(token.hint)) belongs to another app in this database")
                 }
@@ -75,16 +90,22 @@ struct ConfigurationImporter {
                     changes.append("token updated: \(app) \(token.hint)")
                 }
             } else {
-                try db.execute(sql: """
-                    INSERT INTO app_token (app_id, token_hash, hint, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
-                    """, arguments: [appID, token.sha256, token.hint, token.createdAt, token.expiresAt])
+                try db.execute(
+                    sql: """
+                        INSERT INTO app_token (app_id, token_hash, hint, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+                        """,
+                    arguments: [appID, token.sha256, token.hint, token.createdAt, token.expiresAt]
+                )
                 changes.append("token added: \(app) \(token.hint)")
             }
         }
         guard mode == .replace else { return }
         let kept = Set(tokens.map(\.sha256))
-        for row in try Row.fetchAll(db, sql: "SELECT id, token_hash, hint FROM app_token WHERE app_id = ? AND revoked_at IS NULL",
-                                    arguments: [appID]) where !kept.contains(row["token_hash"]) {
+        for row in try Row.fetchAll(
+            db,
+            sql: "SELECT id, token_hash, hint FROM app_token WHERE app_id = ? AND revoked_at IS NULL",
+            arguments: [appID]
+        ) where !kept.contains(row["token_hash"]) {
             try db.execute(sql: "DELETE FROM app_token WHERE id = ?", arguments: [row["id"] as Int64])
             changes.append("token removed: \(app) \(row["hint"] as String)")
         }
@@ -107,13 +128,16 @@ struct ConfigurationImporter {
 
     private mutating func removeDirectoriesNotIn(_ configuration: SetupConfiguration) throws {
         let named = Set(configuration.directories.map(\.nameKey))
-        for row in try Row.fetchAll(db, sql: """
-            SELECT id, name, name_key,
-                   EXISTS (SELECT 1 FROM app WHERE directory_id = directory.id)
-                   OR EXISTS (SELECT 1 FROM dir_user WHERE directory_id = directory.id)
-                   OR EXISTS (SELECT 1 FROM dir_group WHERE directory_id = directory.id) AS used
-            FROM directory ORDER BY name_key
-            """) where !named.contains(row["name_key"]) {
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, name, name_key,
+                       EXISTS (SELECT 1 FROM app WHERE directory_id = directory.id)
+                       OR EXISTS (SELECT 1 FROM dir_user WHERE directory_id = directory.id)
+                       OR EXISTS (SELECT 1 FROM dir_group WHERE directory_id = directory.id) AS used
+                FROM directory ORDER BY name_key
+                """
+        ) where !named.contains(row["name_key"]) {
             if row["used"] {
                 changes.append("directory kept: \(row["name"] as String) (it holds users or groups)")
             } else {

@@ -18,18 +18,27 @@ extension DirectoryStore {
         try snapshot {
             try read { db in
                 let directories = try String.fetchAll(db, sql: "SELECT name FROM directory ORDER BY name_key")
-                let apps = try Row.fetchAll(db, sql: """
-                    SELECT a.id, a.name, a.provider, d.name AS directory, a.enabled, a.rules
-                    FROM app a JOIN directory d ON d.id = a.directory_id ORDER BY a.name_key
-                    """).map { row in
+                let apps = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT a.id, a.name, a.provider, d.name AS directory, a.enabled, a.rules
+                        FROM app a JOIN directory d ON d.id = a.directory_id ORDER BY a.name_key
+                        """
+                ).map { row in
                     SetupConfiguration.App(
-                        name: row["name"], provider: ProviderProfile(rawValue: row["provider"]) ?? .generic,
-                        directory: row["directory"], enabled: row["enabled"],
+                        name: row["name"],
+                        provider: ProviderProfile(rawValue: row["provider"]) ?? .generic,
+                        directory: row["directory"],
+                        enabled: row["enabled"],
                         tokens: try Self.exportedTokens(db, appID: row["id"]),
-                        rules: try Deriver.storedRules(row["rules"], app: row["name"]))
+                        rules: try Deriver.storedRules(row["rules"], app: row["name"])
+                    )
                 }
-                return SetupConfiguration(settings: .init(auditRetentionDays: try Self.settings(db).auditRetentionDays),
-                                          directories: directories, apps: apps)
+                return SetupConfiguration(
+                    settings: .init(auditRetentionDays: try Self.settings(db).auditRetentionDays),
+                    directories: directories,
+                    apps: apps
+                )
             }
         }
     }
@@ -42,8 +51,12 @@ extension DirectoryStore {
             var importer = ConfigurationImporter(db: db)
             try importer.apply(configuration, mode: mode)
             if !importer.changes.isEmpty {
-                try AuditContext().record(db, operation: "config.import", target: "configuration (\(mode.rawValue))",
-                                          detail: importer.changes.joined(separator: "; "))
+                try AuditContext().record(
+                    db,
+                    operation: "config.import",
+                    target: "configuration (\(mode.rawValue))",
+                    detail: importer.changes.joined(separator: "; ")
+                )
             }
             return importer.changes
         }
@@ -51,10 +64,14 @@ extension DirectoryStore {
 
     /// Live tokens (revoked ones are left out), oldest first.
     private static func exportedTokens(_ db: Database, appID: Int64) throws -> [SetupConfiguration.Token] {
-        try Row.fetchAll(db, sql: """
-            SELECT token_hash, hint, created_at, expires_at FROM app_token
-            WHERE app_id = ? AND revoked_at IS NULL ORDER BY created_at, token_hash
-            """, arguments: [appID]).map {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT token_hash, hint, created_at, expires_at FROM app_token
+                WHERE app_id = ? AND revoked_at IS NULL ORDER BY created_at, token_hash
+                """,
+            arguments: [appID]
+        ).map {
             SetupConfiguration.Token(sha256: $0["token_hash"], hint: $0["hint"], createdAt: $0["created_at"], expiresAt: $0["expires_at"])
         }
     }

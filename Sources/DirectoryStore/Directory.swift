@@ -24,8 +24,10 @@ extension DirectoryStore {
             if let holder = try Self.directory(db, named: newName), holder.id != directory.id {
                 throw StoreError.duplicate("directory '\(holder.name)'")
             }
-            try db.execute(sql: "UPDATE directory SET name = ?, name_key = ? WHERE id = ?",
-                           arguments: [newName, newName.nameKey, directory.id])
+            try db.execute(
+                sql: "UPDATE directory SET name = ?, name_key = ? WHERE id = ?",
+                arguments: [newName, newName.nameKey, directory.id]
+            )
         }
     }
 
@@ -33,8 +35,10 @@ extension DirectoryStore {
         let name = try validName(name, of: "directory")
         guard try directory(db, named: name) == nil else { throw StoreError.duplicate("directory '\(name)'") }
         let now = Timestamp.now()
-        try db.execute(sql: "INSERT INTO directory (name, name_key, created_at) VALUES (?, ?, ?)",
-                       arguments: [name, name.nameKey, now])
+        try db.execute(
+            sql: "INSERT INTO directory (name, name_key, created_at) VALUES (?, ?, ?)",
+            arguments: [name, name.nameKey, now]
+        )
         return Directory(id: db.lastInsertedRowID, name: name, createdAt: now)
     }
 
@@ -49,8 +53,11 @@ extension DirectoryStore {
     }
 
     static func directory(_ db: Database, named name: String) throws -> Directory? {
-        try Row.fetchOne(db, sql: "SELECT id, name, created_at FROM directory WHERE name_key = ?",
-                         arguments: [name.nameKey]).map(directory)
+        try Row.fetchOne(
+            db,
+            sql: "SELECT id, name, created_at FROM directory WHERE name_key = ?",
+            arguments: [name.nameKey]
+        ).map(directory)
     }
 
     private static func directory(_ row: Row) -> Directory {

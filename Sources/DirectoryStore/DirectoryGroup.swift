@@ -30,8 +30,10 @@ extension DirectoryStore {
             let directory = try Self.existingDirectory(db, directory)
             guard try Self.groupID(db, named: name, in: directory) == nil else { throw StoreError.duplicate("group '\(name)'") }
             let now = Timestamp.now()
-            try db.execute(sql: "INSERT INTO dir_group (directory_id, name, name_key, created_at, modified_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [directory.id, name, name.nameKey, now, now])
+            try db.execute(
+                sql: "INSERT INTO dir_group (directory_id, name, name_key, created_at, modified_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [directory.id, name, name.nameKey, now, now]
+            )
             return DirectoryGroup(id: db.lastInsertedRowID, directory: directory.name, name: name, memberCount: 0, originApp: nil)
         }
     }
@@ -40,15 +42,24 @@ extension DirectoryStore {
     public func directoryGroups(directory: String?) throws -> [DirectoryGroup] {
         try read { db in
             let directoryID = try directory.map { try Self.existingDirectory(db, $0).id }
-            return try Row.fetchAll(db, sql: """
-                SELECT g.id, d.name AS directory, g.name, a.name AS origin_app,
-                       (SELECT COUNT(DISTINCT member_kind || member_id) FROM dir_membership WHERE group_id = g.id) AS members
-                FROM dir_group g JOIN directory d ON d.id = g.directory_id LEFT JOIN app a ON a.id = g.origin_app_id
-                WHERE ? IS NULL OR g.directory_id = ?
-                ORDER BY d.name_key, g.name_key
-                """, arguments: [directoryID, directoryID]).map {
-                DirectoryGroup(id: $0["id"], directory: $0["directory"], name: $0["name"], memberCount: $0["members"],
-                               originApp: $0["origin_app"])
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT g.id, d.name AS directory, g.name, a.name AS origin_app,
+                           (SELECT COUNT(DISTINCT member_kind || member_id) FROM dir_membership WHERE group_id = g.id) AS members
+                    FROM dir_group g JOIN directory d ON d.id = g.directory_id LEFT JOIN app a ON a.id = g.origin_app_id
+                    WHERE ? IS NULL OR g.directory_id = ?
+                    ORDER BY d.name_key, g.name_key
+                    """,
+                arguments: [directoryID, directoryID]
+            ).map {
+                DirectoryGroup(
+                    id: $0["id"],
+                    directory: $0["directory"],
+                    name: $0["name"],
+                    memberCount: $0["members"],
+                    originApp: $0["origin_app"]
+                )
             }
         }
     }
@@ -58,24 +69,32 @@ extension DirectoryStore {
         try read { db in
             let directory = try Self.existingDirectory(db, directory)
             guard let groupID = try Self.groupID(db, named: group, in: directory) else { throw StoreError.notFound("group '\(group)'") }
-            return try Self.memberships(db, sql: """
-                SELECT COALESCE(u.name, g.name) AS name, m.member_kind AS kind, m.origin
-                FROM dir_membership m
-                LEFT JOIN dir_user u ON m.member_kind = 'user' AND u.id = m.member_id
-                LEFT JOIN dir_group g ON m.member_kind = 'group' AND g.id = m.member_id
-                WHERE m.group_id = ?
-                ORDER BY m.member_kind DESC, COALESCE(u.name_key, g.name_key), m.origin
-                """, arguments: [groupID])
+            return try Self.memberships(
+                db,
+                sql: """
+                    SELECT COALESCE(u.name, g.name) AS name, m.member_kind AS kind, m.origin
+                    FROM dir_membership m
+                    LEFT JOIN dir_user u ON m.member_kind = 'user' AND u.id = m.member_id
+                    LEFT JOIN dir_group g ON m.member_kind = 'group' AND g.id = m.member_id
+                    WHERE m.group_id = ?
+                    ORDER BY m.member_kind DESC, COALESCE(u.name_key, g.name_key), m.origin
+                    """,
+                arguments: [groupID]
+            )
         }
     }
 
     /// The groups a directory user belongs to, with the origins of each membership.
     public func directoryUserMemberships(userID: Int64) throws -> [DirectoryMembership] {
         try read { db in
-            try Self.memberships(db, sql: """
-                SELECT g.name, 'group' AS kind, m.origin FROM dir_membership m JOIN dir_group g ON g.id = m.group_id
-                WHERE m.member_kind = 'user' AND m.member_id = ? ORDER BY g.name_key, m.origin
-                """, arguments: [userID])
+            try Self.memberships(
+                db,
+                sql: """
+                    SELECT g.name, 'group' AS kind, m.origin FROM dir_membership m JOIN dir_group g ON g.id = m.group_id
+                    WHERE m.member_kind = 'user' AND m.member_id = ? ORDER BY g.name_key, m.origin
+                    """,
+                arguments: [userID]
+            )
         }
     }
 
@@ -84,9 +103,12 @@ extension DirectoryStore {
     public func addDirectoryMember(group: String, directory: String, member: String, kind: MemberKind) throws {
         try write { db in
             let (groupID, memberID) = try Self.membershipEnds(db, group: group, directory: directory, member: member, kind: kind)
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO dir_membership (group_id, member_kind, member_id, origin) VALUES (?, ?, ?, 'admin')
-                """, arguments: [groupID, kind.rawValue, memberID])
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO dir_membership (group_id, member_kind, member_id, origin) VALUES (?, ?, ?, 'admin')
+                    """,
+                arguments: [groupID, kind.rawValue, memberID]
+            )
         }
     }
 
@@ -95,12 +117,17 @@ extension DirectoryStore {
     public func removeDirectoryMember(group: String, directory: String, member: String, kind: MemberKind) throws {
         try write { db in
             let (groupID, memberID) = try Self.membershipEnds(db, group: group, directory: directory, member: member, kind: kind)
-            try db.execute(sql: """
-                DELETE FROM dir_membership WHERE group_id = ? AND member_kind = ? AND member_id = ?
-                  AND (origin = 'admin' OR origin LIKE 'app:%:new')
-                """, arguments: [groupID, kind.rawValue, memberID])
+            try db.execute(
+                sql: """
+                    DELETE FROM dir_membership WHERE group_id = ? AND member_kind = ? AND member_id = ?
+                      AND (origin = 'admin' OR origin LIKE 'app:%:new')
+                    """,
+                arguments: [groupID, kind.rawValue, memberID]
+            )
             guard db.changesCount > 0 else {
-                throw StoreError.notFound("a membership of \(kind.rawValue) '\(member)' in group '\(group)' that the admin can remove (the sync rules own the others)")
+                throw StoreError.notFound(
+                    "a membership of \(kind.rawValue) '\(member)' in group '\(group)' that the admin can remove (the sync rules own the others)"
+                )
             }
         }
     }
@@ -110,13 +137,23 @@ extension DirectoryStore {
         case user, group
     }
 
-    private static func membershipEnds(_ db: Database, group: String, directory: String, member: String,
-                                       kind: MemberKind) throws -> (Int64, Int64) {
+    private static func membershipEnds(
+        _ db: Database,
+        group: String,
+        directory: String,
+        member: String,
+        kind: MemberKind
+    ) throws -> (Int64, Int64) {
         let directory = try existingDirectory(db, directory)
         guard let groupID = try groupID(db, named: group, in: directory) else { throw StoreError.notFound("group '\(group)'") }
         let table = kind == .user ? "dir_user" : "dir_group"
-        guard let memberID = try Int64.fetchOne(db, sql: "SELECT id FROM \(table) WHERE directory_id = ? AND name_key = ?",
-                                                arguments: [directory.id, member.nameKey]) else {
+        guard
+            let memberID = try Int64.fetchOne(
+                db,
+                sql: "SELECT id FROM \(table) WHERE directory_id = ? AND name_key = ?",
+                arguments: [directory.id, member.nameKey]
+            )
+        else {
             throw StoreError.notFound("\(kind.rawValue) '\(member)'")
         }
         guard kind == .user || memberID != groupID else { throw StoreError.invalid("a group cannot be a member of itself") }
@@ -124,8 +161,11 @@ extension DirectoryStore {
     }
 
     static func groupID(_ db: Database, named name: String, in directory: Directory) throws -> Int64? {
-        try Int64.fetchOne(db, sql: "SELECT id FROM dir_group WHERE directory_id = ? AND name_key = ?",
-                           arguments: [directory.id, name.nameKey])
+        try Int64.fetchOne(
+            db,
+            sql: "SELECT id FROM dir_group WHERE directory_id = ? AND name_key = ?",
+            arguments: [directory.id, name.nameKey]
+        )
     }
 
     static func existingDirectory(_ db: Database, _ name: String) throws -> Directory {

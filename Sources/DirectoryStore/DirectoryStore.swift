@@ -81,13 +81,17 @@ public final class DirectoryStore: Sendable {
     /// A SCIM write: when it is refused with a SCIM error, nothing of it stays, and the refusal is
     /// recorded in the audit log in a transaction of its own, so the admin can see what the IdP
     /// tried and why it failed.
-    func auditedWrite<T>(_ audit: AuditContext, _ operation: String, _ target: (Database) throws -> String,
-                         _ updates: (Database) throws -> T) throws -> T {
+    func auditedWrite<T>(
+        _ audit: AuditContext,
+        _ operation: String,
+        _ target: AuditTarget,
+        _ updates: (Database) throws -> T
+    ) throws -> T {
         do {
             return try write(updates)
         } catch let error as ScimError {
             try? write { db in
-                try audit.record(db, operation: operation, target: try target(db), outcome: "refused", detail: error.detail)
+                try audit.record(db, operation: operation, target: try target.text(db), outcome: "refused", detail: error.detail)
             }
             throw error
         }

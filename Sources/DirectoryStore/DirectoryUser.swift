@@ -25,14 +25,24 @@ extension DirectoryStore {
         let name = try Self.validName(fields.username, of: "user")
         return try write { db in
             let directory = try Self.existingDirectory(db, directory)
-            guard try Int64.fetchOne(db, sql: "SELECT id FROM dir_user WHERE directory_id = ? AND name_key = ?",
-                                     arguments: [directory.id, name.nameKey]) == nil else { throw StoreError.duplicate("user '\(name)'") }
+            guard
+                try Int64.fetchOne(
+                    db,
+                    sql: "SELECT id FROM dir_user WHERE directory_id = ? AND name_key = ?",
+                    arguments: [directory.id, name.nameKey]
+                ) == nil
+            else { throw StoreError.duplicate("user '\(name)'") }
             let now = Timestamp.now()
-            try db.execute(sql: """
-                INSERT INTO dir_user (directory_id, name, name_key, email, display_name, first_name, last_name, active, created_at, modified_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [directory.id, name, name.nameKey, fields.email, fields.displayName, fields.firstName,
-                                 fields.lastName, fields.active, now, now])
+            try db.execute(
+                sql: """
+                    INSERT INTO dir_user (directory_id, name, name_key, email, display_name, first_name, last_name, active, created_at, modified_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    directory.id, name, name.nameKey, fields.email, fields.displayName, fields.firstName,
+                    fields.lastName, fields.active, now, now,
+                ]
+            )
             return try Row.fetchOne(db, sql: Self.directoryUserSelect + " WHERE u.id = ?", arguments: [db.lastInsertedRowID])
                 .map(Self.directoryUser)!
         }
@@ -59,8 +69,11 @@ extension DirectoryStore {
                 _ = arguments.append(contentsOf: [name.nameKey])
             }
             let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-            return try Row.fetchAll(db, sql: Self.directoryUserSelect + filter + " ORDER BY d.name_key, u.name_key",
-                                    arguments: arguments).map(Self.directoryUser)
+            return try Row.fetchAll(
+                db,
+                sql: Self.directoryUserSelect + filter + " ORDER BY d.name_key, u.name_key",
+                arguments: arguments
+            ).map(Self.directoryUser)
         }
     }
 
@@ -71,8 +84,18 @@ extension DirectoryStore {
         """
 
     private static func directoryUser(_ row: Row) -> DirectoryUser {
-        DirectoryUser(id: row["id"], directory: row["directory"], name: row["name"], email: row["email"],
-                      displayName: row["display_name"], firstName: row["first_name"], lastName: row["last_name"],
-                      active: row["active"], originApp: row["origin_app"], createdAt: row["created_at"], modifiedAt: row["modified_at"])
+        DirectoryUser(
+            id: row["id"],
+            directory: row["directory"],
+            name: row["name"],
+            email: row["email"],
+            displayName: row["display_name"],
+            firstName: row["first_name"],
+            lastName: row["last_name"],
+            active: row["active"],
+            originApp: row["origin_app"],
+            createdAt: row["created_at"],
+            modifiedAt: row["modified_at"]
+        )
     }
 }

@@ -20,19 +20,27 @@ struct FilterSQL {
         let modified = "modified_at"
     }
 
-    static let users = Columns(resourceType: .user, indexed: [
-        "id": ("id", false),
-        "username": ("user_name_key", true),
-        "externalid": ("external_id", false),
-        "displayname": ("display_name_key", true),
-        "active": ("active", false),
-    ], emailTable: "scim_user")
+    static let users = Columns(
+        resourceType: .user,
+        indexed: [
+            "id": ("id", false),
+            "username": ("user_name_key", true),
+            "externalid": ("external_id", false),
+            "displayname": ("display_name_key", true),
+            "active": ("active", false),
+        ],
+        emailTable: "scim_user"
+    )
 
-    static let groups = Columns(resourceType: .group, indexed: [
-        "id": ("id", false),
-        "displayname": ("display_name_key", true),
-        "externalid": ("external_id", false),
-    ], memberTable: "scim_group")
+    static let groups = Columns(
+        resourceType: .group,
+        indexed: [
+            "id": ("id", false),
+            "displayname": ("display_name_key", true),
+            "externalid": ("external_id", false),
+        ],
+        memberTable: "scim_group"
+    )
 
     let columns: Columns
     private(set) var arguments: [any DatabaseValueConvertible & Sendable] = []
@@ -76,8 +84,12 @@ struct FilterSQL {
             default: throw .invalidFilter("Filtering on meta.\(sub) is not supported.")
             }
         }
-        return Operand(sql: "json_extract(resource, '\(Self.jsonPath(path, resourceType: columns.resourceType))')",
-                       caseExact: caseExact, folded: false, type: type)
+        return Operand(
+            sql: "json_extract(resource, '\(Self.jsonPath(path, resourceType: columns.resourceType))')",
+            caseExact: caseExact,
+            folded: false,
+            type: type
+        )
     }
 
     private func isMultiValued(_ path: AttributePath) -> Bool {
@@ -145,7 +157,8 @@ struct FilterSQL {
         switch op {
         case .eq, .ne, .gt, .ge, .lt, .le:
             return try ordered(column, op, value)
-        case .co, .sw, .ew where operand.caseExact:
+        case .co, .sw,
+            .ew where operand.caseExact:
             // LIKE folds ASCII case, so case-exact attributes compare by substring.
             switch op {
             case .co:
@@ -165,7 +178,11 @@ struct FilterSQL {
         }
     }
 
-    private mutating func ordered<T: DatabaseValueConvertible & Sendable>(_ column: String, _ op: ComparisonOperator, _ value: T) throws(ScimError) -> String {
+    private mutating func ordered<T: DatabaseValueConvertible & Sendable>(
+        _ column: String,
+        _ op: ComparisonOperator,
+        _ value: T
+    ) throws(ScimError) -> String {
         arguments.append(value)
         switch op {
         case .eq: return "\(column) = ?"
@@ -198,8 +215,8 @@ struct FilterSQL {
     /// `emails.value eq "x"` (or `emails[value eq "x"]`) as an index lookup in `scim_user_email`.
     private mutating func indexedEmail(_ path: AttributePath, _ op: ComparisonOperator, _ literal: JSONValue) -> String? {
         guard let table = columns.emailTable, op == .eq, case .string(let text) = literal,
-              path.schema == nil || path.schema!.caseInsensitiveEquals(columns.resourceType.schema.id),
-              path.name.caseInsensitiveEquals("emails"), path.subAttribute?.caseInsensitiveEquals("value") ?? true
+            path.schema == nil || path.schema!.caseInsensitiveEquals(columns.resourceType.schema.id),
+            path.name.caseInsensitiveEquals("emails"), path.subAttribute?.caseInsensitiveEquals("value") ?? true
         else { return nil }
         arguments.append(text.nameKey)
         return "\(table).pk IN (SELECT user_pk FROM scim_user_email WHERE value_key = ?)"
@@ -208,7 +225,8 @@ struct FilterSQL {
     /// `emails[type eq "work" and value co "@x"]`: some element matches, tested with `json_each`.
     private mutating func valuePath(_ path: AttributePath, _ inner: Filter) throws(ScimError) -> String {
         if case .compare(let sub, let op, let literal) = inner, sub.schema == nil, sub.subAttribute == nil,
-           let indexed = indexedEmail(AttributePath(schema: path.schema, name: path.name, subAttribute: sub.name), op, literal) {
+            let indexed = indexedEmail(AttributePath(schema: path.schema, name: path.name, subAttribute: sub.name), op, literal)
+        {
             return indexed
         }
         guard isMultiValued(path) || columns.resourceType.topLevelDefinition(for: path)?.type == .complex else {
@@ -222,7 +240,8 @@ struct FilterSQL {
         if !isMultiValued(path) {
             return condition.replacingOccurrences(of: "__element__", with: "json_extract(resource, '\(source)')")
         }
-        return "EXISTS (SELECT 1 FROM json_each(resource, '\(source)') AS e WHERE \(condition.replacingOccurrences(of: "__element__", with: "e.value")))"
+        return
+            "EXISTS (SELECT 1 FROM json_each(resource, '\(source)') AS e WHERE \(condition.replacingOccurrences(of: "__element__", with: "e.value")))"
     }
 
     private mutating func element(_ filter: Filter, parent: AttributePath) throws(ScimError) -> String {
@@ -252,8 +271,12 @@ struct FilterSQL {
             }
         }
         let definition = columns.resourceType.definition(for: AttributePath(schema: parent.schema, name: parent.name, subAttribute: path.name))
-        return Operand(sql: "json_extract(__element__, '$.\"\(path.name)\"')", caseExact: definition?.caseExact ?? false,
-                       folded: false, type: definition?.type ?? .string)
+        return Operand(
+            sql: "json_extract(__element__, '$.\"\(path.name)\"')",
+            caseExact: definition?.caseExact ?? false,
+            folded: false,
+            type: definition?.type ?? .string
+        )
     }
 
     private static let formats: [Date.ISO8601FormatStyle] = [Timestamp.parseStyle, .iso8601]
@@ -262,7 +285,8 @@ struct FilterSQL {
     static func storedTimestamp(_ text: String) throws(ScimError) -> String {
         // Already in the stored form: keep it, since a trip through Date can round the milliseconds.
         if text.utf8.count == 24, text.hasSuffix("Z"), text.dropFirst(19).first == ".",
-           (try? Date(text, strategy: Timestamp.parseStyle)) != nil {
+            (try? Date(text, strategy: Timestamp.parseStyle)) != nil
+        {
             return text
         }
         for format in formats {

@@ -14,9 +14,14 @@ public struct GroupMember: Sendable, Equatable {
 extension DirectoryStore {
     public func scimGroup(appID: Int64, id: String) throws -> StoredResource? {
         try read { db in
-            try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT id, resource, version, created_at, modified_at FROM scim_group WHERE id = ? AND app_id = ?
-                """), arguments: [id, appID]).map { Self.resource($0, type: "Group") }
+            try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, resource, version, created_at, modified_at FROM scim_group WHERE id = ? AND app_id = ?
+                        """
+                ),
+                arguments: [id, appID]
+            ).map { Self.resource($0, type: "Group") }
         }
     }
 
@@ -27,15 +32,20 @@ extension DirectoryStore {
     /// The members of a group, with the display name of each.
     public func scimGroupMembers(appID: Int64, groupID: String) throws -> [GroupMember] {
         try read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT m.member_id, m.member_type, COALESCE(u.display_name, u.user_name, g.display_name) AS display
-                FROM scim_group p
-                JOIN scim_member m ON m.group_pk = p.pk
-                LEFT JOIN scim_user u ON m.member_type = 'User' AND u.id = m.member_id
-                LEFT JOIN scim_group g ON m.member_type = 'Group' AND g.id = m.member_id
-                WHERE p.id = ? AND p.app_id = ?
-                ORDER BY m.member_id
-                """), arguments: [groupID, appID]).map {
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT m.member_id, m.member_type, COALESCE(u.display_name, u.user_name, g.display_name) AS display
+                        FROM scim_group p
+                        JOIN scim_member m ON m.group_pk = p.pk
+                        LEFT JOIN scim_user u ON m.member_type = 'User' AND u.id = m.member_id
+                        LEFT JOIN scim_group g ON m.member_type = 'Group' AND g.id = m.member_id
+                        WHERE p.id = ? AND p.app_id = ?
+                        ORDER BY m.member_id
+                        """
+                ),
+                arguments: [groupID, appID]
+            ).map {
                 GroupMember(id: $0["member_id"], type: $0["member_type"], display: $0["display"])
             }
         }
@@ -44,51 +54,80 @@ extension DirectoryStore {
     /// The groups a user (or group) directly belongs to.
     public func scimGroups(appID: Int64, containing memberID: String) throws -> [GroupMember] {
         try read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT g.id, g.display_name FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk
-                WHERE m.member_id = ? AND g.app_id = ? ORDER BY g.display_name_key
-                """), arguments: [memberID, appID]).map {
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT g.id, g.display_name FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk
+                        WHERE m.member_id = ? AND g.app_id = ? ORDER BY g.display_name_key
+                        """
+                ),
+                arguments: [memberID, appID]
+            ).map {
                 GroupMember(id: $0[0], type: "Group", display: $0[1])
             }
         }
     }
 
-    public func createScimGroup(app: AuthenticatedApp, members: [MemberValue], audit: AuditContext,
-                                build: (String) throws(ScimError) -> JSONObject) throws -> StoredResource {
+    public func createScimGroup(
+        app: AuthenticatedApp,
+        members: [MemberValue],
+        audit: AuditContext,
+        build: (String) throws(ScimError) -> JSONObject
+    ) throws -> StoredResource {
         let id = UUIDv4.make()
         let resource = try build(id)
         let name = resource["displayName"]?.stringValue ?? ""
         let json = JSONWriter.serialize(.object(resource))
-        return try auditedWrite(audit, "group.create", { _ in "Group (\(name))" }) { db in
+        return try auditedWrite(audit, "group.create", .text("Group (\(name))")) { db in
             try Self.checkGroupNameFree(db, appID: app.id, name: name, except: nil)
             let now = Timestamp.now()
-            try db.execute(sql: """
-                INSERT INTO scim_group (app_id, id, display_name, display_name_key, external_id, resource, version,
-                                        created_at, modified_at)
-                VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
-                """, arguments: [app.id, id, name, name.nameKey, resource["externalId"]?.stringValue,
-                                 String(decoding: json, as: UTF8.self), now, now])
+            try db.execute(
+                sql: """
+                    INSERT INTO scim_group (app_id, id, display_name, display_name_key, external_id, resource, version,
+                                            created_at, modified_at)
+                    VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
+                    """,
+                arguments: [
+                    app.id, id, name, name.nameKey, resource["externalId"]?.stringValue,
+                    String(decoding: json, as: UTF8.self), now, now,
+                ]
+            )
             let group = GroupRow(pk: db.lastInsertedRowID, id: id)
             let deriver = try Deriver(db, appID: app.id)
             var affected = AffectedMembers()
             try Self.apply([.add(members)], to: group, app: app, db, &affected)
             try affected.derive(deriver, group: group)
             if !affected.groupsChanged { try deriver.deriveGroup(pk: group.pk) }
-            try audit.record(db, operation: "group.create", target: "Group \(id) (\(name))",
-                             detail: Self.detail(members.isEmpty ? nil : Self.count(members.count, "member"), deriver))
+            try audit.record(
+                db,
+                operation: "group.create",
+                target: "Group \(id) (\(name))",
+                detail: Self.detail(members.isEmpty ? nil : Self.count(members.count, "member"), deriver)
+            )
             return StoredResource(id: id, json: json, meta: ResourceMeta(resourceType: "Group", created: now, lastModified: now, version: 1))
         }
     }
 
     /// Applies member changes, then `transform` (if any) to the group's other attributes, in one
     /// transaction, and derives what they change in the directory.
-    public func updateScimGroup(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext,
-                                memberChanges: [MemberChange],
-                                transform: ((JSONObject) throws(ScimError) -> JSONObject)?) throws -> StoredResource {
-        try auditedWrite(audit, "group.update", { _ in "Group \(id)" }) { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT pk, resource, version, created_at, modified_at FROM scim_group WHERE app_id = ? AND id = ?
-                """, arguments: [app.id, id]) else { throw ScimError.notFound("Group \(id) not found.") }
+    public func updateScimGroup(
+        app: AuthenticatedApp,
+        id: String,
+        ifMatch: String?,
+        audit: AuditContext,
+        memberChanges: [MemberChange],
+        transform: ((JSONObject) throws(ScimError) -> JSONObject)?
+    ) throws -> StoredResource {
+        try auditedWrite(audit, "group.update", .text("Group \(id)")) { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT pk, resource, version, created_at, modified_at FROM scim_group WHERE app_id = ? AND id = ?
+                        """,
+                    arguments: [app.id, id]
+                )
+            else { throw ScimError.notFound("Group \(id) not found.") }
             let version: Int = row["version"]
             try Self.checkPrecondition(ifMatch, version: version)
             let group = GroupRow(pk: row["pk"], id: id)
@@ -103,32 +142,55 @@ extension DirectoryStore {
                     try Self.checkGroupNameFree(db, appID: app.id, name: name, except: group.pk)
                     affected.renamedFrom = current["displayName"]?.stringValue.flatMap { $0 == name ? nil : $0 }
                     json = JSONWriter.serialize(.object(resource))
-                    try db.execute(sql: """
-                        UPDATE scim_group SET display_name = ?, display_name_key = ?, external_id = ?, resource = ? WHERE pk = ?
-                        """, arguments: [name, name.nameKey, resource["externalId"]?.stringValue,
-                                         String(decoding: json, as: UTF8.self), group.pk])
+                    try db.execute(
+                        sql: """
+                            UPDATE scim_group SET display_name = ?, display_name_key = ?, external_id = ?, resource = ? WHERE pk = ?
+                            """,
+                        arguments: [
+                            name, name.nameKey, resource["externalId"]?.stringValue,
+                            String(decoding: json, as: UTF8.self), group.pk,
+                        ]
+                    )
                     changed = true
                 }
             }
             let created: String = row["created_at"]
             guard changed else {
-                return StoredResource(id: id, json: json, meta: ResourceMeta(
-                    resourceType: "Group", created: created, lastModified: row["modified_at"], version: version))
+                return StoredResource(
+                    id: id,
+                    json: json,
+                    meta: ResourceMeta(
+                        resourceType: "Group",
+                        created: created,
+                        lastModified: row["modified_at"],
+                        version: version
+                    )
+                )
             }
             let deriver = try Deriver(db, appID: app.id)
             try affected.derive(deriver, group: group)
             let now = Timestamp.now()
             try db.execute(sql: "UPDATE scim_group SET version = version + 1, modified_at = ? WHERE pk = ?", arguments: [now, group.pk])
             try audit.record(db, operation: "group.update", target: "Group \(id)", detail: Self.detail(Self.summary(memberChanges), deriver))
-            return StoredResource(id: id, json: json, meta: ResourceMeta(resourceType: "Group", created: created, lastModified: now, version: version + 1))
+            return StoredResource(
+                id: id,
+                json: json,
+                meta: ResourceMeta(resourceType: "Group", created: created, lastModified: now, version: version + 1)
+            )
         }
     }
 
     public func deleteScimGroup(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext) throws {
-        try auditedWrite(audit, "group.delete", { _ in "Group \(id)" }) { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT pk, display_name, version FROM scim_group WHERE app_id = ? AND id = ?
-                """, arguments: [app.id, id]) else { throw ScimError.notFound("Group \(id) not found.") }
+        try auditedWrite(audit, "group.delete", .text("Group \(id)")) { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT pk, display_name, version FROM scim_group WHERE app_id = ? AND id = ?
+                        """,
+                    arguments: [app.id, id]
+                )
+            else { throw ScimError.notFound("Group \(id) not found.") }
             try Self.checkPrecondition(ifMatch, version: row["version"])
             let deriver = try Deriver(db, appID: app.id)
             let parents = try Int64.fetchAll(db, sql: "SELECT group_pk FROM scim_member WHERE member_id = ?", arguments: [id])
@@ -136,8 +198,12 @@ extension DirectoryStore {
             for parent in parents { try deriver.deriveGroup(pk: parent) }
             try deriver.releaseGroup(pk: row["pk"], name: row["display_name"])
             try db.execute(sql: "DELETE FROM scim_group WHERE pk = ?", arguments: [row["pk"] as Int64])
-            try audit.record(db, operation: "group.delete", target: "Group \(id) (\(row["display_name"] as String))",
-                             detail: deriver.auditSummary)
+            try audit.record(
+                db,
+                operation: "group.delete",
+                target: "Group \(id) (\(row["display_name"] as String))",
+                detail: deriver.auditSummary
+            )
         }
     }
 
@@ -151,16 +217,23 @@ extension DirectoryStore {
     /// Applies member changes row by row, noting whose directory memberships they touch;
     /// returns whether anything changed.
     @discardableResult
-    private static func apply(_ changes: [MemberChange], to group: GroupRow, app: AuthenticatedApp, _ db: Database,
-                              _ affected: inout AffectedMembers) throws -> Bool {
+    private static func apply(
+        _ changes: [MemberChange],
+        to group: GroupRow,
+        app: AuthenticatedApp,
+        _ db: Database,
+        _ affected: inout AffectedMembers
+    ) throws -> Bool {
         var changed = false
         for change in changes {
             switch change {
             case .add(let members):
                 for member in members {
                     let resolved = try resolve(member, in: group, app: app, db)
-                    try db.execute(sql: "INSERT OR IGNORE INTO scim_member (group_pk, member_id, member_type) VALUES (?, ?, ?)",
-                                   arguments: [group.pk, resolved.id, resolved.type])
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO scim_member (group_pk, member_id, member_type) VALUES (?, ?, ?)",
+                        arguments: [group.pk, resolved.id, resolved.type]
+                    )
                     if db.changesCount > 0 {
                         affected.insert(resolved)
                         changed = true
@@ -192,10 +265,19 @@ extension DirectoryStore {
         return changed
     }
 
-    private static func removeMember(_ id: String, from group: GroupRow, _ db: Database,
-                                     _ affected: inout AffectedMembers) throws -> Bool {
-        guard let type = try String.fetchOne(db, sql: "SELECT member_type FROM scim_member WHERE group_pk = ? AND member_id = ?",
-                                             arguments: [group.pk, id]) else { return false }
+    private static func removeMember(
+        _ id: String,
+        from group: GroupRow,
+        _ db: Database,
+        _ affected: inout AffectedMembers
+    ) throws -> Bool {
+        guard
+            let type = try String.fetchOne(
+                db,
+                sql: "SELECT member_type FROM scim_member WHERE group_pk = ? AND member_id = ?",
+                arguments: [group.pk, id]
+            )
+        else { return false }
         try db.execute(sql: "DELETE FROM scim_member WHERE group_pk = ? AND member_id = ?", arguments: [group.pk, id])
         affected.insert(ResolvedMember(id: id, type: type))
         return true
@@ -204,12 +286,17 @@ extension DirectoryStore {
     /// Finds a member id among the app's users, then its groups; an unknown id is refused.
     private static func resolve(_ member: MemberValue, in group: GroupRow, app: AuthenticatedApp, _ db: Database) throws -> ResolvedMember {
         if member.type?.caseInsensitiveEquals("Group") != true,
-           try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM scim_user WHERE id = ? AND app_id = ?)"),
-                             arguments: [member.id, app.id]) == true {
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM scim_user WHERE id = ? AND app_id = ?)"),
+                arguments: [member.id, app.id]
+            ) == true
+        {
             return ResolvedMember(id: member.id, type: "User")
         }
-        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM scim_group WHERE id = ? AND app_id = ?)"),
-                             arguments: [member.id, app.id]) == true {
+        if try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM scim_group WHERE id = ? AND app_id = ?)"),
+            arguments: [member.id, app.id]
+        ) == true {
             guard member.id != group.id else { throw ScimError.invalidValue("A group cannot be a member of itself.") }
             return ResolvedMember(id: member.id, type: "Group")
         }
@@ -217,8 +304,11 @@ extension DirectoryStore {
     }
 
     private static func checkGroupNameFree(_ db: Database, appID: Int64, name: String, except pk: Int64?) throws {
-        let holder = try Int64.fetchOne(db, sql: "SELECT pk FROM scim_group WHERE app_id = ? AND display_name_key = ?",
-                                        arguments: [appID, name.nameKey])
+        let holder = try Int64.fetchOne(
+            db,
+            sql: "SELECT pk FROM scim_group WHERE app_id = ? AND display_name_key = ?",
+            arguments: [appID, name.nameKey]
+        )
         if let holder, holder != pk {
             throw ScimError.uniqueness("A group with displayName '\(name)' already exists.")
         }

@@ -11,6 +11,9 @@ enum Migrations {
         migrator.registerMigration("v2-sync-rules") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3-security-hardening") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
 
@@ -201,5 +204,31 @@ enum Migrations {
             key    TEXT PRIMARY KEY,
             value  TEXT NOT NULL
         );
+        """
+
+    /// Security hardening: deleted tokens leave a tombstone (an old export or snapshot can never
+    /// bring them back), apps may have a configured public base URL, the admin can protect
+    /// directory groups from the apps, audit entries name who acted. New apps get safer rule
+    /// defaults (refuse to adopt, deactivate on delete): existing apps keep the ones they had.
+    private static let v3 = """
+        ALTER TABLE app ADD COLUMN base_url TEXT;
+        ALTER TABLE dir_group ADD COLUMN protected INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE audit ADD COLUMN actor TEXT;
+
+        CREATE TABLE token_tombstone (
+            token_hash  TEXT PRIMARY KEY,
+            hint        TEXT NOT NULL,
+            deleted_at  TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TRIGGER token_delete_tombstone AFTER DELETE ON app_token BEGIN
+            INSERT OR IGNORE INTO token_tombstone (token_hash, hint, deleted_at)
+            VALUES (old.token_hash, old.hint, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+        END;
+
+        UPDATE app SET rules = json_set(
+            rules,
+            '$.userSync.onDelete', coalesce(json_extract(rules, '$.userSync.onDelete'), 'delete'),
+            '$.userSync.existingUsers', coalesce(json_extract(rules, '$.userSync.existingUsers'), 'adopt'))
+        WHERE json_valid(rules) AND json_type(rules) = 'object';
         """
 }

@@ -17,22 +17,30 @@ extension DirectoryStore {
     }
 
     /// Stores a new user made by `build` from its new id, and derives its directory user by the app's rules.
-    public func createScimUser(app: AuthenticatedApp, audit: AuditContext,
-                               build: (String) throws(ScimError) -> JSONObject) throws -> StoredResource {
+    public func createScimUser(
+        app: AuthenticatedApp,
+        audit: AuditContext,
+        build: (String) throws(ScimError) -> JSONObject
+    ) throws -> StoredResource {
         let id = UUIDv4.make()
         let resource = try build(id)
         let json = JSONWriter.serialize(.object(resource))
         let userName = resource["userName"]?.stringValue ?? ""
-        return try auditedWrite(audit, "user.create", { _ in "User (\(userName))" }) { db in
+        return try auditedWrite(audit, "user.create", .text("User (\(userName))")) { db in
             try Self.checkUserNameFree(db, appID: app.id, userName: userName, except: nil)
             let now = Timestamp.now()
-            try db.execute(sql: """
-                INSERT INTO scim_user (app_id, id, user_name, user_name_key, external_id, display_name, display_name_key,
-                                       active, resource, version, created_at, modified_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
-                """, arguments: [app.id, id, userName, userName.nameKey, resource["externalId"]?.stringValue,
-                                 resource["displayName"]?.stringValue, resource["displayName"]?.stringValue?.nameKey,
-                                 resource["active"]?.boolValue ?? true, String(decoding: json, as: UTF8.self), now, now])
+            try db.execute(
+                sql: """
+                    INSERT INTO scim_user (app_id, id, user_name, user_name_key, external_id, display_name, display_name_key,
+                                           active, resource, version, created_at, modified_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+                    """,
+                arguments: [
+                    app.id, id, userName, userName.nameKey, resource["externalId"]?.stringValue,
+                    resource["displayName"]?.stringValue, resource["displayName"]?.stringValue?.nameKey,
+                    resource["active"]?.boolValue ?? true, String(decoding: json, as: UTF8.self), now, now,
+                ]
+            )
             let pk = db.lastInsertedRowID
             try Self.indexEmails(db, pk: pk, resource: resource)
             let deriver = try Deriver(db, appID: app.id)
@@ -45,12 +53,23 @@ extension DirectoryStore {
     /// Replaces a user with what `transform` makes of the stored one (PUT and PATCH).
     ///
     /// `ifMatch` is the request's `If-Match`; a mismatch is 412 and nothing changes.
-    public func updateScimUser(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext,
-                               transform: (JSONObject) throws(ScimError) -> JSONObject) throws -> StoredResource {
-        try auditedWrite(audit, "user.update", { try Self.auditTarget($0, app: app, id: id) }) { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT pk, resource, version, created_at, modified_at FROM scim_user WHERE app_id = ? AND id = ?
-                """, arguments: [app.id, id]) else { throw ScimError.notFound("User \(id) not found.") }
+    public func updateScimUser(
+        app: AuthenticatedApp,
+        id: String,
+        ifMatch: String?,
+        audit: AuditContext,
+        transform: (JSONObject) throws(ScimError) -> JSONObject
+    ) throws -> StoredResource {
+        try auditedWrite(audit, "user.update", .scimUser(appID: app.id, id: id)) { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT pk, resource, version, created_at, modified_at FROM scim_user WHERE app_id = ? AND id = ?
+                        """,
+                    arguments: [app.id, id]
+                )
+            else { throw ScimError.notFound("User \(id) not found.") }
             let version: Int = row["version"]
             try Self.checkPrecondition(ifMatch, version: version)
             let current = StoredResource.object(Array((row["resource"] as String).utf8))
@@ -59,55 +78,85 @@ extension DirectoryStore {
             let pk: Int64 = row["pk"]
             let created: String = row["created_at"]
             if resource == current {
-                return StoredResource(id: id, json: json, meta: ResourceMeta(
-                    resourceType: "User", created: created, lastModified: row["modified_at"], version: version))
+                return StoredResource(
+                    id: id,
+                    json: json,
+                    meta: ResourceMeta(
+                        resourceType: "User",
+                        created: created,
+                        lastModified: row["modified_at"],
+                        version: version
+                    )
+                )
             }
             let userName = resource["userName"]?.stringValue ?? ""
             try Self.checkUserNameFree(db, appID: app.id, userName: userName, except: pk)
             let now = Timestamp.now()
-            try db.execute(sql: """
-                UPDATE scim_user SET user_name = ?, user_name_key = ?, external_id = ?, display_name = ?, display_name_key = ?,
-                                     active = ?, resource = ?, version = version + 1, modified_at = ?
-                WHERE pk = ?
-                """, arguments: [userName, userName.nameKey, resource["externalId"]?.stringValue,
-                                 resource["displayName"]?.stringValue, resource["displayName"]?.stringValue?.nameKey,
-                                 resource["active"]?.boolValue ?? true, String(decoding: json, as: UTF8.self), now, pk])
+            try db.execute(
+                sql: """
+                    UPDATE scim_user SET user_name = ?, user_name_key = ?, external_id = ?, display_name = ?, display_name_key = ?,
+                                         active = ?, resource = ?, version = version + 1, modified_at = ?
+                    WHERE pk = ?
+                    """,
+                arguments: [
+                    userName, userName.nameKey, resource["externalId"]?.stringValue,
+                    resource["displayName"]?.stringValue, resource["displayName"]?.stringValue?.nameKey,
+                    resource["active"]?.boolValue ?? true, String(decoding: json, as: UTF8.self), now, pk,
+                ]
+            )
             try Self.indexEmails(db, pk: pk, resource: resource)
             let deriver = try Deriver(db, appID: app.id)
             try deriver.deriveUser(pk: pk)
             try audit.record(db, operation: "user.update", target: "User \(id) (\(userName))", detail: deriver.auditSummary)
-            return StoredResource(id: id, json: json, meta: ResourceMeta(
-                resourceType: "User", created: created, lastModified: now, version: version + 1))
+            return StoredResource(
+                id: id,
+                json: json,
+                meta: ResourceMeta(
+                    resourceType: "User",
+                    created: created,
+                    lastModified: now,
+                    version: version + 1
+                )
+            )
         }
     }
 
     public func deleteScimUser(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext) throws {
-        try auditedWrite(audit, "user.delete", { try Self.auditTarget($0, app: app, id: id) }) { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT pk, user_name, version, directory_user_id FROM scim_user WHERE app_id = ? AND id = ?
-                """, arguments: [app.id, id]) else { throw ScimError.notFound("User \(id) not found.") }
+        try auditedWrite(audit, "user.delete", .scimUser(appID: app.id, id: id)) { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT pk, user_name, version, directory_user_id FROM scim_user WHERE app_id = ? AND id = ?
+                        """,
+                    arguments: [app.id, id]
+                )
+            else { throw ScimError.notFound("User \(id) not found.") }
             try Self.checkPrecondition(ifMatch, version: row["version"])
             try db.execute(sql: "DELETE FROM scim_member WHERE member_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM scim_user WHERE pk = ?", arguments: [row["pk"] as Int64])
             let deriver = try Deriver(db, appID: app.id)
             try deriver.releaseUser(directoryUserID: row["directory_user_id"])
-            try audit.record(db, operation: "user.delete", target: "User \(id) (\(row["user_name"] as String))",
-                             detail: deriver.auditSummary)
+            try audit.record(
+                db,
+                operation: "user.delete",
+                target: "User \(id) (\(row["user_name"] as String))",
+                detail: deriver.auditSummary
+            )
         }
     }
 
     // MARK: helpers
 
-    /// `User <id> (<userName>)`, as audit entries name a user.
-    private static func auditTarget(_ db: Database, app: AuthenticatedApp, id: String) throws -> String {
-        let userName = try String.fetchOne(db, sql: "SELECT user_name FROM scim_user WHERE app_id = ? AND id = ?", arguments: [app.id, id])
-        return "User \(id)" + (userName.map { " (\($0))" } ?? "")
-    }
-
     static func scimUser(_ db: Database, appID: Int64, id: String) throws -> StoredResource? {
-        try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT id, resource, version, created_at, modified_at FROM scim_user WHERE id = ? AND app_id = ?
-            """), arguments: [id, appID]).map { resource($0, type: "User") }
+        try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT id, resource, version, created_at, modified_at FROM scim_user WHERE id = ? AND app_id = ?
+                    """
+            ),
+            arguments: [id, appID]
+        ).map { resource($0, type: "User") }
     }
 
     /// Reads a row selected as `id, resource, version, created_at, modified_at` (by position, for speed).
@@ -129,8 +178,11 @@ extension DirectoryStore {
     }
 
     private static func checkUserNameFree(_ db: Database, appID: Int64, userName: String, except pk: Int64?) throws {
-        let holder = try Int64.fetchOne(db, sql: "SELECT pk FROM scim_user WHERE app_id = ? AND user_name_key = ?",
-                                        arguments: [appID, userName.nameKey])
+        let holder = try Int64.fetchOne(
+            db,
+            sql: "SELECT pk FROM scim_user WHERE app_id = ? AND user_name_key = ?",
+            arguments: [appID, userName.nameKey]
+        )
         if let holder, holder != pk {
             throw ScimError.uniqueness("A user with userName '\(userName)' already exists.")
         }

@@ -1,4 +1,5 @@
 import CFastCGI
+
 #if canImport(Glibc)
 import Glibc
 #endif

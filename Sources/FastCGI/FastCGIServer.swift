@@ -1,4 +1,5 @@
 import CFastCGI
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,13 +33,13 @@ public final class FastCGIServer: Sendable {
         signal(SIGPIPE, SIG_IGN)
         let socket = try listener.open(backlog: backlog)
         let workers = handlers.map { WorkerThread(socket: socket, handler: $0) }
-        workers.forEach { $0.start() }
+        for worker in workers { worker.start() }
         onReady()
         var received: Int32 = 0
         sigwait(&stopSignals, &received)
         FCGX_ShutdownPending()
         shutdown(socket, Int32(SHUT_RDWR))
-        workers.forEach { $0.join() }
+        for worker in workers { worker.join() }
         if case .unixSocket(let path, _) = listener { unlink(path) }
         return received
     }

@@ -1,4 +1,5 @@
 import CFastCGI
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,11 +21,16 @@ final class WorkerThread: @unchecked Sendable {
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         pthread_attr_setstacksize(&attributes, 4 << 20)
-        pthread_create(&thread, &attributes, { context in
-            let worker = Unmanaged<WorkerThread>.fromOpaque(context!).takeRetainedValue()
-            worker.serve()
-            return nil
-        }, context)
+        pthread_create(
+            &thread,
+            &attributes,
+            { context in
+                let worker = Unmanaged<WorkerThread>.fromOpaque(context!).takeRetainedValue()
+                worker.serve()
+                return nil
+            },
+            context
+        )
         pthread_attr_destroy(&attributes)
     }
 

@@ -21,10 +21,15 @@ struct BulkEndpoint {
             if (result["status"]?.stringValue).flatMap(Int.init).map({ $0 >= 400 }) ?? true { errors += 1 }
             results.append(result)
         }
-        return .json(200, .object(JSONObject([
-            ("schemas", .array([.string(ScimSchemaURN.bulkResponse)])),
-            ("Operations", .array(results)),
-        ])))
+        return .json(
+            200,
+            .object(
+                JSONObject([
+                    ("schemas", .array([.string(ScimSchemaURN.bulkResponse)])),
+                    ("Operations", .array(results)),
+                ])
+            )
+        )
     }
 
     /// Runs one operation; returns its response entry and, for a create, the new id.
@@ -42,9 +47,13 @@ struct BulkEndpoint {
             var headers = context.request.headers
             headers.contentType = ServiceResponse.scimContentType
             headers.ifMatch = operation.version
-            let subrequest = ServiceRequest(method: operation.method, path: String(context.request.path.dropLast("Bulk".count)) + path,
-                                            query: segments.count > 1 ? String(segments[1]) : "", headers: headers,
-                                            body: .bytes(data.map(JSONWriter.serialize) ?? []))
+            let subrequest = ServiceRequest(
+                method: operation.method,
+                path: String(context.request.path.dropLast("Bulk".count)) + path,
+                query: segments.count > 1 ? String(segments[1]) : "",
+                headers: headers,
+                body: .bytes(data.map(JSONWriter.serialize) ?? [])
+            )
             let response = try dispatch(rest, RequestContext(request: subrequest, app: context.app, baseURL: context.baseURL))
             entry["status"] = .string(String(response.status))
             if let etag = response.headers.first(where: { $0.name == "ETag" })?.value { entry["version"] = .string(etag) }

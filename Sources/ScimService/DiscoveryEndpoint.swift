@@ -33,48 +33,77 @@ struct DiscoveryEndpoint {
     }
 
     private func list(_ resources: [JSONValue]) -> ServiceResponse {
-        .json(200, .object(JSONObject([
-            ("schemas", .array([.string(ScimSchemaURN.listResponse)])),
-            ("totalResults", .integer(resources.count)),
-            ("itemsPerPage", .integer(resources.count)),
-            ("startIndex", .integer(1)),
-            ("Resources", .array(resources)),
-        ])))
+        .json(
+            200,
+            .object(
+                JSONObject([
+                    ("schemas", .array([.string(ScimSchemaURN.listResponse)])),
+                    ("totalResults", .integer(resources.count)),
+                    ("itemsPerPage", .integer(resources.count)),
+                    ("startIndex", .integer(1)),
+                    ("Resources", .array(resources)),
+                ])
+            )
+        )
     }
 
     private func serviceProviderConfig(baseURL: String) -> JSONValue {
         func supported(_ flag: Bool) -> JSONValue { .object(JSONObject([("supported", .bool(flag))])) }
-        return .object(JSONObject([
-            ("schemas", .array([.string(ScimSchemaURN.serviceProviderConfig)])),
-            ("documentationUri", .string("https://github.com/scimsync/scimsync")),
-            ("patch", supported(true)),
-            ("bulk", .object(JSONObject([
-                ("supported", .bool(true)),
-                ("maxOperations", .integer(BulkEndpoint.maxOperations)),
-                ("maxPayloadSize", .integer(BulkEndpoint.maxPayloadSize)),
-            ]))),
-            ("filter", .object(JSONObject([("supported", .bool(true)), ("maxResults", .integer(Self.maxResults))]))),
-            ("changePassword", supported(false)),
-            // RFC 9865: both index and cursor pagination.
-            ("pagination", .object(JSONObject([
-                ("cursor", .bool(true)),
-                ("index", .bool(true)),
-                ("defaultPaginationMethod", .string("index")),
-                ("defaultPageSize", .integer(ListQuery.defaultCount)),
-                ("maxPageSize", .integer(ListQuery.maxCount)),
-            ]))),
-            ("sort", supported(true)),
-            ("etag", supported(true)),
-            ("authenticationSchemes", .array([.object(JSONObject([
-                ("type", .string("oauthbearertoken")),
-                ("name", .string("OAuth Bearer Token")),
-                ("description", .string("Authentication with the app's bearer token, sent as 'Authorization: Bearer <token>'.")),
-                ("primary", .bool(true)),
-            ]))])),
-            ("meta", .object(JSONObject([
-                ("resourceType", .string("ServiceProviderConfig")),
-                ("location", .string("\(baseURL)/ServiceProviderConfig")),
-            ]))),
-        ]))
+        return .object(
+            JSONObject([
+                ("schemas", .array([.string(ScimSchemaURN.serviceProviderConfig)])),
+                ("documentationUri", .string("https://github.com/scimsync/scimsync")),
+                ("patch", supported(true)),
+                (
+                    "bulk",
+                    .object(
+                        JSONObject([
+                            ("supported", .bool(true)),
+                            ("maxOperations", .integer(BulkEndpoint.maxOperations)),
+                            ("maxPayloadSize", .integer(BulkEndpoint.maxPayloadSize)),
+                        ])
+                    )
+                ),
+                ("filter", .object(JSONObject([("supported", .bool(true)), ("maxResults", .integer(Self.maxResults))]))),
+                ("changePassword", supported(false)),
+                // RFC 9865: both index and cursor pagination.
+                (
+                    "pagination",
+                    .object(
+                        JSONObject([
+                            ("cursor", .bool(true)),
+                            ("index", .bool(true)),
+                            ("defaultPaginationMethod", .string("index")),
+                            ("defaultPageSize", .integer(ListQuery.defaultCount)),
+                            ("maxPageSize", .integer(ListQuery.maxCount)),
+                        ])
+                    )
+                ),
+                ("sort", supported(true)),
+                ("etag", supported(true)),
+                (
+                    "authenticationSchemes",
+                    .array([
+                        .object(
+                            JSONObject([
+                                ("type", .string("oauthbearertoken")),
+                                ("name", .string("OAuth Bearer Token")),
+                                ("description", .string("Authentication with the app's bearer token, sent as 'Authorization: Bearer <token>'.")),
+                                ("primary", .bool(true)),
+                            ])
+                        )
+                    ])
+                ),
+                (
+                    "meta",
+                    .object(
+                        JSONObject([
+                            ("resourceType", .string("ServiceProviderConfig")),
+                            ("location", .string("\(baseURL)/ServiceProviderConfig")),
+                        ])
+                    )
+                ),
+            ])
+        )
     }
 }

@@ -34,8 +34,11 @@ struct GroupsEndpoint: ResourceEndpoint {
     }
 
     /// `members`, looked up only when the response includes it (`excludedAttributes=members` skips it).
-    func computedAttributes(of stored: StoredResource, _ projection: Projection,
-                            _ context: RequestContext) throws -> [(key: String, value: JSONValue)] {
+    func computedAttributes(
+        of stored: StoredResource,
+        _ projection: Projection,
+        _ context: RequestContext
+    ) throws -> [(key: String, value: JSONValue)] {
         guard projection.includes("members") else { return [] }
         let members = try store.scimGroupMembers(appID: context.app.id, groupID: stored.id)
         return [("members", ResourceResponder.references(members, context, typed: true))]
@@ -56,14 +59,24 @@ struct GroupsEndpoint: ResourceEndpoint {
         let stored = try store.createScimGroup(app: context.app, members: members, audit: context.audit) { id throws(ScimError) in
             try ResourceDocument.prepare(body, as: type, id: id)
         }
-        return responder.response(stored, status: 201, extra: try computedAttributes(of: stored, .identity, context),
-                                  withLocation: true, context)
+        return responder.response(
+            stored,
+            status: 201,
+            extra: try computedAttributes(of: stored, .identity, context),
+            withLocation: true,
+            context
+        )
     }
 
     private func replace(_ id: String, _ context: RequestContext) throws -> ServiceResponse {
         let (body, members) = try document(context)
-        let stored = try store.updateScimGroup(app: context.app, id: id, ifMatch: context.request.headers.ifMatch,
-                                               audit: context.audit, memberChanges: [.replace(members)]) { _ throws(ScimError) in
+        let stored = try store.updateScimGroup(
+            app: context.app,
+            id: id,
+            ifMatch: context.request.headers.ifMatch,
+            audit: context.audit,
+            memberChanges: [.replace(members)]
+        ) { _ throws(ScimError) in
             try ResourceDocument.prepare(body, as: type, id: id)
         }
         return responder.response(stored, status: 200, extra: try computedAttributes(of: stored, .identity, context), context)
@@ -73,16 +86,30 @@ struct GroupsEndpoint: ResourceEndpoint {
     private func patch(_ id: String, _ context: RequestContext) throws -> ServiceResponse {
         let (memberChanges, rest) = try MemberPatch.split(try PatchRequest.parse(try context.jsonBody()))
         let engine = PatchEngine(resourceType: type)
-        let transform: ((JSONObject) throws(ScimError) -> JSONObject)? = rest.operations.isEmpty ? nil : { current throws(ScimError) in
-            try ResourceDocument.finish(try engine.apply(rest, to: current), as: type, id: id)
-        }
-        let stored = try store.updateScimGroup(app: context.app, id: id, ifMatch: context.request.headers.ifMatch,
-                                               audit: context.audit, memberChanges: memberChanges, transform: transform)
+        let transform: ((JSONObject) throws(ScimError) -> JSONObject)? =
+            rest.operations.isEmpty
+            ? nil
+            : { current throws(ScimError) in
+                try ResourceDocument.finish(try engine.apply(rest, to: current), as: type, id: id)
+            }
+        let stored = try store.updateScimGroup(
+            app: context.app,
+            id: id,
+            ifMatch: context.request.headers.ifMatch,
+            audit: context.audit,
+            memberChanges: memberChanges,
+            transform: transform
+        )
         guard transform != nil else {
             return ServiceResponse(status: 204, headers: [("ETag", stored.meta.etag)])
         }
         let projection = try responder.projection(context)
-        return responder.response(stored, status: 200, extra: try computedAttributes(of: stored, projection, context),
-                                  projection: projection, context)
+        return responder.response(
+            stored,
+            status: 200,
+            extra: try computedAttributes(of: stored, projection, context),
+            projection: projection,
+            context
+        )
     }
 }

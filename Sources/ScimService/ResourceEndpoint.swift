@@ -13,8 +13,11 @@ protocol ResourceEndpoint {
     func page(_ query: ListQuery, _ context: RequestContext) throws -> ResourcePage
 
     /// The computed attributes of one resource, looked up only when `projection` returns them.
-    func computedAttributes(of stored: StoredResource, _ projection: Projection,
-                            _ context: RequestContext) throws -> [(key: String, value: JSONValue)]
+    func computedAttributes(
+        of stored: StoredResource,
+        _ projection: Projection,
+        _ context: RequestContext
+    ) throws -> [(key: String, value: JSONValue)]
 }
 
 extension ResourceEndpoint {
@@ -25,8 +28,13 @@ extension ResourceEndpoint {
         }
         if let notModified = responder.notModified(stored, context) { return notModified }
         let projection = try responder.projection(context)
-        return responder.response(stored, status: 200, extra: try computedAttributes(of: stored, projection, context),
-                                  projection: projection, context)
+        return responder.response(
+            stored,
+            status: 200,
+            extra: try computedAttributes(of: stored, projection, context),
+            projection: projection,
+            context
+        )
     }
 
     func list(_ query: ListQuery, _ context: RequestContext) throws -> ServiceResponse {
@@ -36,8 +44,12 @@ extension ResourceEndpoint {
         return .json(200, output.finish(nextCursor: page.nextCursor?.text))
     }
 
-    func append(_ resources: [StoredResource], _ projection: Projection, to output: inout ListResponseWriter,
-                _ context: RequestContext) throws {
+    func append(
+        _ resources: [StoredResource],
+        _ projection: Projection,
+        to output: inout ListResponseWriter,
+        _ context: RequestContext
+    ) throws {
         for stored in resources {
             let extra = try computedAttributes(of: stored, projection, context)
             output.appendResource { writer in responder.render(stored, extra: extra, projection: projection, into: &writer, context) }

@@ -24,14 +24,31 @@ struct ResourceResponder {
         return ServiceResponse(status: 304, headers: [("ETag", stored.meta.etag)])
     }
 
-    func render(_ stored: StoredResource, extra: [(key: String, value: JSONValue)], projection: Projection,
-                into writer: inout JSONWriter, _ context: RequestContext) {
-        ResourceRenderer.render(stored: stored.json, meta: stored.meta, location: context.location(type.endpoint, stored.id),
-                                extra: extra, projection: projection, into: &writer)
+    func render(
+        _ stored: StoredResource,
+        extra: [(key: String, value: JSONValue)],
+        projection: Projection,
+        into writer: inout JSONWriter,
+        _ context: RequestContext
+    ) {
+        ResourceRenderer.render(
+            stored: stored.json,
+            meta: stored.meta,
+            location: context.location(type.endpoint, stored.id),
+            extra: extra,
+            projection: projection,
+            into: &writer
+        )
     }
 
-    func response(_ stored: StoredResource, status: Int, extra: [(key: String, value: JSONValue)] = [],
-                  projection: Projection = .identity, withLocation: Bool = false, _ context: RequestContext) -> ServiceResponse {
+    func response(
+        _ stored: StoredResource,
+        status: Int,
+        extra: [(key: String, value: JSONValue)] = [],
+        projection: Projection = .identity,
+        withLocation: Bool = false,
+        _ context: RequestContext
+    ) -> ServiceResponse {
         var writer = JSONWriter(capacity: stored.json.count + 256)
         render(stored, extra: extra, projection: projection, into: &writer, context)
         var headers: [(name: String, value: String)] = [("ETag", stored.meta.etag)]
@@ -41,14 +58,16 @@ struct ResourceResponder {
 
     /// `[{"value": id, "$ref": url, "display": name, "type": …}]`, for `members` and `groups`.
     static func references(_ members: [GroupMember], _ context: RequestContext, typed: Bool) -> JSONValue {
-        .array(members.map { member in
-            var object = JSONObject([
-                ("value", .string(member.id)),
-                ("$ref", .string(context.location(member.type == "Group" ? "/Groups" : "/Users", member.id))),
-            ])
-            if let display = member.display { object["display"] = .string(display) }
-            object["type"] = .string(typed ? member.type : "direct")
-            return .object(object)
-        })
+        .array(
+            members.map { member in
+                var object = JSONObject([
+                    ("value", .string(member.id)),
+                    ("$ref", .string(context.location(member.type == "Group" ? "/Groups" : "/Users", member.id))),
+                ])
+                if let display = member.display { object["display"] = .string(display) }
+                object["type"] = .string(typed ? member.type : "direct")
+                return .object(object)
+            }
+        )
     }
 }

@@ -21,7 +21,7 @@ public final class ScimApplication: Sendable {
             return try route(request)
         } catch let error as ScimError {
             return .error(error)
-        } catch where DirectoryStore.isBusy(error) {
+        } catch  where DirectoryStore.isBusy(error) {
             return .error(.unavailable("The database is busy; retry the request."))
         } catch {
             ServiceLog.error("request \(request.headers.requestID ?? "-") \(request.method) \(request.path): \(error)")
@@ -38,7 +38,8 @@ public final class ScimApplication: Sendable {
     private func routeRequest(_ request: ServiceRequest) throws -> ServiceResponse {
         let segments = request.path.pathSegments
         guard segments.count >= 3, segments[0] == "scim", segments[2] == "v2",
-              let appName = QueryString.decode(segments[1], plusIsSpace: false) else {
+            let appName = QueryString.decode(segments[1], plusIsSpace: false)
+        else {
             throw ScimError.notFound("No SCIM endpoint at \(request.path); SCIM base URLs look like /scim/<app>/v2.")
         }
         let app = try authenticate(request, appName: appName)

@@ -13,8 +13,13 @@ public struct ServiceRequest: Sendable {
     public var headers: RequestHeaders
     public var body: Body
 
-    public init(method: String, path: String, query: String = "", headers: RequestHeaders = RequestHeaders(),
-                body: Body = .bytes([])) {
+    public init(
+        method: String,
+        path: String,
+        query: String = "",
+        headers: RequestHeaders = RequestHeaders(),
+        body: Body = .bytes([])
+    ) {
         self.method = method
         self.path = path
         self.query = query
@@ -35,8 +40,15 @@ public struct RequestHeaders: Sendable {
     public var ifNoneMatch: String?
     public var requestID: String?
 
-    public init(authorization: String? = nil, contentType: String? = nil, host: String? = nil, scheme: String = "http",
-                ifMatch: String? = nil, ifNoneMatch: String? = nil, requestID: String? = nil) {
+    public init(
+        authorization: String? = nil,
+        contentType: String? = nil,
+        host: String? = nil,
+        scheme: String = "http",
+        ifMatch: String? = nil,
+        ifNoneMatch: String? = nil,
+        requestID: String? = nil
+    ) {
         self.authorization = authorization
         self.contentType = contentType
         self.host = host

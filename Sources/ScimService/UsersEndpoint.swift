@@ -1,5 +1,5 @@
-import Foundation
 import DirectoryStore
+import Foundation
 import SCIM
 
 /// `/Users`: create, read, list and search, replace, patch, delete (RFC 7644 §3).
@@ -37,8 +37,11 @@ struct UsersEndpoint: ResourceEndpoint {
     }
 
     /// The read-only `groups` attribute, looked up only when the response includes it.
-    func computedAttributes(of stored: StoredResource, _ projection: Projection,
-                            _ context: RequestContext) throws -> [(key: String, value: JSONValue)] {
+    func computedAttributes(
+        of stored: StoredResource,
+        _ projection: Projection,
+        _ context: RequestContext
+    ) throws -> [(key: String, value: JSONValue)] {
         guard projection.includes("groups") else { return [] }
         let groups = try store.scimGroups(appID: context.app.id, containing: stored.id)
         return groups.isEmpty ? [] : [("groups", ResourceResponder.references(groups, context, typed: false))]
@@ -55,8 +58,12 @@ struct UsersEndpoint: ResourceEndpoint {
     /// PUT replaces the whole resource; Okta's PUT bodies carry `id`, `meta` and `groups`, which are ignored.
     private func replace(_ id: String, _ context: RequestContext) throws -> ServiceResponse {
         let body = try context.jsonBody()
-        let stored = try store.updateScimUser(app: context.app, id: id, ifMatch: context.request.headers.ifMatch,
-                                              audit: context.audit) { _ throws(ScimError) in
+        let stored = try store.updateScimUser(
+            app: context.app,
+            id: id,
+            ifMatch: context.request.headers.ifMatch,
+            audit: context.audit
+        ) { _ throws(ScimError) in
             try ResourceDocument.prepare(body, as: type, id: id)
         }
         return responder.response(stored, status: 200, extra: try computedAttributes(of: stored, .identity, context), context)
@@ -65,8 +72,12 @@ struct UsersEndpoint: ResourceEndpoint {
     private func patch(_ id: String, _ context: RequestContext) throws -> ServiceResponse {
         let request = try PatchRequest.parse(try context.jsonBody())
         let engine = PatchEngine(resourceType: type)
-        let stored = try store.updateScimUser(app: context.app, id: id, ifMatch: context.request.headers.ifMatch,
-                                              audit: context.audit) { current throws(ScimError) in
+        let stored = try store.updateScimUser(
+            app: context.app,
+            id: id,
+            ifMatch: context.request.headers.ifMatch,
+            audit: context.audit
+        ) { current throws(ScimError) in
             try ResourceDocument.finish(try engine.apply(request, to: current), as: type, id: id)
         }
         return responder.response(stored, status: 200, extra: try computedAttributes(of: stored, .identity, context), context)

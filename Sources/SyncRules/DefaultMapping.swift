@@ -23,7 +23,8 @@ enum DefaultMapping {
 
     private static func email(in resource: JSONObject) -> String? {
         let emails = (resource["emails"]?.arrayValue ?? []).compactMap(\.objectValue)
-        let chosen = emails.first { $0["primary"]?.boolValue == true }
+        let chosen =
+            emails.first { $0["primary"]?.boolValue == true }
             ?? emails.first { $0["type"]?.stringValue?.lowercased() == "work" }
             ?? emails.first
         return chosen?["value"]?.stringValue.nonEmpty ?? resource["mail"]?.stringValue.nonEmpty

@@ -7,8 +7,14 @@ public struct DirectoryUserFields: Sendable, Equatable {
     public var lastName: String?
     public var active: Bool
 
-    public init(username: String, email: String? = nil, displayName: String? = nil,
-                firstName: String? = nil, lastName: String? = nil, active: Bool = true) {
+    public init(
+        username: String,
+        email: String? = nil,
+        displayName: String? = nil,
+        firstName: String? = nil,
+        lastName: String? = nil,
+        active: Bool = true
+    ) {
         self.username = username
         self.email = email
         self.displayName = displayName

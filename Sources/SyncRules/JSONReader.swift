@@ -62,8 +62,12 @@ public final class JSONReader {
         return trimmed
     }
 
-    public func choice<T: RawRepresentable & CaseIterable>(_ object: JSONObject, _ key: String, at path: String,
-                                                    default fallback: T) -> T where T.RawValue == String {
+    public func choice<T: RawRepresentable & CaseIterable>(
+        _ object: JSONObject,
+        _ key: String,
+        at path: String,
+        default fallback: T
+    ) -> T where T.RawValue == String {
         guard let value = present(object, key) else { return fallback }
         let allowed = T.allCases.map(\.rawValue)
         guard let text = value.stringValue, let choice = T(rawValue: text) else {

@@ -59,10 +59,16 @@ public enum RulesDocument {
 
     private static func readUserSync(_ value: JSONValue, at path: String, _ reader: JSONReader) -> UserSyncRules {
         var rules = UserSyncRules()
-        guard let object = reader.object(value, at: path, keys: [
-            "createUsers", "updateUsers", "deactivateUsers", "followActive", "onDelete", "existingUsers",
-            "attributeMapping", "usernameTransform",
-        ]) else { return rules }
+        guard
+            let object = reader.object(
+                value,
+                at: path,
+                keys: [
+                    "createUsers", "updateUsers", "deactivateUsers", "followActive", "onDelete", "existingUsers",
+                    "attributeMapping", "usernameTransform",
+                ]
+            )
+        else { return rules }
         rules.createUsers = reader.bool(object, "createUsers", at: path, default: rules.createUsers)
         rules.updateUsers = reader.bool(object, "updateUsers", at: path, default: rules.updateUsers)
         rules.deactivateUsers = reader.bool(object, "deactivateUsers", at: path, default: rules.deactivateUsers)
@@ -133,36 +139,50 @@ public enum RulesDocument {
             if let fallback = source.fallback { entry.append(("fallback", .string(fallback))) }
             return (field.rawValue, .object(JSONObject(entry)))
         }
-        return .object(JSONObject([
-            ("createUsers", .bool(rules.createUsers)),
-            ("updateUsers", .bool(rules.updateUsers)),
-            ("deactivateUsers", .bool(rules.deactivateUsers)),
-            ("followActive", .bool(rules.followActive)),
-            ("onDelete", .string(rules.onDelete.rawValue)),
-            ("existingUsers", .string(rules.existingUsers.rawValue)),
-            ("attributeMapping", .object(JSONObject(mapping.map { (key: $0.0, value: $0.1) }))),
-            ("usernameTransform", transformJSON(rules.usernameTransform)),
-        ]))
+        return .object(
+            JSONObject([
+                ("createUsers", .bool(rules.createUsers)),
+                ("updateUsers", .bool(rules.updateUsers)),
+                ("deactivateUsers", .bool(rules.deactivateUsers)),
+                ("followActive", .bool(rules.followActive)),
+                ("onDelete", .string(rules.onDelete.rawValue)),
+                ("existingUsers", .string(rules.existingUsers.rawValue)),
+                ("attributeMapping", .object(JSONObject(mapping.map { (key: $0.0, value: $0.1) }))),
+                ("usernameTransform", transformJSON(rules.usernameTransform)),
+            ])
+        )
     }
 
     // MARK: group sync
 
     private static func readGroupSync(_ value: JSONValue, at path: String, _ reader: JSONReader) -> GroupSyncRules {
         var rules = GroupSyncRules()
-        guard let object = reader.object(value, at: path, keys: [
-            "mode", "defaultGroupsForNewUsers", "defaultGroupsForAllUsers", "mappings", "importUnmappedGroups",
-            "keepExistingMemberships", "filter", "nameTransform",
-        ]) else { return rules }
+        guard
+            let object = reader.object(
+                value,
+                at: path,
+                keys: [
+                    "mode", "defaultGroupsForNewUsers", "defaultGroupsForAllUsers", "mappings", "importUnmappedGroups",
+                    "keepExistingMemberships", "filter", "nameTransform",
+                ]
+            )
+        else { return rules }
         rules.mode = reader.choice(object, "mode", at: path, default: rules.mode)
         rules.defaultGroupsForNewUsers = reader.names(object, "defaultGroupsForNewUsers", at: path)
         rules.defaultGroupsForAllUsers = reader.names(object, "defaultGroupsForAllUsers", at: path)
         rules.mappings = readMappings(object, at: path, reader)
         rules.importUnmappedGroups = reader.bool(object, "importUnmappedGroups", at: path, default: rules.importUnmappedGroups)
-        rules.keepExistingMemberships = reader.bool(object, "keepExistingMemberships", at: path,
-                                                    default: rules.keepExistingMemberships)
+        rules.keepExistingMemberships = reader.bool(
+            object,
+            "keepExistingMemberships",
+            at: path,
+            default: rules.keepExistingMemberships
+        )
         if let filter = reader.present(object, "filter"), let filterObject = reader.object(filter, at: path + "/filter", keys: ["allow", "deny"]) {
-            rules.filter = GroupNameFilter(allow: readPatterns(filterObject, "allow", at: path + "/filter", reader),
-                                           deny: readPatterns(filterObject, "deny", at: path + "/filter", reader))
+            rules.filter = GroupNameFilter(
+                allow: readPatterns(filterObject, "allow", at: path + "/filter", reader),
+                deny: readPatterns(filterObject, "deny", at: path + "/filter", reader)
+            )
         }
         if let transform = reader.present(object, "nameTransform") {
             rules.nameTransform = readTransform(transform, at: path + "/nameTransform", reader)
@@ -203,20 +223,38 @@ public enum RulesDocument {
     }
 
     private static func groupSyncJSON(_ rules: GroupSyncRules) -> JSONValue {
-        .object(JSONObject([
-            ("mode", .string(rules.mode.rawValue)),
-            ("defaultGroupsForNewUsers", .array(rules.defaultGroupsForNewUsers.map(JSONValue.string))),
-            ("defaultGroupsForAllUsers", .array(rules.defaultGroupsForAllUsers.map(JSONValue.string))),
-            ("mappings", .array(rules.mappings.map { mapping in
-                .object(JSONObject([("idpGroup", .string(mapping.idpGroup)),
-                                    ("directoryGroups", .array(mapping.directoryGroups.map(JSONValue.string)))]))
-            })),
-            ("importUnmappedGroups", .bool(rules.importUnmappedGroups)),
-            ("keepExistingMemberships", .bool(rules.keepExistingMemberships)),
-            ("filter", .object(JSONObject([("allow", .array(rules.filter.allow.map(JSONValue.string))),
-                                           ("deny", .array(rules.filter.deny.map(JSONValue.string)))]))),
-            ("nameTransform", transformJSON(rules.nameTransform)),
-        ]))
+        .object(
+            JSONObject([
+                ("mode", .string(rules.mode.rawValue)),
+                ("defaultGroupsForNewUsers", .array(rules.defaultGroupsForNewUsers.map(JSONValue.string))),
+                ("defaultGroupsForAllUsers", .array(rules.defaultGroupsForAllUsers.map(JSONValue.string))),
+                (
+                    "mappings",
+                    .array(
+                        rules.mappings.map { mapping in
+                            .object(
+                                JSONObject([
+                                    ("idpGroup", .string(mapping.idpGroup)),
+                                    ("directoryGroups", .array(mapping.directoryGroups.map(JSONValue.string))),
+                                ])
+                            )
+                        }
+                    )
+                ),
+                ("importUnmappedGroups", .bool(rules.importUnmappedGroups)),
+                ("keepExistingMemberships", .bool(rules.keepExistingMemberships)),
+                (
+                    "filter",
+                    .object(
+                        JSONObject([
+                            ("allow", .array(rules.filter.allow.map(JSONValue.string))),
+                            ("deny", .array(rules.filter.deny.map(JSONValue.string))),
+                        ])
+                    )
+                ),
+                ("nameTransform", transformJSON(rules.nameTransform)),
+            ])
+        )
     }
 
     private static func transformJSON(_ transform: RegexTransform?) -> JSONValue {

@@ -21,8 +21,8 @@ public struct UserSyncRules: Sendable, Equatable {
     public var updateUsers = true
     public var deactivateUsers = true
     public var followActive = true
-    public var onDelete = DeleteAction.delete
-    public var existingUsers = ExistingUserPolicy.adopt
+    public var onDelete = DeleteAction.deactivate
+    public var existingUsers = ExistingUserPolicy.refuse
     /// Overrides of the default mapping, by field.
     public var attributeMapping: [DirectoryField: AttributeSource] = [:]
     public var usernameTransform: RegexTransform?

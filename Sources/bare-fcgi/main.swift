@@ -1,7 +1,8 @@
+import FastCGI
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import FastCGI
 
 // The benchmark ceiling: the same libfcgi worker loop as scimsync-fcgi, answering a fixed
 // 1 KB JSON document, so that a benchmark can compare ScimSync with the most any FastCGI

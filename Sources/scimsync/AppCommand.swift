@@ -34,8 +34,12 @@ struct AppCommand: ParsableCommand {
 
         func run() throws {
             let (app, token) = try global.withStore { store in
-                let app = try store.createApp(name: name, provider: provider, directoryName: directory,
-                                              createDirectory: createDirectory)
+                let app = try store.createApp(
+                    name: name,
+                    provider: provider,
+                    directoryName: directory,
+                    createDirectory: createDirectory
+                )
                 return (app, try store.issueToken(app: app.name))
             }
             try TokenOutput(app: app.name, baseURL: Output.baseURL(baseURL, app: app.name), token: token).print(json: output.json)
@@ -52,14 +56,18 @@ struct AppCommand: ParsableCommand {
         func run() throws {
             let apps = try global.withStore { try $0.apps() }
             if output.json { return try Output.json(apps) }
-            Output.table(["NAME", "PROVIDER", "DIRECTORY", "STATE"],
-                         apps.map { [$0.name, $0.provider.rawValue, $0.directoryName, $0.enabled ? "enabled" : "disabled"] })
+            Output.table(
+                ["NAME", "PROVIDER", "DIRECTORY", "STATE"],
+                apps.map { [$0.name, $0.provider.rawValue, $0.directoryName, $0.enabled ? "enabled" : "disabled"] }
+            )
         }
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one app and its tokens.",
-                                                        discussion: "Example: scimsync app show okta-prod")
+        static let configuration = CommandConfiguration(
+            abstract: "Show one app and its tokens.",
+            discussion: "Example: scimsync app show okta-prod"
+        )
 
         @ParentCommand var root: ScimSyncCommand
         var global: GlobalOptions { root.global }
@@ -92,7 +100,8 @@ struct AppCommand: ParsableCommand {
     struct Disable: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Refuse the app's tokens until it is enabled again (its data stays).",
-            discussion: "Example: scimsync app disable okta-prod")
+            discussion: "Example: scimsync app disable okta-prod"
+        )
 
         @ParentCommand var root: ScimSyncCommand
         var global: GlobalOptions { root.global }
@@ -105,8 +114,10 @@ struct AppCommand: ParsableCommand {
     }
 
     struct Enable: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Accept the app's tokens again.",
-                                                        discussion: "Example: scimsync app enable okta-prod")
+        static let configuration = CommandConfiguration(
+            abstract: "Accept the app's tokens again.",
+            discussion: "Example: scimsync app enable okta-prod"
+        )
 
         @ParentCommand var root: ScimSyncCommand
         var global: GlobalOptions { root.global }
@@ -140,7 +151,8 @@ struct AppCommand: ParsableCommand {
     struct Delete: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Delete the app, its tokens and its IdP view; directory users it created stay.",
-            discussion: "Example: scimsync app delete okta-test")
+            discussion: "Example: scimsync app delete okta-test"
+        )
 
         @ParentCommand var root: ScimSyncCommand
         var global: GlobalOptions { root.global }

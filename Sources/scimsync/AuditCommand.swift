@@ -37,8 +37,10 @@ struct AuditCommand: ParsableCommand {
             return try store.auditEntries(query)
         }
         if output.json { return try Output.json(entries) }
-        Output.table(["TIME", "APP", "OPERATION", "TARGET", "OUTCOME", "DETAIL"],
-                     entries.map { [$0.at, $0.app ?? "-", $0.operation, $0.target, $0.outcome, $0.detail ?? ""] })
+        Output.table(
+            ["TIME", "APP", "OPERATION", "TARGET", "OUTCOME", "DETAIL"],
+            entries.map { [$0.at, $0.app ?? "-", $0.operation, $0.target, $0.outcome, $0.detail ?? ""] }
+        )
     }
 
     /// An RFC 3339 time, or now minus `<n>m`, `<n>h` or `<n>d`.

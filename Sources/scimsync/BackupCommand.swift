@@ -50,10 +50,13 @@ extension DatabaseSnapshot {
     func print(json: Bool, heading: String) throws {
         if json { return try Output.json(self) }
         Swift.print(heading)
-        Output.table(["CONTENTS", "COUNT"], [
-            ("apps", apps), ("directories", directories), ("users", users), ("groups", groups),
-            ("memberships", memberships), ("IdP users", idpUsers), ("IdP groups", idpGroups),
-            ("audit entries", auditEntries),
-        ].map { [$0.0, String($0.1)] })
+        Output.table(
+            ["CONTENTS", "COUNT"],
+            [
+                ("apps", apps), ("directories", directories), ("users", users), ("groups", groups),
+                ("memberships", memberships), ("IdP users", idpUsers), ("IdP groups", idpGroups),
+                ("audit entries", auditEntries),
+            ].map { [$0.0, String($0.1)] }
+        )
     }
 }

@@ -30,7 +30,8 @@ struct ExportCommand: ParsableCommand {
         } catch {
             throw CommandFailure(message: "cannot write \(output): \(error.localizedDescription)")
         }
-        let directories = configuration.directories.count, apps = configuration.apps.count
+        let directories = configuration.directories.count
+        let apps = configuration.apps.count
         print("Exported \(directories) director\(directories == 1 ? "y" : "ies") and \(apps) app\(apps == 1 ? "" : "s") to \(output).")
     }
 }

@@ -11,8 +11,10 @@ struct GroupCommand: ParsableCommand {
     )
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a local group.",
-                                                        discussion: "Example: scimsync group create admins --directory staff")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a local group.",
+            discussion: "Example: scimsync group create admins --directory staff"
+        )
 
         @ParentCommand var root: ScimSyncCommand
         var global: GlobalOptions { root.global }
@@ -26,8 +28,10 @@ struct GroupCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List directory groups.",
-                                                        discussion: "Example: scimsync group list --directory staff --json")
+        static let configuration = CommandConfiguration(
+            abstract: "List directory groups.",
+            discussion: "Example: scimsync group list --directory staff --json"
+        )
 
         @ParentCommand var root: ScimSyncCommand
         var global: GlobalOptions { root.global }
@@ -37,8 +41,10 @@ struct GroupCommand: ParsableCommand {
         func run() throws {
             let groups = try global.withStore { try $0.directoryGroups(directory: directory) }
             if output.json { return try Output.json(groups) }
-            Output.table(["DIRECTORY", "NAME", "MEMBERS", "FROM"],
-                         groups.map { [$0.directory, $0.name, String($0.memberCount), $0.originApp ?? "local"] })
+            Output.table(
+                ["DIRECTORY", "NAME", "MEMBERS", "FROM"],
+                groups.map { [$0.directory, $0.name, String($0.memberCount), $0.originApp ?? "local"] }
+            )
         }
     }
 

@@ -52,7 +52,10 @@ struct ImportCommand: ParsableCommand {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         guard let size else { throw CommandFailure(message: "cannot read \(path)") }
         guard size <= ConfigDocument.maxBytes else {
-            throw CommandFailure(message: "\(path) is refused; nothing was imported:\n  /: the document is \(size) bytes; the limit is \(ConfigDocument.maxBytes) bytes")
+            throw CommandFailure(
+                message:
+                    "\(path) is refused; nothing was imported:\n  /: the document is \(size) bytes; the limit is \(ConfigDocument.maxBytes) bytes"
+            )
         }
         guard let data = try? Data(contentsOf: url) else { throw CommandFailure(message: "cannot read \(path)") }
         do {

@@ -27,9 +27,11 @@ struct RestoreCommand: ParsableCommand {
         let snapshot = try global.withStore { store in
             try store.restore(from: file) { apps in
                 guard apps.isEmpty || force else {
-                    throw CommandFailure(message: "\(global.databasePath) already holds \(apps.count) app(s) "
-                                         + "(\(apps.map(\.name).joined(separator: ", "))); restoring replaces all of "
-                                         + "its contents: add --force")
+                    throw CommandFailure(
+                        message: "\(global.databasePath) already holds \(apps.count) app(s) "
+                            + "(\(apps.map(\.name).joined(separator: ", "))); restoring replaces all of "
+                            + "its contents: add --force"
+                    )
                 }
             }
         }

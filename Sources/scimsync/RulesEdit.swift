@@ -36,8 +36,12 @@ struct RulesEdit: ParsableArguments {
     @Option(help: "What an IdP DELETE does: delete or deactivate.") var onDelete: UserSyncRules.DeleteAction?
     @Option(help: "A directory user of the same name not managed by this app: adopt or refuse.")
     var existingUsers: UserSyncRules.ExistingUserPolicy?
-    @Option(help: ArgumentHelp("Map a directory field (username, email, displayName, firstName, lastName) to a SCIM path, with an optional fallback.",
-                               valueName: "field=path[,fallback]"))
+    @Option(
+        help: ArgumentHelp(
+            "Map a directory field (username, email, displayName, firstName, lastName) to a SCIM path, with an optional fallback.",
+            valueName: "field=path[,fallback]"
+        )
+    )
     var map: [String] = []
     @Option(help: "Return a field to its default mapping.") var unmap: [String] = []
     @Option(help: "Regular expression applied to the IdP userName.") var usernamePattern: String?
@@ -88,8 +92,12 @@ struct RulesEdit: ParsableArguments {
         }
         for name in unmap { rules.attributeMapping[try Self.field(name)] = nil }
         if noUsernameTransform { rules.usernameTransform = nil }
-        rules.usernameTransform = try Self.transform(usernamePattern, usernameReplacement, current: rules.usernameTransform,
-                                                     option: "username")
+        rules.usernameTransform = try Self.transform(
+            usernamePattern,
+            usernameReplacement,
+            current: rules.usernameTransform,
+            option: "username"
+        )
     }
 
     private func applyGroupSync(to rules: inout GroupSyncRules) throws {
@@ -146,7 +154,9 @@ struct RulesEdit: ParsableArguments {
 
     private static func field(_ name: String) throws -> DirectoryField {
         guard let field = DirectoryField(rawValue: name) else {
-            throw CommandFailure(message: "'\(name)' is not a directory field (one of: \(DirectoryField.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw CommandFailure(
+                message: "'\(name)' is not a directory field (one of: \(DirectoryField.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         return field
     }
@@ -160,8 +170,12 @@ struct RulesEdit: ParsableArguments {
     }
 
     /// A pattern needs a replacement unless the transform it changes already has one.
-    private static func transform(_ pattern: String?, _ replacement: String?, current: RegexTransform?,
-                                  option: String) throws -> RegexTransform? {
+    private static func transform(
+        _ pattern: String?,
+        _ replacement: String?,
+        current: RegexTransform?,
+        option: String
+    ) throws -> RegexTransform? {
         guard pattern != nil || replacement != nil else { return current }
         guard let pattern = pattern ?? current?.pattern, let replacement = replacement ?? current?.replacement else {
             throw CommandFailure(message: "--\(option)-pattern and --\(option)-replacement go together")

@@ -5,31 +5,36 @@ enum RulesText {
     static func print(_ rules: AppRules) {
         let user = rules.userSync
         let group = rules.groupSync
-        let lines: [(String, String)] = [
-            ("User sync", ""),
-            ("  Create users", onOff(user.createUsers)),
-            ("  Update users", onOff(user.updateUsers)),
-            ("  Deactivate users", onOff(user.deactivateUsers)),
-            ("  Follow the IdP's active", onOff(user.followActive)),
-            ("  On IdP delete", user.onDelete.rawValue),
-            ("  Existing directory users", user.existingUsers.rawValue),
-        ] + DirectoryField.allCases.map { field in
-            ("  Map \(field.rawValue)", user.attributeMapping[field].map { source in
-                source.path + (source.fallback.map { ", else \($0)" } ?? "")
-            } ?? "default")
-        } + [
-            ("  Username transform", transform(user.usernameTransform)),
-            ("Group sync", ""),
-            ("  Mode", group.mode == .onTheFly ? "on-the-fly" : "manual"),
-            ("  Default groups, new users", list(group.defaultGroupsForNewUsers)),
-            ("  Default groups, all users", list(group.defaultGroupsForAllUsers)),
-        ] + group.mappings.map { ("  Map IdP group \($0.idpGroup)", $0.directoryGroups.joined(separator: ", ")) } + [
-            ("  Import unmapped groups", onOff(group.importUnmappedGroups)),
-            ("  Keep existing memberships", onOff(group.keepExistingMemberships)),
-            ("  Allow groups matching", list(group.filter.allow)),
-            ("  Deny groups matching", list(group.filter.deny)),
-            ("  Group name transform", transform(group.nameTransform)),
-        ]
+        let lines: [(String, String)] =
+            [
+                ("User sync", ""),
+                ("  Create users", onOff(user.createUsers)),
+                ("  Update users", onOff(user.updateUsers)),
+                ("  Deactivate users", onOff(user.deactivateUsers)),
+                ("  Follow the IdP's active", onOff(user.followActive)),
+                ("  On IdP delete", user.onDelete.rawValue),
+                ("  Existing directory users", user.existingUsers.rawValue),
+            ]
+            + DirectoryField.allCases.map { field in
+                (
+                    "  Map \(field.rawValue)",
+                    user.attributeMapping[field].map { source in
+                        source.path + (source.fallback.map { ", else \($0)" } ?? "")
+                    } ?? "default"
+                )
+            } + [
+                ("  Username transform", transform(user.usernameTransform)),
+                ("Group sync", ""),
+                ("  Mode", group.mode == .onTheFly ? "on-the-fly" : "manual"),
+                ("  Default groups, new users", list(group.defaultGroupsForNewUsers)),
+                ("  Default groups, all users", list(group.defaultGroupsForAllUsers)),
+            ] + group.mappings.map { ("  Map IdP group \($0.idpGroup)", $0.directoryGroups.joined(separator: ", ")) } + [
+                ("  Import unmapped groups", onOff(group.importUnmappedGroups)),
+                ("  Keep existing memberships", onOff(group.keepExistingMemberships)),
+                ("  Allow groups matching", list(group.filter.allow)),
+                ("  Deny groups matching", list(group.filter.deny)),
+                ("  Group name transform", transform(group.nameTransform)),
+            ]
         let width = lines.map(\.0.count).max() ?? 0
         for (label, value) in lines {
             Swift.print(value.isEmpty ? label : label.padding(toLength: width + 2, withPad: " ", startingAt: 0) + value)

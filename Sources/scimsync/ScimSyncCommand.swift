@@ -18,9 +18,11 @@ struct ScimSyncCommand: ParsableCommand {
               scimsync user list --directory staff --json
               scimsync backup --output /var/backups/scimsync/latest.sqlite
             """,
-        subcommands: [InitCommand.self, DirectoryCommand.self, AppCommand.self, TokenCommand.self, RulesCommand.self, SyncCommand.self,
-                      UserCommand.self, GroupCommand.self, AuditCommand.self, SettingsCommand.self, ExportCommand.self, ImportCommand.self,
-                      BackupCommand.self, RestoreCommand.self]
+        subcommands: [
+            InitCommand.self, DirectoryCommand.self, AppCommand.self, TokenCommand.self, RulesCommand.self, SyncCommand.self,
+            UserCommand.self, GroupCommand.self, AuditCommand.self, SettingsCommand.self, ExportCommand.self, ImportCommand.self,
+            BackupCommand.self, RestoreCommand.self,
+        ]
     )
 
     @OptionGroup var global: GlobalOptions

@@ -8,8 +8,10 @@ struct TokenCommand: ParsableCommand {
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List an app's tokens (never their secrets).",
-                                                        discussion: "Example: scimsync token list okta-prod")
+        static let configuration = CommandConfiguration(
+            abstract: "List an app's tokens (never their secrets).",
+            discussion: "Example: scimsync token list okta-prod"
+        )
 
         @ParentCommand var root: ScimSyncCommand
         var global: GlobalOptions { root.global }
@@ -19,8 +21,10 @@ struct TokenCommand: ParsableCommand {
         func run() throws {
             let tokens = try global.withStore { try $0.tokens(app: app) }
             if output.json { return try Output.json(tokens) }
-            Output.table(["ID", "TOKEN", "CREATED", "EXPIRES", "REVOKED"],
-                         tokens.map { [String($0.id), $0.hint, $0.createdAt, $0.expiresAt ?? "-", $0.revokedAt ?? "-"] })
+            Output.table(
+                ["ID", "TOKEN", "CREATED", "EXPIRES", "REVOKED"],
+                tokens.map { [String($0.id), $0.hint, $0.createdAt, $0.expiresAt ?? "-", $0.revokedAt ?? "-"] }
+            )
         }
     }
 

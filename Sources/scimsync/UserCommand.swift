@@ -25,16 +25,23 @@ struct UserCommand: ParsableCommand {
         @Option var lastName: String?
 
         func run() throws {
-            let fields = DirectoryUserFields(username: name, email: email, displayName: displayName,
-                                             firstName: firstName, lastName: lastName)
+            let fields = DirectoryUserFields(
+                username: name,
+                email: email,
+                displayName: displayName,
+                firstName: firstName,
+                lastName: lastName
+            )
             let user = try global.withStore { try $0.createLocalUser(directory: directory, fields: fields) }
             print("Created local user '\(user.name)' in directory '\(user.directory)'.")
         }
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List directory users.",
-                                                        discussion: "Example: scimsync user list --directory staff")
+        static let configuration = CommandConfiguration(
+            abstract: "List directory users.",
+            discussion: "Example: scimsync user list --directory staff"
+        )
 
         @ParentCommand var root: ScimSyncCommand
         var global: GlobalOptions { root.global }
@@ -44,15 +51,23 @@ struct UserCommand: ParsableCommand {
         func run() throws {
             let users = try global.withStore { try $0.directoryUsers(directory: directory) }
             if output.json { return try Output.json(users) }
-            Output.table(["DIRECTORY", "NAME", "EMAIL", "DISPLAY NAME", "ACTIVE", "FROM"],
-                         users.map { [$0.directory, $0.name, $0.email ?? "", $0.displayName ?? "", $0.active ? "yes" : "no",
-                                      $0.originApp ?? "local"] })
+            Output.table(
+                ["DIRECTORY", "NAME", "EMAIL", "DISPLAY NAME", "ACTIVE", "FROM"],
+                users.map {
+                    [
+                        $0.directory, $0.name, $0.email ?? "", $0.displayName ?? "", $0.active ? "yes" : "no",
+                        $0.originApp ?? "local",
+                    ]
+                }
+            )
         }
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one directory user.",
-                                                        discussion: "Example: scimsync user show alice --directory staff")
+        static let configuration = CommandConfiguration(
+            abstract: "Show one directory user.",
+            discussion: "Example: scimsync user show alice --directory staff"
+        )
 
         @ParentCommand var root: ScimSyncCommand
         var global: GlobalOptions { root.global }
@@ -81,9 +96,12 @@ struct UserCommand: ParsableCommand {
         func run() throws {
             let shown = try global.withStore { store in
                 try store.directoryUsers(named: name, directory: directory).map { user in
-                    Shown(user: user, memberships: try store.directoryUserMemberships(userID: user.id).map {
-                        Membership(group: $0.name, origins: $0.origins)
-                    })
+                    Shown(
+                        user: user,
+                        memberships: try store.directoryUserMemberships(userID: user.id).map {
+                            Membership(group: $0.name, origins: $0.origins)
+                        }
+                    )
                 }
             }
             guard !shown.isEmpty else { throw CommandFailure(message: "user '\(name)' does not exist") }

@@ -84,27 +84,53 @@ private func everyRule() -> AppRules {
 /// live, expiring and no tokens, a redacted app (tokens nil), names that need JSON escaping.
 private func everything() -> SetupConfiguration {
     let tokens = [
-        SetupConfiguration.Token(sha256: hash(1), hint: "scs_ZC3t…", createdAt: "2026-11-23T17:38:32.352Z",
-                                 expiresAt: "2026-11-24T17:38:32.447Z"),
+        SetupConfiguration.Token(
+            sha256: hash(1),
+            hint: "scs_ZC3t…",
+            createdAt: "2026-11-23T17:38:32.352Z",
+            expiresAt: "2026-11-24T17:38:32.447Z"
+        ),
         SetupConfiguration.Token(sha256: hash(2), hint: "scs_aSfL…", createdAt: "2026-11-23T17:38:32.449Z", expiresAt: nil),
     ]
     var apps = [
         SetupConfiguration.App(name: "okta-prod", provider: .okta, directory: "corp", enabled: true, tokens: tokens, rules: everyRule()),
-        SetupConfiguration.App(name: "entra.EU_1", provider: .entra, directory: "Staff \"ÉU\" / ~x", enabled: false,
-                               tokens: [SetupConfiguration.Token(sha256: hash(3), hint: "", createdAt: "2026-01-02T03:04:05Z",
-                                                                 expiresAt: "2026-01-02T03:04:05.5Z")],
-                               rules: AppRules()),
+        SetupConfiguration.App(
+            name: "entra.EU_1",
+            provider: .entra,
+            directory: "Staff \"ÉU\" / ~x",
+            enabled: false,
+            tokens: [
+                SetupConfiguration.Token(
+                    sha256: hash(3),
+                    hint: "",
+                    createdAt: "2026-01-02T03:04:05Z",
+                    expiresAt: "2026-01-02T03:04:05.5Z"
+                )
+            ],
+            rules: AppRules()
+        ),
         SetupConfiguration.App(name: "no-tokens", provider: .onelogin, directory: "corp", enabled: true, tokens: [], rules: AppRules()),
     ]
     for (index, provider) in [ProviderProfile.miniorange, .keycloak, .google, .generic].enumerated() {
         var rules = AppRules()
         rules.groupSync.mode = index.isMultiple(of: 2) ? .manual : .onTheFly
         rules.userSync.onDelete = index.isMultiple(of: 2) ? .delete : .deactivate
-        apps.append(SetupConfiguration.App(name: "\(provider.rawValue)-\(index)", provider: provider, directory: "ümlaut",
-                                           enabled: index != 1, tokens: index == 3 ? nil : [], rules: rules))
+        apps.append(
+            SetupConfiguration.App(
+                name: "\(provider.rawValue)-\(index)",
+                provider: provider,
+                directory: "ümlaut",
+                enabled: index != 1,
+                tokens: index == 3 ? nil : [],
+                rules: rules
+            )
+        )
     }
-    return SetupConfiguration(settings: .init(auditRetentionDays: 30),
-                              directories: ["corp", "Staff \"ÉU\" / ~x", "ümlaut"], apps: apps)
+    return SetupConfiguration(
+        settings: .init(auditRetentionDays: 30),
+        directories: ["corp", "Staff \"ÉU\" / ~x", "ümlaut"],
+        apps: apps
+    )
 }
 
 // MARK: - serialization
@@ -122,13 +148,15 @@ private func everything() -> SetupConfiguration {
 
     @Test func everySettingAppearsInTheDocument() throws {
         let text = ConfigDocument.serialize(everything())
-        for key in ["format", "version", "settings", "auditRetentionDays", "directories", "apps", "name", "provider", "directory",
-                    "enabled", "tokens", "sha256", "hint", "createdAt", "expiresAt", "userSync", "createUsers", "updateUsers",
-                    "deactivateUsers", "followActive", "onDelete", "existingUsers", "attributeMapping", "username", "email",
-                    "displayName", "firstName", "lastName", "path", "fallback", "usernameTransform", "pattern", "replacement",
-                    "groupSync", "mode", "defaultGroupsForNewUsers", "defaultGroupsForAllUsers", "mappings", "idpGroup",
-                    "directoryGroups", "importUnmappedGroups", "keepExistingMemberships", "filter", "allow", "deny",
-                    "nameTransform"] {
+        for key in [
+            "format", "version", "settings", "auditRetentionDays", "directories", "apps", "name", "provider", "directory",
+            "enabled", "tokens", "sha256", "hint", "createdAt", "expiresAt", "userSync", "createUsers", "updateUsers",
+            "deactivateUsers", "followActive", "onDelete", "existingUsers", "attributeMapping", "username", "email",
+            "displayName", "firstName", "lastName", "path", "fallback", "usernameTransform", "pattern", "replacement",
+            "groupSync", "mode", "defaultGroupsForNewUsers", "defaultGroupsForAllUsers", "mappings", "idpGroup",
+            "directoryGroups", "importUnmappedGroups", "keepExistingMemberships", "filter", "allow", "deny",
+            "nameTransform",
+        ] {
             #expect(text.contains("\"\(key)\": "), "key \(key) missing")
         }
         for provider in ProviderProfile.allCases {
@@ -137,18 +165,20 @@ private func everything() -> SetupConfiguration {
     }
 
     @Test func emptyConfigurationHasAFixedForm() {
-        #expect(ConfigDocument.serialize(SetupConfiguration()) == """
-            {
-              "format": "scimsync-configuration",
-              "version": 2,
-              "settings": {
-                "auditRetentionDays": null
-              },
-              "directories": [],
-              "apps": []
-            }
+        #expect(
+            ConfigDocument.serialize(SetupConfiguration()) == """
+                {
+                  "format": "scimsync-configuration",
+                  "version": 2,
+                  "settings": {
+                    "auditRetentionDays": null
+                  },
+                  "directories": [],
+                  "apps": []
+                }
 
-            """)
+                """
+        )
     }
 
     @Test func formatAndVersionComeFirstAndTheDocumentEndsWithANewline() {
@@ -159,16 +189,27 @@ private func everything() -> SetupConfiguration {
     }
 
     @Test func defaultRulesAreWrittenOutInFull() throws {
-        let configuration = SetupConfiguration(directories: ["corp"], apps: [
-            .init(name: "a", provider: .generic, directory: "corp", enabled: true, tokens: [], rules: AppRules()),
-        ])
+        let configuration = SetupConfiguration(
+            directories: ["corp"],
+            apps: [
+                .init(name: "a", provider: .generic, directory: "corp", enabled: true, tokens: [], rules: AppRules())
+            ]
+        )
         let text = ConfigDocument.serialize(configuration)
         let app = try #require(try JSONParser.parse(text)["apps"]?.arrayValue?.first?.objectValue)
         #expect(app.keys == ["name", "provider", "directory", "enabled", "tokens", "userSync", "groupSync"])
-        #expect(app["userSync"]?.objectValue?.keys == ["createUsers", "updateUsers", "deactivateUsers", "followActive", "onDelete",
-                                                         "existingUsers", "attributeMapping", "usernameTransform"])
-        #expect(app["groupSync"]?.objectValue?.keys == ["mode", "defaultGroupsForNewUsers", "defaultGroupsForAllUsers", "mappings",
-                                                          "importUnmappedGroups", "keepExistingMemberships", "filter", "nameTransform"])
+        #expect(
+            app["userSync"]?.objectValue?.keys == [
+                "createUsers", "updateUsers", "deactivateUsers", "followActive", "onDelete",
+                "existingUsers", "attributeMapping", "usernameTransform",
+            ]
+        )
+        #expect(
+            app["groupSync"]?.objectValue?.keys == [
+                "mode", "defaultGroupsForNewUsers", "defaultGroupsForAllUsers", "mappings",
+                "importUnmappedGroups", "keepExistingMemberships", "filter", "nameTransform",
+            ]
+        )
         #expect(app["userSync"]?["usernameTransform"] == .null)
         #expect(app["groupSync"]?["nameTransform"] == .null)
     }
@@ -192,10 +233,13 @@ private func everything() -> SetupConfiguration {
     }
 
     @Test func noTokensAndRedactedAreDifferent() throws {
-        let configuration = SetupConfiguration(directories: ["corp"], apps: [
-            .init(name: "empty", provider: .okta, directory: "corp", enabled: true, tokens: [], rules: AppRules()),
-            .init(name: "redacted", provider: .okta, directory: "corp", enabled: true, tokens: nil, rules: AppRules()),
-        ])
+        let configuration = SetupConfiguration(
+            directories: ["corp"],
+            apps: [
+                .init(name: "empty", provider: .okta, directory: "corp", enabled: true, tokens: [], rules: AppRules()),
+                .init(name: "redacted", provider: .okta, directory: "corp", enabled: true, tokens: nil, rules: AppRules()),
+            ]
+        )
         let parsed = try parse(ConfigDocument.serialize(configuration))
         #expect(parsed.apps.map(\.tokens) == [[], nil])
     }
@@ -207,14 +251,20 @@ private func everything() -> SetupConfiguration {
     /// A document that does not name the settings leaves them alone when imported.
     @Test func minimalDocumentIsAnEmptyConfiguration() throws {
         #expect(try parse(#"{"format": "scimsync-configuration", "version": 2}"#) == SetupConfiguration(settings: nil))
-        #expect(try parse(#"{"format": "scimsync-configuration", "version": 2, "settings": null, "directories": null, "apps": null}"#)
-            == SetupConfiguration(settings: nil))
-        #expect(try parse(#"{"format": "scimsync-configuration", "version": 2, "settings": {"auditRetentionDays": null}}"#)
-            == SetupConfiguration())
+        #expect(
+            try parse(#"{"format": "scimsync-configuration", "version": 2, "settings": null, "directories": null, "apps": null}"#)
+                == SetupConfiguration(settings: nil)
+        )
+        #expect(
+            try parse(#"{"format": "scimsync-configuration", "version": 2, "settings": {"auditRetentionDays": null}}"#)
+                == SetupConfiguration()
+        )
     }
 
     @Test func optionalAppKeysTakeTheirDefaults() throws {
-        let configuration = try parse(document(apps: "[\(app()), \(app(#""enabled": null, "tokens": null, "userSync": null, "groupSync": {}"#, name: "b"))]"))
+        let configuration = try parse(
+            document(apps: "[\(app()), \(app(#""enabled": null, "tokens": null, "userSync": null, "groupSync": {}"#, name: "b"))]")
+        )
         for parsed in configuration.apps {
             #expect(parsed.enabled)
             #expect(parsed.tokens == nil)
@@ -241,12 +291,21 @@ private func everything() -> SetupConfiguration {
     }
 
     @Test func version1IsMigrated() throws {
-        let expected = SetupConfiguration(settings: .init(auditRetentionDays: 7), directories: ["corp"], apps: [
-            .init(name: "a", provider: .okta, directory: "corp", enabled: false,
-                  tokens: [.init(sha256: hash(1), hint: "scs_abcd…", createdAt: "2026-11-23T17:22:11.123Z", expiresAt: nil)],
-                  rules: everyRule()),
-            .init(name: "b", provider: .generic, directory: "corp", enabled: true, tokens: nil, rules: AppRules()),
-        ])
+        let expected = SetupConfiguration(
+            settings: .init(auditRetentionDays: 7),
+            directories: ["corp"],
+            apps: [
+                .init(
+                    name: "a",
+                    provider: .okta,
+                    directory: "corp",
+                    enabled: false,
+                    tokens: [.init(sha256: hash(1), hint: "scs_abcd…", createdAt: "2026-11-23T17:22:11.123Z", expiresAt: nil)],
+                    rules: everyRule()
+                ),
+                .init(name: "b", provider: .generic, directory: "corp", enabled: true, tokens: nil, rules: AppRules()),
+            ]
+        )
         // Version 1: each app's rules in one `rules` object.
         let rules = JSONWriter.string(RulesDocument.json(everyRule()))
         let version1 = """
@@ -265,40 +324,48 @@ private func everything() -> SetupConfiguration {
     }
 
     @Test func version1WithPartialRules() throws {
-        let migrated = try parse("""
+        let migrated = try parse(
+            """
             {"format": "scimsync-configuration", "version": 1, "directories": [{"name": "corp"}],
              "apps": [{"name": "a", "provider": "okta", "directory": "corp", "rules": {"userSync": {"onDelete": "deactivate"}}}]}
-            """)
+            """
+        )
         var rules = AppRules()
         rules.userSync.onDelete = .deactivate
         #expect(migrated.apps[0].rules == rules)
     }
 
     @Test func version1ProblemsAreStillReported() {
-        let found = problems("""
+        let found = problems(
+            """
             {"format": "scimsync-configuration", "version": 1, "directories": [{"name": "corp"}],
              "apps": [{"name": "a", "provider": "okta", "directory": "corp", "rules": {"colour": 1}}]}
-            """)
+            """
+        )
         #expect(!found.isEmpty)
     }
 
     /// A problem in a version-1 document must be named by a JSON Pointer into that document
     /// (`/apps/0/rules/userSync/...`), or the admin cannot find it.
     @Test func version1ProblemsPointIntoTheVersion1Document() {
-        let found = problems("""
+        let found = problems(
+            """
             {"format": "scimsync-configuration", "version": 1, "directories": [{"name": "corp"}],
              "apps": [{"name": "a", "provider": "okta", "directory": "corp",
                        "rules": {"userSync": {"usernameTransform": {"pattern": "(", "replacement": ""}}}}]}
-            """)
+            """
+        )
         #expect(found.map(\.path) == ["/apps/0/rules/userSync/usernameTransform/pattern"])
     }
 
     /// An unknown key inside a version-1 `rules` object is named where it is: under `rules`.
     @Test func version1UnknownRulesKeyPointsIntoRules() {
-        let found = problems("""
+        let found = problems(
+            """
             {"format": "scimsync-configuration", "version": 1, "directories": [{"name": "corp"}],
              "apps": [{"name": "a", "provider": "okta", "directory": "corp", "rules": {"userSync": {}, "colour": "red"}}]}
-            """)
+            """
+        )
         #expect(found.map(\.path) == ["/apps/0/rules/colour"])
     }
 
@@ -420,40 +487,81 @@ struct Refusal: Sendable, CustomTestStringConvertible {
 }
 
 private let unknownKeys: [Refusal] = [
-    Refusal("unknown top-level key", #"{"format": "scimsync-configuration", "version": 2, "extra": 1}"#, "/extra",
-            "unknown key (expected one of: format, version, settings, directories, apps)"),
+    Refusal(
+        "unknown top-level key",
+        #"{"format": "scimsync-configuration", "version": 2, "extra": 1}"#,
+        "/extra",
+        "unknown key (expected one of: format, version, settings, directories, apps)"
+    ),
     Refusal("unknown settings key", document(settings: #"{"auditRetention": 3}"#), "/settings/auditRetention", "unknown key"),
     Refusal("unknown directory key", document(directories: #"[{"name": "corp", "id": 3}]"#), "/directories/0/id", "unknown key"),
-    Refusal("unknown app key", document(apps: "[\(app(#""colour": "red""#))]"), "/apps/0/colour",
-            "unknown key (expected one of: name, provider, directory, enabled, tokens, userSync, groupSync)"),
+    Refusal(
+        "unknown app key",
+        document(apps: "[\(app(#""colour": "red""#))]"),
+        "/apps/0/colour",
+        "unknown key (expected one of: name, provider, directory, enabled, tokens, userSync, groupSync)"
+    ),
     Refusal("version-1 rules key in version 2", document(apps: "[\(app(#""rules": {}"#))]"), "/apps/0/rules", "unknown key"),
     Refusal("key differing in case", document(apps: "[\(app(#""Enabled": true"#))]"), "/apps/0/Enabled", "unknown key"),
     Refusal("key escaped in the pointer", document(apps: "[\(app(#""a/b~c": 1"#))]"), "/apps/0/a~1b~0c", "unknown key"),
-    Refusal("unknown token key", document(apps: "[\(app("\"tokens\": [\(token(hash(1), #""secret": "x""#))]"))]"),
-            "/apps/0/tokens/0/secret", "unknown key"),
-    Refusal("unknown userSync key", document(apps: "[\(app(#""userSync": {"createUser": false}"#))]"),
-            "/apps/0/userSync/createUser", "unknown key"),
-    Refusal("unknown mapped field", document(apps: "[\(app(#""userSync": {"attributeMapping": {"phone": {"path": "phoneNumbers"}}}"#))]"),
-            "/apps/0/userSync/attributeMapping/phone", "unknown key"),
-    Refusal("unknown mapping source key",
-            document(apps: "[\(app(#""userSync": {"attributeMapping": {"email": {"path": "mail", "default": "x"}}}"#))]"),
-            "/apps/0/userSync/attributeMapping/email/default", "unknown key"),
-    Refusal("unknown transform key",
-            document(apps: "[\(app(#""userSync": {"usernameTransform": {"pattern": "a", "replacement": "b", "flags": "i"}}"#))]"),
-            "/apps/0/userSync/usernameTransform/flags", "unknown key"),
-    Refusal("unknown groupSync key", document(apps: "[\(app(#""groupSync": {"mappingMode": "manual"}"#))]"),
-            "/apps/0/groupSync/mappingMode", "unknown key"),
-    Refusal("unknown group mapping key",
-            document(apps: "[\(app(#""groupSync": {"mappings": [{"idpGroup": "Eng", "directoryGroups": ["eng"], "group": "x"}]}"#))]"),
-            "/apps/0/groupSync/mappings/0/group", "unknown key"),
-    Refusal("unknown filter key", document(apps: "[\(app(#""groupSync": {"filter": {"allow": [], "block": []}}"#))]"),
-            "/apps/0/groupSync/filter/block", "unknown key"),
+    Refusal(
+        "unknown token key",
+        document(apps: "[\(app("\"tokens\": [\(token(hash(1), #""secret": "x""#))]"))]"),
+        "/apps/0/tokens/0/secret",
+        "unknown key"
+    ),
+    Refusal(
+        "unknown userSync key",
+        document(apps: "[\(app(#""userSync": {"createUser": false}"#))]"),
+        "/apps/0/userSync/createUser",
+        "unknown key"
+    ),
+    Refusal(
+        "unknown mapped field",
+        document(apps: "[\(app(#""userSync": {"attributeMapping": {"phone": {"path": "phoneNumbers"}}}"#))]"),
+        "/apps/0/userSync/attributeMapping/phone",
+        "unknown key"
+    ),
+    Refusal(
+        "unknown mapping source key",
+        document(apps: "[\(app(#""userSync": {"attributeMapping": {"email": {"path": "mail", "default": "x"}}}"#))]"),
+        "/apps/0/userSync/attributeMapping/email/default",
+        "unknown key"
+    ),
+    Refusal(
+        "unknown transform key",
+        document(apps: "[\(app(#""userSync": {"usernameTransform": {"pattern": "a", "replacement": "b", "flags": "i"}}"#))]"),
+        "/apps/0/userSync/usernameTransform/flags",
+        "unknown key"
+    ),
+    Refusal(
+        "unknown groupSync key",
+        document(apps: "[\(app(#""groupSync": {"mappingMode": "manual"}"#))]"),
+        "/apps/0/groupSync/mappingMode",
+        "unknown key"
+    ),
+    Refusal(
+        "unknown group mapping key",
+        document(apps: "[\(app(#""groupSync": {"mappings": [{"idpGroup": "Eng", "directoryGroups": ["eng"], "group": "x"}]}"#))]"),
+        "/apps/0/groupSync/mappings/0/group",
+        "unknown key"
+    ),
+    Refusal(
+        "unknown filter key",
+        document(apps: "[\(app(#""groupSync": {"filter": {"allow": [], "block": []}}"#))]"),
+        "/apps/0/groupSync/filter/block",
+        "unknown key"
+    ),
 ]
 
 private let wrongTypes: [Refusal] = [
     Refusal("settings not an object", document(settings: "[]"), "/settings", "expected an object"),
-    Refusal("retention as a string", document(settings: #"{"auditRetentionDays": "30"}"#), "/settings/auditRetentionDays",
-            "expected a whole number of days from 1 to 36500, or null"),
+    Refusal(
+        "retention as a string",
+        document(settings: #"{"auditRetentionDays": "30"}"#),
+        "/settings/auditRetentionDays",
+        "expected a whole number of days from 1 to 36500, or null"
+    ),
     Refusal("retention of 0 days", document(settings: #"{"auditRetentionDays": 0}"#), "/settings/auditRetentionDays", "from 1 to 36500"),
     Refusal("retention too long", document(settings: #"{"auditRetentionDays": 36501}"#), "/settings/auditRetentionDays", "from 1 to 36500"),
     Refusal("retention fractional", document(settings: #"{"auditRetentionDays": 1.5}"#), "/settings/auditRetentionDays", "whole number"),
@@ -466,127 +574,318 @@ private let wrongTypes: [Refusal] = [
     Refusal("enabled as a string", document(apps: "[\(app(#""enabled": "yes""#))]"), "/apps/0/enabled", "expected true or false"),
     Refusal("tokens not an array", document(apps: "[\(app(#""tokens": {}"#))]"), "/apps/0/tokens", "expected an array"),
     Refusal("token as a string", document(apps: "[\(app("\"tokens\": [\"\(hash(1))\"]"))]"), "/apps/0/tokens/0", "expected an object"),
-    Refusal("token hint a number",
-            document(apps: "[\(app("\"tokens\": [{\"sha256\": \"\(hash(1))\", \"hint\": 7, \"createdAt\": \"2026-11-23T17:22:11.123Z\"}]"))]"),
-            "/apps/0/tokens/0/hint", "expected a string"),
+    Refusal(
+        "token hint a number",
+        document(apps: "[\(app("\"tokens\": [{\"sha256\": \"\(hash(1))\", \"hint\": 7, \"createdAt\": \"2026-11-23T17:22:11.123Z\"}]"))]"),
+        "/apps/0/tokens/0/hint",
+        "expected a string"
+    ),
     Refusal("userSync not an object", document(apps: "[\(app(#""userSync": true"#))]"), "/apps/0/userSync", "expected an object"),
-    Refusal("createUsers as a string", document(apps: "[\(app(#""userSync": {"createUsers": "off"}"#))]"),
-            "/apps/0/userSync/createUsers", "expected true or false"),
-    Refusal("onDelete unknown", document(apps: "[\(app(#""userSync": {"onDelete": "remove"}"#))]"),
-            "/apps/0/userSync/onDelete", #"expected one of: "delete", "deactivate""#),
-    Refusal("existingUsers a boolean", document(apps: "[\(app(#""userSync": {"existingUsers": true}"#))]"),
-            "/apps/0/userSync/existingUsers", #"expected one of: "adopt", "refuse""#),
-    Refusal("mode spelled as on the command line", document(apps: "[\(app(#""groupSync": {"mode": "on-the-fly"}"#))]"),
-            "/apps/0/groupSync/mode", #"expected one of: "onTheFly", "manual""#),
-    Refusal("attributeMapping an array", document(apps: "[\(app(#""userSync": {"attributeMapping": []}"#))]"),
-            "/apps/0/userSync/attributeMapping", "expected an object"),
-    Refusal("mapping source a string", document(apps: "[\(app(#""userSync": {"attributeMapping": {"email": "mail"}}"#))]"),
-            "/apps/0/userSync/attributeMapping/email", "expected an object"),
-    Refusal("usernameTransform a string", document(apps: "[\(app(#""userSync": {"usernameTransform": "^(.*)$"}"#))]"),
-            "/apps/0/userSync/usernameTransform", "expected an object"),
-    Refusal("default groups a string", document(apps: "[\(app(#""groupSync": {"defaultGroupsForAllUsers": "everyone"}"#))]"),
-            "/apps/0/groupSync/defaultGroupsForAllUsers", "expected an array"),
-    Refusal("default group a number", document(apps: "[\(app(#""groupSync": {"defaultGroupsForNewUsers": ["ok", 3]}"#))]"),
-            "/apps/0/groupSync/defaultGroupsForNewUsers/1", "expected a string"),
-    Refusal("mappings an object", document(apps: "[\(app(#""groupSync": {"mappings": {"Eng": ["eng"]}}"#))]"),
-            "/apps/0/groupSync/mappings", "expected an array"),
-    Refusal("idpGroup a number", document(apps: "[\(app(#""groupSync": {"mappings": [{"idpGroup": 1, "directoryGroups": ["eng"]}]}"#))]"),
-            "/apps/0/groupSync/mappings/0/idpGroup", "expected a string"),
-    Refusal("importUnmappedGroups a string", document(apps: "[\(app(#""groupSync": {"importUnmappedGroups": "on"}"#))]"),
-            "/apps/0/groupSync/importUnmappedGroups", "expected true or false"),
-    Refusal("keepExistingMemberships a number", document(apps: "[\(app(#""groupSync": {"keepExistingMemberships": 1}"#))]"),
-            "/apps/0/groupSync/keepExistingMemberships", "expected true or false"),
+    Refusal(
+        "createUsers as a string",
+        document(apps: "[\(app(#""userSync": {"createUsers": "off"}"#))]"),
+        "/apps/0/userSync/createUsers",
+        "expected true or false"
+    ),
+    Refusal(
+        "onDelete unknown",
+        document(apps: "[\(app(#""userSync": {"onDelete": "remove"}"#))]"),
+        "/apps/0/userSync/onDelete",
+        #"expected one of: "delete", "deactivate""#
+    ),
+    Refusal(
+        "existingUsers a boolean",
+        document(apps: "[\(app(#""userSync": {"existingUsers": true}"#))]"),
+        "/apps/0/userSync/existingUsers",
+        #"expected one of: "adopt", "refuse""#
+    ),
+    Refusal(
+        "mode spelled as on the command line",
+        document(apps: "[\(app(#""groupSync": {"mode": "on-the-fly"}"#))]"),
+        "/apps/0/groupSync/mode",
+        #"expected one of: "onTheFly", "manual""#
+    ),
+    Refusal(
+        "attributeMapping an array",
+        document(apps: "[\(app(#""userSync": {"attributeMapping": []}"#))]"),
+        "/apps/0/userSync/attributeMapping",
+        "expected an object"
+    ),
+    Refusal(
+        "mapping source a string",
+        document(apps: "[\(app(#""userSync": {"attributeMapping": {"email": "mail"}}"#))]"),
+        "/apps/0/userSync/attributeMapping/email",
+        "expected an object"
+    ),
+    Refusal(
+        "usernameTransform a string",
+        document(apps: "[\(app(#""userSync": {"usernameTransform": "^(.*)$"}"#))]"),
+        "/apps/0/userSync/usernameTransform",
+        "expected an object"
+    ),
+    Refusal(
+        "default groups a string",
+        document(apps: "[\(app(#""groupSync": {"defaultGroupsForAllUsers": "everyone"}"#))]"),
+        "/apps/0/groupSync/defaultGroupsForAllUsers",
+        "expected an array"
+    ),
+    Refusal(
+        "default group a number",
+        document(apps: "[\(app(#""groupSync": {"defaultGroupsForNewUsers": ["ok", 3]}"#))]"),
+        "/apps/0/groupSync/defaultGroupsForNewUsers/1",
+        "expected a string"
+    ),
+    Refusal(
+        "mappings an object",
+        document(apps: "[\(app(#""groupSync": {"mappings": {"Eng": ["eng"]}}"#))]"),
+        "/apps/0/groupSync/mappings",
+        "expected an array"
+    ),
+    Refusal(
+        "idpGroup a number",
+        document(apps: "[\(app(#""groupSync": {"mappings": [{"idpGroup": 1, "directoryGroups": ["eng"]}]}"#))]"),
+        "/apps/0/groupSync/mappings/0/idpGroup",
+        "expected a string"
+    ),
+    Refusal(
+        "importUnmappedGroups a string",
+        document(apps: "[\(app(#""groupSync": {"importUnmappedGroups": "on"}"#))]"),
+        "/apps/0/groupSync/importUnmappedGroups",
+        "expected true or false"
+    ),
+    Refusal(
+        "keepExistingMemberships a number",
+        document(apps: "[\(app(#""groupSync": {"keepExistingMemberships": 1}"#))]"),
+        "/apps/0/groupSync/keepExistingMemberships",
+        "expected true or false"
+    ),
     Refusal("filter an array", document(apps: "[\(app(#""groupSync": {"filter": ["^a"]}"#))]"), "/apps/0/groupSync/filter", "expected an object"),
-    Refusal("filter pattern a number", document(apps: "[\(app(#""groupSync": {"filter": {"deny": [1]}}"#))]"),
-            "/apps/0/groupSync/filter/deny/0", "expected a string"),
+    Refusal(
+        "filter pattern a number",
+        document(apps: "[\(app(#""groupSync": {"filter": {"deny": [1]}}"#))]"),
+        "/apps/0/groupSync/filter/deny/0",
+        "expected a string"
+    ),
 ]
 
 private let badValues: [Refusal] = [
-    Refusal("bad username regex", document(apps: "[\(app(#""userSync": {"usernameTransform": {"pattern": "(", "replacement": ""}}"#))]"),
-            "/apps/0/userSync/usernameTransform/pattern", "'(' is not a valid regular expression"),
-    Refusal("empty regex", document(apps: "[\(app(#""groupSync": {"nameTransform": {"pattern": "", "replacement": "x"}}"#))]"),
-            "/apps/0/groupSync/nameTransform/pattern", "the pattern is empty"),
-    Refusal("replacement names a missing group",
-            document(apps: "[\(app(#""groupSync": {"nameTransform": {"pattern": "^app-(.+)$", "replacement": "$2"}}"#))]"),
-            "/apps/0/groupSync/nameTransform/replacement", "refers to group $2, but the pattern has 1 capture group(s)"),
-    Refusal("transform without replacement", document(apps: "[\(app(#""userSync": {"usernameTransform": {"pattern": "a"}}"#))]"),
-            "/apps/0/userSync/usernameTransform/replacement", "is required"),
-    Refusal("bad deny regex", document(apps: "[\(app(#""groupSync": {"filter": {"allow": ["^ok$"], "deny": ["x", "[a-"]}}"#))]"),
-            "/apps/0/groupSync/filter/deny/1", "'[a-' is not a valid regular expression"),
-    Refusal("empty allow regex", document(apps: "[\(app(#""groupSync": {"filter": {"allow": [""]}}"#))]"),
-            "/apps/0/groupSync/filter/allow/0", "the pattern is empty"),
-    Refusal("bad attribute path", document(apps: "[\(app(#""userSync": {"attributeMapping": {"email": {"path": "emails[type eq"}}}"#))]"),
-            "/apps/0/userSync/attributeMapping/email/path", "is not a SCIM attribute path"),
-    Refusal("bad fallback path",
-            document(apps: "[\(app(#""userSync": {"attributeMapping": {"email": {"path": "mail", "fallback": "emails[type"}}}"#))]"),
-            "/apps/0/userSync/attributeMapping/email/fallback", "is not a SCIM attribute path"),
-    Refusal("mapping without path", document(apps: "[\(app(#""userSync": {"attributeMapping": {"lastName": {"fallback": "mail"}}}"#))]"),
-            "/apps/0/userSync/attributeMapping/lastName/path", "is required"),
-    Refusal("directory not listed", document(apps: "[\(app())]".replacingOccurrences(of: #""directory": "corp""#, with: #""directory": "staff""#)),
-            "/apps/0/directory", "directory 'staff' is not in /directories"),
+    Refusal(
+        "bad username regex",
+        document(apps: "[\(app(#""userSync": {"usernameTransform": {"pattern": "(", "replacement": ""}}"#))]"),
+        "/apps/0/userSync/usernameTransform/pattern",
+        "'(' is not a valid regular expression"
+    ),
+    Refusal(
+        "empty regex",
+        document(apps: "[\(app(#""groupSync": {"nameTransform": {"pattern": "", "replacement": "x"}}"#))]"),
+        "/apps/0/groupSync/nameTransform/pattern",
+        "the pattern is empty"
+    ),
+    Refusal(
+        "replacement names a missing group",
+        document(apps: "[\(app(#""groupSync": {"nameTransform": {"pattern": "^app-(.+)$", "replacement": "$2"}}"#))]"),
+        "/apps/0/groupSync/nameTransform/replacement",
+        "refers to group $2, but the pattern has 1 capture group(s)"
+    ),
+    Refusal(
+        "transform without replacement",
+        document(apps: "[\(app(#""userSync": {"usernameTransform": {"pattern": "a"}}"#))]"),
+        "/apps/0/userSync/usernameTransform/replacement",
+        "is required"
+    ),
+    Refusal(
+        "bad deny regex",
+        document(apps: "[\(app(#""groupSync": {"filter": {"allow": ["^ok$"], "deny": ["x", "[a-"]}}"#))]"),
+        "/apps/0/groupSync/filter/deny/1",
+        "'[a-' is not a valid regular expression"
+    ),
+    Refusal(
+        "empty allow regex",
+        document(apps: "[\(app(#""groupSync": {"filter": {"allow": [""]}}"#))]"),
+        "/apps/0/groupSync/filter/allow/0",
+        "the pattern is empty"
+    ),
+    Refusal(
+        "bad attribute path",
+        document(apps: "[\(app(#""userSync": {"attributeMapping": {"email": {"path": "emails[type eq"}}}"#))]"),
+        "/apps/0/userSync/attributeMapping/email/path",
+        "is not a SCIM attribute path"
+    ),
+    Refusal(
+        "bad fallback path",
+        document(apps: "[\(app(#""userSync": {"attributeMapping": {"email": {"path": "mail", "fallback": "emails[type"}}}"#))]"),
+        "/apps/0/userSync/attributeMapping/email/fallback",
+        "is not a SCIM attribute path"
+    ),
+    Refusal(
+        "mapping without path",
+        document(apps: "[\(app(#""userSync": {"attributeMapping": {"lastName": {"fallback": "mail"}}}"#))]"),
+        "/apps/0/userSync/attributeMapping/lastName/path",
+        "is required"
+    ),
+    Refusal(
+        "directory not listed",
+        document(apps: "[\(app())]".replacingOccurrences(of: #""directory": "corp""#, with: #""directory": "staff""#)),
+        "/apps/0/directory",
+        "directory 'staff' is not in /directories"
+    ),
     Refusal("no directories at all", document(directories: "[]", apps: "[\(app())]"), "/apps/0/directory", "is not in /directories"),
-    Refusal("duplicate directory ignoring case", document(directories: #"[{"name": "corp"}, {"name": "CORP"}]"#),
-            "/directories/1/name", "directory 'CORP' is listed twice (names are unique ignoring case)"),
-    Refusal("duplicate app ignoring case", document(apps: "[\(app(name: "okta-prod")), \(app(name: "Okta-Prod"))]"),
-            "/apps/1/name", "app 'Okta-Prod' is listed twice (names are unique ignoring case)"),
-    Refusal("duplicate token across apps",
-            document(apps: "[\(app("\"tokens\": [\(token())]")), \(app("\"tokens\": [\(token())]", name: "b"))]"),
-            "/apps/1/tokens/0/sha256", "this token is listed twice"),
-    Refusal("duplicate token in one app", document(apps: "[\(app("\"tokens\": [\(token(hash(4))), \(token(hash(5))), \(token(hash(4)))]"))]"),
-            "/apps/0/tokens/2/sha256", "this token is listed twice"),
-    Refusal("sha256 in upper case", document(apps: "[\(app("\"tokens\": [\(token(hash(1).uppercased()))]"))]"),
-            "/apps/0/tokens/0/sha256", "expected 64 lowercase hexadecimal digits (a SHA-256)"),
-    Refusal("sha256 too short", document(apps: "[\(app("\"tokens\": [\(token(String(hash(1).dropLast())))]"))]"),
-            "/apps/0/tokens/0/sha256", "expected 64 lowercase hexadecimal digits"),
-    Refusal("sha256 not hex", document(apps: "[\(app("\"tokens\": [\(token(String(repeating: "g", count: 64)))]"))]"),
-            "/apps/0/tokens/0/sha256", "expected 64 lowercase hexadecimal digits"),
-    Refusal("token secret instead of hash", document(apps: "[\(app("\"tokens\": [\(token("scs_ZC3tM5IX36isj-W95MPxoncMjuI9zP0dGzp2e80sHDk"))]"))]"),
-            "/apps/0/tokens/0/sha256", "expected 64 lowercase hexadecimal digits"),
-    Refusal("token without sha256",
-            document(apps: "[\(app(#""tokens": [{"hint": "x", "createdAt": "2026-11-23T17:22:11.123Z"}]"#))]"),
-            "/apps/0/tokens/0/sha256", "is required"),
-    Refusal("token without createdAt", document(apps: "[\(app("\"tokens\": [{\"sha256\": \"\(hash(1))\", \"hint\": \"x\"}]"))]"),
-            "/apps/0/tokens/0/createdAt", "is required"),
-    Refusal("createdAt not a time", document(apps: "[\(app("\"tokens\": [\(token().replacingOccurrences(of: "2026-11-23T17:22:11.123Z", with: "yesterday"))]"))]"),
-            "/apps/0/tokens/0/createdAt", "expected an RFC 3339 UTC time such as 2026-11-23T17:22:11.123Z"),
-    Refusal("expiresAt with a space", document(apps: "[\(app("\"tokens\": [\(token(hash(1), #""expiresAt": "2026-11-23 17:22:11Z""#))]"))]"),
-            "/apps/0/tokens/0/expiresAt", "expected an RFC 3339 UTC time"),
-    Refusal("expiresAt with an offset",
-            document(apps: "[\(app("\"tokens\": [\(token(hash(1), #""expiresAt": "2026-11-23T17:22:11.123+01:00""#))]"))]"),
-            "/apps/0/tokens/0/expiresAt", "expected an RFC 3339 UTC time"),
-    Refusal("expiresAt a number", document(apps: "[\(app("\"tokens\": [\(token(hash(1), #""expiresAt": 1795000000"#))]"))]"),
-            "/apps/0/tokens/0/expiresAt", "expected a string"),
-    Refusal("unknown provider", document(apps: "[\(app())]".replacingOccurrences(of: "okta", with: "azure")),
-            "/apps/0/provider", "expected one of: okta, entra, onelogin, miniorange, keycloak, google, generic"),
-    Refusal("provider in upper case", document(apps: "[\(app())]".replacingOccurrences(of: "okta", with: "Okta")),
-            "/apps/0/provider", "expected one of"),
+    Refusal(
+        "duplicate directory ignoring case",
+        document(directories: #"[{"name": "corp"}, {"name": "CORP"}]"#),
+        "/directories/1/name",
+        "directory 'CORP' is listed twice (names are unique ignoring case)"
+    ),
+    Refusal(
+        "duplicate app ignoring case",
+        document(apps: "[\(app(name: "okta-prod")), \(app(name: "Okta-Prod"))]"),
+        "/apps/1/name",
+        "app 'Okta-Prod' is listed twice (names are unique ignoring case)"
+    ),
+    Refusal(
+        "duplicate token across apps",
+        document(apps: "[\(app("\"tokens\": [\(token())]")), \(app("\"tokens\": [\(token())]", name: "b"))]"),
+        "/apps/1/tokens/0/sha256",
+        "this token is listed twice"
+    ),
+    Refusal(
+        "duplicate token in one app",
+        document(apps: "[\(app("\"tokens\": [\(token(hash(4))), \(token(hash(5))), \(token(hash(4)))]"))]"),
+        "/apps/0/tokens/2/sha256",
+        "this token is listed twice"
+    ),
+    Refusal(
+        "sha256 in upper case",
+        document(apps: "[\(app("\"tokens\": [\(token(hash(1).uppercased()))]"))]"),
+        "/apps/0/tokens/0/sha256",
+        "expected 64 lowercase hexadecimal digits (a SHA-256)"
+    ),
+    Refusal(
+        "sha256 too short",
+        document(apps: "[\(app("\"tokens\": [\(token(String(hash(1).dropLast())))]"))]"),
+        "/apps/0/tokens/0/sha256",
+        "expected 64 lowercase hexadecimal digits"
+    ),
+    Refusal(
+        "sha256 not hex",
+        document(apps: "[\(app("\"tokens\": [\(token(String(repeating: "g", count: 64)))]"))]"),
+        "/apps/0/tokens/0/sha256",
+        "expected 64 lowercase hexadecimal digits"
+    ),
+    Refusal(
+        "token secret instead of hash",
+        document(apps: "[\(app("\"tokens\": [\(token("scs_ZC3tM5IX36isj-W95MPxoncMjuI9zP0dGzp2e80sHDk"))]"))]"),
+        "/apps/0/tokens/0/sha256",
+        "expected 64 lowercase hexadecimal digits"
+    ),
+    Refusal(
+        "token without sha256",
+        document(apps: "[\(app(#""tokens": [{"hint": "x", "createdAt": "2026-11-23T17:22:11.123Z"}]"#))]"),
+        "/apps/0/tokens/0/sha256",
+        "is required"
+    ),
+    Refusal(
+        "token without createdAt",
+        document(apps: "[\(app("\"tokens\": [{\"sha256\": \"\(hash(1))\", \"hint\": \"x\"}]"))]"),
+        "/apps/0/tokens/0/createdAt",
+        "is required"
+    ),
+    Refusal(
+        "createdAt not a time",
+        document(apps: "[\(app("\"tokens\": [\(token().replacingOccurrences(of: "2026-11-23T17:22:11.123Z", with: "yesterday"))]"))]"),
+        "/apps/0/tokens/0/createdAt",
+        "expected an RFC 3339 UTC time such as 2026-11-23T17:22:11.123Z"
+    ),
+    Refusal(
+        "expiresAt with a space",
+        document(apps: "[\(app("\"tokens\": [\(token(hash(1), #""expiresAt": "2026-11-23 17:22:11Z""#))]"))]"),
+        "/apps/0/tokens/0/expiresAt",
+        "expected an RFC 3339 UTC time"
+    ),
+    Refusal(
+        "expiresAt with an offset",
+        document(apps: "[\(app("\"tokens\": [\(token(hash(1), #""expiresAt": "2026-11-23T17:22:11.123+01:00""#))]"))]"),
+        "/apps/0/tokens/0/expiresAt",
+        "expected an RFC 3339 UTC time"
+    ),
+    Refusal(
+        "expiresAt a number",
+        document(apps: "[\(app("\"tokens\": [\(token(hash(1), #""expiresAt": 1795000000"#))]"))]"),
+        "/apps/0/tokens/0/expiresAt",
+        "expected a string"
+    ),
+    Refusal(
+        "unknown provider",
+        document(apps: "[\(app())]".replacingOccurrences(of: "okta", with: "azure")),
+        "/apps/0/provider",
+        "expected one of: okta, entra, onelogin, miniorange, keycloak, google, generic"
+    ),
+    Refusal(
+        "provider in upper case",
+        document(apps: "[\(app())]".replacingOccurrences(of: "okta", with: "Okta")),
+        "/apps/0/provider",
+        "expected one of"
+    ),
     Refusal("provider missing", document(apps: #"[{"name": "a", "directory": "corp"}]"#), "/apps/0/provider", "is required"),
     Refusal("provider null", document(apps: #"[{"name": "a", "provider": null, "directory": "corp"}]"#), "/apps/0/provider", "is required"),
     Refusal("app name missing", document(apps: #"[{"provider": "okta", "directory": "corp"}]"#), "/apps/0/name", "is required"),
     Refusal("app directory missing", document(apps: #"[{"name": "a", "provider": "okta"}]"#), "/apps/0/directory", "is required"),
-    Refusal("app name with a space", document(apps: "[\(app(name: "my app"))]"), "/apps/0/name",
-            "an app name may use only letters, digits, '-', '_' and '.'"),
+    Refusal(
+        "app name with a space",
+        document(apps: "[\(app(name: "my app"))]"),
+        "/apps/0/name",
+        "an app name may use only letters, digits, '-', '_' and '.'"
+    ),
     Refusal("app name with a slash", document(apps: "[\(app(name: "a/b"))]"), "/apps/0/name", "only letters, digits"),
     Refusal("app name not ASCII", document(apps: "[\(app(name: "ünï"))]"), "/apps/0/name", "only letters, digits"),
     Refusal("empty app name", document(apps: "[\(app(name: ""))]"), "/apps/0/name", "must not be empty"),
     Refusal("directory name blank", document(directories: #"[{"name": "   "}]"#), "/directories/0/name", "must not be empty"),
-    Refusal("directory name too long", document(directories: "[{\"name\": \"\(String(repeating: "d", count: 201))\"}]"),
-            "/directories/0/name", "must be at most 200 characters"),
+    Refusal(
+        "directory name too long",
+        document(directories: "[{\"name\": \"\(String(repeating: "d", count: 201))\"}]"),
+        "/directories/0/name",
+        "must be at most 200 characters"
+    ),
     Refusal("directory without name", document(directories: "[{}]"), "/directories/0/name", "is required"),
-    Refusal("IdP group mapped twice ignoring case",
-            document(apps: "[\(app(#""groupSync": {"mappings": [{"idpGroup": "Eng", "directoryGroups": ["a"]}, {"idpGroup": "ENG", "directoryGroups": ["b"]}]}"#))]"),
-            "/apps/0/groupSync/mappings/1/idpGroup", "IdP group 'ENG' is mapped twice"),
-    Refusal("mapping to no group", document(apps: "[\(app(#""groupSync": {"mappings": [{"idpGroup": "Eng", "directoryGroups": []}]}"#))]"),
-            "/apps/0/groupSync/mappings/0/directoryGroups", "must name at least one directory group"),
-    Refusal("mapping without groups", document(apps: "[\(app(#""groupSync": {"mappings": [{"idpGroup": "Eng"}]}"#))]"),
-            "/apps/0/groupSync/mappings/0/directoryGroups", "must name at least one directory group"),
-    Refusal("mapping without IdP group", document(apps: "[\(app(#""groupSync": {"mappings": [{"directoryGroups": ["a"]}]}"#))]"),
-            "/apps/0/groupSync/mappings/0/idpGroup", "is required"),
-    Refusal("default group listed twice", document(apps: "[\(app(#""groupSync": {"defaultGroupsForNewUsers": ["staff", "Staff"]}"#))]"),
-            "/apps/0/groupSync/defaultGroupsForNewUsers/1", "'Staff' is listed twice"),
-    Refusal("mapping target listed twice",
-            document(apps: "[\(app(#""groupSync": {"mappings": [{"idpGroup": "Eng", "directoryGroups": ["a", "A"]}]}"#))]"),
-            "/apps/0/groupSync/mappings/0/directoryGroups/1", "'A' is listed twice"),
+    Refusal(
+        "IdP group mapped twice ignoring case",
+        document(
+            apps:
+                "[\(app(#""groupSync": {"mappings": [{"idpGroup": "Eng", "directoryGroups": ["a"]}, {"idpGroup": "ENG", "directoryGroups": ["b"]}]}"#))]"
+        ),
+        "/apps/0/groupSync/mappings/1/idpGroup",
+        "IdP group 'ENG' is mapped twice"
+    ),
+    Refusal(
+        "mapping to no group",
+        document(apps: "[\(app(#""groupSync": {"mappings": [{"idpGroup": "Eng", "directoryGroups": []}]}"#))]"),
+        "/apps/0/groupSync/mappings/0/directoryGroups",
+        "must name at least one directory group"
+    ),
+    Refusal(
+        "mapping without groups",
+        document(apps: "[\(app(#""groupSync": {"mappings": [{"idpGroup": "Eng"}]}"#))]"),
+        "/apps/0/groupSync/mappings/0/directoryGroups",
+        "must name at least one directory group"
+    ),
+    Refusal(
+        "mapping without IdP group",
+        document(apps: "[\(app(#""groupSync": {"mappings": [{"directoryGroups": ["a"]}]}"#))]"),
+        "/apps/0/groupSync/mappings/0/idpGroup",
+        "is required"
+    ),
+    Refusal(
+        "default group listed twice",
+        document(apps: "[\(app(#""groupSync": {"defaultGroupsForNewUsers": ["staff", "Staff"]}"#))]"),
+        "/apps/0/groupSync/defaultGroupsForNewUsers/1",
+        "'Staff' is listed twice"
+    ),
+    Refusal(
+        "mapping target listed twice",
+        document(apps: "[\(app(#""groupSync": {"mappings": [{"idpGroup": "Eng", "directoryGroups": ["a", "A"]}]}"#))]"),
+        "/apps/0/groupSync/mappings/0/directoryGroups/1",
+        "'A' is listed twice"
+    ),
 ]
 
 @Suite struct ProblemCatalogueTests {
@@ -618,30 +917,35 @@ private let badValues: [Refusal] = [
              ]}
             """
         let found = problems(text)
-        #expect(found.map(\.path) == [
-            "/colour",
-            "/settings/auditRetentionDays",
-            "/directories/1/name",
-            "/directories/2/name",
-            "/apps/0/provider",
-            "/apps/0/directory",
-            "/apps/0/enabled",
-            "/apps/0/tokens/0/sha256",
-            "/apps/0/tokens/0/createdAt",
-            "/apps/0/userSync/onDelete",
-            "/apps/0/userSync/usernameTransform/pattern",
-            "/apps/0/groupSync/mappings/0/directoryGroups",
-            "/apps/0/groupSync/filter/deny/0",
-            "/apps/1/name",
-        ], "\(found)")
+        #expect(
+            found.map(\.path) == [
+                "/colour",
+                "/settings/auditRetentionDays",
+                "/directories/1/name",
+                "/directories/2/name",
+                "/apps/0/provider",
+                "/apps/0/directory",
+                "/apps/0/enabled",
+                "/apps/0/tokens/0/sha256",
+                "/apps/0/tokens/0/createdAt",
+                "/apps/0/userSync/onDelete",
+                "/apps/0/userSync/usernameTransform/pattern",
+                "/apps/0/groupSync/mappings/0/directoryGroups",
+                "/apps/0/groupSync/filter/deny/0",
+                "/apps/1/name",
+            ],
+            "\(found)"
+        )
         #expect(RuleProblems(found).description.split(separator: "\n").count == found.count)
     }
 
     @Test func everyProblemOfOneTransformIsReported() {
         // Both members of the transform are wrongly typed: both are named.
         let found = problems(document(apps: "[\(app(#""userSync": {"usernameTransform": {"pattern": 1, "replacement": 2}}"#))]"))
-        #expect(found.map(\.path) == ["/apps/0/userSync/usernameTransform/pattern", "/apps/0/userSync/usernameTransform/replacement"],
-                "\(found)")
+        #expect(
+            found.map(\.path) == ["/apps/0/userSync/usernameTransform/pattern", "/apps/0/userSync/usernameTransform/replacement"],
+            "\(found)"
+        )
     }
 
     /// Timestamps are RFC 3339: a month 13, a month 0 or an hour 25 is no time at all (the store

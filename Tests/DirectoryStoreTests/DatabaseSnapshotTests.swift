@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SCIM
 import Testing
+
 @testable import DirectoryStore
 
 @Suite struct DatabaseSnapshotTests {
@@ -98,8 +99,10 @@ import Testing
         let old = try DatabaseQueue(path: path)
         try Migrations.migrator.migrate(old, upTo: first)
         try old.write { db in
-            try db.execute(sql: "INSERT INTO directory (name, name_key, created_at) VALUES ('Old', 'old', ?)",
-                           arguments: [Timestamp.now()])
+            try db.execute(
+                sql: "INSERT INTO directory (name, name_key, created_at) VALUES ('Old', 'old', ?)",
+                arguments: [Timestamp.now()]
+            )
         }
         try old.close()
         let target = try StoreFixture()

@@ -89,7 +89,9 @@ import Testing
         let users = try store.directoryUsers(directory: nil)
         let groups = try store.directoryGroups(directory: nil)
         var members: [String: [DirectoryMembership]] = [:]
-        for group in groups { members[group.directory + "/" + group.name] = try store.directoryGroupMembers(group: group.name, directory: group.directory) }
+        for group in groups {
+            members[group.directory + "/" + group.name] = try store.directoryGroupMembers(group: group.name, directory: group.directory)
+        }
         var memberships: [Int64: [DirectoryMembership]] = [:]
         for user in users { memberships[user.id] = try store.directoryUserMemberships(userID: user.id) }
         return Snapshot(users: users, groups: groups, members: members, memberships: memberships)
@@ -159,14 +161,16 @@ import Testing
 
         let planned = try store.synchronize(app: "okta", dryRun: true)
         #expect(planned.allSatisfy { $0.app == "okta" })
-        #expect(planned.map(\.summary) == [
-            "group created: team-Engineering",
-            "membership removed: ada from Engineering (IdP group Engineering)",
-            "membership added: ada in team-Engineering (IdP group Engineering)",
-            "membership removed: bob from Engineering (IdP group Engineering)",
-            "membership added: bob in team-Engineering (IdP group Engineering)",
-            "group deleted: Engineering",
-        ])
+        #expect(
+            planned.map(\.summary) == [
+                "group created: team-Engineering",
+                "membership removed: ada from Engineering (IdP group Engineering)",
+                "membership added: ada in team-Engineering (IdP group Engineering)",
+                "membership removed: bob from Engineering (IdP group Engineering)",
+                "membership added: bob in team-Engineering (IdP group Engineering)",
+                "group deleted: Engineering",
+            ]
+        )
         #expect(try snapshot() == before)
         #expect(try groupNames() == ["Engineering"])
         // A dry run says the same every time.
@@ -191,12 +195,14 @@ import Testing
         rules.groupSync.mappings = [GroupSyncRules.Mapping(idpGroup: "Engineering", directoryGroups: ["jira-users"])]
 
         let planned = try store.setRules(app: "okta", rules, dryRun: true)
-        #expect(planned.map(\.summary) == [
-            "group created: jira-users",
-            "membership removed: ada from Engineering (IdP group Engineering)",
-            "membership added: ada in jira-users (IdP group Engineering)",
-            "group deleted: Engineering",
-        ])
+        #expect(
+            planned.map(\.summary) == [
+                "group created: jira-users",
+                "membership removed: ada from Engineering (IdP group Engineering)",
+                "membership added: ada in jira-users (IdP group Engineering)",
+                "group deleted: Engineering",
+            ]
+        )
         #expect(try store.rules(app: "okta") == AppRules())
         #expect(try snapshot() == before)
 
@@ -271,8 +277,10 @@ import Testing
     @Test func twoIdPGroupsMappedToOneDirectoryGroupKeepTheMembershipUntilBothAreGone() throws {
         try setRules {
             $0.groupSync.mode = .manual
-            $0.groupSync.mappings = [GroupSyncRules.Mapping(idpGroup: "Engineering", directoryGroups: ["jira-users"]),
-                                     GroupSyncRules.Mapping(idpGroup: "Ops", directoryGroups: ["jira-users"])]
+            $0.groupSync.mappings = [
+                GroupSyncRules.Mapping(idpGroup: "Engineering", directoryGroups: ["jira-users"]),
+                GroupSyncRules.Mapping(idpGroup: "Ops", directoryGroups: ["jira-users"]),
+            ]
         }
         let ada = try user("ada")
         let eng = try group("Engineering", [ada])
@@ -366,10 +374,13 @@ import Testing
             $0.userSync.attributeMapping[.displayName] =
                 AttributeSource(path: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber")
         }
-        try user("ada", #"""
+        try user(
+            "ada",
+            #"""
             "emails":[{"value":"ada@corp.com","type":"work","primary":true},{"value":"ada@home.org","type":"home"}],
             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":"701984"}
-            """#)
+            """#
+        )
         try user("bob", #""emails":[{"value":"bob@corp.com","type":"work"}]"#)
         #expect(try directoryUser("ada").email == "ada@home.org")
         #expect(try directoryUser("ada").displayName == "701984")
@@ -387,7 +398,8 @@ import Testing
         #expect(try store.synchronize(app: "okta", dryRun: false) == [])
     }
 
-    @Test func existingLocalUserIsAdoptedByDefault() throws {
+    @Test func existingLocalUserIsAdoptedWhenTheRulesSaySo() throws {
+        try setRules { $0.userSync.existingUsers = .adopt }
         let local = try store.createLocalUser(directory: "Corp", fields: DirectoryUserFields(username: "ada", email: "old@corp.com"))
         try user("ADA", #""emails":[{"value":"ada@corp.com"}]"#)
         let adopted = try directoryUser("ada")
@@ -396,12 +408,12 @@ import Testing
         #expect(adopted.name == "ADA")
     }
 
-    @Test func existingLocalUserIsRefusedWhenTheRulesSaySo() throws {
-        try setRules { $0.userSync.existingUsers = .refuse }
+    @Test func existingLocalUserIsRefusedByDefault() throws {
         let local = try store.createLocalUser(directory: "Corp", fields: DirectoryUserFields(username: "ada", email: "old@corp.com"))
         let error = #expect(throws: ScimError.self) { try user("ada", #""emails":[{"value":"ada@corp.com"}]"#) }
         #expect(error?.status == 409)
         #expect(error?.scimType == .uniqueness)
+        #expect(error?.detail.contains("existingUsers") == true, "the refusal says how to allow it")
         #expect(try store.directoryUsers(directory: "Corp") == [local])
         #expect(try fixture.list(app, [:]).total == 0)
     }
@@ -419,16 +431,19 @@ import Testing
     }
 
     @Test func deleteOutcomes() throws {
-        let ada = try user("ada")
-        try store.deleteScimUser(app: app, id: ada, ifMatch: nil, audit: audit)
-        #expect(try store.directoryUsers(directory: "Corp").isEmpty)
-
-        try setRules { $0.userSync.onDelete = .deactivate }
         let bob = try user("bob")
         try store.deleteScimUser(app: app, id: bob, ifMatch: nil, audit: audit)
-        #expect(try directoryUser("bob").active == false)
+        #expect(try directoryUser("bob").active == false, "the default deactivates")
 
-        try setRules { $0.userSync.deactivateUsers = false }
+        try setRules { $0.userSync.onDelete = .delete }
+        let ada = try user("ada")
+        try store.deleteScimUser(app: app, id: ada, ifMatch: nil, audit: audit)
+        #expect(try store.directoryUsers(directory: "Corp").map(\.name) == ["bob"])
+
+        try setRules {
+            $0.userSync.onDelete = .deactivate
+            $0.userSync.deactivateUsers = false
+        }
         let carol = try user("carol")
         try store.deleteScimUser(app: app, id: carol, ifMatch: nil, audit: audit)
         #expect(try directoryUser("carol").active)
@@ -474,8 +489,12 @@ import Testing
             $0.groupSync.defaultGroupsForNewUsers = ["welcome"]
         }
         let ada = try user("ada")
-        #expect(try memberships("ada") == ["everyone": ["app okta: default group"],
-                                           "welcome": ["app okta: default group for new users"]])
+        #expect(
+            try memberships("ada") == [
+                "everyone": ["app okta: default group"],
+                "welcome": ["app okta: default group for new users"],
+            ]
+        )
         #expect(try store.synchronize(app: "okta", dryRun: false) == [])
 
         // Joined once at creation: an update does not re-add it, and dropping it from the rules does not remove it.
@@ -487,12 +506,14 @@ import Testing
         // The groups for all users follow the rules.
         try setRules { $0.groupSync.defaultGroupsForAllUsers = ["staff"] }
         let changes = try store.synchronize(app: "okta", dryRun: false)
-        #expect(changes.map(\.summary) == [
-            "group created: staff",
-            "membership removed: ada from everyone (default group)",
-            "membership added: ada in staff (default group)",
-            "group deleted: everyone",
-        ])
+        #expect(
+            changes.map(\.summary) == [
+                "group created: staff",
+                "membership removed: ada from everyone (default group)",
+                "membership added: ada in staff (default group)",
+                "group deleted: everyone",
+            ]
+        )
         #expect(try groupNames() == ["staff", "welcome"])
     }
 

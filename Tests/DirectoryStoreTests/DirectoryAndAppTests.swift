@@ -32,14 +32,20 @@ import Testing
         let store = try StoreFixture().store
         try store.createDirectory(name: "Corp")
         let error = #expect(throws: StoreError.self) { try store.createDirectory(name: "cORP") }
-        guard case .duplicate? = error else { Issue.record("expected .duplicate, got \(String(describing: error))"); return }
+        guard case .duplicate? = error else {
+            Issue.record("expected .duplicate, got \(String(describing: error))")
+            return
+        }
         #expect(try store.directories().count == 1)
     }
 
     @Test func directoryNamesMustNotBeEmpty() throws {
         let store = try StoreFixture().store
         let error = #expect(throws: StoreError.self) { try store.createDirectory(name: "   ") }
-        guard case .invalid? = error else { Issue.record("expected .invalid, got \(String(describing: error))"); return }
+        guard case .invalid? = error else {
+            Issue.record("expected .invalid, got \(String(describing: error))")
+            return
+        }
     }
 
     @Test func createsApps() throws {
@@ -60,7 +66,10 @@ import Testing
         let error = #expect(throws: StoreError.self) {
             try store.createApp(name: "OKTA", provider: .entra, directoryName: "Corp")
         }
-        guard case .duplicate? = error else { Issue.record("expected .duplicate, got \(String(describing: error))"); return }
+        guard case .duplicate? = error else {
+            Issue.record("expected .duplicate, got \(String(describing: error))")
+            return
+        }
         #expect(try store.apps().count == 1)
     }
 
@@ -69,7 +78,10 @@ import Testing
         let error = #expect(throws: StoreError.self) {
             try store.createApp(name: "okta", provider: .okta, directoryName: "Missing")
         }
-        guard case .notFound? = error else { Issue.record("expected .notFound, got \(String(describing: error))"); return }
+        guard case .notFound? = error else {
+            Issue.record("expected .notFound, got \(String(describing: error))")
+            return
+        }
         #expect(try store.apps().isEmpty)
         let app = try store.createApp(name: "okta", provider: .okta, directoryName: "Missing", createDirectory: true)
         #expect(app.directoryName == "Missing")
@@ -82,6 +94,9 @@ import Testing
         let error = #expect(throws: StoreError.self) {
             try store.createApp(name: name, provider: .generic, directoryName: "Corp", createDirectory: true)
         }
-        guard case .invalid? = error else { Issue.record("expected .invalid, got \(String(describing: error))"); return }
+        guard case .invalid? = error else {
+            Issue.record("expected .invalid, got \(String(describing: error))")
+            return
+        }
     }
 }

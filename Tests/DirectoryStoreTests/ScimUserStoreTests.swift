@@ -1,6 +1,7 @@
 import DirectoryStore
 import Foundation
 import SCIM
+import SyncRules
 import Testing
 
 @Suite struct ScimUserStoreTests {
@@ -13,10 +14,12 @@ import Testing
         app = try fixture.app("okta").app
     }
 
-    private let ada = userBody("""
+    private let ada = userBody(
+        """
         "userName":"Ada@Corp.com","externalId":"ext-ada","name":{"givenName":"Ada","familyName":"Lovelace"},
         "emails":[{"value":"ada@corp.com","type":"work","primary":true}]
-        """)
+        """
+    )
 
     @Test func createsAUserAndItsDirectoryUser() throws {
         let stored = try fixture.createUser(app, ada)
@@ -119,6 +122,9 @@ import Testing
     }
 
     @Test func deleteRemovesTheUserAndItsDirectoryUser() throws {
+        var rules = AppRules()
+        rules.userSync.onDelete = .delete
+        _ = try store.setRules(app: "okta", rules, dryRun: false)
         let stored = try fixture.createUser(app, ada)
         let kept = try fixture.createUser(app, userBody(#""userName":"bob""#))
         try store.deleteScimUser(app: app, id: stored.id, ifMatch: nil, audit: AuditContext())
@@ -144,6 +150,11 @@ import Testing
 
     @Test func directoryUserSharedByTwoAppsStaysUntilTheLastOneDeletes() throws {
         let other = try fixture.app("entra").app
+        var rules = AppRules()
+        rules.userSync.onDelete = .delete
+        _ = try store.setRules(app: "okta", rules, dryRun: false)
+        rules.userSync.existingUsers = .adopt
+        _ = try store.setRules(app: "entra", rules, dryRun: false)
         let first = try fixture.createUser(app, ada)
         let second = try fixture.createUser(other, userBody(#""userName":"ada@corp.com""#))
         #expect(try store.directoryUsers(directory: "Corp").count == 1)

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SCIM
 import Testing
+
 @testable import DirectoryStore
 
 private let department = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"
@@ -17,25 +18,40 @@ private let department = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
     init() throws {
         fixture = try StoreFixture()
         app = try fixture.app("okta").app
-        let other = try fixture.app("entra").app
-        alice = try fixture.createUser(app, userBody("""
-            "userName":"Alice@Corp.com","externalId":"EXT-1","title":"Engineer",
-            "name":{"givenName":"Alice","familyName":"Smith"},
-            "emails":[{"value":"alice@corp.com","type":"work","primary":true}],"active":true,
-            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Sales"}
-            """))
+        let other = try fixture.app("entra", directory: "Other").app
+        alice = try fixture.createUser(
+            app,
+            userBody(
+                """
+                "userName":"Alice@Corp.com","externalId":"EXT-1","title":"Engineer",
+                "name":{"givenName":"Alice","familyName":"Smith"},
+                "emails":[{"value":"alice@corp.com","type":"work","primary":true}],"active":true,
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Sales"}
+                """
+            )
+        )
         tick()
-        albert = try fixture.createUser(app, userBody("""
-            "userName":"albert@corp.com","externalId":"ext-1","displayName":"Al Jones",
-            "name":{"givenName":"Albert","familyName":"Jones"},
-            "emails":[{"value":"albert@corp.com","type":"home"},{"value":"albert@gmail.com","type":"work"}],"active":false,
-            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"X","manager":{"value":"boss-1"}}
-            """))
+        albert = try fixture.createUser(
+            app,
+            userBody(
+                """
+                "userName":"albert@corp.com","externalId":"ext-1","displayName":"Al Jones",
+                "name":{"givenName":"Albert","familyName":"Jones"},
+                "emails":[{"value":"albert@corp.com","type":"home"},{"value":"albert@gmail.com","type":"work"}],"active":false,
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"X","manager":{"value":"boss-1"}}
+                """
+            )
+        )
         tick()
-        bob = try fixture.createUser(app, userBody("""
-            "userName":"bob@corp.com","externalId":"EXT-3","name":{"givenName":"Bob","familyName":"Brown"},
-            "emails":[{"value":"bob@corp.com","type":"work"}]
-            """))
+        bob = try fixture.createUser(
+            app,
+            userBody(
+                """
+                "userName":"bob@corp.com","externalId":"EXT-3","name":{"givenName":"Bob","familyName":"Brown"},
+                "emails":[{"value":"bob@corp.com","type":"work"}]
+                """
+            )
+        )
         try fixture.createUser(other, userBody(#""userName":"alice@corp.com","externalId":"EXT-1","active":false"#))
     }
 
@@ -122,8 +138,8 @@ private let department = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
     @Test func metaDatesComparedWithSecondPrecisionTimestamps() throws {
         // Clients commonly send RFC 3339 times without fractional seconds (RFC 7644's examples do).
         // A user modified during second S was modified at or after S and before S+1.
-        let stamp = bob.meta.lastModified                      // e.g. 2024-05-01T12:00:00.123Z
-        let second = String(stamp.prefix(19)) + "Z"            // 2024-05-01T12:00:00Z
+        let stamp = bob.meta.lastModified  // e.g. 2024-05-01T12:00:00.123Z
+        let second = String(stamp.prefix(19)) + "Z"  // 2024-05-01T12:00:00Z
         let date = try #require(ISO8601DateFormatter().date(from: second))
         let next = ISO8601DateFormatter().string(from: date.addingTimeInterval(1))
         #expect(try names(#"meta.lastModified ge "\#(second)""#).contains("bob@corp.com"))
@@ -131,8 +147,10 @@ private let department = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
     }
 
     @Test func filtersTheStoreCannotEvaluateAreInvalidFilter() throws {
-        for filter in [#"active eq "yes""#, #"meta.version eq "W/\"1\"""#, #"userName[value eq "x"]"#, "active gt true",
-                       #"emails[value eq "x"].foo pr"#] {
+        for filter in [
+            #"active eq "yes""#, #"meta.version eq "W/\"1\"""#, #"userName[value eq "x"]"#, "active gt true",
+            #"emails[value eq "x"].foo pr"#,
+        ] {
             let error = #expect(throws: ScimError.self) { try names(filter) }
             #expect(error?.scimType == .invalidFilter, "\(filter)")
         }
@@ -157,13 +175,19 @@ private let department = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
     }
 
     @Test func sortsByIndexedJSONAndMetaAttributes() throws {
-        #expect(try fixture.list(app, ["sortBy": "userName", "sortOrder": "descending"]).names
-            == ["bob@corp.com", "Alice@Corp.com", "albert@corp.com"])
+        #expect(
+            try fixture.list(app, ["sortBy": "userName", "sortOrder": "descending"]).names
+                == ["bob@corp.com", "Alice@Corp.com", "albert@corp.com"]
+        )
         #expect(try fixture.list(app, ["sortBy": "name.familyName"]).names == ["bob@corp.com", "albert@corp.com", "Alice@Corp.com"])
-        #expect(try fixture.list(app, ["sortBy": "externalId", "sortOrder": "ascending"]).names
-            == ["Alice@Corp.com", "bob@corp.com", "albert@corp.com"])
-        #expect(try fixture.list(app, ["sortBy": "meta.created", "sortOrder": "descending"]).names
-            == ["bob@corp.com", "albert@corp.com", "Alice@Corp.com"])
+        #expect(
+            try fixture.list(app, ["sortBy": "externalId", "sortOrder": "ascending"]).names
+                == ["Alice@Corp.com", "bob@corp.com", "albert@corp.com"]
+        )
+        #expect(
+            try fixture.list(app, ["sortBy": "meta.created", "sortOrder": "descending"]).names
+                == ["bob@corp.com", "albert@corp.com", "Alice@Corp.com"]
+        )
         #expect(try fixture.list(app, ["sortBy": department]).names.last == "albert@corp.com")
     }
 
@@ -176,10 +200,14 @@ private let department = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
         let arguments = StatementArguments([app.id] as [any DatabaseValueConvertible]) + StatementArguments(compiler.arguments)
         let queue = try DatabaseQueue(path: fixture.path)
         return try queue.read { db in
-            try Row.fetchAll(db, sql: """
-                EXPLAIN QUERY PLAN SELECT id, resource, version, created_at, modified_at, pk FROM scim_user
-                WHERE app_id = ? AND \(condition) ORDER BY pk LIMIT 100 OFFSET 0
-                """, arguments: arguments).map { $0["detail"] as String }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    EXPLAIN QUERY PLAN SELECT id, resource, version, created_at, modified_at, pk FROM scim_user
+                    WHERE app_id = ? AND \(condition) ORDER BY pk LIMIT 100 OFFSET 0
+                    """,
+                arguments: arguments
+            ).map { $0["detail"] as String }
         }
     }
 
@@ -192,9 +220,13 @@ private let department = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
     @Test func unfilteredPagesWalkAnIndexInKeyOrderWithoutSorting() throws {
         let queue = try DatabaseQueue(path: fixture.path)
         let steps = try queue.read { db in
-            try Row.fetchAll(db, sql: """
-                EXPLAIN QUERY PLAN SELECT id, resource FROM scim_user WHERE app_id = ? ORDER BY pk LIMIT 100 OFFSET 5000
-                """, arguments: [app.id]).map { $0["detail"] as String }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    EXPLAIN QUERY PLAN SELECT id, resource FROM scim_user WHERE app_id = ? ORDER BY pk LIMIT 100 OFFSET 5000
+                    """,
+                arguments: [app.id]
+            ).map { $0["detail"] as String }
         }
         #expect(steps.contains { $0.contains("scim_user_app") }, "\(steps)")
         #expect(!steps.contains { $0.contains("TEMP B-TREE") }, "\(steps)")
@@ -237,10 +269,15 @@ private let department = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
     init() throws {
         fixture = try StoreFixture()
         app = try fixture.app("okta").app
-        try fixture.createUser(app, userBody("""
-            "userName":"Élodie@Corp.com","displayName":"Élodie Durand","name":{"givenName":"Élodie","familyName":"Øster"},
-            "emails":[{"value":"élodie@corp.com","type":"Work"}]
-            """))
+        try fixture.createUser(
+            app,
+            userBody(
+                """
+                "userName":"Élodie@Corp.com","displayName":"Élodie Durand","name":{"givenName":"Élodie","familyName":"Øster"},
+                "emails":[{"value":"élodie@corp.com","type":"Work"}]
+                """
+            )
+        )
         try fixture.createUser(app, userBody(#""userName":"bob@corp.com","displayName":"Bob""#))
     }
 

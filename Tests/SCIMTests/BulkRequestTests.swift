@@ -9,7 +9,9 @@ import Testing
     private let header = #""schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"]"#
 
     @Test func readsOperations() throws {
-        let request = try parse(#"{\#(header),"failOnErrors":1,"Operations":[{"method":"post","path":"/Users","bulkId":"a","data":{"userName":"x"}},{"method":"DELETE","path":"/Users/1","version":"W/\"2\""}]}"#)
+        let request = try parse(
+            #"{\#(header),"failOnErrors":1,"Operations":[{"method":"post","path":"/Users","bulkId":"a","data":{"userName":"x"}},{"method":"DELETE","path":"/Users/1","version":"W/\"2\""}]}"#
+        )
         #expect(request.failOnErrors == 1)
         #expect(request.operations.map(\.method) == ["POST", "DELETE"])
         #expect(request.operations[0].path == "Users")

@@ -6,7 +6,8 @@ import Testing
 
     let user: JSONObject
     init() throws {
-        user = try object("""
+        user = try object(
+            """
             {"schemas":["\(userURN)","\(enterpriseURN)"],"id":"2819c223-7f76-453a-919d-413861904646",
              "externalId":"ExtID-77","userName":"BJensen@Example.com","displayName":"Babs Jensen","title":"",
              "name":{"givenName":"Barbara","familyName":"Jensen"},"active":false,
@@ -15,7 +16,8 @@ import Testing
              "meta":{"lastModified":"2024-03-01T10:00:00.000Z"},
              "\(enterpriseURN)":{"department":"Research","manager":{"value":"Mgr-1"}},
              "age":42}
-            """)
+            """
+        )
     }
 
     private func matches(_ filter: String) throws -> Bool {
@@ -74,9 +76,9 @@ import Testing
 
     @Test func presence() throws {
         #expect(try matches("displayName pr"))
-        #expect(try !matches("title pr"))          // empty string
-        #expect(try !matches("phoneNumbers pr"))   // empty array
-        #expect(try !matches("nickName pr"))       // absent
+        #expect(try !matches("title pr"))  // empty string
+        #expect(try !matches("phoneNumbers pr"))  // empty array
+        #expect(try !matches("nickName pr"))  // absent
         #expect(try matches("emails pr"))
         #expect(try matches("name.givenName pr"))
         #expect(try matches("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department pr"))

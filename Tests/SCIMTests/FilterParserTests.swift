@@ -16,10 +16,14 @@ private func eq(_ name: String, _ value: JSONValue) -> Filter {
     }
 
     @Test func operatorsAndKeywordsIgnoreCase() throws {
-        #expect(try FilterParser.parse(#"userName EQ "a" AND title Pr"#)
-            == .and(eq("userName", .string("a")), .present(path("title"))))
-        #expect(try FilterParser.parse(#"NOT (userName Sw "a") Or title pr"#)
-            == .or(.not(.compare(path("userName"), .sw, .string("a"))), .present(path("title"))))
+        #expect(
+            try FilterParser.parse(#"userName EQ "a" AND title Pr"#)
+                == .and(eq("userName", .string("a")), .present(path("title")))
+        )
+        #expect(
+            try FilterParser.parse(#"NOT (userName Sw "a") Or title pr"#)
+                == .or(.not(.compare(path("userName"), .sw, .string("a"))), .present(path("title")))
+        )
     }
 
     @Test func parsesPresent() throws {
@@ -28,55 +32,80 @@ private func eq(_ name: String, _ value: JSONValue) -> Filter {
     }
 
     @Test func andBindsTighterThanOr() throws {
-        let a = eq("a", .number("1")), b = eq("b", .number("2")), c = eq("c", .number("3"))
+        let a = eq("a", .number("1"))
+        let b = eq("b", .number("2"))
+        let c = eq("c", .number("3"))
         #expect(try FilterParser.parse("a eq 1 or b eq 2 and c eq 3") == .or(a, .and(b, c)))
         #expect(try FilterParser.parse("a eq 1 and b eq 2 or c eq 3") == .or(.and(a, b), c))
     }
 
     @Test func sameOperatorsGroupFromTheLeft() throws {
-        let a = eq("a", .number("1")), b = eq("b", .number("2")), c = eq("c", .number("3"))
+        let a = eq("a", .number("1"))
+        let b = eq("b", .number("2"))
+        let c = eq("c", .number("3"))
         #expect(try FilterParser.parse("a eq 1 or b eq 2 or c eq 3") == .or(.or(a, b), c))
         #expect(try FilterParser.parse("a eq 1 and b eq 2 and c eq 3") == .and(.and(a, b), c))
     }
 
     @Test func notBindsTighterThanAnd() throws {
-        let a = eq("a", .number("1")), b = eq("b", .number("2"))
+        let a = eq("a", .number("1"))
+        let b = eq("b", .number("2"))
         #expect(try FilterParser.parse("not (a eq 1) and b eq 2") == .and(.not(a), b))
         #expect(try FilterParser.parse("b eq 2 or not (a eq 1 or b eq 2)") == .or(b, .not(.or(a, b))))
     }
 
     @Test func parenthesesOverridePrecedence() throws {
-        let a = eq("a", .number("1")), b = eq("b", .number("2")), c = eq("c", .number("3"))
+        let a = eq("a", .number("1"))
+        let b = eq("b", .number("2"))
+        let c = eq("c", .number("3"))
         #expect(try FilterParser.parse("(a eq 1 or b eq 2) and c eq 3") == .and(.or(a, b), c))
         #expect(try FilterParser.parse("((a eq 1))") == a)
         #expect(try FilterParser.parse("a eq 1 and (b eq 2 or c eq 3)") == .and(a, .or(b, c)))
     }
 
     @Test func parsesValuePaths() throws {
-        #expect(try FilterParser.parse(#"emails[type eq "work" and value co "@x"]"#)
-            == .valuePath(path("emails"), .and(eq("type", .string("work")), .compare(path("value"), .co, .string("@x")))))
-        #expect(try FilterParser.parse(#"userName sw "a" and emails[type eq "work"]"#)
-            == .and(.compare(path("userName"), .sw, .string("a")), .valuePath(path("emails"), eq("type", .string("work")))))
-        #expect(try FilterParser.parse(#"emails[not (type eq "home") or primary eq true]"#)
-            == .valuePath(path("emails"), .or(.not(eq("type", .string("home"))), eq("primary", .bool(true)))))
+        #expect(
+            try FilterParser.parse(#"emails[type eq "work" and value co "@x"]"#)
+                == .valuePath(path("emails"), .and(eq("type", .string("work")), .compare(path("value"), .co, .string("@x"))))
+        )
+        #expect(
+            try FilterParser.parse(#"userName sw "a" and emails[type eq "work"]"#)
+                == .and(.compare(path("userName"), .sw, .string("a")), .valuePath(path("emails"), eq("type", .string("work"))))
+        )
+        #expect(
+            try FilterParser.parse(#"emails[not (type eq "home") or primary eq true]"#)
+                == .valuePath(path("emails"), .or(.not(eq("type", .string("home"))), eq("primary", .bool(true))))
+        )
     }
 
     @Test func parsesSubAttributes() throws {
-        #expect(try FilterParser.parse(#"name.familyName co "O'Malley""#)
-            == .compare(path("name", "familyName"), .co, .string("O'Malley")))
-        #expect(try FilterParser.parse(#"meta.lastModified gt "2011-05-13T04:42:34Z""#)
-            == .compare(path("meta", "lastModified"), .gt, .string("2011-05-13T04:42:34Z")))
+        #expect(
+            try FilterParser.parse(#"name.familyName co "O'Malley""#)
+                == .compare(path("name", "familyName"), .co, .string("O'Malley"))
+        )
+        #expect(
+            try FilterParser.parse(#"meta.lastModified gt "2011-05-13T04:42:34Z""#)
+                == .compare(path("meta", "lastModified"), .gt, .string("2011-05-13T04:42:34Z"))
+        )
     }
 
     @Test func parsesURNQualifiedPaths() throws {
-        #expect(try FilterParser.parse(#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "X""#)
-            == .compare(path("department", schema: enterpriseURN), .eq, .string("X")))
-        #expect(try FilterParser.parse(#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "m1""#)
-            == .compare(path("manager", "value", schema: enterpriseURN), .eq, .string("m1")))
-        #expect(try FilterParser.parse(#"urn:ietf:params:scim:schemas:core:2.0:User:name.givenName sw "Al""#)
-            == .compare(path("name", "givenName", schema: userURN), .sw, .string("Al")))
-        #expect(try FilterParser.parse(#"urn:ietf:params:scim:schemas:core:2.0:User:emails[type eq "work"]"#)
-            == .valuePath(path("emails", schema: userURN), eq("type", .string("work"))))
+        #expect(
+            try FilterParser.parse(#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "X""#)
+                == .compare(path("department", schema: enterpriseURN), .eq, .string("X"))
+        )
+        #expect(
+            try FilterParser.parse(#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "m1""#)
+                == .compare(path("manager", "value", schema: enterpriseURN), .eq, .string("m1"))
+        )
+        #expect(
+            try FilterParser.parse(#"urn:ietf:params:scim:schemas:core:2.0:User:name.givenName sw "Al""#)
+                == .compare(path("name", "givenName", schema: userURN), .sw, .string("Al"))
+        )
+        #expect(
+            try FilterParser.parse(#"urn:ietf:params:scim:schemas:core:2.0:User:emails[type eq "work"]"#)
+                == .valuePath(path("emails", schema: userURN), eq("type", .string("work")))
+        )
     }
 
     @Test func unquotedValuesAreReadAsStrings() throws {
@@ -96,10 +125,14 @@ private func eq(_ name: String, _ value: JSONValue) -> Filter {
     }
 
     @Test func stringLiteralsAreJSONStrings() throws {
-        #expect(try FilterParser.parse(#"displayName eq "say \"hi\" \u00e9 \\ ok""#)
-            == eq("displayName", .string("say \"hi\" é \\ ok")))
-        #expect(try FilterParser.parse(#"displayName eq "a (b) [c] and or not""#)
-            == eq("displayName", .string("a (b) [c] and or not")))
+        #expect(
+            try FilterParser.parse(#"displayName eq "say \"hi\" \u00e9 \\ ok""#)
+                == eq("displayName", .string("say \"hi\" é \\ ok"))
+        )
+        #expect(
+            try FilterParser.parse(#"displayName eq "a (b) [c] and or not""#)
+                == eq("displayName", .string("a (b) [c] and or not"))
+        )
         #expect(try FilterParser.parse(#"displayName eq """#) == eq("displayName", .string("")))
     }
 

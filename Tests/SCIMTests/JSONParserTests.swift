@@ -11,8 +11,11 @@ import Testing
     }
 
     @Test func keepsTheExactTextOfNumbers() throws {
-        let object = try #require(try JSONParser.parse(
-            #"{"a":1.50,"b":12345678901234567890123,"c":-0,"d":1E+5,"e":2.5e-3,"f":0}"#).objectValue)
+        let object = try #require(
+            try JSONParser.parse(
+                #"{"a":1.50,"b":12345678901234567890123,"c":-0,"d":1E+5,"e":2.5e-3,"f":0}"#
+            ).objectValue
+        )
         #expect(object["a"] == .number("1.50"))
         #expect(object["b"] == .number("12345678901234567890123"))
         #expect(object["c"] == .number("-0"))
@@ -24,10 +27,15 @@ import Testing
 
     @Test func parsesEveryKindOfValueWithWhitespace() throws {
         let value = try JSONParser.parse(" \n\t{ \"s\" : \"x\" , \"a\" : [ true , false , null , 3 , { } , [ ] ] }\r\n ")
-        #expect(value == .object(JSONObject([
-            ("s", .string("x")),
-            ("a", .array([.bool(true), .bool(false), .null, .number("3"), .object(JSONObject()), .array([])])),
-        ])))
+        #expect(
+            value
+                == .object(
+                    JSONObject([
+                        ("s", .string("x")),
+                        ("a", .array([.bool(true), .bool(false), .null, .number("3"), .object(JSONObject()), .array([])])),
+                    ])
+                )
+        )
     }
 
     @Test func topLevelScalarsAreDocuments() throws {
@@ -58,13 +66,15 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSONParser.parse(objects) }
     }
 
-    @Test(arguments: [
-        [0x22, 0xFF, 0x22],             // a byte that never occurs in UTF-8
-        [0x22, 0xC3, 0x22],             // a truncated two-byte sequence
-        [0x22, 0xC0, 0xAF, 0x22],       // an overlong encoding of '/'
-        [0x22, 0xED, 0xA0, 0x80, 0x22], // a surrogate encoded in UTF-8
-        [0x7B, 0x7D, 0x80],             // a stray continuation byte after the value
-    ] as [[UInt8]])
+    @Test(
+        arguments: [
+            [0x22, 0xFF, 0x22],  // a byte that never occurs in UTF-8
+            [0x22, 0xC3, 0x22],  // a truncated two-byte sequence
+            [0x22, 0xC0, 0xAF, 0x22],  // an overlong encoding of '/'
+            [0x22, 0xED, 0xA0, 0x80, 0x22],  // a surrogate encoded in UTF-8
+            [0x7B, 0x7D, 0x80],  // a stray continuation byte after the value
+        ] as [[UInt8]]
+    )
     func refusesInvalidUTF8(bytes: [UInt8]) {
         let error = #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
         #expect(error?.reason.contains("UTF-8") == true)

@@ -21,10 +21,12 @@ import Testing
     }
 
     @Test func writesCompactJSONInMemberOrder() {
-        let value = JSONValue.object(JSONObject([
-            ("z", .bool(true)), ("a", .null), ("n", .number("1.50")),
-            ("list", .array([.string("x"), .integer(-2), .object(JSONObject()), .array([])])),
-        ]))
+        let value = JSONValue.object(
+            JSONObject([
+                ("z", .bool(true)), ("a", .null), ("n", .number("1.50")),
+                ("list", .array([.string("x"), .integer(-2), .object(JSONObject()), .array([])])),
+            ])
+        )
         #expect(JSONWriter.string(value) == #"{"z":true,"a":null,"n":1.50,"list":["x",-2,{},[]]}"#)
     }
 
@@ -38,7 +40,8 @@ import Testing
     }
 
     @Test func documentsRoundTripUnchanged() throws {
-        let text = #"{"schemas":["urn:x"],"name":{"givenName":"Zoë","familyName":"O\"Brien"},"n":12345678901234567890,"emails":[{"value":"a@b","primary":true}],"x":null}"#
+        let text =
+            #"{"schemas":["urn:x"],"name":{"givenName":"Zoë","familyName":"O\"Brien"},"n":12345678901234567890,"emails":[{"value":"a@b","primary":true}],"x":null}"#
         let value = try JSONParser.parse(text)
         #expect(JSONWriter.string(value) == text)
         #expect(try JSONParser.parse(JSONWriter.serialize(value)) == value)

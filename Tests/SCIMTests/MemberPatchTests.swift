@@ -3,18 +3,29 @@ import Testing
 
 @Suite struct MemberPatchTests {
     private func split(_ operations: String) throws -> (members: [MemberChange], rest: PatchRequest) {
-        try MemberPatch.split(try PatchRequest.parse(try json(
-            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":\#(operations)}"#)))
+        try MemberPatch.split(
+            try PatchRequest.parse(
+                try json(
+                    #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":\#(operations)}"#
+                )
+            )
+        )
     }
 
     @Test func addAndRemoveByPathBecomeRowChanges() throws {
-        let (members, rest) = try split(#"""
+        let (members, rest) = try split(
+            #"""
             [{"op":"Add","path":"members","value":[{"value":"u1"},{"value":"g1","type":"Group"}]},
              {"op":"remove","path":"members[value eq \"u2\"]"},
              {"op":"Remove","path":"members","value":[{"value":"u3"}]}]
-            """#)
-        #expect(members == [.add([MemberValue(id: "u1"), MemberValue(id: "g1", type: "Group")]),
-                            .remove(ids: ["u2"]), .remove(ids: ["u3"])])
+            """#
+        )
+        #expect(
+            members == [
+                .add([MemberValue(id: "u1"), MemberValue(id: "g1", type: "Group")]),
+                .remove(ids: ["u2"]), .remove(ids: ["u3"]),
+            ]
+        )
         #expect(rest.operations.isEmpty)
     }
 

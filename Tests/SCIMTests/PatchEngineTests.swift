@@ -19,12 +19,14 @@ private func failure(_ operations: String, on resource: JSONObject) -> ScimError
 @Suite struct PatchEngineTests {
     let user: JSONObject
     init() throws {
-        user = try object("""
+        user = try object(
+            """
             {"schemas":["\(userURN)"],"id":"u1","userName":"bjensen",
              "name":{"givenName":"Barbara","familyName":"Jensen"},
              "emails":[{"value":"b@work.com","type":"work","primary":true},{"value":"b@home.com","type":"home"}],
              "active":true}
-            """)
+            """
+        )
     }
 
     /// `user` with its members replaced or added from `changes` (a JSON object), compared as sorted JSON.
@@ -39,24 +41,37 @@ private func failure(_ operations: String, on resource: JSONObject) -> ScimError
 
     @Test func addWithoutPathSetsEachMemberAndAppendsToMultiValued() throws {
         let result = try apply(#"[{"op":"add","value":{"title":"Boss","emails":[{"value":"b@other.com","type":"other"}]}}]"#, to: user)
-        #expect(canonical(result) == (try expected("""
-            {"title":"Boss","emails":[{"value":"b@work.com","type":"work","primary":true},{"value":"b@home.com","type":"home"},
-                                      {"value":"b@other.com","type":"other"}]}
-            """)))
+        #expect(
+            canonical(result)
+                == (try expected(
+                    """
+                    {"title":"Boss","emails":[{"value":"b@work.com","type":"work","primary":true},{"value":"b@home.com","type":"home"},
+                                              {"value":"b@other.com","type":"other"}]}
+                    """
+                ))
+        )
     }
 
     @Test func addWithSimplePath() throws {
-        let result = try apply("""
+        let result = try apply(
+            """
             [{"op":"add","path":"title","value":"Boss"},
              {"op":"add","path":"emails","value":[{"value":"b@home.com","type":"home","display":"Home"},{"value":"x@y.com","type":"other"}]},
              {"op":"add","path":"name","value":{"middleName":"Q"}}]
-            """, to: user)
+            """,
+            to: user
+        )
         // An element with the same value and type is replaced, not duplicated; complex values merge.
-        #expect(canonical(result) == (try expected("""
-            {"title":"Boss","name":{"givenName":"Barbara","familyName":"Jensen","middleName":"Q"},
-             "emails":[{"value":"b@work.com","type":"work","primary":true},{"value":"b@home.com","type":"home","display":"Home"},
-                       {"value":"x@y.com","type":"other"}]}
-            """)))
+        #expect(
+            canonical(result)
+                == (try expected(
+                    """
+                    {"title":"Boss","name":{"givenName":"Barbara","familyName":"Jensen","middleName":"Q"},
+                     "emails":[{"value":"b@work.com","type":"work","primary":true},{"value":"b@home.com","type":"home","display":"Home"},
+                               {"value":"x@y.com","type":"other"}]}
+                    """
+                ))
+        )
     }
 
     @Test func addWithSubAttributePath() throws {
@@ -70,16 +85,26 @@ private func failure(_ operations: String, on resource: JSONObject) -> ScimError
 
     @Test func addWithValueFilterMergesIntoTheMatchedElement() throws {
         let result = try apply(#"[{"op":"add","path":"emails[type eq \"home\"]","value":{"display":"Home"}}]"#, to: user)
-        #expect(result["emails"] == (try json("""
-            [{"value":"b@work.com","type":"work","primary":true},{"value":"b@home.com","type":"home","display":"Home"}]
-            """)))
+        #expect(
+            result["emails"]
+                == (try json(
+                    """
+                    [{"value":"b@work.com","type":"work","primary":true},{"value":"b@home.com","type":"home","display":"Home"}]
+                    """
+                ))
+        )
     }
 
     @Test func addWithValueFilterAndSubAttribute() throws {
         let result = try apply(#"[{"op":"add","path":"emails[type eq \"home\"].display","value":"Home"}]"#, to: user)
-        #expect(result["emails"] == (try json("""
-            [{"value":"b@work.com","type":"work","primary":true},{"value":"b@home.com","type":"home","display":"Home"}]
-            """)))
+        #expect(
+            result["emails"]
+                == (try json(
+                    """
+                    [{"value":"b@work.com","type":"work","primary":true},{"value":"b@home.com","type":"home","display":"Home"}]
+                    """
+                ))
+        )
     }
 
     @Test func addWithExtensionAttributePathCreatesTheExtension() throws {
@@ -100,24 +125,40 @@ private func failure(_ operations: String, on resource: JSONObject) -> ScimError
     // MARK: replace
 
     @Test func replaceWithoutPath() throws {
-        let result = try apply("""
+        let result = try apply(
+            """
             [{"op":"replace","value":{"displayName":"Babs","emails":[{"value":"new@work.com","type":"work"}],"name":{"givenName":"Babs"}}}]
-            """, to: user)
+            """,
+            to: user
+        )
         // Multi-valued attributes are replaced whole; sub-attributes not named are kept.
-        #expect(canonical(result) == (try expected("""
-            {"displayName":"Babs","emails":[{"value":"new@work.com","type":"work"}],"name":{"givenName":"Babs","familyName":"Jensen"}}
-            """)))
+        #expect(
+            canonical(result)
+                == (try expected(
+                    """
+                    {"displayName":"Babs","emails":[{"value":"new@work.com","type":"work"}],"name":{"givenName":"Babs","familyName":"Jensen"}}
+                    """
+                ))
+        )
     }
 
     @Test func replaceWithSimplePath() throws {
-        let result = try apply("""
+        let result = try apply(
+            """
             [{"op":"replace","path":"userName","value":"babs"},
              {"op":"replace","path":"emails","value":[{"value":"only@x.com","type":"work"}]},
              {"op":"replace","path":"name","value":{"givenName":"B"}}]
-            """, to: user)
-        #expect(canonical(result) == (try expected("""
-            {"userName":"babs","emails":[{"value":"only@x.com","type":"work"}],"name":{"givenName":"B","familyName":"Jensen"}}
-            """)))
+            """,
+            to: user
+        )
+        #expect(
+            canonical(result)
+                == (try expected(
+                    """
+                    {"userName":"babs","emails":[{"value":"only@x.com","type":"work"}],"name":{"givenName":"B","familyName":"Jensen"}}
+                    """
+                ))
+        )
     }
 
     @Test func replaceWithSubAttributePath() throws {
@@ -132,9 +173,14 @@ private func failure(_ operations: String, on resource: JSONObject) -> ScimError
 
     @Test func replaceWithValueFilterAndSubAttribute() throws {
         let result = try apply(#"[{"op":"replace","path":"emails[type eq \"work\"].value","value":"new@work.com"}]"#, to: user)
-        #expect(canonical(result) == (try expected("""
-            {"emails":[{"value":"new@work.com","type":"work","primary":true},{"value":"b@home.com","type":"home"}]}
-            """)))
+        #expect(
+            canonical(result)
+                == (try expected(
+                    """
+                    {"emails":[{"value":"new@work.com","type":"work","primary":true},{"value":"b@home.com","type":"home"}]}
+                    """
+                ))
+        )
     }
 
     @Test func replaceExtensionSubAttribute() throws {
@@ -188,7 +234,10 @@ private func failure(_ operations: String, on resource: JSONObject) -> ScimError
         let one = try apply(#"[{"op":"remove","path":"\#(enterpriseURN):department"}]"#, to: resource)
         #expect(one[enterpriseURN] == (try json(#"{"costCenter":"42"}"#)))
         #expect(one["schemas"] == .array([.string(userURN), .string(enterpriseURN)]))
-        let both = try apply(#"[{"op":"remove","path":"\#(enterpriseURN):department"},{"op":"remove","path":"\#(enterpriseURN):costCenter"}]"#, to: resource)
+        let both = try apply(
+            #"[{"op":"remove","path":"\#(enterpriseURN):department"},{"op":"remove","path":"\#(enterpriseURN):costCenter"}]"#,
+            to: resource
+        )
         #expect(both[enterpriseURN] == nil)
         #expect(both["schemas"] == .array([.string(userURN)]))
     }
@@ -211,12 +260,15 @@ private func failure(_ operations: String, on resource: JSONObject) -> ScimError
     // MARK: real IdPs
 
     @Test func entraPathlessReplaceWithDottedAndURNKeys() throws {
-        let patched = try apply("""
+        let patched = try apply(
+            """
             [{"op":"Replace","value":{"name.givenName":"Babs",
               "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department":"Ops",
               "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager":"m-9",
               "active":"False"}}]
-            """, to: user)
+            """,
+            to: user
+        )
         let result = try ResourceDocument.finish(patched, as: .user, id: "u1")
         #expect(result["name"] == .object(try object(#"{"givenName":"Babs","familyName":"Jensen"}"#)))
         #expect(result[enterpriseURN] == (try json(#"{"department":"Ops","manager":{"value":"m-9"}}"#)))
@@ -231,9 +283,11 @@ private func failure(_ operations: String, on resource: JSONObject) -> ScimError
     }
 
     @Test func opNamesIgnoreCase() throws {
-        let parsed = try request("""
+        let parsed = try request(
+            """
             [{"op":"Replace","path":"title","value":"a"},{"op":"ADD","path":"nickName","value":"b"},{"op":"Remove","path":"name"}]
-            """)
+            """
+        )
         #expect(parsed.operations.map(\.kind) == [.replace, .add, .remove])
         let result = try PatchEngine(resourceType: .user).apply(parsed, to: user)
         #expect(result["title"] == .string("a"))
@@ -260,11 +314,15 @@ private func failure(_ operations: String, on resource: JSONObject) -> ScimError
     }
 
     @Test func membersRemovalByFilterAndPathlessMembersAdd() throws {
-        let split = try MemberPatch.split(try request("""
-            [{"op":"remove","path":"members[value eq \\"a\\" or value eq \\"b\\"]"},
-             {"op":"add","value":{"members":[{"value":"c","type":"User"}],"displayName":"Renamed"}},
-             {"op":"remove","path":"members"}]
-            """))
+        let split = try MemberPatch.split(
+            try request(
+                """
+                [{"op":"remove","path":"members[value eq \\"a\\" or value eq \\"b\\"]"},
+                 {"op":"add","value":{"members":[{"value":"c","type":"User"}],"displayName":"Renamed"}},
+                 {"op":"remove","path":"members"}]
+                """
+            )
+        )
         #expect(split.members == [.remove(ids: ["a", "b"]), .add([MemberValue(id: "c", type: "User")]), .removeAll])
         #expect(split.rest.operations.count == 1)
         #expect(split.rest.operations.first?.value == .object(JSONObject([("displayName", .string("Renamed"))])))
@@ -288,19 +346,34 @@ private func failure(_ operations: String, on resource: JSONObject) -> ScimError
 
     @Test func onlyOneElementStaysPrimary() throws {
         let added = try apply(#"[{"op":"add","path":"emails","value":[{"value":"n@x.com","type":"other","primary":true}]}]"#, to: user)
-        #expect(added["emails"] == (try json("""
-            [{"value":"b@work.com","type":"work","primary":false},{"value":"b@home.com","type":"home"},
-             {"value":"n@x.com","type":"other","primary":true}]
-            """)))
+        #expect(
+            added["emails"]
+                == (try json(
+                    """
+                    [{"value":"b@work.com","type":"work","primary":false},{"value":"b@home.com","type":"home"},
+                     {"value":"n@x.com","type":"other","primary":true}]
+                    """
+                ))
+        )
         let switched = try apply(#"[{"op":"replace","path":"emails[type eq \"home\"].primary","value":true}]"#, to: user)
-        #expect(switched["emails"] == (try json("""
-            [{"value":"b@work.com","type":"work","primary":false},{"value":"b@home.com","type":"home","primary":true}]
-            """)))
+        #expect(
+            switched["emails"]
+                == (try json(
+                    """
+                    [{"value":"b@work.com","type":"work","primary":false},{"value":"b@home.com","type":"home","primary":true}]
+                    """
+                ))
+        )
         let entra = try apply(#"[{"op":"Replace","path":"emails[type eq \"home\"].primary","value":"True"}]"#, to: user)
         let finished = try ResourceDocument.finish(entra, as: .user, id: "u1")
-        #expect(finished["emails"] == (try json("""
-            [{"value":"b@work.com","type":"work","primary":false},{"value":"b@home.com","type":"home","primary":true}]
-            """)))
+        #expect(
+            finished["emails"]
+                == (try json(
+                    """
+                    [{"value":"b@work.com","type":"work","primary":false},{"value":"b@home.com","type":"home","primary":true}]
+                    """
+                ))
+        )
     }
 
     // MARK: errors

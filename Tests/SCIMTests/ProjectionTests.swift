@@ -4,18 +4,23 @@ import Testing
 @Suite struct ProjectionTests {
     let user: JSONObject
     init() throws {
-        user = try object("""
+        user = try object(
+            """
             {"schemas":["\(userURN)","\(enterpriseURN)"],"id":"u1","externalId":"e1","userName":"bob",
              "name":{"givenName":"Bob","familyName":"Brown"},
              "emails":[{"value":"a@x","type":"work"},{"value":"b@x","type":"home"}],
              "\(enterpriseURN)":{"department":"D","manager":{"value":"m","displayName":"Boss"}},
              "meta":{"resourceType":"User","version":"W/\\"1\\""}}
-            """)
+            """
+        )
     }
 
     private func project(attributes: String? = nil, excluded: String? = nil) throws -> JSONObject {
-        try Projection(attributes: Projection.parseList(attributes), excludedAttributes: Projection.parseList(excluded),
-                       resourceType: .user).apply(to: user)
+        try Projection(
+            attributes: Projection.parseList(attributes),
+            excludedAttributes: Projection.parseList(excluded),
+            resourceType: .user
+        ).apply(to: user)
     }
 
     @Test func attributesKeepOnlyWhatIsAskedPlusIdAndSchemas() throws {
@@ -29,9 +34,14 @@ import Testing
 
     @Test func attributesWithSubAttributes() throws {
         let result = try project(attributes: "name.givenName, emails.value")
-        #expect(canonical(result) == (try canonical("""
-            {"schemas":["\(userURN)","\(enterpriseURN)"],"id":"u1","name":{"givenName":"Bob"},"emails":[{"value":"a@x"},{"value":"b@x"}]}
-            """)))
+        #expect(
+            canonical(result)
+                == (try canonical(
+                    """
+                    {"schemas":["\(userURN)","\(enterpriseURN)"],"id":"u1","name":{"givenName":"Bob"},"emails":[{"value":"a@x"},{"value":"b@x"}]}
+                    """
+                ))
+        )
         #expect(try project(attributes: "name.givenName,name").keys == ["schemas", "id", "name"])
         #expect(try project(attributes: "name.givenName,name")["name"] == user["name"])
     }
@@ -56,10 +66,14 @@ import Testing
     }
 
     @Test func excludedExtensionAttributes() throws {
-        #expect(try project(excluded: "\(enterpriseURN):department")[enterpriseURN]
-            == (try json(#"{"manager":{"value":"m","displayName":"Boss"}}"#)))
-        #expect(try project(excluded: "\(enterpriseURN):manager.displayName")[enterpriseURN]
-            == (try json(#"{"department":"D","manager":{"value":"m"}}"#)))
+        #expect(
+            try project(excluded: "\(enterpriseURN):department")[enterpriseURN]
+                == (try json(#"{"manager":{"value":"m","displayName":"Boss"}}"#))
+        )
+        #expect(
+            try project(excluded: "\(enterpriseURN):manager.displayName")[enterpriseURN]
+                == (try json(#"{"department":"D","manager":{"value":"m"}}"#))
+        )
         #expect(try project(excluded: enterpriseURN)[enterpriseURN] == nil)
         #expect(try project(excluded: "\(enterpriseURN):department,\(enterpriseURN):manager")[enterpriseURN] == nil)
     }

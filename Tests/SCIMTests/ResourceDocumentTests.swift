@@ -11,8 +11,10 @@ private func failure(_ text: String) -> ScimError? {
 
 @Suite struct ResourceDocumentTests {
     @Test func missingOrMalformedSchemasIsInvalidSyntax() {
-        for body in [#"{"userName":"bob"}"#, #"{"schemas":[],"userName":"bob"}"#, #"{"schemas":"\#(userURN)","userName":"bob"}"#,
-                     #"{"schemas":[1],"userName":"bob"}"#] {
+        for body in [
+            #"{"userName":"bob"}"#, #"{"schemas":[],"userName":"bob"}"#, #"{"schemas":"\#(userURN)","userName":"bob"}"#,
+            #"{"schemas":[1],"userName":"bob"}"#,
+        ] {
             let error = failure(body)
             #expect(error?.status == 400, "\(body)")
             #expect(error?.scimType == .invalidSyntax, "\(body)")
@@ -45,10 +47,12 @@ private func failure(_ text: String) -> ScimError? {
     }
 
     @Test func serverOwnedAttributesAreDroppedAndIdAssigned() throws {
-        let result = try prepare("""
+        let result = try prepare(
+            """
             {"schemas":["\(userURN)"],"id":"client-id","meta":{"version":"W/\\"9\\""},"password":"secret",
              "userName":"bob","groups":[{"value":"g1"}]}
-            """)
+            """
+        )
         #expect(result.keys == ["schemas", "id", "userName"])
         #expect(result["id"] == .string("new-id"))
         #expect(result["password"] == nil)
@@ -56,10 +60,12 @@ private func failure(_ text: String) -> ScimError? {
     }
 
     @Test func unknownAttributesAndExtensionsAreKeptInOrder() throws {
-        let result = try prepare("""
+        let result = try prepare(
+            """
             {"schemas":["\(userURN)","urn:example:ext:1.0"],"userName":"bob","zeta":1,"alpha":{"x":[1,2]},
              "urn:example:ext:1.0":{"k":"v","a":[true]},"externalId":"e-1","name":{"givenName":"Bob"},"customFlag":"False"}
-            """)
+            """
+        )
         #expect(result.keys == ["schemas", "id", "externalId", "userName", "zeta", "alpha", "urn:example:ext:1.0", "name", "customFlag"])
         #expect(result["alpha"] == (try json(#"{"x":[1,2]}"#)))
         #expect(result["urn:example:ext:1.0"] == (try json(#"{"k":"v","a":[true]}"#)))
@@ -69,21 +75,27 @@ private func failure(_ text: String) -> ScimError? {
     }
 
     @Test func managerGivenAsABareStringBecomesAnObject() throws {
-        let result = try prepare("""
+        let result = try prepare(
+            """
             {"schemas":["\(userURN)","\(enterpriseURN)"],"userName":"bob","\(enterpriseURN)":{"manager":"m-1","department":"D"}}
-            """)
+            """
+        )
         #expect(result[enterpriseURN] == (try json(#"{"manager":{"value":"m-1"},"department":"D"}"#)))
-        let empty = try prepare("""
+        let empty = try prepare(
+            """
             {"schemas":["\(userURN)","\(enterpriseURN)"],"userName":"bob","\(enterpriseURN)":{"manager":""}}
-            """)
+            """
+        )
         #expect(empty[enterpriseURN] == nil)
     }
 
     @Test func booleanStringsBecomeBooleans() throws {
-        let result = try prepare("""
+        let result = try prepare(
+            """
             {"schemas":["\(userURN)"],"userName":"bob","active":"True",
              "emails":[{"value":"a@x","primary":"true"},{"value":"b@x","primary":"FALSE"}]}
-            """)
+            """
+        )
         #expect(result["active"] == .bool(true))
         #expect(result["emails"] == (try json(#"[{"value":"a@x","primary":true},{"value":"b@x","primary":false}]"#)))
         #expect(try prepare(#"{"schemas":["\#(userURN)"],"userName":"bob","active":"False"}"#)["active"] == .bool(false))

@@ -42,10 +42,16 @@ private func groupJSON(_ members: String) -> String {
 
     @Test func memberOnlyPatchAnswers204AndChangesRows() throws {
         let group = try createGroup("Eng", members: [alice])
-        let response = harness.send("PATCH", "/Groups/\(group)", body: patchJSON(#"""
-            [{"op":"Add","path":"members","value":[{"value":"\#(bob)"}]},
-             {"op":"Remove","path":"members[value eq \"\#(alice)\"]"}]
-            """#))
+        let response = harness.send(
+            "PATCH",
+            "/Groups/\(group)",
+            body: patchJSON(
+                #"""
+                [{"op":"Add","path":"members","value":[{"value":"\#(bob)"}]},
+                 {"op":"Remove","path":"members[value eq \"\#(alice)\"]"}]
+                """#
+            )
+        )
         #expect(response.status == 204)
         #expect(response.header("ETag") == #"W/"2""#)
         #expect(try memberIDs(group) == [bob])
@@ -53,10 +59,22 @@ private func groupJSON(_ members: String) -> String {
 
     @Test func entraRemoveShapeAndRenameWithId() throws {
         let group = try createGroup("Eng", members: [alice, bob])
-        #expect(harness.send("PATCH", "/Groups/\(group)", body: patchJSON(
-            #"[{"op":"Remove","path":"members","value":[{"value":"\#(alice)"}]}]"#)).status == 204)
-        let renamed = harness.send("PATCH", "/Groups/\(group)", body: patchJSON(
-            #"[{"op":"replace","value":{"id":"\#(group)","displayName":"Engineering"}}]"#))
+        #expect(
+            harness.send(
+                "PATCH",
+                "/Groups/\(group)",
+                body: patchJSON(
+                    #"[{"op":"Remove","path":"members","value":[{"value":"\#(alice)"}]}]"#
+                )
+            ).status == 204
+        )
+        let renamed = harness.send(
+            "PATCH",
+            "/Groups/\(group)",
+            body: patchJSON(
+                #"[{"op":"replace","value":{"id":"\#(group)","displayName":"Engineering"}}]"#
+            )
+        )
         #expect(renamed.status == 200)
         #expect(try renamed.json()["displayName"] == .string("Engineering"))
         #expect(try memberIDs(group) == [bob])
@@ -81,10 +99,19 @@ private func groupJSON(_ members: String) -> String {
     @Test func filterByMembershipUsesTheMemberTable() throws {
         let group = try createGroup("Eng", members: [alice])
         _ = try createGroup("Ops", members: [bob])
-        let response = harness.send("GET", "/Groups", query: "filter=" + #"id eq "\#(group)" and members[value eq "\#(alice)"]"#
-            .addingPercentEncodingForQuery + "&excludedAttributes=members")
+        let response = harness.send(
+            "GET",
+            "/Groups",
+            query: "filter="
+                + #"id eq "\#(group)" and members[value eq "\#(alice)"]"#
+                .addingPercentEncodingForQuery + "&excludedAttributes=members"
+        )
         #expect(try response.json()["totalResults"] == .number("1"))
-        let none = harness.send("GET", "/Groups", query: "filter=" + #"id eq "\#(group)" and members[value eq "\#(bob)"]"#.addingPercentEncodingForQuery)
+        let none = harness.send(
+            "GET",
+            "/Groups",
+            query: "filter=" + #"id eq "\#(group)" and members[value eq "\#(bob)"]"#.addingPercentEncodingForQuery
+        )
         #expect(try none.json()["totalResults"] == .number("0"))
     }
 
@@ -97,8 +124,13 @@ private func groupJSON(_ members: String) -> String {
 
     @Test func unknownMemberIsRefusedAndNothingChanges() throws {
         let group = try createGroup("Eng", members: [alice])
-        let response = harness.send("PATCH", "/Groups/\(group)", body: patchJSON(
-            #"[{"op":"add","path":"members","value":[{"value":"\#(bob)"},{"value":"no-such-id"}]}]"#))
+        let response = harness.send(
+            "PATCH",
+            "/Groups/\(group)",
+            body: patchJSON(
+                #"[{"op":"add","path":"members","value":[{"value":"\#(bob)"},{"value":"no-such-id"}]}]"#
+            )
+        )
         #expect(response.status == 400)
         #expect(try response.json()["scimType"] == .string("invalidValue"))
         #expect(try memberIDs(group) == [alice])

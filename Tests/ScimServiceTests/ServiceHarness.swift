@@ -39,17 +39,39 @@ struct ServiceHarness {
     }
 
     /// Sends a request under the okta app's base URL (or at `path` itself if it starts with `!`).
-    func send(_ method: String, _ path: String, query: String = "", body: String? = nil,
-              contentType: String? = "application/scim+json", authorization: String? = nil, useToken: Bool = true,
-              ifMatch: String? = nil, ifNoneMatch: String? = nil, scheme: String = "https", host: String? = host,
-              rawBody: ServiceRequest.Body? = nil) -> ServiceResponse {
+    func send(
+        _ method: String,
+        _ path: String,
+        query: String = "",
+        body: String? = nil,
+        contentType: String? = "application/scim+json",
+        authorization: String? = nil,
+        useToken: Bool = true,
+        ifMatch: String? = nil,
+        ifNoneMatch: String? = nil,
+        scheme: String = "https",
+        host: String? = host,
+        rawBody: ServiceRequest.Body? = nil
+    ) -> ServiceResponse {
         let fullPath = path.hasPrefix("!") ? String(path.dropFirst()) : Self.base + path
         let headers = RequestHeaders(
             authorization: authorization ?? (useToken ? "Bearer \(token)" : nil),
             contentType: body == nil && rawBody == nil ? nil : contentType,
-            host: host, scheme: scheme, ifMatch: ifMatch, ifNoneMatch: ifNoneMatch, requestID: "test")
-        return service.respond(to: ServiceRequest(method: method, path: fullPath, query: query, headers: headers,
-                                                  body: rawBody ?? .bytes(Array((body ?? "").utf8))))
+            host: host,
+            scheme: scheme,
+            ifMatch: ifMatch,
+            ifNoneMatch: ifNoneMatch,
+            requestID: "test"
+        )
+        return service.respond(
+            to: ServiceRequest(
+                method: method,
+                path: fullPath,
+                query: query,
+                headers: headers,
+                body: rawBody ?? .bytes(Array((body ?? "").utf8))
+            )
+        )
     }
 
     /// Creates a user and returns its id.

@@ -9,10 +9,16 @@ import Testing
 
     @Test func postGetPutPatchDelete() throws {
         // POST
-        let created = harness.send("POST", "/Users", body: userJSON("""
-            "userName":"ada@corp.com","externalId":"e-ada","password":"s3cret","title":"Engineer",
-            "name":{"givenName":"Ada","familyName":"Lovelace"},"emails":[{"value":"ada@corp.com","type":"work","primary":true}]
-            """))
+        let created = harness.send(
+            "POST",
+            "/Users",
+            body: userJSON(
+                """
+                "userName":"ada@corp.com","externalId":"e-ada","password":"s3cret","title":"Engineer",
+                "name":{"givenName":"Ada","familyName":"Lovelace"},"emails":[{"value":"ada@corp.com","type":"work","primary":true}]
+                """
+            )
+        )
         #expect(created.status == 201)
         #expect(created.header("Content-Type") == "application/scim+json")
         let user = try #require(try created.json().objectValue)
@@ -36,9 +42,15 @@ import Testing
         #expect(read.body == created.body)
 
         // PUT replaces the whole resource.
-        let replaced = harness.send("PUT", "/Users/\(id)", body: userJSON("""
-            "id":"\(id)","userName":"ada@corp.com","displayName":"Countess","meta":{"version":"W/\\"1\\""}
-            """))
+        let replaced = harness.send(
+            "PUT",
+            "/Users/\(id)",
+            body: userJSON(
+                """
+                "id":"\(id)","userName":"ada@corp.com","displayName":"Countess","meta":{"version":"W/\\"1\\""}
+                """
+            )
+        )
         #expect(replaced.status == 200)
         #expect(replaced.header("ETag") == #"W/"2""#)
         let afterPut = try #require(try replaced.json().objectValue)
@@ -50,9 +62,15 @@ import Testing
         #expect(afterPut["meta"]?["version"] == .string(#"W/"2""#))
 
         // PATCH
-        let patched = harness.send("PATCH", "/Users/\(id)", body: patchJSON("""
-            [{"op":"Replace","path":"active","value":"False"},{"op":"add","path":"emails[type eq \\"work\\"].value","value":"ada@corp.com"}]
-            """))
+        let patched = harness.send(
+            "PATCH",
+            "/Users/\(id)",
+            body: patchJSON(
+                """
+                [{"op":"Replace","path":"active","value":"False"},{"op":"add","path":"emails[type eq \\"work\\"].value","value":"ada@corp.com"}]
+                """
+            )
+        )
         #expect(patched.status == 200)
         #expect(patched.header("ETag") == #"W/"3""#)
         let afterPatch = try #require(try patched.json().objectValue)
@@ -69,7 +87,7 @@ import Testing
         #expect(gone.status == 404)
         #expect(try gone.json()["status"] == .string("404"))
         #expect(try gone.json()["schemas"] == .array([.string("urn:ietf:params:scim:api:messages:2.0:Error")]))
-        #expect(try harness.store.directoryUsers(directory: "Corp").isEmpty)
+        #expect(try harness.store.directoryUsers(directory: "Corp").map(\.active) == [false], "deactivated, by default")
     }
 
     @Test func createdUserAppearsInTheDirectory() throws {
@@ -111,9 +129,13 @@ import Testing
     @Test func searchWithPost() throws {
         _ = try harness.createUser(#""userName":"ada@corp.com""#)
         _ = try harness.createUser(#""userName":"bob@corp.com""#)
-        let response = harness.send("POST", "/Users/.search", body: """
-            {"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"userName sw \\"b\\"","excludedAttributes":["meta"]}
-            """)
+        let response = harness.send(
+            "POST",
+            "/Users/.search",
+            body: """
+                {"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"userName sw \\"b\\"","excludedAttributes":["meta"]}
+                """
+        )
         #expect(response.status == 200)
         let list = try response.json()
         #expect(list["totalResults"] == .number("1"))
@@ -138,9 +160,15 @@ import Testing
     @Test func failedPatchChangesNothing() throws {
         let id = try harness.createUser(#""userName":"ada@corp.com","title":"Engineer""#)
         let before = harness.send("GET", "/Users/\(id)")
-        let response = harness.send("PATCH", "/Users/\(id)", body: patchJSON("""
-            [{"op":"replace","path":"title","value":"Changed"},{"op":"replace","path":"id","value":"other"}]
-            """))
+        let response = harness.send(
+            "PATCH",
+            "/Users/\(id)",
+            body: patchJSON(
+                """
+                [{"op":"replace","path":"title","value":"Changed"},{"op":"replace","path":"id","value":"other"}]
+                """
+            )
+        )
         #expect(response.status == 400)
         #expect(try response.json()["scimType"] == .string("mutability"))
         let after = harness.send("GET", "/Users/\(id)")

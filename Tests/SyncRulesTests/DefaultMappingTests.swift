@@ -10,27 +10,42 @@ private func fields(_ text: String) throws -> DirectoryUserFields {
 /// The default attribute mapping (SPEC §5), as `UserSyncRules()` applies it to every field.
 @Suite struct DefaultMappingTests {
     @Test func mapsTheCoreAttributes() throws {
-        let result = try fields("""
+        let result = try fields(
+            """
             {"userName":"ada@corp.com","displayName":"Countess Ada","name":{"givenName":"Ada","familyName":"Lovelace"},
              "emails":[{"value":"ada@corp.com","type":"work"}],"active":false}
-            """)
-        #expect(result == DirectoryUserFields(username: "ada@corp.com", email: "ada@corp.com", displayName: "Countess Ada",
-                                              firstName: "Ada", lastName: "Lovelace", active: false))
+            """
+        )
+        #expect(
+            result
+                == DirectoryUserFields(
+                    username: "ada@corp.com",
+                    email: "ada@corp.com",
+                    displayName: "Countess Ada",
+                    firstName: "Ada",
+                    lastName: "Lovelace",
+                    active: false
+                )
+        )
     }
 
     @Test func emailIsThePrimaryOneWhereverItIs() throws {
-        let result = try fields("""
+        let result = try fields(
+            """
             {"userName":"a","emails":[{"value":"w@corp.com","type":"work"},{"value":"h@home.org","type":"home","primary":true}],
              "mail":"mail@corp.com"}
-            """)
+            """
+        )
         #expect(result.email == "h@home.org")
     }
 
     @Test func emailIsTheWorkOneWithoutAPrimary() throws {
-        let result = try fields("""
+        let result = try fields(
+            """
             {"userName":"a","emails":[{"value":"h@home.org","type":"home"},{"value":"w@corp.com","type":"Work"},
                                       {"value":"p@primary.false","primary":false}]}
-            """)
+            """
+        )
         #expect(result.email == "w@corp.com")
     }
 
@@ -90,7 +105,9 @@ extension DefaultMappingTests {
     }
 
     @Test func fieldsTheDefaultMappingDoesNotKnowAreIgnored() throws {
-        let result = try fields(#"{"userName":"a","title":"Engineer","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":"7"}}"#)
+        let result = try fields(
+            #"{"userName":"a","title":"Engineer","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":"7"}}"#
+        )
         #expect(result == DirectoryUserFields(username: "a"))
     }
 }

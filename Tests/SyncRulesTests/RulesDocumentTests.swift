@@ -55,12 +55,14 @@ private func everything() -> AppRules {
     }
 
     @Test func readsTheDocumentedExample() throws {
-        let rules = try RulesDocument.parse(#"""
+        let rules = try RulesDocument.parse(
+            #"""
             {"userSync": {"createUsers": true, "onDelete": "deactivate",
                           "attributeMapping": {"email": {"path": "emails[type eq \"work\"].value", "fallback": "mail"}},
                           "usernameTransform": {"pattern": "^([^@]+)@corp\\.com$", "replacement": "$1"}},
              "groupSync": {"mode": "manual", "mappings": [{"idpGroup": "Eng", "directoryGroups": ["jira-users"]}]}}
-            """#)
+            """#
+        )
         #expect(rules.userSync.createUsers)
         #expect(rules.userSync.onDelete == .deactivate)
         #expect(rules.userSync.attributeMapping == [.email: AttributeSource(path: #"emails[type eq "work"].value"#, fallback: "mail")])
@@ -74,10 +76,14 @@ private func everything() -> AppRules {
         let object = try #require(RulesDocument.json(AppRules()).objectValue)
         #expect(object.keys == ["userSync", "groupSync"])
         let user = try #require(object["userSync"]?.objectValue)
-        #expect(user.keys == ["createUsers", "updateUsers", "deactivateUsers", "followActive", "onDelete", "existingUsers",
-                              "attributeMapping", "usernameTransform"])
-        #expect(user["onDelete"] == .string("delete"))
-        #expect(user["existingUsers"] == .string("adopt"))
+        #expect(
+            user.keys == [
+                "createUsers", "updateUsers", "deactivateUsers", "followActive", "onDelete", "existingUsers",
+                "attributeMapping", "usernameTransform",
+            ]
+        )
+        #expect(user["onDelete"] == .string("deactivate"))
+        #expect(user["existingUsers"] == .string("refuse"))
         #expect(user["usernameTransform"] == .null)
         let group = try #require(object["groupSync"]?.objectValue)
         #expect(group["mode"] == .string("onTheFly"))
@@ -122,8 +128,10 @@ private func everything() -> AppRules {
         #expect(found.first?.message.contains("unknown key") == true)
         #expect(paths(#"{"usersync":{}}"#) == ["/usersync"])
         #expect(paths(#"{"groupSync":{"filter":{"allowed":[]}}}"#) == ["/groupSync/filter/allowed"])
-        #expect(paths(#"{"groupSync":{"mappings":[{"idpGroup":"a","directoryGroups":["b"],"note":"x"}]}}"#)
-                    == ["/groupSync/mappings/0/note"])
+        #expect(
+            paths(#"{"groupSync":{"mappings":[{"idpGroup":"a","directoryGroups":["b"],"note":"x"}]}}"#)
+                == ["/groupSync/mappings/0/note"]
+        )
     }
 
     @Test func unknownKeyIsEscapedAsAJSONPointer() {
@@ -158,10 +166,12 @@ private func everything() -> AppRules {
     }
 
     @Test func duplicateMapping() throws {
-        let found = problems("""
+        let found = problems(
+            """
             {"groupSync":{"mode":"manual","mappings":[{"idpGroup":"Engineering","directoryGroups":["a"]},
                                                       {"idpGroup":"engineering","directoryGroups":["b"]}]}}
-            """)
+            """
+        )
         #expect(found.map(\.path) == ["/groupSync/mappings/1/idpGroup"])
         #expect(found.first?.message.contains("mapped twice") == true)
     }
@@ -171,8 +181,10 @@ private func everything() -> AppRules {
         #expect(paths(#"{"groupSync":{"mappings":[{"idpGroup":" ","directoryGroups":["a"]}]}}"#) == ["/groupSync/mappings/0/idpGroup"])
         #expect(paths(#"{"groupSync":{"mappings":[{"idpGroup":"a"}]}}"#) == ["/groupSync/mappings/0/directoryGroups"])
         #expect(paths(#"{"groupSync":{"mappings":[{"idpGroup":"a","directoryGroups":[]}]}}"#) == ["/groupSync/mappings/0/directoryGroups"])
-        #expect(paths(#"{"groupSync":{"mappings":[{"idpGroup":"a","directoryGroups":["x","X"]}]}}"#)
-                    == ["/groupSync/mappings/0/directoryGroups/1"])
+        #expect(
+            paths(#"{"groupSync":{"mappings":[{"idpGroup":"a","directoryGroups":["x","X"]}]}}"#)
+                == ["/groupSync/mappings/0/directoryGroups/1"]
+        )
         #expect(paths(#"{"groupSync":{"mappings":["a"]}}"#) == ["/groupSync/mappings/0"])
     }
 
@@ -188,14 +200,18 @@ private func everything() -> AppRules {
         let found = problems(#"{"userSync":{"usernameTransform":{"replacement":"$1"}}}"#)
         #expect(found == [RuleProblem(path: "/userSync/usernameTransform/pattern", message: "is required")])
         #expect(paths(#"{"groupSync":{"nameTransform":{"pattern":"^a$"}}}"#) == ["/groupSync/nameTransform/replacement"])
-        #expect(Set(paths(#"{"groupSync":{"nameTransform":{}}}"#))
-                    == ["/groupSync/nameTransform/pattern", "/groupSync/nameTransform/replacement"])
+        #expect(
+            Set(paths(#"{"groupSync":{"nameTransform":{}}}"#))
+                == ["/groupSync/nameTransform/pattern", "/groupSync/nameTransform/replacement"]
+        )
         #expect(paths(#"{"groupSync":{"nameTransform":{"pattern":1,"replacement":"x"}}}"#) == ["/groupSync/nameTransform/pattern"])
     }
 
     @Test func badTransform() throws {
-        #expect(paths(#"{"userSync":{"usernameTransform":{"pattern":"([a-z","replacement":"$1"}}}"#)
-                    == ["/userSync/usernameTransform/pattern"])
+        #expect(
+            paths(#"{"userSync":{"usernameTransform":{"pattern":"([a-z","replacement":"$1"}}}"#)
+                == ["/userSync/usernameTransform/pattern"]
+        )
         let found = problems(#"{"groupSync":{"nameTransform":{"pattern":"^(a)$","replacement":"$2"}}}"#)
         #expect(found.map(\.path) == ["/groupSync/nameTransform/replacement"])
         #expect(found.first?.message.contains("$2") == true)
@@ -206,8 +222,10 @@ private func everything() -> AppRules {
         let found = problems(#"{"userSync":{"attributeMapping":{"email":{"path":"emails[type eq \"home\""}}}}"#)
         #expect(found.map(\.path) == ["/userSync/attributeMapping/email/path"])
         #expect(found.first?.message.contains("is not a SCIM attribute path") == true)
-        #expect(paths(#"{"userSync":{"attributeMapping":{"email":{"path":"mail","fallback":"1mail"}}}}"#)
-                    == ["/userSync/attributeMapping/email/fallback"])
+        #expect(
+            paths(#"{"userSync":{"attributeMapping":{"email":{"path":"mail","fallback":"1mail"}}}}"#)
+                == ["/userSync/attributeMapping/email/fallback"]
+        )
         #expect(paths(#"{"userSync":{"attributeMapping":{"email":{"fallback":"mail"}}}}"#) == ["/userSync/attributeMapping/email/path"])
         #expect(paths(#"{"userSync":{"attributeMapping":{"email":{"path":""}}}}"#) == ["/userSync/attributeMapping/email/path"])
         #expect(paths(#"{"userSync":{"attributeMapping":{"phone":{"path":"phoneNumbers"}}}}"#) == ["/userSync/attributeMapping/phone"])
@@ -215,18 +233,22 @@ private func everything() -> AppRules {
     }
 
     @Test func severalProblemsAreAllListed() throws {
-        let found = problems(#"""
+        let found = problems(
+            #"""
             {"userSync": {"bogus": 1, "createUsers": "yes",
                           "attributeMapping": {"email": {"path": "emails[type eq \"home\""}},
                           "usernameTransform": {"replacement": "$1"}},
              "groupSync": {"mode": "automatic", "filter": {"deny": ["([a-z"]},
                            "mappings": [{"idpGroup": "Eng", "directoryGroups": ["a"]}, {"idpGroup": "ENG", "directoryGroups": ["b"]}]}}
-            """#)
-        #expect(Set(found.map(\.path)) == [
-            "/userSync/bogus", "/userSync/createUsers", "/userSync/attributeMapping/email/path",
-            "/userSync/usernameTransform/pattern", "/groupSync/mode", "/groupSync/filter/deny/0",
-            "/groupSync/mappings/1/idpGroup",
-        ])
+            """#
+        )
+        #expect(
+            Set(found.map(\.path)) == [
+                "/userSync/bogus", "/userSync/createUsers", "/userSync/attributeMapping/email/path",
+                "/userSync/usernameTransform/pattern", "/groupSync/mode", "/groupSync/filter/deny/0",
+                "/groupSync/mappings/1/idpGroup",
+            ]
+        )
         #expect(found.count == 7)
         #expect(found.allSatisfy { !$0.message.isEmpty })
     }
@@ -241,8 +263,10 @@ private func everything() -> AppRules {
         let problem = RuleProblem(path: "/groupSync/mode", message: "expected one of: \"onTheFly\", \"manual\"")
         #expect(problem.description == #"/groupSync/mode: expected one of: "onTheFly", "manual""#)
         #expect(RuleProblem(path: "", message: "expected an object").description == "/: expected an object")
-        #expect(RuleProblems([problem, RuleProblem(path: "", message: "x")]).description
-                    == "/groupSync/mode: expected one of: \"onTheFly\", \"manual\"\n/: x")
+        #expect(
+            RuleProblems([problem, RuleProblem(path: "", message: "x")]).description
+                == "/groupSync/mode: expected one of: \"onTheFly\", \"manual\"\n/: x"
+        )
     }
 }
 

@@ -18,10 +18,12 @@ private let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
 
     @Test func valueFilterPathPicksTheMatchingElement() throws {
         let rules = rules([.email: AttributeSource(path: #"emails[type eq "home"].value"#)])
-        let user = try resource("""
+        let user = try resource(
+            """
             {"userName":"ada","emails":[{"value":"ada@corp.com","type":"work","primary":true},
                                         {"value":"ada@home.org","type":"home"}]}
-            """)
+            """
+        )
         #expect(try rules.fields(for: user).email == "ada@home.org")
     }
 
@@ -71,9 +73,11 @@ private let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
 
     @Test func fallbackIsUsedWhenTheSourceIsEmpty() throws {
         let rules = rules([.email: AttributeSource(path: #"emails[type eq "home"].value"#, fallback: #"emails[type eq "work"].value"#)])
-        let user = try resource("""
+        let user = try resource(
+            """
             {"userName":"ada","emails":[{"value":"","type":"home"},{"value":"ada@corp.com","type":"work"}]}
-            """)
+            """
+        )
         #expect(try rules.fields(for: user).email == "ada@corp.com")
         let emptyTitle = try resource(#"{"userName":"ada","title":"","nickName":"Ada"}"#)
         let titled = self.rules([.displayName: AttributeSource(path: "title", fallback: "nickName")])
@@ -167,10 +171,22 @@ private let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
 
 /// `reconcile(existing:desired:)`: what the directory user becomes under each toggle.
 @Suite struct ReconcileTests {
-    private static let existing = DirectoryUserFields(username: "ada", email: "old@corp.com", displayName: "Old",
-                                                      firstName: "Ada", lastName: "Byron", active: true)
-    private static let desired = DirectoryUserFields(username: "ada.l", email: "new@corp.com", displayName: "New",
-                                                     firstName: "Ada", lastName: "Lovelace", active: true)
+    private static let existing = DirectoryUserFields(
+        username: "ada",
+        email: "old@corp.com",
+        displayName: "Old",
+        firstName: "Ada",
+        lastName: "Byron",
+        active: true
+    )
+    private static let desired = DirectoryUserFields(
+        username: "ada.l",
+        email: "new@corp.com",
+        displayName: "New",
+        firstName: "Ada",
+        lastName: "Lovelace",
+        active: true
+    )
 
     private func rules(create: Bool = true, update: Bool = true, deactivate: Bool = true, follow: Bool = true) -> UserSyncRules {
         var rules = UserSyncRules()
@@ -295,8 +311,10 @@ private let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
                                 let result = rules.reconcile(existing: existing(active: current), desired: desired(active: requested))
                                 var expected = update ? desired(active: requested) : existing(active: current)
                                 expected.active = !follow ? current : requested ? true : deactivate ? false : current
-                                #expect(result == expected,
-                                        "create \(create) update \(update) deactivate \(deactivate) follow \(follow) current \(current) requested \(requested)")
+                                #expect(
+                                    result == expected,
+                                    "create \(create) update \(update) deactivate \(deactivate) follow \(follow) current \(current) requested \(requested)"
+                                )
                             }
                         }
                     }
@@ -314,9 +332,10 @@ private let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
         return rules
     }
 
-    @Test func defaultIsDelete() {
-        #expect(UserSyncRules().onDelete == .delete)
-        #expect(UserSyncRules().deleteOutcome == .delete)
+    @Test func defaultIsDeactivateAndRefuse() {
+        #expect(UserSyncRules().onDelete == .deactivate)
+        #expect(UserSyncRules().deleteOutcome == .deactivate)
+        #expect(UserSyncRules().existingUsers == .refuse)
     }
 
     @Test func deleteDeletesWhateverDeactivateUsersSays() {

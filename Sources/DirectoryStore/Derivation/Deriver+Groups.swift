@@ -11,30 +11,47 @@ extension Deriver {
         }
         for target in rules.groupSync.directoryGroups(forIdPGroup: name) { _ = try groupID(named: target) }
         let origin = MembershipOrigin.idpGroup(app: appID, groupPK: groupPK).stored
-        let children = try String.fetchAll(db, sql: """
-            SELECT c.display_name FROM scim_member m JOIN scim_group c ON c.id = m.member_id AND c.app_id = ?
-            WHERE m.group_pk = ? AND m.member_type = 'Group'
-            """, arguments: [appID, groupPK])
+        let children = try String.fetchAll(
+            db,
+            sql: """
+                SELECT c.display_name FROM scim_member m JOIN scim_group c ON c.id = m.member_id AND c.app_id = ?
+                WHERE m.group_pk = ? AND m.member_type = 'Group'
+                """,
+            arguments: [appID, groupPK]
+        )
         var desired: Set<Membership> = []
         for parent in rules.groupSync.directoryGroups(forIdPGroup: name) {
             for child in children.flatMap(rules.groupSync.directoryGroups(forIdPGroup:)) where child.nameKey != parent.nameKey {
-                desired.insert(Membership(groupID: try groupID(named: parent), memberKind: "group",
-                                          memberID: try groupID(named: child), origin: origin))
+                desired.insert(
+                    Membership(
+                        groupID: try groupID(named: parent),
+                        memberKind: "group",
+                        memberID: try groupID(named: child),
+                        origin: origin
+                    )
+                )
             }
         }
-        let existing = try memberships(sql: """
-            SELECT group_id, member_kind, member_id, origin FROM dir_membership WHERE origin = ? AND member_kind = 'group'
-            """, [origin])
+        let existing = try memberships(
+            sql: """
+                SELECT group_id, member_kind, member_id, origin FROM dir_membership WHERE origin = ? AND member_kind = 'group'
+                """,
+            [origin]
+        )
         try apply(desired: desired, existing: existing)
     }
 
     /// Re-derives everything an IdP group takes part in, after its name changed: its user members'
     /// memberships, its group members, and the groups it is a member of.
     func deriveGroupEverywhere(pk: Int64, id: String) throws {
-        let members = try Row.fetchAll(db, sql: """
-            SELECT u.id, u.directory_user_id FROM scim_member m JOIN scim_user u ON u.id = m.member_id AND u.app_id = ?
-            WHERE m.group_pk = ? AND m.member_type = 'User' AND u.directory_user_id IS NOT NULL
-            """, arguments: [appID, pk])
+        let members = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT u.id, u.directory_user_id FROM scim_member m JOIN scim_user u ON u.id = m.member_id AND u.app_id = ?
+                WHERE m.group_pk = ? AND m.member_type = 'User' AND u.directory_user_id IS NOT NULL
+                """,
+            arguments: [appID, pk]
+        )
         for member in members {
             guard try linkedUser(member["directory_user_id"]) != nil else { continue }
             try deriveMemberships(scimID: member["id"], directoryUserID: member["directory_user_id"], created: false)
@@ -45,17 +62,24 @@ extension Deriver {
 
     /// Re-derives the nested memberships of the IdP groups `id` belongs to.
     func deriveParents(ofGroup id: String) throws {
-        let parents = try Int64.fetchAll(db, sql: """
-            SELECT g.pk FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk WHERE m.member_id = ? AND g.app_id = ?
-            """, arguments: [id, appID])
+        let parents = try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT g.pk FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk WHERE m.member_id = ? AND g.app_id = ?
+                """,
+            arguments: [id, appID]
+        )
         for parent in parents { try deriveGroup(pk: parent) }
     }
 
     /// Removes every membership an IdP group made, after it is deleted.
     func releaseGroup(pk: Int64, name: String) throws {
-        let existing = try memberships(sql: """
-            SELECT group_id, member_kind, member_id, origin FROM dir_membership WHERE origin = ?
-            """, [MembershipOrigin.idpGroup(app: appID, groupPK: pk).stored])
+        let existing = try memberships(
+            sql: """
+                SELECT group_id, member_kind, member_id, origin FROM dir_membership WHERE origin = ?
+                """,
+            [MembershipOrigin.idpGroup(app: appID, groupPK: pk).stored]
+        )
         try apply(desired: [], existing: existing)
         try removeUnusedGroups(named: rules.groupSync.directoryGroups(forIdPGroup: name), leaving: pk)
     }
@@ -66,14 +90,20 @@ extension Deriver {
     func removeUnusedGroups(named names: [String], leaving: Int64? = nil) throws {
         guard !names.isEmpty else { return }
         var kept = Set(rules.groupSync.namedGroups.map(\.nameKey))
-        for idpGroup in try String.fetchAll(db, sql: "SELECT display_name FROM scim_group WHERE app_id = ? AND pk IS NOT ?",
-                                            arguments: [appID, leaving]) {
+        for idpGroup in try String.fetchAll(
+            db,
+            sql: "SELECT display_name FROM scim_group WHERE app_id = ? AND pk IS NOT ?",
+            arguments: [appID, leaving]
+        ) {
             kept.formUnion(rules.groupSync.directoryGroups(forIdPGroup: idpGroup).map(\.nameKey))
         }
         for name in names where !kept.contains(name.nameKey) {
-            try db.execute(sql: """
-                DELETE FROM dir_group WHERE directory_id = ? AND name_key = ? AND origin_app_id = ? AND \(Self.groupIsUnused)
-                """, arguments: [directoryID, name.nameKey, appID])
+            try db.execute(
+                sql: """
+                    DELETE FROM dir_group WHERE directory_id = ? AND name_key = ? AND origin_app_id = ? AND \(Self.groupIsUnused)
+                    """,
+                arguments: [directoryID, name.nameKey, appID]
+            )
             if db.changesCount > 0 { record(.groupDeleted, group: name) }
         }
     }

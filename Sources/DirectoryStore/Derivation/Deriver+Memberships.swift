@@ -17,14 +17,25 @@ extension Deriver {
     /// other apps are never touched; the admin's only when the rules do not keep them.
     func deriveMemberships(scimID: String, directoryUserID: Int64, created: Bool) throws {
         var desired: Set<Membership> = []
-        let groups = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT g.pk, g.display_name FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk
-            WHERE m.member_id = ? AND g.app_id = ?
-            """), arguments: [scimID, appID])
+        let groups = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT g.pk, g.display_name FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk
+                    WHERE m.member_id = ? AND g.app_id = ?
+                    """
+            ),
+            arguments: [scimID, appID]
+        )
         func want(_ names: [String], _ origin: MembershipOrigin) throws {
             for name in names {
-                desired.insert(Membership(groupID: try groupID(named: name), memberKind: "user", memberID: directoryUserID,
-                                          origin: origin.stored))
+                desired.insert(
+                    Membership(
+                        groupID: try groupID(named: name),
+                        memberKind: "user",
+                        memberID: directoryUserID,
+                        origin: origin.stored
+                    )
+                )
             }
         }
         for group in groups {
@@ -35,10 +46,15 @@ extension Deriver {
 
         var existing = try derivedMemberships(ofUser: directoryUserID)
         if !rules.groupSync.keepExistingMemberships {
-            existing.formUnion(try memberships(sql: """
-                SELECT group_id, member_kind, member_id, origin FROM dir_membership
-                WHERE member_kind = 'user' AND member_id = ? AND origin = 'admin'
-                """, [directoryUserID]))
+            existing.formUnion(
+                try memberships(
+                    sql: """
+                        SELECT group_id, member_kind, member_id, origin FROM dir_membership
+                        WHERE member_kind = 'user' AND member_id = ? AND origin = 'admin'
+                        """,
+                    [directoryUserID]
+                )
+            )
         }
         try apply(desired: desired, existing: existing)
     }
@@ -46,43 +62,59 @@ extension Deriver {
     /// Adds what is desired and missing, removes what exists and is no longer desired.
     func apply(desired: Set<Membership>, existing: Set<Membership>) throws {
         for membership in existing.subtracting(desired).sorted(by: Self.order) {
-            try db.execute(sql: """
-                DELETE FROM dir_membership WHERE group_id = ? AND member_kind = ? AND member_id = ? AND origin = ?
-                """, arguments: [membership.groupID, membership.memberKind, membership.memberID, membership.origin])
+            try db.execute(
+                sql: """
+                    DELETE FROM dir_membership WHERE group_id = ? AND member_kind = ? AND member_id = ? AND origin = ?
+                    """,
+                arguments: [membership.groupID, membership.memberKind, membership.memberID, membership.origin]
+            )
             try recordMembership(.membershipRemoved, membership)
         }
         for membership in desired.subtracting(existing).sorted(by: Self.order) {
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO dir_membership (group_id, member_kind, member_id, origin) VALUES (?, ?, ?, ?)
-                """, arguments: [membership.groupID, membership.memberKind, membership.memberID, membership.origin])
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO dir_membership (group_id, member_kind, member_id, origin) VALUES (?, ?, ?, ?)
+                    """,
+                arguments: [membership.groupID, membership.memberKind, membership.memberID, membership.origin]
+            )
             if db.changesCount > 0 { try recordMembership(.membershipAdded, membership) }
         }
     }
 
     /// The user's memberships this app derives (all its origins but the one-time new-user grants).
     func derivedMemberships(ofUser directoryUserID: Int64) throws -> Set<Membership> {
-        try memberships(sql: """
-            SELECT group_id, member_kind, member_id, origin FROM dir_membership
-            WHERE member_kind = 'user' AND member_id = ? AND origin LIKE ? AND origin != ?
-            """, [directoryUserID, MembershipOrigin.pattern(app: appID), MembershipOrigin.newUserGroup(app: appID).stored])
+        try memberships(
+            sql: """
+                SELECT group_id, member_kind, member_id, origin FROM dir_membership
+                WHERE member_kind = 'user' AND member_id = ? AND origin LIKE ? AND origin != ?
+                """,
+            [directoryUserID, MembershipOrigin.pattern(app: appID), MembershipOrigin.newUserGroup(app: appID).stored]
+        )
     }
 
     func memberships(sql: String, _ arguments: StatementArguments) throws -> Set<Membership> {
-        Set(try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map {
-            Membership(groupID: $0[0], memberKind: $0[1], memberID: $0[2], origin: $0[3])
-        })
+        Set(
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map {
+                Membership(groupID: $0[0], memberKind: $0[1], memberID: $0[2], origin: $0[3])
+            }
+        )
     }
 
     /// The id of the app's directory group named `name`, created (and recorded as this app's) if missing.
     func groupID(named name: String) throws -> Int64 {
-        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM dir_group WHERE directory_id = ? AND name_key = ?"),
-                                       arguments: [directoryID, name.nameKey]) {
+        if let id = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM dir_group WHERE directory_id = ? AND name_key = ?"),
+            arguments: [directoryID, name.nameKey]
+        ) {
             return id
         }
         let now = Timestamp.now()
-        try db.execute(sql: """
-            INSERT INTO dir_group (directory_id, name, name_key, origin_app_id, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [directoryID, name, name.nameKey, appID, now, now])
+        try db.execute(
+            sql: """
+                INSERT INTO dir_group (directory_id, name, name_key, origin_app_id, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [directoryID, name, name.nameKey, appID, now, now]
+        )
         record(.groupCreated, group: name)
         return db.lastInsertedRowID
     }
@@ -91,8 +123,13 @@ extension Deriver {
         let group = try String.fetchOne(db, sql: "SELECT name FROM dir_group WHERE id = ?", arguments: [membership.groupID])
         let table = membership.memberKind == "group" ? "dir_group" : "dir_user"
         let member = try String.fetchOne(db, sql: "SELECT name FROM \(table) WHERE id = ?", arguments: [membership.memberID])
-        record(kind, group: group, member: member, memberKind: membership.memberKind,
-               origin: try MembershipOrigin.describe(membership.origin, db, withApp: false))
+        record(
+            kind,
+            group: group,
+            member: member,
+            memberKind: membership.memberKind,
+            origin: try MembershipOrigin.describe(membership.origin, db, withApp: false)
+        )
     }
 
     /// A stable order, so that changes print the same way every time.
@@ -104,9 +141,16 @@ extension Deriver {
 extension Deriver {
     /// Re-derives the memberships of the app's SCIM user `scimID`, if it has a directory user.
     func deriveMembershipsOfUser(scimID: String) throws {
-        guard let linked = try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT directory_user_id FROM scim_user WHERE id = ? AND app_id = ?
-            """), arguments: [scimID, appID]), try linkedUser(linked) != nil else { return }
+        guard
+            let linked = try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT directory_user_id FROM scim_user WHERE id = ? AND app_id = ?
+                        """
+                ),
+                arguments: [scimID, appID]
+            ), try linkedUser(linked) != nil
+        else { return }
         try deriveMemberships(scimID: scimID, directoryUserID: linked, created: false)
     }
 }

@@ -16,8 +16,13 @@ extension Deriver {
     /// Throws a SCIM error (and changes nothing) when the rules refuse the user: its directory
     /// name comes out empty, is another user's of this app, or is a user the rules may not adopt.
     func deriveUser(pk: Int64) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, resource, directory_user_id FROM scim_user WHERE pk = ?",
-                                         arguments: [pk]) else { return }
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT id, resource, directory_user_id FROM scim_user WHERE pk = ?",
+                arguments: [pk]
+            )
+        else { return }
         let resource = StoredResource.object(Array((row["resource"] as String).utf8))
         let desired = try rules.userSync.fields(for: resource)
         let userName = resource["userName"]?.stringValue ?? ""
@@ -52,10 +57,19 @@ extension Deriver {
     /// deleted, or deactivated and kept, by the rules; a kept user loses the memberships this app's
     /// IdP groups and default groups gave it, as the IdP no longer vouches for them.
     func releaseUser(directoryUserID: Int64?) throws {
-        guard let id = directoryUserID, let user = try Row.fetchOne(db, sql: Self.directoryUserSelect + " WHERE id = ?",
-                                                                    arguments: [id]).map(Self.directoryUser) else { return }
-        let managedElsewhere = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM scim_user WHERE directory_user_id = ?)",
-                                                 arguments: [user.id]) ?? false
+        guard let id = directoryUserID,
+            let user = try Row.fetchOne(
+                db,
+                sql: Self.directoryUserSelect + " WHERE id = ?",
+                arguments: [id]
+            ).map(Self.directoryUser)
+        else { return }
+        let managedElsewhere =
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM scim_user WHERE directory_user_id = ?)",
+                arguments: [user.id]
+            ) ?? false
         guard !managedElsewhere else { return }
         switch rules.userSync.deleteOutcome {
         case .delete:
@@ -75,8 +89,11 @@ extension Deriver {
     /// The directory user `id`, if it is in the app's directory (after a directory change it is not).
     func linkedUser(_ id: Int64?) throws -> DirectoryUserRow? {
         guard let id else { return nil }
-        return try Row.fetchOne(db, sql: Self.directoryUserSelect + " WHERE id = ? AND directory_id = ?",
-                                arguments: [id, directoryID]).map(Self.directoryUser)
+        return try Row.fetchOne(
+            db,
+            sql: Self.directoryUserSelect + " WHERE id = ? AND directory_id = ?",
+            arguments: [id, directoryID]
+        ).map(Self.directoryUser)
     }
 
     /// Whether this app maintains the user's fields: it owns the user, or the owner no longer
@@ -84,9 +101,14 @@ extension Deriver {
     /// IdPs that know the same person do not overwrite each other back and forth.
     private func ownsFields(of user: DirectoryUserRow) throws -> Bool {
         if let owner = user.ownerApp, owner != appID {
-            let ownerLinks = try Bool.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM scim_user WHERE directory_user_id = ? AND app_id = ?)
-                """, arguments: [user.id, owner]) ?? false
+            let ownerLinks =
+                try Bool.fetchOne(
+                    db,
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM scim_user WHERE directory_user_id = ? AND app_id = ?)
+                        """,
+                    arguments: [user.id, owner]
+                ) ?? false
             if ownerLinks { return false }
         }
         if user.ownerApp != appID {
@@ -97,42 +119,61 @@ extension Deriver {
 
     /// The directory user already named `name` that this SCIM user may take over, or nil when the name is free.
     private func adoptable(_ name: String, userName: String, pk: Int64) throws -> DirectoryUserRow? {
-        guard let holder = try Row.fetchOne(db, sql: Self.directoryUserSelect + " WHERE directory_id = ? AND name_key = ?",
-                                            arguments: [directoryID, name.nameKey]).map(Self.directoryUser) else { return nil }
+        guard
+            let holder = try Row.fetchOne(
+                db,
+                sql: Self.directoryUserSelect + " WHERE directory_id = ? AND name_key = ?",
+                arguments: [directoryID, name.nameKey]
+            ).map(Self.directoryUser)
+        else { return nil }
         if try linkedToAnotherUserOfThisApp(holder.id, pk: pk) {
             throw ScimError.uniqueness(
-                "userName '\(userName)' becomes directory username '\(name)', which another user of this app already has.")
+                "userName '\(userName)' becomes directory username '\(name)', which another user of this app already has."
+            )
         }
         // A user this app created (and kept after an IdP delete) is its own, whatever the policy.
         guard rules.userSync.existingUsers == .adopt || holder.ownerApp == appID else {
             throw ScimError.uniqueness(
-                "The directory already has a user named '\(holder.fields.username)', and this app's rules refuse to adopt existing users.")
+                "The directory already has a user named '\(holder.fields.username)' that this app does not manage, and its rules refuse to adopt existing users; to let it, set userSync.existingUsers to \"adopt\" (scimsync rules set APP --existing-users adopt)."
+            )
         }
         return holder
     }
 
     private func checkRenameFree(_ name: String, userName: String, except id: Int64) throws {
-        let holder = try Int64.fetchOne(db, sql: "SELECT id FROM dir_user WHERE directory_id = ? AND name_key = ?",
-                                        arguments: [directoryID, name.nameKey])
+        let holder = try Int64.fetchOne(
+            db,
+            sql: "SELECT id FROM dir_user WHERE directory_id = ? AND name_key = ?",
+            arguments: [directoryID, name.nameKey]
+        )
         if let holder, holder != id {
             throw ScimError.uniqueness("userName '\(userName)' becomes directory username '\(name)', which another directory user has.")
         }
     }
 
     private func linkedToAnotherUserOfThisApp(_ directoryUserID: Int64, pk: Int64) throws -> Bool {
-        try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM scim_user WHERE directory_user_id = ? AND app_id = ? AND pk != ?)
-            """, arguments: [directoryUserID, appID, pk]) ?? false
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM scim_user WHERE directory_user_id = ? AND app_id = ? AND pk != ?)
+                """,
+            arguments: [directoryUserID, appID, pk]
+        ) ?? false
     }
 
     private func insert(_ fields: DirectoryUserFields) throws -> Int64 {
         let now = Timestamp.now()
-        try db.execute(sql: """
-            INSERT INTO dir_user (directory_id, name, name_key, email, display_name, first_name, last_name, active,
-                                  origin_app_id, created_at, modified_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [directoryID, fields.username, fields.username.nameKey, fields.email, fields.displayName,
-                             fields.firstName, fields.lastName, fields.active, appID, now, now])
+        try db.execute(
+            sql: """
+                INSERT INTO dir_user (directory_id, name, name_key, email, display_name, first_name, last_name, active,
+                                      origin_app_id, created_at, modified_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                directoryID, fields.username, fields.username.nameKey, fields.email, fields.displayName,
+                fields.firstName, fields.lastName, fields.active, appID, now, now,
+            ]
+        )
         record(.userCreated, user: fields.username)
         if !fields.active { record(.userDeactivated, user: fields.username) }
         return db.lastInsertedRowID
@@ -141,19 +182,26 @@ extension Deriver {
     private func update(_ user: DirectoryUserRow, to fields: DirectoryUserFields) throws {
         let changed = Self.changedFields(user.fields, fields)
         guard !changed.isEmpty || user.fields.active != fields.active else { return }
-        try db.execute(sql: """
-            UPDATE dir_user SET name = ?, name_key = ?, email = ?, display_name = ?, first_name = ?, last_name = ?,
-                                active = ?, modified_at = ?
-            WHERE id = ?
-            """, arguments: [fields.username, fields.username.nameKey, fields.email, fields.displayName,
-                             fields.firstName, fields.lastName, fields.active, Timestamp.now(), user.id])
+        try db.execute(
+            sql: """
+                UPDATE dir_user SET name = ?, name_key = ?, email = ?, display_name = ?, first_name = ?, last_name = ?,
+                                    active = ?, modified_at = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                fields.username, fields.username.nameKey, fields.email, fields.displayName,
+                fields.firstName, fields.lastName, fields.active, Timestamp.now(), user.id,
+            ]
+        )
         if !changed.isEmpty { record(.userUpdated, user: fields.username, fields: changed) }
         if user.fields.active != fields.active { record(fields.active ? .userActivated : .userDeactivated, user: fields.username) }
     }
 
     private func link(_ pk: Int64, to directoryUserID: Int64?) throws {
-        try db.execute(sql: "UPDATE scim_user SET directory_user_id = ? WHERE pk = ? AND directory_user_id IS NOT ?",
-                       arguments: [directoryUserID, pk, directoryUserID])
+        try db.execute(
+            sql: "UPDATE scim_user SET directory_user_id = ? WHERE pk = ? AND directory_user_id IS NOT ?",
+            arguments: [directoryUserID, pk, directoryUserID]
+        )
     }
 
     private static func changedFields(_ old: DirectoryUserFields, _ new: DirectoryUserFields) -> [String] {
@@ -171,9 +219,17 @@ extension Deriver {
         """
 
     static func directoryUser(_ row: Row) -> DirectoryUserRow {
-        DirectoryUserRow(id: row["id"], fields: DirectoryUserFields(
-            username: row["name"], email: row["email"], displayName: row["display_name"],
-            firstName: row["first_name"], lastName: row["last_name"], active: row["active"]),
-            ownerApp: row["origin_app_id"])
+        DirectoryUserRow(
+            id: row["id"],
+            fields: DirectoryUserFields(
+                username: row["name"],
+                email: row["email"],
+                displayName: row["display_name"],
+                firstName: row["first_name"],
+                lastName: row["last_name"],
+                active: row["active"]
+            ),
+            ownerApp: row["origin_app_id"]
+        )
     }
 }

@@ -34,10 +34,29 @@ final class Deriver {
         }
     }
 
-    func record(_ kind: DirectoryChange.Kind, user: String? = nil, group: String? = nil, member: String? = nil,
-                memberKind: String? = nil, origin: String? = nil, fields: [String]? = nil, reason: String? = nil) {
-        changes.append(DirectoryChange(app: appName, kind, user: user, group: group, member: member, memberKind: memberKind,
-                                       origin: origin, fields: fields, reason: reason))
+    func record(
+        _ kind: DirectoryChange.Kind,
+        user: String? = nil,
+        group: String? = nil,
+        member: String? = nil,
+        memberKind: String? = nil,
+        origin: String? = nil,
+        fields: [String]? = nil,
+        reason: String? = nil
+    ) {
+        changes.append(
+            DirectoryChange(
+                app: appName,
+                kind,
+                user: user,
+                group: group,
+                member: member,
+                memberKind: memberKind,
+                origin: origin,
+                fields: fields,
+                reason: reason
+            )
+        )
     }
 
     /// The changes in a line for the audit log, the first few named and the rest counted.

@@ -19,8 +19,17 @@ public struct DirectoryChange: Sendable, Equatable, Codable, CustomStringConvert
     public var fields: [String]?
     public var reason: String?
 
-    init(app: String, _ change: Kind, user: String? = nil, group: String? = nil, member: String? = nil,
-         memberKind: String? = nil, origin: String? = nil, fields: [String]? = nil, reason: String? = nil) {
+    init(
+        app: String,
+        _ change: Kind,
+        user: String? = nil,
+        group: String? = nil,
+        member: String? = nil,
+        memberKind: String? = nil,
+        origin: String? = nil,
+        fields: [String]? = nil,
+        reason: String? = nil
+    ) {
         self.app = app
         self.change = change
         self.user = user

@@ -12,8 +12,9 @@ extension DirectoryStore {
     /// that is rolled back, so they are exactly what a real run would do, and nothing stays.
     public func synchronize(app name: String?, dryRun: Bool) throws -> [DirectoryChange] {
         try synchronizedApps(name).flatMap { appID in
-            dryRun ? try transaction(commit: false) { db in try Self.deriveAll(db, appID: appID, rules: nil) }
-                   : try deriveAllInBatches(appID: appID)
+            dryRun
+                ? try transaction(commit: false) { db in try Self.deriveAll(db, appID: appID, rules: nil) }
+                : try deriveAllInBatches(appID: appID)
         }
     }
 
@@ -37,12 +38,13 @@ extension DirectoryStore {
                 return deriver.changes
             }
         }
-        return changes + (try write { db in
-            let deriver = try Deriver(db, appID: appID)
-            try deriver.deriveGroups()
-            try deriver.recordSynchronization()
-            return deriver.changes
-        })
+        return changes
+            + (try write { db in
+                let deriver = try Deriver(db, appID: appID)
+                try deriver.deriveGroups()
+                try deriver.recordSynchronization()
+                return deriver.changes
+            })
     }
 
     /// Derives all of an app's users and groups in the caller's transaction, by `rules` or the stored ones.
@@ -58,8 +60,12 @@ extension Deriver {
     /// Audits what a synchronization changed, in its transaction (nothing when nothing changed).
     func recordSynchronization() throws {
         guard let summary = auditSummary else { return }
-        try AuditContext(appID: appID, appName: appName).record(db, operation: "sync", target: "App \(appName)",
-                                                                detail: "\(changes.count) change\(changes.count == 1 ? "" : "s"); " + summary)
+        try AuditContext(appID: appID, appName: appName).record(
+            db,
+            operation: "sync",
+            target: "App \(appName)",
+            detail: "\(changes.count) change\(changes.count == 1 ? "" : "s"); " + summary
+        )
     }
 
     /// Derives each user; a user the rules refuse is reported and left as it was.
@@ -80,22 +86,35 @@ extension Deriver {
         for pk in try Int64.fetchAll(db, sql: "SELECT pk FROM scim_group WHERE app_id = ? ORDER BY pk", arguments: [appID]) {
             try deriveGroup(pk: pk)
         }
-        let elsewhere = try memberships(sql: """
-            SELECT m.group_id, m.member_kind, m.member_id, m.origin FROM dir_membership m JOIN dir_group g ON g.id = m.group_id
-            WHERE m.origin LIKE ? AND g.directory_id != ?
-            """, [MembershipOrigin.pattern(app: appID), directoryID])
+        let elsewhere = try memberships(
+            sql: """
+                SELECT m.group_id, m.member_kind, m.member_id, m.origin FROM dir_membership m JOIN dir_group g ON g.id = m.group_id
+                WHERE m.origin LIKE ? AND g.directory_id != ?
+                """,
+            [MembershipOrigin.pattern(app: appID), directoryID]
+        )
         try apply(desired: [], existing: elsewhere)
-        try removeUnusedGroups(named: try String.fetchAll(db, sql: """
-            SELECT name FROM dir_group WHERE origin_app_id = ? AND directory_id = ? ORDER BY name_key
-            """, arguments: [appID, directoryID]))
+        try removeUnusedGroups(
+            named: try String.fetchAll(
+                db,
+                sql: """
+                    SELECT name FROM dir_group WHERE origin_app_id = ? AND directory_id = ? ORDER BY name_key
+                    """,
+                arguments: [appID, directoryID]
+            )
+        )
         try removeGroupsLeftElsewhere()
     }
 
     /// Deletes the empty groups this app created in a directory it no longer provisions.
     private func removeGroupsLeftElsewhere() throws {
-        let left = try String.fetchAll(db, sql: """
-            DELETE FROM dir_group WHERE origin_app_id = ? AND directory_id != ? AND \(Self.groupIsUnused) RETURNING name
-            """, arguments: [appID, directoryID])
+        let left = try String.fetchAll(
+            db,
+            sql: """
+                DELETE FROM dir_group WHERE origin_app_id = ? AND directory_id != ? AND \(Self.groupIsUnused) RETURNING name
+                """,
+            arguments: [appID, directoryID]
+        )
         for name in left.sorted(by: { $0.nameKey < $1.nameKey }) { record(.groupDeleted, group: name) }
     }
 }

@@ -6,15 +6,19 @@ public struct BulkRequest: Sendable, Equatable {
     public static func parse(_ body: JSONValue, maxOperations: Int) throws(ScimError) -> BulkRequest {
         guard let object = body.objectValue else { throw .invalidSyntax("A bulk request must be a JSON object.") }
         guard let schemas = object["schemas"]?.arrayValue,
-              schemas.contains(where: { $0.stringValue?.caseInsensitiveEquals(ScimSchemaURN.bulkRequest) == true }) else {
+            schemas.contains(where: { $0.stringValue?.caseInsensitiveEquals(ScimSchemaURN.bulkRequest) == true })
+        else {
             throw .invalidSyntax("A bulk request must list the schema \(ScimSchemaURN.bulkRequest).")
         }
         guard let list = object["Operations"]?.arrayValue else {
             throw .invalidSyntax("A bulk request needs an 'Operations' array.")
         }
         guard list.count <= maxOperations else {
-            throw ScimError(status: 413, scimType: .tooMany,
-                            detail: "The bulk request has \(list.count) operations; the limit is \(maxOperations).")
+            throw ScimError(
+                status: 413,
+                scimType: .tooMany,
+                detail: "The bulk request has \(list.count) operations; the limit is \(maxOperations)."
+            )
         }
         var failOnErrors: Int?
         if let value = object["failOnErrors"] {
@@ -59,8 +63,13 @@ public struct BulkOperation: Sendable, Equatable {
         if method != "DELETE", data == nil {
             throw .invalidSyntax("Operations[\(index)]: \(method) needs data.")
         }
-        return BulkOperation(method: method, path: String(path.dropFirst()), bulkId: bulkId,
-                             version: object["version"]?.stringValue, data: data)
+        return BulkOperation(
+            method: method,
+            path: String(path.dropFirst()),
+            bulkId: bulkId,
+            version: object["version"]?.stringValue,
+            data: data
+        )
     }
 }
 
@@ -109,8 +118,11 @@ public enum BulkReferences {
 
     private static func resolve(_ bulkId: String, _ resolved: [String: String]) throws(ScimError) -> String {
         guard let id = resolved[bulkId] else {
-            throw ScimError(status: 409, scimType: .invalidValue,
-                            detail: "bulkId '\(bulkId)' does not refer to a resource created earlier in this request.")
+            throw ScimError(
+                status: 409,
+                scimType: .invalidValue,
+                detail: "bulkId '\(bulkId)' does not refer to a resource created earlier in this request."
+            )
         }
         return id
     }

@@ -38,10 +38,18 @@ enum FilterTokenizer {
             switch scalar {
             case " ", "\t", "\n", "\r":
                 index += 1
-            case "(": tokens.append(FilterToken(kind: .openParen, text: "(")); index += 1
-            case ")": tokens.append(FilterToken(kind: .closeParen, text: ")")); index += 1
-            case "[": tokens.append(FilterToken(kind: .openBracket, text: "[")); index += 1
-            case "]": tokens.append(FilterToken(kind: .closeBracket, text: "]")); index += 1
+            case "(":
+                tokens.append(FilterToken(kind: .openParen, text: "("))
+                index += 1
+            case ")":
+                tokens.append(FilterToken(kind: .closeParen, text: ")"))
+                index += 1
+            case "[":
+                tokens.append(FilterToken(kind: .openBracket, text: "["))
+                index += 1
+            case "]":
+                tokens.append(FilterToken(kind: .closeBracket, text: "]"))
+                index += 1
             case "\"":
                 let (string, end) = try readString(scalars, from: index)
                 tokens.append(FilterToken(kind: .string, text: string))
@@ -62,7 +70,10 @@ enum FilterTokenizer {
     private static func readString(_ scalars: [Unicode.Scalar], from start: Int) throws(ScimError) -> (String, Int) {
         var end = start + 1
         while end < scalars.count {
-            if scalars[end] == "\\" { end += 2; continue }
+            if scalars[end] == "\\" {
+                end += 2
+                continue
+            }
             if scalars[end] == "\"" { break }
             end += 1
         }

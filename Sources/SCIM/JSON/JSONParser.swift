@@ -42,9 +42,15 @@ public struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
         case UInt8(ascii: "["): return try parseArray(depth: depth)
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw error("unexpected character")
         }
@@ -201,7 +207,8 @@ public struct JSONParser {
     private mutating func expectLiteral(_ literal: String) throws(JSONParseError) {
         let expected = Array(literal.utf8)
         guard position + expected.count <= bytes.count,
-              bytes[position..<position + expected.count].elementsEqual(expected) else {
+            bytes[position..<position + expected.count].elementsEqual(expected)
+        else {
             throw error("unexpected literal")
         }
         position += expected.count

@@ -39,8 +39,13 @@ struct AttributeEdit {
         }
     }
 
-    func setElements(matching filter: Filter, subAttribute: String?, to value: JSONValue,
-                     replacing: Bool, in resource: inout JSONObject) throws(ScimError) {
+    func setElements(
+        matching filter: Filter,
+        subAttribute: String?,
+        to value: JSONValue,
+        replacing: Bool,
+        in resource: inout JSONObject
+    ) throws(ScimError) {
         var failure: ScimError?
         editContainer(of: &resource, creating: true) { container in
             var elements = container[attribute.name]?.arrayValue ?? []
@@ -51,7 +56,9 @@ struct AttributeEdit {
                     failure = .noTarget("No value of '\(attribute.name)' matches the filter.")
                     return
                 }
-                if let subAttribute { created[subAttribute] = value } else if let object = value.objectValue {
+                if let subAttribute {
+                    created[subAttribute] = value
+                } else if let object = value.objectValue {
                     created = Self.merging(object, into: created)
                 }
                 elements.append(.object(created))
@@ -86,7 +93,8 @@ struct AttributeEdit {
             if let sub = attribute.subAttribute {
                 container[attribute.name] = Self.setting(sub, to: nil, in: container[attribute.name])
             } else if let listed = values.flatMap({ $0.arrayValue ?? [$0] }), !listed.isEmpty,
-                      let elements = container[attribute.name]?.arrayValue {
+                let elements = container[attribute.name]?.arrayValue
+            {
                 // Entra ID: {"op":"Remove","path":"members","value":[{"value":"id"}]} removes those members only;
                 // an element goes when a listed value agrees with every member the listed value names.
                 container[attribute.name] = .array(elements.filter { element in !listed.contains { Self.describes($0, element) } })
@@ -149,11 +157,13 @@ struct AttributeEdit {
 
     private static func setting(_ sub: String, to value: JSONValue?, in current: JSONValue?) -> JSONValue? {
         if let elements = current?.arrayValue {
-            return .array(elements.map { element in
-                var object = element.objectValue ?? JSONObject()
-                object[sub] = value
-                return .object(object)
-            })
+            return .array(
+                elements.map { element in
+                    var object = element.objectValue ?? JSONObject()
+                    object[sub] = value
+                    return .object(object)
+                }
+            )
         }
         var object = current?.objectValue ?? JSONObject()
         object[sub] = value
@@ -196,7 +206,8 @@ struct AttributeEdit {
     private static func enforcingSinglePrimary(_ elements: [JSONValue], preferring incoming: [JSONValue]) -> [JSONValue] {
         let isPrimary = { (element: JSONValue) in element["primary"]?.isTruthy == true }
         guard elements.filter(isPrimary).count > 1 else { return elements }
-        let winner = incoming.last(where: isPrimary).flatMap { chosen in elements.lastIndex(of: chosen) }
+        let winner =
+            incoming.last(where: isPrimary).flatMap { chosen in elements.lastIndex(of: chosen) }
             ?? elements.lastIndex(where: isPrimary)
         return elements.enumerated().map { index, element in
             guard index != winner, isPrimary(element), var object = element.objectValue else { return element }

@@ -39,7 +39,10 @@ public enum MemberPatch {
         var rest: [PatchOperation] = []
         for operation in request.operations {
             if let path = operation.path {
-                guard isMembers(path.attribute) else { rest.append(operation); continue }
+                guard isMembers(path.attribute) else {
+                    rest.append(operation)
+                    continue
+                }
                 changes.append(try change(operation, path))
             } else if var object = operation.value?.objectValue, let members = object["members"] {
                 let values = try MemberValue.list(from: members)

@@ -32,8 +32,13 @@ public struct PatchEngine: Sendable {
         case (let kind, nil):
             try edit.set(operation.value ?? .null, replacing: kind == .replace, in: &resource)
         case (let kind, let filter?):
-            try edit.setElements(matching: filter, subAttribute: path.subAttributeAfterFilter,
-                                 to: operation.value ?? .null, replacing: kind == .replace, in: &resource)
+            try edit.setElements(
+                matching: filter,
+                subAttribute: path.subAttributeAfterFilter,
+                to: operation.value ?? .null,
+                replacing: kind == .replace,
+                in: &resource
+            )
         }
     }
 

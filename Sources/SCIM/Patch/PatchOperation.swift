@@ -27,7 +27,8 @@ public struct PatchRequest: Sendable, Equatable {
     public static func parse(_ body: JSONValue) throws(ScimError) -> PatchRequest {
         guard let object = body.objectValue else { throw .invalidSyntax("A PATCH body must be a JSON object.") }
         guard let schemas = object["schemas"]?.arrayValue,
-              schemas.contains(where: { $0.stringValue?.caseInsensitiveEquals(ScimSchemaURN.patchOp) == true }) else {
+            schemas.contains(where: { $0.stringValue?.caseInsensitiveEquals(ScimSchemaURN.patchOp) == true })
+        else {
             throw .invalidSyntax("A PATCH body must list the schema \(ScimSchemaURN.patchOp).")
         }
         guard let list = object["Operations"]?.arrayValue, !list.isEmpty else {

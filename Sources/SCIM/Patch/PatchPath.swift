@@ -51,7 +51,8 @@ extension String {
     public var trimmingSpaces: String {
         let bytes = utf8
         guard let first = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") }),
-              let last = bytes.lastIndex(where: { $0 != UInt8(ascii: " ") }) else { return "" }
+            let last = bytes.lastIndex(where: { $0 != UInt8(ascii: " ") })
+        else { return "" }
         if first == bytes.startIndex, bytes.index(after: last) == bytes.endIndex { return self }
         return String(self[first...last])
     }

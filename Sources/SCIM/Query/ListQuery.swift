@@ -14,8 +14,14 @@ public struct ListQuery: Sendable, Equatable {
     /// Set when the client pages with `cursor` (RFC 9865) instead of `startIndex`.
     public var cursor: PageCursor?
 
-    public init(filter: Filter? = nil, startIndex: Int = 1, count: Int = defaultCount,
-                sortBy: AttributePath? = nil, descending: Bool = false, projection: Projection = .identity) {
+    public init(
+        filter: Filter? = nil,
+        startIndex: Int = 1,
+        count: Int = defaultCount,
+        sortBy: AttributePath? = nil,
+        descending: Bool = false,
+        projection: Projection = .identity
+    ) {
         self.filter = filter
         self.startIndex = startIndex
         self.count = count

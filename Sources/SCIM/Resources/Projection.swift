@@ -100,7 +100,10 @@ public struct Projection: Sendable, Equatable {
         if path.name.caseInsensitiveEquals("id") || path.name.caseInsensitiveEquals("schemas") { return }
         if let urn = path.schema, resourceType?.schema.id.caseInsensitiveEquals(urn) != true {
             guard var inner = resource[urn]?.objectValue else { return }
-            if path.name.isEmpty { resource[urn] = nil; return }
+            if path.name.isEmpty {
+                resource[urn] = nil
+                return
+            }
             exclude(AttributePath(name: path.name, subAttribute: path.subAttribute), from: &inner)
             resource[urn] = inner.isEmpty ? nil : .object(inner)
             return
@@ -114,11 +117,13 @@ public struct Projection: Sendable, Equatable {
             object[sub] = nil
             resource[path.name] = .object(object)
         case .array(let elements)?:
-            resource[path.name] = .array(elements.map { element in
-                guard var object = element.objectValue else { return element }
-                object[sub] = nil
-                return .object(object)
-            })
+            resource[path.name] = .array(
+                elements.map { element in
+                    guard var object = element.objectValue else { return element }
+                    object[sub] = nil
+                    return .object(object)
+                }
+            )
         default:
             break
         }

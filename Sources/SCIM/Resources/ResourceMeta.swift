@@ -16,12 +16,14 @@ public struct ResourceMeta: Sendable, Equatable {
     public var etag: String { "W/\"\(version)\"" }
 
     public func json(location: String) -> JSONValue {
-        .object(JSONObject([
-            ("resourceType", .string(resourceType)),
-            ("created", .string(created)),
-            ("lastModified", .string(lastModified)),
-            ("location", .string(location)),
-            ("version", .string(etag)),
-        ]))
+        .object(
+            JSONObject([
+                ("resourceType", .string(resourceType)),
+                ("created", .string(created)),
+                ("lastModified", .string(lastModified)),
+                ("location", .string(location)),
+                ("version", .string(etag)),
+            ])
+        )
     }
 }

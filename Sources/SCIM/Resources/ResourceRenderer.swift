@@ -2,8 +2,13 @@
 /// members) by splicing bytes rather than re-parsing, so a GET by id costs one copy.
 public enum ResourceRenderer {
     /// `stored` is a JSON object as ``ResourceDocument`` made it; `extra` members are appended.
-    public static func render(stored: [UInt8], meta: ResourceMeta, location: String,
-                              extra: [(key: String, value: JSONValue)] = [], into writer: inout JSONWriter) {
+    public static func render(
+        stored: [UInt8],
+        meta: ResourceMeta,
+        location: String,
+        extra: [(key: String, value: JSONValue)] = [],
+        into writer: inout JSONWriter
+    ) {
         guard let close = stored.lastIndex(of: UInt8(ascii: "}")) else { return }
         writer.appendRaw(Array(stored[..<close]))
         let isEmpty = stored[..<close].allSatisfy { $0 == UInt8(ascii: "{") || $0 == 0x20 }
@@ -17,9 +22,14 @@ public enum ResourceRenderer {
     }
 
     /// The same, through a projection: parses, keeps the requested attributes, serialises.
-    public static func render(stored: [UInt8], meta: ResourceMeta, location: String,
-                              extra: [(key: String, value: JSONValue)] = [],
-                              projection: Projection, into writer: inout JSONWriter) {
+    public static func render(
+        stored: [UInt8],
+        meta: ResourceMeta,
+        location: String,
+        extra: [(key: String, value: JSONValue)] = [],
+        projection: Projection,
+        into writer: inout JSONWriter
+    ) {
         guard !projection.isIdentity else {
             render(stored: stored, meta: meta, location: location, extra: extra, into: &writer)
             return

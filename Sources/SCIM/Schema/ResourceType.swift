@@ -7,13 +7,19 @@ public struct ResourceType: Sendable {
     public let extensions: [SchemaDefinition]
 
     public static let user = ResourceType(
-        name: "User", endpoint: "/Users", description: "User Account",
-        schema: CoreSchemas.user, extensions: [CoreSchemas.enterpriseUser]
+        name: "User",
+        endpoint: "/Users",
+        description: "User Account",
+        schema: CoreSchemas.user,
+        extensions: [CoreSchemas.enterpriseUser]
     )
 
     public static let group = ResourceType(
-        name: "Group", endpoint: "/Groups", description: "Group",
-        schema: CoreSchemas.group, extensions: []
+        name: "Group",
+        endpoint: "/Groups",
+        description: "Group",
+        schema: CoreSchemas.group,
+        extensions: []
     )
 
     public static let all = [user, group]
@@ -40,20 +46,32 @@ public struct ResourceType: Sendable {
 
     /// The resource type as `/ResourceTypes/{name}` returns it.
     public func json(baseURL: String) -> JSONValue {
-        .object(JSONObject([
-            ("schemas", .array([.string(ScimSchemaURN.resourceType)])),
-            ("id", .string(name)),
-            ("name", .string(name)),
-            ("endpoint", .string(endpoint)),
-            ("description", .string(description)),
-            ("schema", .string(schema.id)),
-            ("schemaExtensions", .array(extensions.map {
-                .object(JSONObject([("schema", .string($0.id)), ("required", .bool(false))]))
-            })),
-            ("meta", .object(JSONObject([
-                ("resourceType", .string("ResourceType")),
-                ("location", .string("\(baseURL)/ResourceTypes/\(name)")),
-            ]))),
-        ]))
+        .object(
+            JSONObject([
+                ("schemas", .array([.string(ScimSchemaURN.resourceType)])),
+                ("id", .string(name)),
+                ("name", .string(name)),
+                ("endpoint", .string(endpoint)),
+                ("description", .string(description)),
+                ("schema", .string(schema.id)),
+                (
+                    "schemaExtensions",
+                    .array(
+                        extensions.map {
+                            .object(JSONObject([("schema", .string($0.id)), ("required", .bool(false))]))
+                        }
+                    )
+                ),
+                (
+                    "meta",
+                    .object(
+                        JSONObject([
+                            ("resourceType", .string("ResourceType")),
+                            ("location", .string("\(baseURL)/ResourceTypes/\(name)")),
+                        ])
+                    )
+                ),
+            ])
+        )
     }
 }

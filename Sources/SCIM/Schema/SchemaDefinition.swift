@@ -12,16 +12,23 @@ public struct SchemaDefinition: Sendable {
 
     /// The schema as `/Schemas/{id}` returns it, with `meta.location` under `baseURL`.
     public func json(baseURL: String) -> JSONValue {
-        .object(JSONObject([
-            ("schemas", .array([.string(ScimSchemaURN.schema)])),
-            ("id", .string(id)),
-            ("name", .string(name)),
-            ("description", .string(description)),
-            ("attributes", .array(attributes.map(\.json))),
-            ("meta", .object(JSONObject([
-                ("resourceType", .string("Schema")),
-                ("location", .string("\(baseURL)/Schemas/\(id)")),
-            ]))),
-        ]))
+        .object(
+            JSONObject([
+                ("schemas", .array([.string(ScimSchemaURN.schema)])),
+                ("id", .string(id)),
+                ("name", .string(name)),
+                ("description", .string(description)),
+                ("attributes", .array(attributes.map(\.json))),
+                (
+                    "meta",
+                    .object(
+                        JSONObject([
+                            ("resourceType", .string("Schema")),
+                            ("location", .string("\(baseURL)/Schemas/\(id)")),
+                        ])
+                    )
+                ),
+            ])
+        )
     }
 }
