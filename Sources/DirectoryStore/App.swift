@@ -12,6 +12,9 @@ public struct App: Sendable, Equatable, Codable {
     public var directoryName: String
     public var enabled: Bool
     public var createdAt: String
+    /// The public URL the IdP reaches the web server by (`https://scim.example.com`), when the
+    /// admin set one: responses then build every URL from it, whatever `Host` a request names.
+    public var baseURL: String?
 }
 
 extension DirectoryStore {
@@ -21,8 +24,10 @@ extension DirectoryStore {
         name: String,
         provider: ProviderProfile,
         directoryName: String,
-        createDirectory: Bool = false
+        createDirectory: Bool = false,
+        baseURL: String? = nil
     ) throws -> App {
+        let baseURL = try baseURL.map(Self.validBaseURL)
         let name = try Self.validName(name, of: "app")
         guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
             throw StoreError.invalid("an app name may use only letters, digits, '-', '_' and '.' (it is part of the SCIM base URL)")
@@ -35,9 +40,9 @@ extension DirectoryStore {
             guard let directory else { throw StoreError.notFound("directory '\(directoryName)'") }
             try db.execute(
                 sql: """
-                    INSERT INTO app (name, name_key, provider, directory_id, created_at) VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO app (name, name_key, provider, directory_id, base_url, created_at) VALUES (?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [name, name.nameKey, provider.rawValue, directory.id, Timestamp.now()]
+                arguments: [name, name.nameKey, provider.rawValue, directory.id, baseURL, Timestamp.now()]
             )
             return try Self.app(db, named: name)!
         }
@@ -68,7 +73,7 @@ extension DirectoryStore {
     }
 
     static let appSelect = """
-        SELECT a.id, a.name, a.provider, a.directory_id, d.name AS directory_name, a.enabled, a.created_at
+        SELECT a.id, a.name, a.provider, a.directory_id, d.name AS directory_name, a.enabled, a.created_at, a.base_url
         FROM app a JOIN directory d ON d.id = a.directory_id
         """
 
@@ -84,7 +89,33 @@ extension DirectoryStore {
             directoryID: row["directory_id"],
             directoryName: row["directory_name"],
             enabled: row["enabled"],
-            createdAt: row["created_at"]
+            createdAt: row["created_at"],
+            baseURL: row["base_url"]
         )
+    }
+
+    /// Sets (or with `nil` clears) the public URL the app's responses build their URLs from.
+    public func setAppBaseURL(_ name: String, baseURL: String?) throws {
+        let baseURL = try baseURL.map(Self.validBaseURL)
+        try write { db in
+            try db.execute(sql: "UPDATE app SET base_url = ? WHERE name_key = ?", arguments: [baseURL, name.nameKey])
+            guard db.changesCount == 1 else { throw StoreError.notFound("app '\(name)'") }
+        }
+    }
+
+    /// `http(s)://host[:port][/prefix]`, without a trailing slash, query or fragment: it is put
+    /// in front of `/scim/<app>/v2` in every `Location`, `meta.location` and `$ref`.
+    static func validBaseURL(_ text: String) throws -> String {
+        let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
+        guard trimmed.utf8.count <= 512, trimmed.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") }),
+            let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
+            components.query == nil, components.fragment == nil, components.user == nil, components.password == nil
+        else {
+            throw StoreError.invalid(
+                "the base URL must look like https://scim.example.com (http or https, a host, an optional port and path, no query)"
+            )
+        }
+        return trimmed
     }
 }

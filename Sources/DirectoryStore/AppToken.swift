@@ -21,6 +21,8 @@ public struct AuthenticatedApp: Sendable, Equatable {
     public var id: Int64
     public var name: String
     public var directoryID: Int64
+    /// The app's configured public URL (see ``App/baseURL``), if any.
+    public var baseURL: String? = nil
 }
 
 extension DirectoryStore {
@@ -104,7 +106,8 @@ extension DirectoryStore {
             let row = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT t.token_hash, t.expires_at, t.revoked_at, a.id, a.name, a.name_key, a.enabled, a.directory_id
+                        SELECT t.token_hash, t.expires_at, t.revoked_at, a.id, a.name, a.name_key, a.enabled, a.directory_id,
+                               a.base_url
                         FROM app_token t JOIN app a ON a.id = t.app_id WHERE t.token_hash = ?
                         """
                 ),
@@ -116,7 +119,7 @@ extension DirectoryStore {
         else { return nil }
         let expiry = (row[1] as String?).flatMap { try? Date($0, strategy: Timestamp.parseStyle) }
         return TokenGrant(
-            app: AuthenticatedApp(id: row[3], name: row[4], directoryID: row[7]),
+            app: AuthenticatedApp(id: row[3], name: row[4], directoryID: row[7], baseURL: row[8]),
             appNameKey: row[5],
             expiresAt: expiry
         )

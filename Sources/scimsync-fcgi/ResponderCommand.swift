@@ -26,7 +26,7 @@ struct ResponderCommand: ParsableCommand {
     @Option(help: "Permission bits of the Unix socket, in octal (the web server's user must be able to connect).")
     var socketMode: String = "0660"
 
-    @Option(help: "Loopback address and port to listen on, e.g. 127.0.0.1:9000.")
+    @Option(help: "Loopback address and port to listen on, e.g. 127.0.0.1:9000 (FastCGI is unauthenticated: loopback only).")
     var listen: String?
 
     @Option(help: "SQLite database file (default: $SCIMSYNC_DATABASE).")
@@ -42,6 +42,7 @@ struct ResponderCommand: ParsableCommand {
         if socket != nil, listen != nil { throw ValidationError("Pass --socket or --listen, not both.") }
         if UInt32(socketMode, radix: 8) == nil { throw ValidationError("--socket-mode must be octal, such as 0660.") }
         if let workers, !(1...512).contains(workers) { throw ValidationError("--workers must be between 1 and 512.") }
+        if let listen, !FastCGIListener.isLoopback(listen) { throw ValidationError(FastCGIError.unsafeAddress(listen).description) }
     }
 
     func run() throws {

@@ -150,15 +150,15 @@ private func eq(_ name: String, _ value: JSONValue) -> Filter {
     }
 
     @Test func refusesFiltersLongerThanTheLimit() {
-        let text = #"userName eq ""# + String(repeating: "x", count: FilterParser.maxLength) + #"""#
+        let text = #"userName eq ""# + String(repeating: "x", count: ScimLimit.filterBytes.value) + #"""#
         let error = #expect(throws: ScimError.self) { try FilterParser.parse(text) }
         #expect(error?.scimType == .invalidFilter)
     }
 
     @Test func refusesNestingBeyondTheLimit() throws {
         let deep = { (levels: Int) in String(repeating: "(", count: levels) + "a pr" + String(repeating: ")", count: levels) }
-        #expect(try FilterParser.parse(deep(FilterParser.maxDepth)) == .present(path("a")))
-        let error = #expect(throws: ScimError.self) { try FilterParser.parse(deep(FilterParser.maxDepth + 1)) }
+        #expect(try FilterParser.parse(deep(ScimLimit.filterNesting.value)) == .present(path("a")))
+        let error = #expect(throws: ScimError.self) { try FilterParser.parse(deep(ScimLimit.filterNesting.value + 1)) }
         #expect(error?.scimType == .invalidFilter)
     }
 }
