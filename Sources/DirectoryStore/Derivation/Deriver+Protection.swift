@@ -4,8 +4,8 @@ import SyncRules
 
 /// What one derivation knows of its directory's protected groups.
 struct ProtectionState {
-    /// The folded names of the protected groups, once read.
-    var protectedKeys: Set<String>?
+    /// Whether the group of each folded name looked up so far is protected.
+    var protectedByKey: [String: Bool] = [:]
     /// The (IdP group, directory group) pairs whose skip is already reported.
     var reported: Set<[String]> = []
 }
@@ -16,13 +16,9 @@ extension Deriver {
     /// only through an explicit manual mapping, never by its name (on the fly, imported unmapped or
     /// transformed). Each skip is reported once per derivation, so `sync` and the audit say why.
     func targets(ofIdPGroup name: String) throws -> [String] {
-        let targets = rules.groupSync.directoryGroups(forIdPGroup: name)
-        guard !targets.isEmpty else { return [] }
-        let protected = try protectedGroupKeys()
-        guard !protected.isEmpty else { return targets }
         let mapped = Set(rules.groupSync.mappedDirectoryGroups(forIdPGroup: name).map(\.nameKey))
-        return targets.filter { target in
-            guard protected.contains(target.nameKey), !mapped.contains(target.nameKey) else { return true }
+        return try rules.groupSync.directoryGroups(forIdPGroup: name).filter { target in
+            guard !mapped.contains(target.nameKey), try isProtected(target) else { return true }
             if protection.reported.insert([name.nameKey, target.nameKey]).inserted {
                 record(.protectedGroupSkipped, group: target, origin: "IdP group \(name)")
             }
@@ -68,15 +64,16 @@ extension Deriver {
         }
     }
 
-    private func protectedGroupKeys() throws -> Set<String> {
-        if let keys = protection.protectedKeys { return keys }
-        let keys = Set(
-            try String.fetchAll(
-                db.cachedStatement(sql: "SELECT name_key FROM dir_group WHERE directory_id = ? AND protected = 1"),
-                arguments: [directoryID]
-            )
-        )
-        protection.protectedKeys = keys
-        return keys
+    /// Whether the directory group named `name` exists and is protected (one indexed lookup per
+    /// name and derivation).
+    private func isProtected(_ name: String) throws -> Bool {
+        if let known = protection.protectedByKey[name.nameKey] { return known }
+        let protected =
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT protected FROM dir_group WHERE directory_id = ? AND name_key = ?"),
+                arguments: [directoryID, name.nameKey]
+            ) ?? false
+        protection.protectedByKey[name.nameKey] = protected
+        return protected
     }
 }

@@ -13,7 +13,7 @@ final class Deriver {
     let rules: AppRules
     /// What the derivation changed, in order.
     private(set) var changes: [DirectoryChange] = []
-    /// The directory's protected groups, read when first needed, and the skips already reported.
+    /// Which directory groups are protected (looked up when first needed) and the skips reported.
     var protection = ProtectionState()
 
     /// Reads the app's current directory and rules in the caller's transaction.
