@@ -25,15 +25,16 @@ extension DirectoryStore {
                 arguments: [protected, Timestamp.now(), row["id"], protected]
             )
             guard db.changesCount > 0 else { return [] }
+            let name: String = row["name"]
             var changes: [DirectoryChange] = []
             if protected {
                 for appID in try Int64.fetchAll(db, sql: "SELECT id FROM app ORDER BY name_key") {
                     let deriver = try Deriver(db, appID: appID)
                     try deriver.rederiveForProtectedGroup(id: row["id"])
-                    changes += deriver.changes
+                    // Skips of other protected groups, met on the way, are not this command's news.
+                    changes += deriver.changes.filter { $0.change != .protectedGroupSkipped || $0.group?.nameKey == name.nameKey }
                 }
             }
-            let name: String = row["name"]
             try AuditContext().record(
                 db,
                 operation: protected ? "group.protect" : "group.unprotect",
