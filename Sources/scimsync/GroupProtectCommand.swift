@@ -9,7 +9,8 @@ extension GroupCommand {
                 An IdP group of the same name (on the fly, imported unmapped, or after a name
                 transform) no longer makes or keeps members in it; a mapping row naming it as a
                 directory group, or a default group, still does. Takes effect at once: it prints the
-                memberships the apps lose. The admin's own memberships are never touched.
+                memberships the apps lose, as `scimsync sync` prints changes (--json: the same
+                document). The admin's own memberships are never touched.
 
                 Example: scimsync group protect jira-administrators --directory staff
                 """
@@ -17,13 +18,14 @@ extension GroupCommand {
 
         @ParentCommand var root: ScimSyncCommand
         var global: GlobalOptions { root.global }
+        @OptionGroup var output: OutputOptions
         @Argument(help: "The group.") var group: String
         @Option(help: "The directory.") var directory: String
 
         func run() throws {
             let changes = try global.withStore { try $0.setGroupProtected(true, group: group, directory: directory) }
-            for change in changes { print(change.description) }
-            print("Group '\(group)' in directory '\(directory)' is protected.")
+            try ChangeReport.print(changes, dryRun: false, json: output.json)
+            if !output.json { print("Group '\(group)' in directory '\(directory)' is protected.") }
         }
     }
 

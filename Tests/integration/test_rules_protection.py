@@ -160,3 +160,9 @@ def test_group_protect_takes_away_what_the_apps_put_in_by_name(stack, uniq):
     sync(stack, app)
     assert group_members(stack, d, "admins") == {"alice": user(by_name), "bob": user(by_name)}
     assert dir_user(stack, d, "root") is not None
+
+    report = stack.cli_json("group", "protect", "admins", "--directory", d)
+    removed = sorted(c["member"] for c in report["changes"] if c["change"] == "membershipRemoved")
+    assert report["dryRun"] is False and removed == ["alice", "bob"], report
+    assert stack.cli_json("group", "protect", "admins", "--directory", d) == {"dryRun": False, "changes": []}, \
+        "already protected: nothing to do"
