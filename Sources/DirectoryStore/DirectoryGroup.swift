@@ -9,7 +9,8 @@ public struct DirectoryGroup: Sendable, Equatable, Codable {
     public var memberCount: Int
     /// The app that created the group, or `nil` for a group the admin made.
     public var originApp: String?
-    /// Whether only an explicit manual mapping lets an app fill the group (see docs/RULES.md).
+    /// Whether apps fill the group only through a rule naming it, a manual mapping row or a
+    /// default group, and never by its name (see docs/RULES.md, "Protected groups").
     public var protected: Bool
 }
 
@@ -24,8 +25,8 @@ public struct DirectoryMembership: Sendable, Equatable, Codable {
 }
 
 extension DirectoryStore {
-    /// Creates a group in a directory, as the admin (no app manages it); a `protected` one only
-    /// an explicit manual mapping lets an app fill.
+    /// Creates a group in a directory, as the admin (no app manages it), `protected` from the
+    /// apps if asked (see ``DirectoryGroup/protected``).
     @discardableResult
     public func createDirectoryGroup(name: String, directory: String, protected: Bool = false) throws -> DirectoryGroup {
         let name = try Self.validName(name, of: "group")

@@ -16,9 +16,12 @@ extension Deriver {
     /// only through an explicit manual mapping, never by its name (on the fly, imported unmapped or
     /// transformed). Each skip is reported once per derivation, so `sync` and the audit say why.
     func targets(ofIdPGroup name: String) throws -> [String] {
-        let mapped = Set(rules.groupSync.mappedDirectoryGroups(forIdPGroup: name).map(\.nameKey))
+        var mapped: Set<String>?  // worked out only when a target is protected
         return try rules.groupSync.directoryGroups(forIdPGroup: name).filter { target in
-            guard !mapped.contains(target.nameKey), try isProtected(target) else { return true }
+            guard try isProtected(target) else { return true }
+            let explicit = mapped ?? Set(rules.groupSync.mappedDirectoryGroups(forIdPGroup: name).map(\.nameKey))
+            mapped = explicit
+            guard !explicit.contains(target.nameKey) else { return true }
             if protection.reported.insert([name.nameKey, target.nameKey]).inserted {
                 record(.protectedGroupSkipped, group: target, origin: "IdP group \(name)")
             }
