@@ -9,6 +9,9 @@ public struct DirectoryGroup: Sendable, Equatable, Codable {
     public var memberCount: Int
     /// The app that created the group, or `nil` for a group the admin made.
     public var originApp: String?
+    /// Whether apps fill the group only through a rule naming it, a manual mapping row or a
+    /// default group, and never by its name (see docs/RULES.md, "Protected groups").
+    public var protected: Bool
 }
 
 /// A member of a directory group, user or group, with every origin of its membership.
@@ -22,19 +25,29 @@ public struct DirectoryMembership: Sendable, Equatable, Codable {
 }
 
 extension DirectoryStore {
-    /// Creates a group in a directory, as the admin (no app manages it).
+    /// Creates a group in a directory, as the admin (no app manages it), `protected` from the
+    /// apps if asked (see ``DirectoryGroup/protected``).
     @discardableResult
-    public func createDirectoryGroup(name: String, directory: String) throws -> DirectoryGroup {
+    public func createDirectoryGroup(name: String, directory: String, protected: Bool = false) throws -> DirectoryGroup {
         let name = try Self.validName(name, of: "group")
         return try write { db in
             let directory = try Self.existingDirectory(db, directory)
             guard try Self.groupID(db, named: name, in: directory) == nil else { throw StoreError.duplicate("group '\(name)'") }
             let now = Timestamp.now()
             try db.execute(
-                sql: "INSERT INTO dir_group (directory_id, name, name_key, created_at, modified_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [directory.id, name, name.nameKey, now, now]
+                sql: """
+                    INSERT INTO dir_group (directory_id, name, name_key, protected, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [directory.id, name, name.nameKey, protected, now, now]
             )
-            return DirectoryGroup(id: db.lastInsertedRowID, directory: directory.name, name: name, memberCount: 0, originApp: nil)
+            return DirectoryGroup(
+                id: db.lastInsertedRowID,
+                directory: directory.name,
+                name: name,
+                memberCount: 0,
+                originApp: nil,
+                protected: protected
+            )
         }
     }
 
@@ -45,7 +58,7 @@ extension DirectoryStore {
             return try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT g.id, d.name AS directory, g.name, a.name AS origin_app,
+                    SELECT g.id, d.name AS directory, g.name, a.name AS origin_app, g.protected,
                            (SELECT COUNT(DISTINCT member_kind || member_id) FROM dir_membership WHERE group_id = g.id) AS members
                     FROM dir_group g JOIN directory d ON d.id = g.directory_id LEFT JOIN app a ON a.id = g.origin_app_id
                     WHERE ? IS NULL OR g.directory_id = ?
@@ -58,7 +71,8 @@ extension DirectoryStore {
                     directory: $0["directory"],
                     name: $0["name"],
                     memberCount: $0["members"],
-                    originApp: $0["origin_app"]
+                    originApp: $0["origin_app"],
+                    protected: $0["protected"]
                 )
             }
         }

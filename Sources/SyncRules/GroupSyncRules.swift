@@ -51,6 +51,13 @@ public struct GroupSyncRules: Sendable, Equatable {
 }
 
 extension GroupSyncRules {
+    /// The directory groups an IdP group reaches through its row of the mapping table (manual
+    /// mode, the group admitted by the filter): the only way an IdP group fills a protected group.
+    public func mappedDirectoryGroups(forIdPGroup name: String) -> [String] {
+        guard mode == .manual, filter.admits(name) else { return [] }
+        return mappings.first(where: { $0.idpGroup.nameKey == name.nameKey })?.directoryGroups ?? []
+    }
+
     /// The directory groups the rules name themselves: mapping targets and default groups.
     public var namedGroups: [String] {
         mappings.flatMap(\.directoryGroups) + defaultGroupsForNewUsers + defaultGroupsForAllUsers

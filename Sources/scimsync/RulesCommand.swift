@@ -47,7 +47,7 @@ struct RulesCommand: ParsableCommand {
                 what that synchronization would change.
 
                 Examples:
-                  scimsync rules set okta-prod --on-delete deactivate --follow-active on
+                  scimsync rules set okta-prod --existing-users adopt --on-delete delete
                   scimsync rules set okta-prod --username-pattern '^([^@]+)@corp\\.com$' --username-replacement '$1'
                   scimsync rules set okta-prod --map email='emails[type eq "work"].value,mail'
                   scimsync rules set okta-prod --group-mode manual --map-group 'Engineering=jira-users,devs' --import-unmapped off

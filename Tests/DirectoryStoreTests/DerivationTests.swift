@@ -619,3 +619,149 @@ import Testing
         #expect(try store.synchronize(app: "okta", dryRun: false) == [])
     }
 }
+
+// MARK: protected groups
+
+extension DerivationTests {
+    private func protectedGroup(_ name: String) throws {
+        try store.createDirectoryGroup(name: name, directory: "Corp", protected: true)
+    }
+
+    private func skipped(_ group: String, by idpGroup: String) -> String {
+        "protected group skipped: \(group) (IdP group \(idpGroup); only a manual mapping naming the group fills it)"
+    }
+
+    @Test func onTheFlyDoesNotJoinAProtectedGroupAndSaysWhy() throws {
+        try protectedGroup("jira-administrators")
+        let ada = try user("ada")
+        try group("JIRA-Administrators", [ada])
+        #expect(try members("jira-administrators") == [])
+        #expect(try memberships("ada") == [:])
+        #expect(try latestAudit("group.create").detail == "1 member; directory: " + skipped("JIRA-Administrators", by: "JIRA-Administrators"))
+        // Reported on every run, like a refused user, and changing nothing.
+        let changes = try store.synchronize(app: "okta", dryRun: false)
+        #expect(changes.map(\.summary) == [skipped("JIRA-Administrators", by: "JIRA-Administrators")])
+        #expect(changes.map(\.change) == [.protectedGroupSkipped])
+        #expect(try store.directoryGroups(directory: "Corp").map(\.protected) == [true])
+    }
+
+    @Test func namesMadeByTheRulesDoNotReachAProtectedGroupEither() throws {
+        try protectedGroup("admins")
+        try setRules {
+            $0.groupSync.mode = .manual
+            $0.groupSync.importUnmappedGroups = true
+            $0.groupSync.nameTransform = RegexTransform(pattern: "^okta-(.*)$", replacement: "$1")
+        }
+        let ada = try user("ada")
+        try group("okta-admins", [ada])
+        try group("Admins", [ada])
+        #expect(try members("admins") == [])
+        #expect(try memberships("ada") == [:])
+    }
+
+    @Test func aManualMappingNamingAProtectedGroupFillsItAndTakesBackOnlyWhatItMade() throws {
+        try protectedGroup("jira-administrators")
+        try setRules {
+            $0.groupSync.mode = .manual
+            $0.groupSync.mappings = [GroupSyncRules.Mapping(idpGroup: "Jira Admins", directoryGroups: ["jira-administrators"])]
+        }
+        try store.createLocalUser(directory: "Corp", fields: DirectoryUserFields(username: "root"))
+        try store.addDirectoryMember(group: "jira-administrators", directory: "Corp", member: "root", kind: .user)
+        let ada = try user("ada")
+        let admins = try group("Jira Admins", [ada])
+        #expect(try memberships("ada") == ["jira-administrators": [origin("Jira Admins")]])
+        #expect(try store.synchronize(app: "okta", dryRun: false) == [])
+
+        try changeMembers(admins, [.remove(ids: [ada])])
+        #expect(try members("jira-administrators") == ["root"])
+        try store.deleteScimGroup(app: app, id: admins, ifMatch: nil, audit: audit)
+        #expect(try members("jira-administrators") == ["root"])
+    }
+
+    @Test func defaultGroupsMayNameAProtectedGroup() throws {
+        try protectedGroup("staff")
+        try setRules {
+            $0.groupSync.defaultGroupsForAllUsers = ["staff"]
+            $0.groupSync.defaultGroupsForNewUsers = ["staff"]
+        }
+        try user("ada")
+        #expect(try memberships("ada") == ["staff": ["app okta: default group", "app okta: default group for new users"]])
+        #expect(try store.synchronize(app: "okta", dryRun: false) == [])
+    }
+
+    @Test func keepExistingOffNeverRemovesTheAdminsMembershipsOfAProtectedGroup() throws {
+        try protectedGroup("admins")
+        try store.createDirectoryGroup(name: "wiki", directory: "Corp")
+        try user("ada")
+        for group in ["admins", "wiki"] {
+            try store.addDirectoryMember(group: group, directory: "Corp", member: "ada", kind: .user)
+        }
+        try setRules { $0.groupSync.keepExistingMemberships = false }
+        let changes = try store.synchronize(app: "okta", dryRun: false)
+        #expect(changes.map(\.summary) == ["membership removed: ada from wiki (admin)"])
+        #expect(try memberships("ada") == ["admins": ["admin"]])
+    }
+
+    @Test func nestedIdPGroupsDoNotReachAProtectedGroup() throws {
+        try protectedGroup("admins")
+        let ada = try user("ada")
+        let backend = try group("backend", [ada])
+        let admins = try group("admins", [backend])
+        try group("engineering", [admins])
+        #expect(try members("admins") == [])
+        #expect(try members("engineering") == [], "the IdP group 'admins' stands for no directory group")
+    }
+
+    @Test func protectingAGroupRemovesAtOnceWhatNoExplicitRuleGaveIt() throws {
+        try setRules { $0.groupSync.defaultGroupsForAllUsers = ["everyone"] }
+        let ada = try user("ada")
+        let bob = try user("bob")
+        let admins = try group("admins", [ada, bob])
+        try group("everyone-idp", [admins])
+        try store.createLocalUser(directory: "Corp", fields: DirectoryUserFields(username: "root"))
+        try store.addDirectoryMember(group: "admins", directory: "Corp", member: "root", kind: .user)
+        try store.addDirectoryMember(group: "admins", directory: "Corp", member: "bob", kind: .user)
+        try store.addDirectoryMember(group: "everyone", directory: "Corp", member: "admins", kind: .group)
+
+        let changes = try store.setGroupProtected(true, group: "ADMINS", directory: "Corp")
+        #expect(
+            Set(changes.map(\.summary)) == [
+                skipped("admins", by: "admins"),
+                "membership removed: ada from admins (IdP group admins)",
+                "membership removed: bob from admins (IdP group admins)",
+                "membership removed: admins from everyone-idp (IdP group everyone-idp)",
+            ]
+        )
+        #expect(try members("admins") == ["bob", "root"], "the admin's memberships stay")
+        #expect(try memberships("ada") == ["everyone": ["app okta: default group"]])
+        #expect(try members("everyone") == ["ada", "bob", "admins"], "the admin's group-in-group membership stays")
+        let entry = try #require(try store.auditEntries(AuditQuery()).first)
+        #expect(entry.operation == "group.protect" && entry.target == "Group admins (directory Corp)")
+        #expect(entry.detail?.hasPrefix("4 changes: okta: ") == true)
+
+        // A synchronization agrees, and an app never deletes a protected group, even one it created.
+        #expect(try store.synchronize(app: "okta", dryRun: false).map(\.change) == [.protectedGroupSkipped])
+        try store.removeDirectoryMember(group: "admins", directory: "Corp", member: "bob", kind: .user)
+        try store.removeDirectoryMember(group: "admins", directory: "Corp", member: "root", kind: .user)
+        try store.removeDirectoryMember(group: "everyone", directory: "Corp", member: "admins", kind: .group)
+        try store.deleteScimGroup(app: app, id: admins, ifMatch: nil, audit: audit)
+        _ = try store.synchronize(app: "okta", dryRun: false)
+        #expect(try groupNames().contains("admins"))
+        #expect(try store.setGroupProtected(true, group: "admins", directory: "Corp") == [], "already protected")
+    }
+
+    @Test func unprotectingChangesNothingUntilTheNextSynchronization() throws {
+        try protectedGroup("admins")
+        let ada = try user("ada")
+        try group("admins", [ada])
+        #expect(try store.setGroupProtected(false, group: "admins", directory: "Corp") == [])
+        #expect(try members("admins") == [])
+        #expect(try latestAuditOfAnyApp().operation == "group.unprotect")
+        #expect(try store.synchronize(app: "okta", dryRun: false).map(\.summary) == ["membership added: ada in admins (IdP group admins)"])
+        #expect(throws: StoreError.self) { try store.setGroupProtected(true, group: "nope", directory: "Corp") }
+    }
+
+    private func latestAuditOfAnyApp() throws -> AuditEntry {
+        try #require(try store.auditEntries(AuditQuery()).first)
+    }
+}

@@ -162,3 +162,18 @@ import Testing
         #expect(GroupNameFilter(deny: ["("]).admits("("))
     }
 }
+
+/// `GroupSyncRules.mappedDirectoryGroups(forIdPGroup:)`: the only way into a protected group.
+@Suite struct MappedDirectoryGroupsTests {
+    @Test func onlyAManualMappingRowOfAnAdmittedGroupCounts() {
+        var rules = GroupSyncRules()
+        rules.mappings = [GroupSyncRules.Mapping(idpGroup: "Admins", directoryGroups: ["jira-administrators"])]
+        #expect(rules.mappedDirectoryGroups(forIdPGroup: "Admins").isEmpty, "on the fly ignores the mappings")
+        rules.mode = .manual
+        rules.importUnmappedGroups = true
+        #expect(rules.mappedDirectoryGroups(forIdPGroup: "admins") == ["jira-administrators"])
+        #expect(rules.mappedDirectoryGroups(forIdPGroup: "jira-administrators").isEmpty, "imported by name, not mapped")
+        rules.filter.deny = ["^Admins$"]
+        #expect(rules.mappedDirectoryGroups(forIdPGroup: "Admins").isEmpty, "the filter comes first")
+    }
+}

@@ -13,6 +13,8 @@ final class Deriver {
     let rules: AppRules
     /// What the derivation changed, in order.
     private(set) var changes: [DirectoryChange] = []
+    /// Which directory groups are protected (looked up when first needed) and the skips reported.
+    var protection = ProtectionState()
 
     /// Reads the app's current directory and rules in the caller's transaction.
     init(_ db: Database, appID: Int64, rules override: AppRules? = nil) throws {

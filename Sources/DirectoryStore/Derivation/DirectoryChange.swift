@@ -5,6 +5,8 @@ public struct DirectoryChange: Sendable, Equatable, Codable, CustomStringConvert
         case userCreated, userUpdated, userActivated, userDeactivated, userDeleted, userRefused
         case groupCreated, groupDeleted
         case membershipAdded, membershipRemoved
+        /// An IdP group would have filled a protected directory group that no mapping row of it names.
+        case protectedGroupSkipped
     }
 
     public var app: String
@@ -54,6 +56,8 @@ public struct DirectoryChange: Sendable, Equatable, Codable, CustomStringConvert
         case .groupDeleted: "group deleted: \(group ?? "")"
         case .membershipAdded: "membership added: \(member ?? "") in \(group ?? "") (\(origin ?? ""))"
         case .membershipRemoved: "membership removed: \(member ?? "") from \(group ?? "") (\(origin ?? ""))"
+        case .protectedGroupSkipped:
+            "protected group skipped: \(group ?? "") (\(origin ?? ""); only a manual mapping naming the group fills it)"
         }
     }
 

@@ -38,13 +38,19 @@ extension DirectoryStore {
                 return deriver.changes
             }
         }
-        return changes
-            + (try write { db in
-                let deriver = try Deriver(db, appID: appID)
-                try deriver.deriveGroups()
-                try deriver.recordSynchronization()
-                return deriver.changes
-            })
+        changes += try write { db in
+            let deriver = try Deriver(db, appID: appID)
+            try deriver.deriveGroups()
+            try deriver.recordSynchronization()
+            return deriver.changes
+        }
+        return Self.skipsReportedOnce(changes)
+    }
+
+    /// The changes with each protected-group skip once: every batch reports the skips it meets.
+    private static func skipsReportedOnce(_ changes: [DirectoryChange]) -> [DirectoryChange] {
+        var seen: Set<String> = []
+        return changes.filter { $0.change != .protectedGroupSkipped || seen.insert($0.summary).inserted }
     }
 
     /// Derives all of an app's users and groups in the caller's transaction, by `rules` or the stored ones.
