@@ -9,7 +9,7 @@ extension Deriver {
         guard let name = try String.fetchOne(db, sql: "SELECT display_name FROM scim_group WHERE pk = ?", arguments: [groupPK]) else {
             return
         }
-        for target in rules.groupSync.directoryGroups(forIdPGroup: name) { _ = try groupID(named: target) }
+        for target in try rules.groupSync.directoryGroups(forIdPGroup: name) { _ = try groupID(named: target) }
         let origin = MembershipOrigin.idpGroup(app: appID, groupPK: groupPK).stored
         let children = try String.fetchAll(
             db,
@@ -20,8 +20,8 @@ extension Deriver {
             arguments: [appID, groupPK]
         )
         var desired: Set<Membership> = []
-        for parent in rules.groupSync.directoryGroups(forIdPGroup: name) {
-            for child in children.flatMap(rules.groupSync.directoryGroups(forIdPGroup:)) where child.nameKey != parent.nameKey {
+        for parent in try rules.groupSync.directoryGroups(forIdPGroup: name) {
+            for child in try children.flatMap(rules.groupSync.directoryGroups(forIdPGroup:)) where child.nameKey != parent.nameKey {
                 desired.insert(
                     Membership(
                         groupID: try groupID(named: parent),
@@ -95,7 +95,9 @@ extension Deriver {
             sql: "SELECT display_name FROM scim_group WHERE app_id = ? AND pk IS NOT ?",
             arguments: [appID, leaving]
         ) {
-            kept.formUnion(rules.groupSync.directoryGroups(forIdPGroup: idpGroup).map(\.nameKey))
+            // A group whose name the rules cannot evaluate might derive any of them: delete none.
+            guard let derived = try? rules.groupSync.directoryGroups(forIdPGroup: idpGroup) else { return }
+            kept.formUnion(derived.map(\.nameKey))
         }
         for name in names where !kept.contains(name.nameKey) {
             try db.execute(
