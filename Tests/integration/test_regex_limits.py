@@ -8,12 +8,14 @@ change, and `scimsync sync` reports the user it cannot derive and goes on with t
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 import threading
 import time
 
 from idp_support import NGINX_ONLY, IdpClient
-from rules_support import (audit, create_group, create_user, new_rules_app, refused_entries, rules_set,
+from rules_support import (audit, create_group, create_user, new_rules_app, refused_entries, rules_set, rules_show,
                            scim_error, scim_user, snapshot, sync)
 
 pytestmark = NGINX_ONLY
@@ -136,3 +138,20 @@ def test_group_filter_that_hits_a_limit_refuses_the_write(stack, uniq):
     refused = refused_entries(audit(stack, app))
     assert [e["operation"] for e in refused] == ["group.create"], refused
     assert "groupSync.filter.deny[0]" in refused[0]["detail"] and LIMIT.search(refused[0]["detail"]), refused
+
+
+def test_stored_rules_pcre2_cannot_compile_are_named_and_can_be_replaced_from_a_file(stack, uniq, tmp_path):
+    app = new_rules_app(stack, uniq, "okta")
+    # Saved before PCRE2: ICU took `(?w)`, PCRE2 does not.
+    icu_only = {"groupSync": {"filter": {"allow": [], "deny": ["^test-", "(?w)\\bx"]}}}
+    with sqlite3.connect(stack.db) as db:
+        db.execute("UPDATE app SET rules = ? WHERE name = ?", (json.dumps(icu_only), app.name))
+    shown = stack.cli("rules", "show", app.name, check=False)
+    assert shown.returncode == 1 and "/groupSync/filter/deny/1: '(?w)\\bx' is not a valid regular expression: " \
+        "unrecognized character after (? or (?- at offset 2" in shown.stderr, shown.stderr
+
+    fixed = tmp_path / "rules.json"
+    fixed.write_text(json.dumps({"groupSync": {"filter": {"deny": ["^test-"]}}}))
+    rules_set(stack, app, "--file", str(fixed))
+    assert rules_show(stack, app)["groupSync"]["filter"] == {"allow": [], "deny": ["^test-"]}
+    create_user(app.idp, scim_user("carol"))
