@@ -79,8 +79,8 @@ extension Deriver {
     }
 
     /// Derives the nested memberships of every IdP group (a group the rules refuse is reported and
-    /// left as it was), drops this app's memberships left in
-    /// another directory (after the app moved), and removes groups it created that nothing uses.
+    /// left as it was), drops this app's memberships left in another directory (after the app
+    /// moved), and removes groups it created that nothing uses.
     func deriveGroups() throws {
         for pk in try Int64.fetchAll(db, sql: "SELECT pk FROM scim_group WHERE app_id = ? ORDER BY pk", arguments: [appID]) {
             if let error = try refusal(of: { try deriveGroup(pk: pk) }) {
