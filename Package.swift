@@ -21,12 +21,18 @@ let package = Package(
             pkgConfig: "fcgi",
             providers: [.apt(["libfcgi-dev"])]
         ),
+        // The C library PCRE2 (Debian libpcre2-dev), 8-bit code units, seen through a shim header.
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
         // A multi-threaded FastCGI responder loop over libfcgi; knows nothing of SCIM.
         .target(name: "FastCGI", dependencies: ["CFastCGI"]),
         // The SCIM 2.0 protocol: JSON, schemas, filters, PATCH, errors. Pure, no I/O.
         .target(name: "SCIM"),
         // The sync rules that derive the directory view from an IdP view. Pure, no I/O.
-        .target(name: "SyncRules", dependencies: ["SCIM"]),
+        .target(name: "SyncRules", dependencies: ["SCIM", "CPCRE2"]),
         // The configuration export document: format, versions, validation. Pure, no I/O.
         .target(name: "ConfigDocument", dependencies: ["SCIM", "SyncRules"]),
         // SQLite storage of directories, apps, tokens, IdP views, directory view and audit.

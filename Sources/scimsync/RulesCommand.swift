@@ -65,7 +65,9 @@ struct RulesCommand: ParsableCommand {
 
         func run() throws {
             let changes = try global.withStore { store in
-                var rules = try store.rules(app: app)
+                // A file replaces the rules, so stored rules this build cannot read (a pattern
+                // ICU took and PCRE2 refuses) are not read first: they can still be replaced.
+                var rules = edit.file == nil ? try store.rules(app: app) : AppRules()
                 try edit.apply(to: &rules)
                 return try store.setRules(app: app, try RulesEdit.validated(rules), dryRun: dryRun)
             }

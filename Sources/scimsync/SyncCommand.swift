@@ -7,7 +7,7 @@ struct SyncCommand: ParsableCommand {
         abstract: "Re-derive the directory from the stored IdP views by the current rules.",
         discussion: """
             Run it after changing an app's rules. It prints every change (users created, updated,
-            activated, deactivated, deleted or refused; groups created or deleted; memberships added or
+            activated, deactivated, deleted or refused; groups created, deleted or refused; memberships added or
             removed). Running it twice changes nothing the second time.
 
             Examples:

@@ -618,6 +618,36 @@ import Testing
         #expect(try memberships("ada") == ["Core": [origin("Core")]])
         #expect(try store.synchronize(app: "okta", dryRun: false) == [])
     }
+
+    // MARK: regex limits
+
+    @Test func aRegexLimitRefusesTheWriteAuditedAndChangesNothing() throws {
+        try user("aaaa")
+        try setRules { $0.userSync.usernameTransform = RegexTransform(pattern: "^(a|aa)+$", replacement: "x") }
+        let before = try snapshot()
+        let error = #expect(throws: ScimError.self) { try user(String(repeating: "a", count: 40) + "b") }
+        #expect(error?.scimType == .invalidValue && error?.detail.contains("userSync.usernameTransform") == true)
+        #expect(try snapshot() == before)
+        let refused = try latestAudit("user.create")
+        #expect(refused.outcome == "refused")
+        #expect(refused.detail?.contains("the match limit (1000000 backtracking steps per name)") == true)
+    }
+
+    @Test func syncUndoesAndReportsWhatARegexLimitRefuses() throws {
+        let ada = try user("ada")
+        try group(String(repeating: "a", count: 40) + "b", [ada])
+        try group("Engineering", [ada])
+        let before = try snapshot()
+        try setRules {
+            $0.userSync.usernameTransform = RegexTransform(pattern: "^ada$", replacement: "lovelace")
+            $0.groupSync.filter = GroupNameFilter(deny: ["^(a|aa)+$"])
+        }
+        // Ada's rename is undone with the rest of her derivation: one of her IdP groups cannot be evaluated.
+        let changes = try store.synchronize(app: "okta", dryRun: false)
+        #expect(changes.map(\.change) == [.userRefused, .groupRefused])
+        #expect(changes.allSatisfy { $0.reason?.contains("groupSync.filter.deny[0]") == true })
+        #expect(try snapshot() == before)
+    }
 }
 
 // MARK: protected groups

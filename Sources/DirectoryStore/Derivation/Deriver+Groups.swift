@@ -97,7 +97,9 @@ extension Deriver {
             sql: "SELECT display_name FROM scim_group WHERE app_id = ? AND pk IS NOT ?",
             arguments: [appID, leaving]
         ) {
-            kept.formUnion(rules.groupSync.directoryGroups(forIdPGroup: idpGroup).map(\.nameKey))
+            // A group whose name the rules cannot evaluate might derive any of them: delete none.
+            guard let derived = try? rules.groupSync.directoryGroups(forIdPGroup: idpGroup) else { return }
+            kept.formUnion(derived.map(\.nameKey))
         }
         for name in names where !kept.contains(name.nameKey) {
             try db.execute(

@@ -19,7 +19,7 @@ extension Deriver {
         var mapped: Set<String>?  // worked out only when a target is protected
         return try rules.groupSync.directoryGroups(forIdPGroup: name).filter { target in
             guard try isProtected(target) else { return true }
-            let explicit = mapped ?? Set(rules.groupSync.mappedDirectoryGroups(forIdPGroup: name).map(\.nameKey))
+            let explicit = try mapped ?? Set(rules.groupSync.mappedDirectoryGroups(forIdPGroup: name).map(\.nameKey))
             mapped = explicit
             guard !explicit.contains(target.nameKey) else { return true }
             if protection.reported.insert([name.nameKey, target.nameKey]).inserted {

@@ -25,7 +25,11 @@ final class Deriver {
         self.appID = appID
         appName = row["name"]
         directoryID = row["directory_id"]
-        rules = try override ?? Self.storedRules(row["rules"], app: row["name"])
+        rules =
+            try override
+            ?? AppRulesCache.shared.rules(appID: appID, text: row["rules"]) { text in
+                try Self.storedRules(text, app: row["name"])
+            }
     }
 
     static func storedRules(_ text: String, app: String) throws -> AppRules {
@@ -33,6 +37,22 @@ final class Deriver {
             return try RulesDocument.parse(text)
         } catch {
             throw StoreError.invalid("the stored rules of app '\(app)' are invalid: \(error)")
+        }
+    }
+
+    /// Runs `body` in a savepoint. When the rules refuse (a SCIM error), what `body` did is
+    /// undone, its recorded changes too, and the refusal is returned; other errors are thrown.
+    func refusal(of body: () throws -> Void) throws -> ScimError? {
+        let recorded = changes.count
+        do {
+            try db.inSavepoint {
+                try body()
+                return .commit
+            }
+            return nil
+        } catch let refusal as ScimError {
+            changes.removeSubrange(recorded...)
+            return refusal
         }
     }
 

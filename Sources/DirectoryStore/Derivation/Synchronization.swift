@@ -77,20 +77,22 @@ extension Deriver {
     /// Derives each user; a user the rules refuse is reported and left as it was.
     func deriveUsers(_ pks: [Int64]) throws {
         for pk in pks {
-            do {
-                try deriveUser(pk: pk)
-            } catch let error as ScimError {
+            if let error = try refusal(of: { try deriveUser(pk: pk) }) {
                 let userName = try String.fetchOne(db, sql: "SELECT user_name FROM scim_user WHERE pk = ?", arguments: [pk])
                 record(.userRefused, user: userName, reason: error.detail)
             }
         }
     }
 
-    /// Derives the nested memberships of every IdP group, drops this app's memberships left in
-    /// another directory (after the app moved), and removes groups it created that nothing uses.
+    /// Derives the nested memberships of every IdP group (a group the rules refuse is reported and
+    /// left as it was), drops this app's memberships left in another directory (after the app
+    /// moved), and removes groups it created that nothing uses.
     func deriveGroups() throws {
         for pk in try Int64.fetchAll(db, sql: "SELECT pk FROM scim_group WHERE app_id = ? ORDER BY pk", arguments: [appID]) {
-            try deriveGroup(pk: pk)
+            if let error = try refusal(of: { try deriveGroup(pk: pk) }) {
+                let name = try String.fetchOne(db, sql: "SELECT display_name FROM scim_group WHERE pk = ?", arguments: [pk])
+                record(.groupRefused, group: name, reason: error.detail)
+            }
         }
         let elsewhere = try memberships(
             sql: """
