@@ -25,7 +25,7 @@ enum SnapshotSchema {
             case (let object?, nil):
                 throw StoreError.invalid("\(path) has \(describe(object)) that \(schema) does not have")
             case (nil, let object?):
-                throw StoreError.invalid("\(path) lacks \(describe(object)) of \(schema)")
+                throw StoreError.invalid("\(path) lacks the \(object.type) '\(object.name)' of \(schema)")
             case (let object?, let wanted?) where object != wanted:
                 let difference = try columnDifference(of: object, in: db, from: reference)
                 throw StoreError.invalid("\(path) has \(describe(object)) that differs from the one of \(schema)\(difference)")
