@@ -341,7 +341,8 @@ def test_dry_run_changes_nothing(stack, uniq):
                         "tokens": [imported_token(secret)]})
     beta = next(a for a in doc["apps"] if a["name"] == "beta")
     beta["enabled"] = False
-    beta["userSync"]["onDelete"] = "deactivate"
+    # A rules change whatever the default (new apps deactivate since schema v3).
+    beta["userSync"]["onDelete"] = "delete" if beta["userSync"]["onDelete"] == "deactivate" else "deactivate"
     alpha = next(a for a in doc["apps"] if a["name"] == "alpha")
     alpha["tokens"] = []
 
