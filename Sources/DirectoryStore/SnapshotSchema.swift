@@ -16,8 +16,8 @@ enum SnapshotSchema {
     /// that is extra, missing or altered compared with this build's schema after `migration`.
     static func check(_ db: Database, path: String, migration: String) throws {
         let reference = try schema(after: migration)
-        let found = try objects(db)
-        let expected = try reference.read(objects)
+        let found = try objects(db, path: path)
+        let expected = try reference.read { try objects($0, path: "this build's schema") }
         let keys = Set(found.keys).union(expected.keys).sorted { order($0) < order($1) }
         let schema = "this build's schema \(migration)"
         for key in keys {
@@ -35,16 +35,18 @@ enum SnapshotSchema {
         }
     }
 
-    /// The objects of `db`'s main schema by type and name (`rootpage` left out: it varies).
-    private static func objects(_ db: Database) throws -> [String: Object] {
-        let rows = try Row.fetchAll(db, sql: "SELECT type, name, tbl_name, sql FROM main.sqlite_master")
-        return Dictionary(
-            rows.map { row in
-                let object = Object(type: row["type"], name: row["name"], table: row["tbl_name"], sql: row["sql"])
-                return ("\(object.type) \(object.name)", object)
-            },
-            uniquingKeysWith: { first, _ in first }
-        )
+    /// The objects of `db`'s main schema by type and name (`rootpage` left out: it varies). Two
+    /// of one type and name (only an edit of `sqlite_master` makes them, and SQLite refuses to
+    /// load such a schema) are refused rather than one of them ignored.
+    private static func objects(_ db: Database, path: String) throws -> [String: Object] {
+        var objects: [String: Object] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT type, name, tbl_name, sql FROM main.sqlite_master") {
+            let object = Object(type: row["type"], name: row["name"], table: row["tbl_name"], sql: row["sql"])
+            guard objects.updateValue(object, forKey: "\(object.type) \(object.name)") == nil else {
+                throw StoreError.invalid("\(path) has two \(object.type)s named '\(object.name)'")
+            }
+        }
+        return objects
     }
 
     /// A new in-memory database, opened like every other connection, holding what this build's

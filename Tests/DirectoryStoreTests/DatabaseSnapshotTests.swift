@@ -266,6 +266,24 @@ import Testing
         #expect(message == "\(path) has a trigger 'token_update_epoch' that differs from the one of this build's schema \(currentSchema)")
     }
 
+    @Test func refusesASnapshotWithTwoTriggersOfOneName() throws {
+        // Only an edit of sqlite_master itself can make this; SQLite refuses to load such a schema.
+        let directory = try TemporaryDirectory()
+        let path = try backupFile(in: directory)
+        try edit(path) { db in
+            try db.execute(sql: "PRAGMA writable_schema = ON")
+            try db.execute(
+                sql: """
+                    INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql)
+                    SELECT type, name, tbl_name, rootpage, replace(sql, 'AFTER UPDATE', 'AFTER DELETE')
+                    FROM sqlite_master WHERE name = 'token_update_epoch'
+                    """
+            )
+        }
+        let message = try refusal(path)
+        #expect(message.hasPrefix("\(path) is damaged: malformed database schema (token_update_epoch)"), "\(message)")
+    }
+
     @Test func refusesAMigrationHistoryWithAGap() throws {
         let (path, message) = try refusalOfTampered("DELETE FROM grdb_migrations WHERE identifier = 'v2-sync-rules'")
         #expect(
