@@ -135,7 +135,10 @@ extension DirectoryStore {
         let snapshot = try Self.refusingBadFile(path) { try copy.connection.read { try DatabaseSnapshot($0, path: path) } }
         try beforeReplacing(try apps())
         try Migrations.migrator.migrate(copy.connection)
-        try copy.connection.write { db in try TokenCarryOver(from: self).apply(db) }
+        // Read as late as possible: only a revocation committed between this read and the copy
+        // (milliseconds) is overwritten, as is every other write of that moment.
+        let carried = try TokenCarryOver(from: self)
+        try copy.connection.write(carried.apply)
         try copy.connection.backup(to: connection)
         return snapshot
     }
