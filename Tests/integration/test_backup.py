@@ -5,6 +5,7 @@ touching the live database."""
 
 from __future__ import annotations
 
+import grp
 import os
 import re
 import shutil
@@ -337,3 +338,8 @@ def test_backup_export_and_restore_files_are_private_from_their_first_byte(two_r
         print(f"{args[0]}: created", ", ".join(Path(p).name for p, _ in created))
     for path in (snapshot, export, s.db, Path(f"{s.db}-wal"), Path(f"{s.db}-shm")):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, f"{path}: {oct(path.stat().st_mode)}"
+    # The web server reaches the responder's socket through its group only (--socket-group).
+    sock = s.socket_path(0).stat()
+    assert stat.S_ISSOCK(sock.st_mode) and stat.S_IMODE(sock.st_mode) == 0o660, oct(sock.st_mode)
+    if os.geteuid() == 0:
+        assert grp.getgrgid(sock.st_gid).gr_name == "nogroup", "the group of nginx's workers"
