@@ -12,6 +12,9 @@ public enum PrivateFile {
     /// Owner read and write, nothing for group and others.
     public static let mode: mode_t = 0o600
 
+    /// open(2) flags that create a file, and fail if anything (a file, a symlink) is there.
+    private static let newFile = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
+
     /// Creates the empty file `path` with ``mode``; fails if anything exists there.
     public static func create(_ path: String) throws {
         let descriptor = try openNew(path)
@@ -21,7 +24,7 @@ public enum PrivateFile {
     /// Creates `path` with ``mode`` unless a file is there already (another process may create
     /// it at the same moment: then that one is used).
     static func createIfMissing(_ path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        let descriptor = open(path, newFile, mode)
         guard descriptor >= 0 else {
             if errno == EEXIST { return }
             throw error("cannot create \(path)")
@@ -33,7 +36,8 @@ public enum PrivateFile {
     /// `path`: `path` is either its old self or the whole new file, and never readable by others.
     public static func write(_ bytes: some Collection<UInt8>, atomicallyTo path: String) throws {
         let temporary = temporaryPath(beside: path)
-        let descriptor = try openNew(temporary)
+        let descriptor = open(temporary, newFile, mode)
+        guard descriptor >= 0 else { throw error("cannot write \(path)") }
         let written = Array(bytes).withUnsafeBytes { writeAll(descriptor, $0) }
         let synced = fsync(descriptor) == 0
         close(descriptor)
@@ -80,7 +84,7 @@ public enum PrivateFile {
     }
 
     private static func openNew(_ path: String) throws -> Int32 {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        let descriptor = open(path, newFile, mode)
         guard descriptor >= 0 else { throw error("cannot create \(path)") }
         return descriptor
     }
