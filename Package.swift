@@ -27,6 +27,12 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        // SQLite's variadic sqlite3_db_config (defensive mode), callable from Swift through a shim.
+        .systemLibrary(
+            name: "CSQLiteHardening",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // A multi-threaded FastCGI responder loop over libfcgi; knows nothing of SCIM.
         .target(name: "FastCGI", dependencies: ["CFastCGI"]),
         // The SCIM 2.0 protocol: JSON, schemas, filters, PATCH, errors. Pure, no I/O.
@@ -39,7 +45,7 @@ let package = Package(
         .target(
             name: "DirectoryStore",
             dependencies: [
-                "SCIM", "SyncRules", "ConfigDocument",
+                "SCIM", "SyncRules", "ConfigDocument", "CSQLiteHardening",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -65,7 +71,10 @@ let package = Package(
         .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
         .testTarget(name: "SyncRulesTests", dependencies: ["SyncRules", "SCIM"]),
         .testTarget(name: "ConfigDocumentTests", dependencies: ["ConfigDocument", "SyncRules", "SCIM"]),
-        .testTarget(name: "DirectoryStoreTests", dependencies: ["DirectoryStore", "SyncRules", "SCIM"]),
+        .testTarget(
+            name: "DirectoryStoreTests",
+            dependencies: ["DirectoryStore", "SyncRules", "SCIM", "CSQLiteHardening"]
+        ),
         .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM"]),
     ]
 )

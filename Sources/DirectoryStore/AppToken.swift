@@ -89,8 +89,9 @@ extension DirectoryStore {
     /// The enabled app named `appName` if `secret` is one of its live tokens, else `nil`.
     ///
     /// A token of another app never matches: the app is found through the token, then its name
-    /// must be the one in the URL. Answers come from ``authCache`` while no app or token has
-    /// changed since they were looked up.
+    /// must be the one in the URL; a revoked token, or one whose hash has a tombstone (it was
+    /// deleted once), never matches. Answers come from ``authCache`` while no app or token has
+    /// changed since they were looked up, so only a cache miss reads the tombstones.
     public func authenticate(appName: String, secret: String) throws -> AuthenticatedApp? {
         let hash = TokenSecret.hash(secret)
         return try read { db in
@@ -107,6 +108,7 @@ extension DirectoryStore {
                 db.cachedStatement(
                     sql: """
                         SELECT t.token_hash, t.expires_at, t.revoked_at, a.id, a.name, a.name_key, a.enabled, a.directory_id,
+                               EXISTS (SELECT 1 FROM token_tombstone WHERE token_hash = t.token_hash),
                                a.base_url
                         FROM app_token t JOIN app a ON a.id = t.app_id WHERE t.token_hash = ?
                         """
@@ -115,11 +117,13 @@ extension DirectoryStore {
             ),
             TokenSecret.constantTimeEquals(row[0], hash),
             row[6] as Bool,
-            (row[2] as String?) == nil
+            (row[2] as String?) == nil,
+            // A deleted token's hash never authenticates again, whatever brought its row back.
+            !(row[8] as Bool)
         else { return nil }
         let expiry = (row[1] as String?).flatMap { try? Date($0, strategy: Timestamp.parseStyle) }
         return TokenGrant(
-            app: AuthenticatedApp(id: row[3], name: row[4], directoryID: row[7], baseURL: row[8]),
+            app: AuthenticatedApp(id: row[3], name: row[4], directoryID: row[7], baseURL: row[9]),
             appNameKey: row[5],
             expiresAt: expiry
         )

@@ -90,13 +90,25 @@ struct ConfigurationImporter {
                     changes.append("token updated: \(app) \(token.hint)")
                 }
             } else {
+                // A token deleted here (with its app, or by an earlier replace) left a tombstone:
+                // it comes back revoked, so the listing says why the IdP's token fails.
+                let deletedAt = try String.fetchOne(
+                    db,
+                    sql: "SELECT deleted_at FROM token_tombstone WHERE token_hash = ?",
+                    arguments: [token.sha256]
+                )
                 try db.execute(
                     sql: """
-                        INSERT INTO app_token (app_id, token_hash, hint, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+                        INSERT INTO app_token (app_id, token_hash, hint, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)
                         """,
-                    arguments: [appID, token.sha256, token.hint, token.createdAt, token.expiresAt]
+                    arguments: [appID, token.sha256, token.hint, token.createdAt, token.expiresAt, deletedAt]
                 )
-                changes.append("token added: \(app) \(token.hint)")
+                changes.append(
+                    deletedAt.map {
+                        "token added as revoked: \(app) \(token.hint) (deleted from this database at \($0); a deleted token never comes back)"
+                    }
+                        ?? "token added: \(app) \(token.hint)"
+                )
             }
         }
         guard mode == .replace else { return }

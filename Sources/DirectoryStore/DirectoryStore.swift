@@ -19,16 +19,19 @@ public final class DirectoryStore: Sendable {
     let authCache = AuthCache()
     public let path: String
 
-    /// Opens (creating if needed) the database at `path` and, unless `migrate` is false, brings
-    /// it to the current schema.
+    /// Opens (creating if needed, mode 0600) the database at `path` and, unless `migrate` is
+    /// false, brings it to the current schema. The connection is hardened (see
+    /// ``ConnectionHardening``).
     public init(path: String, migrate: Bool = true) throws {
-        var configuration = Configuration()
+        var configuration = ConnectionHardening.configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.journalMode = .wal
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             db.add(function: Self.foldFunction)
         }
+        // SQLite would create a missing file with the umask's mode, and its WAL with the same.
+        try PrivateFile.createIfMissing(path)
         self.path = path
         connection = try DatabaseQueue(path: path, configuration: configuration)
         if migrate {

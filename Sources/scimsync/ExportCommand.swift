@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConfigDocument
+import DirectoryStore
 import Foundation
 
 struct ExportCommand: ParsableCommand {
@@ -26,9 +27,10 @@ struct ExportCommand: ParsableCommand {
         let document = ConfigDocument.serialize(configuration, redact: redact)
         guard let output else { return print(document, terminator: "") }
         do {
-            try Data(document.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            // Mode 0600 from its first byte: an unredacted export lets its holder revive its tokens.
+            try PrivateFile.write(document.utf8, atomicallyTo: output)
         } catch {
-            throw CommandFailure(message: "cannot write \(output): \(error.localizedDescription)")
+            throw CommandFailure(message: "\(error)")
         }
         let directories = configuration.directories.count
         let apps = configuration.apps.count
