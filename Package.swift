@@ -61,5 +61,7 @@ let package = Package(
         .testTarget(name: "ConfigDocumentTests", dependencies: ["ConfigDocument", "SyncRules", "SCIM"]),
         .testTarget(name: "DirectoryStoreTests", dependencies: ["DirectoryStore", "SyncRules", "SCIM"]),
         .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM"]),
+        // The admin tool's own logic (escaping for the terminal, who the actor is), tested in-process.
+        .testTarget(name: "scimsyncTests", dependencies: ["scimsync", "DirectoryStore"]),
     ]
 )

@@ -60,6 +60,13 @@ public struct DatabaseSnapshot: Sendable, Equatable, Encodable {
     }
 }
 
+extension DatabaseSnapshot {
+    /// What a restore of this snapshot records in the audit.
+    var auditDetail: String {
+        "from \(path) (schema \(schema)): \(apps) app(s), \(directories) director(y/ies), \(users) user(s), \(groups) group(s)"
+    }
+}
+
 extension DirectoryStore {
     /// Writes a consistent snapshot of the whole database to `path`, replacing any file there,
     /// while other connections go on writing.
@@ -98,9 +105,10 @@ extension DirectoryStore {
     /// checked (see ``DatabaseSnapshot``), migrated to the current schema and given an auth
     /// epoch above this database's; then SQLite's online backup API copies it in, in one write
     /// transaction. `beforeReplacing` is given this database's apps once the file is known to
-    /// be good, and throws to refuse.
+    /// be good, and throws to refuse. The restore is audited as `actor`'s in the copy, so the entry
+    /// arrives with the restored contents, or not at all.
     @discardableResult
-    public func restore(from path: String, beforeReplacing: ([App]) throws -> Void) throws -> DatabaseSnapshot {
+    public func restore(from path: String, by actor: AdminActor, beforeReplacing: ([App]) throws -> Void) throws -> DatabaseSnapshot {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.notFound(path) }
         let staging = "\(self.path).restore-\(UUID().uuidString)"
         defer { Self.removeDatabaseFiles(staging) }
@@ -115,6 +123,7 @@ extension DirectoryStore {
         let epoch = try connection.read { try Int64.fetchOne($0, sql: "SELECT value FROM auth_epoch") ?? 0 }
         try copy.connection.write { db in
             try db.execute(sql: "UPDATE auth_epoch SET value = max(value, ?) + 1", arguments: [epoch])
+            try AuditContext(actor).record(db, operation: "restore", target: "database", detail: snapshot.auditDetail)
         }
         try copy.connection.backup(to: connection)
         return snapshot

@@ -24,7 +24,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let configuration = try global.withStore { try $0.exportConfiguration() }
         let document = ConfigDocument.serialize(configuration, redact: redact)
-        guard let output else { return print(document, terminator: "") }
+        guard let output else { return Output.jsonText(document, terminator: "") }
         do {
             try Data(document.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
         } catch {
@@ -32,6 +32,6 @@ struct ExportCommand: ParsableCommand {
         }
         let directories = configuration.directories.count
         let apps = configuration.apps.count
-        print("Exported \(directories) director\(directories == 1 ? "y" : "ies") and \(apps) app\(apps == 1 ? "" : "s") to \(output).")
+        Output.line("Exported \(directories) director\(directories == 1 ? "y" : "ies") and \(apps) app\(apps == 1 ? "" : "s") to \(output).")
     }
 }

@@ -22,8 +22,8 @@ struct GroupCommand: ParsableCommand {
         @Option(help: "The directory.") var directory: String
 
         func run() throws {
-            let group = try global.withStore { try $0.createDirectoryGroup(name: name, directory: directory) }
-            print("Created group '\(group.name)' in directory '\(group.directory)'.")
+            let group = try global.withStore { try $0.createDirectoryGroup(name: name, directory: directory, by: global.actor) }
+            Output.line("Created group '\(group.name)' in directory '\(group.directory)'.")
         }
     }
 
@@ -91,8 +91,10 @@ struct GroupCommand: ParsableCommand {
 
         func run() throws {
             let (name, kind) = try member.chosen()
-            try global.withStore { try $0.addDirectoryMember(group: group, directory: member.directory, member: name, kind: kind) }
-            print("Added \(kind.rawValue) '\(name)' to group '\(group)'.")
+            try global.withStore {
+                try $0.addDirectoryMember(group: group, directory: member.directory, member: name, kind: kind, by: global.actor)
+            }
+            Output.line("Added \(kind.rawValue) '\(name)' to group '\(group)'.")
         }
     }
 
@@ -110,8 +112,10 @@ struct GroupCommand: ParsableCommand {
 
         func run() throws {
             let (name, kind) = try member.chosen()
-            try global.withStore { try $0.removeDirectoryMember(group: group, directory: member.directory, member: name, kind: kind) }
-            print("Removed \(kind.rawValue) '\(name)' from group '\(group)'.")
+            try global.withStore {
+                try $0.removeDirectoryMember(group: group, directory: member.directory, member: name, kind: kind, by: global.actor)
+            }
+            Output.line("Removed \(kind.rawValue) '\(name)' from group '\(group)'.")
         }
     }
 }

@@ -34,7 +34,8 @@ import Testing
         #expect(snapshot.path == path)
         #expect(snapshot.schema == Migrations.migrator.migrations.last)
         #expect([snapshot.apps, snapshot.directories, snapshot.idpUsers, snapshot.users] == [1, 1, 3, 3] as [Int])
-        #expect(snapshot.auditEntries == 3)
+        // The directory, app and token the fixture made, and the three users.
+        #expect(snapshot.auditEntries == 6)
 
         let queue = try DatabaseQueue(path: path)
         #expect(try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "delete")
@@ -57,10 +58,10 @@ import Testing
         let (source, token) = try populated()
         let file = source.temporary.path("backup.sqlite")
         try source.store.backup(to: file)
-        try source.store.createDirectory(name: "made after the backup")
+        try source.store.createDirectory(name: "made after the backup", by: .test)
 
         let target = try StoreFixture()
-        try target.store.createDirectory(name: "Replaced")
+        try target.store.createDirectory(name: "Replaced", by: .test)
         // A responder's connection that cached "unknown token" at the backup's own epoch.
         let backupEpoch = try epoch(source.store)
         try target.store.connection.write { try $0.execute(sql: "UPDATE auth_epoch SET value = ?", arguments: [backupEpoch]) }
@@ -68,7 +69,7 @@ import Testing
         #expect(try responder.authenticate(appName: "okta", secret: token) == nil)
 
         var offered: [App]?
-        let snapshot = try target.store.restore(from: file) { offered = $0 }
+        let snapshot = try target.store.restore(from: file, by: .test) { offered = $0 }
         #expect(offered == [])
         #expect(snapshot.idpUsers == 3)
         #expect(try epoch(target.store) > backupEpoch)
@@ -88,7 +89,7 @@ import Testing
         try source.store.backup(to: file)
         let before = try Data(contentsOf: URL(fileURLWithPath: file))
         let target = try StoreFixture()
-        try target.store.restore(from: file) { _ in }
+        try target.store.restore(from: file, by: .test) { _ in }
         #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == before)
     }
 
@@ -106,7 +107,7 @@ import Testing
         }
         try old.close()
         let target = try StoreFixture()
-        let snapshot = try target.store.restore(from: path) { _ in }
+        let snapshot = try target.store.restore(from: path, by: .test) { _ in }
         #expect(snapshot.schema == first)
         #expect(try target.store.appliedMigrations() == Migrations.migrator.migrations)
         #expect(try target.store.directories().map(\.name) == ["Old"])
@@ -118,7 +119,7 @@ import Testing
         _ = try live.app("keep")
         let epochBefore = try epoch(live.store)
         let error = #expect(throws: StoreError.self) {
-            try live.store.restore(from: file) { _ in Issue.record("asked to replace the database") }
+            try live.store.restore(from: file, by: .test) { _ in Issue.record("asked to replace the database") }
         }
         #expect(try live.store.apps().map(\.name) == ["keep"])
         #expect(try epoch(live.store) == epochBefore)
@@ -188,7 +189,7 @@ import Testing
 
     @Test func refusesAMissingFile() throws {
         let directory = try TemporaryDirectory()
-        let error = #expect(throws: StoreError.self) { try StoreFixture().store.restore(from: directory.path("none")) { _ in } }
+        let error = #expect(throws: StoreError.self) { try StoreFixture().store.restore(from: directory.path("none"), by: .test) { _ in } }
         #expect(error == .notFound(directory.path("none")))
     }
 
@@ -200,7 +201,7 @@ import Testing
         _ = try live.app("keep")
         struct Refused: Error {}
         #expect(throws: Refused.self) {
-            try live.store.restore(from: file) { apps in
+            try live.store.restore(from: file, by: .test) { apps in
                 #expect(apps.map(\.name) == ["keep"])
                 throw Refused()
             }
