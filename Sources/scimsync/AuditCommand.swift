@@ -40,8 +40,10 @@ struct AuditCommand: ParsableCommand {
     func run() throws {
         let query = AuditQuery(app: app, since: since.flatMap(Self.instant), user: user, actor: actor, limit: limit)
         let entries = try global.withStore { store in
-            if let app, try store.app(named: app) == nil { throw StoreError.notFound("app '\(app)'") }
-            return try store.auditEntries(query)
+            let entries = try store.auditEntries(query)
+            // A deleted app's entries stay; a name no entry and no app has is a mistake.
+            if let app, entries.isEmpty, try store.app(named: app) == nil { throw StoreError.notFound("app '\(app)'") }
+            return entries
         }
         if output.json { return try Output.json(entries) }
         Output.table(
