@@ -6,8 +6,8 @@ public struct AuditContext: Sendable {
     public var appID: Int64?
     public var appName: String?
     public var requestID: String?
-    /// The admin who acted, or nil for an IdP's request.
-    public var actor: String?
+    /// The admin who acted, or nil for an IdP's request (admin operations take an ``AdminActor``).
+    public private(set) var actor: String?
 
     public init(appID: Int64? = nil, appName: String? = nil, requestID: String? = nil) {
         self.appID = appID

@@ -63,7 +63,7 @@ public struct DatabaseSnapshot: Sendable, Equatable, Encodable {
 extension DatabaseSnapshot {
     /// What a restore of this snapshot records in the audit.
     var auditDetail: String {
-        "from \(path) (schema \(schema)): \(apps) app(s), \(directories) director(y/ies), \(users) user(s), \(groups) group(s)"
+        "from \(path) (schema \(schema)): apps \(apps), directories \(directories), users \(users), groups \(groups)"
     }
 }
 
