@@ -76,5 +76,7 @@ let package = Package(
             dependencies: ["DirectoryStore", "SyncRules", "SCIM", "CSQLiteHardening"]
         ),
         .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM"]),
+        // The admin tool's own logic (escaping for the terminal, who the actor is), tested in-process.
+        .testTarget(name: "scimsyncTests", dependencies: ["scimsync", "DirectoryStore"]),
     ]
 )

@@ -25,7 +25,8 @@ extension DirectoryStore {
         provider: ProviderProfile,
         directoryName: String,
         createDirectory: Bool = false,
-        baseURL: String? = nil
+        baseURL: String? = nil,
+        by actor: AdminActor
     ) throws -> App {
         let baseURL = try baseURL.map(Self.validBaseURL)
         let name = try Self.validName(name, of: "app")
@@ -34,17 +35,21 @@ extension DirectoryStore {
         }
         return try write { db in
             guard try Self.app(db, named: name) == nil else { throw StoreError.duplicate("app '\(name)'") }
-            let directory =
-                try Self.directory(db, named: directoryName)
-                ?? (createDirectory ? try Self.insertDirectory(db, name: directoryName) : nil)
-            guard let directory else { throw StoreError.notFound("directory '\(directoryName)'") }
+            let directory = try Self.directory(db, named: directoryName, creatingAs: createDirectory ? actor : nil)
             try db.execute(
                 sql: """
                     INSERT INTO app (name, name_key, provider, directory_id, base_url, created_at) VALUES (?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [name, name.nameKey, provider.rawValue, directory.id, baseURL, Timestamp.now()]
             )
-            return try Self.app(db, named: name)!
+            let app = try Self.app(db, named: name)!
+            try AuditContext(actor, app: app).record(
+                db,
+                operation: "app.create",
+                target: "App \(app.name)",
+                detail: "provider \(provider.rawValue), directory \(directory.name)"
+            )
+            return app
         }
     }
 
@@ -57,18 +62,34 @@ extension DirectoryStore {
     }
 
     /// A disabled app's tokens are refused; its data stays.
-    public func setAppEnabled(_ name: String, enabled: Bool) throws {
+    public func setAppEnabled(_ name: String, enabled: Bool, by actor: AdminActor) throws {
         try write { db in
-            try db.execute(sql: "UPDATE app SET enabled = ? WHERE name_key = ?", arguments: [enabled, name.nameKey])
-            guard db.changesCount == 1 else { throw StoreError.notFound("app '\(name)'") }
+            guard let app = try Self.app(db, named: name) else { throw StoreError.notFound("app '\(name)'") }
+            guard app.enabled != enabled else { return }
+            try db.execute(sql: "UPDATE app SET enabled = ? WHERE id = ?", arguments: [enabled, app.id])
+            try AuditContext(actor, app: app).record(db, operation: enabled ? "app.enable" : "app.disable", target: "App \(app.name)")
         }
     }
 
     /// Deletes the app, its tokens and its IdP view. Directory users it created stay, unlinked.
-    public func deleteApp(_ name: String) throws {
+    public func deleteApp(_ name: String, by actor: AdminActor) throws {
         try write { db in
-            try db.execute(sql: "DELETE FROM app WHERE name_key = ?", arguments: [name.nameKey])
-            guard db.changesCount == 1 else { throw StoreError.notFound("app '\(name)'") }
+            guard let app = try Self.app(db, named: name) else { throw StoreError.notFound("app '\(name)'") }
+            let counts = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT count(*) FROM app_token WHERE app_id = :id), (SELECT count(*) FROM scim_user WHERE app_id = :id),
+                           (SELECT count(*) FROM scim_group WHERE app_id = :id)
+                    """,
+                arguments: ["id": app.id]
+            )!
+            try db.execute(sql: "DELETE FROM app WHERE id = ?", arguments: [app.id])
+            try AuditContext(actor, app: app).record(
+                db,
+                operation: "app.delete",
+                target: "App \(app.name)",
+                detail: "with \(counts[0] as Int) token(s), \(counts[1] as Int) IdP user(s), \(counts[2] as Int) IdP group(s)"
+            )
         }
     }
 
@@ -95,11 +116,18 @@ extension DirectoryStore {
     }
 
     /// Sets (or with `nil` clears) the public URL the app's responses build their URLs from.
-    public func setAppBaseURL(_ name: String, baseURL: String?) throws {
+    public func setAppBaseURL(_ name: String, baseURL: String?, by actor: AdminActor) throws {
         let baseURL = try baseURL.map(Self.validBaseURL)
         try write { db in
-            try db.execute(sql: "UPDATE app SET base_url = ? WHERE name_key = ?", arguments: [baseURL, name.nameKey])
-            guard db.changesCount == 1 else { throw StoreError.notFound("app '\(name)'") }
+            guard let app = try Self.app(db, named: name) else { throw StoreError.notFound("app '\(name)'") }
+            guard app.baseURL != baseURL else { return }
+            try db.execute(sql: "UPDATE app SET base_url = ? WHERE id = ?", arguments: [baseURL, app.id])
+            try AuditContext(actor, appID: app.id, appName: app.name).record(
+                db,
+                operation: "app.set-base-url",
+                target: "App \(app.name)",
+                detail: baseURL ?? "cleared"
+            )
         }
     }
 

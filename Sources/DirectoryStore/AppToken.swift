@@ -14,6 +14,9 @@ public struct AppToken: Sendable, Equatable, Codable {
 public struct IssuedToken: Sendable {
     public var id: Int64
     public var secret: String
+
+    /// How the audit names it: by id and hint, never the secret.
+    var audited: String { "token \(id) (\(TokenSecret.hint(secret)))" }
 }
 
 /// The app a request's bearer token unlocked.
@@ -27,41 +30,61 @@ public struct AuthenticatedApp: Sendable, Equatable {
 
 extension DirectoryStore {
     /// Issues a new token for the app.
-    public func issueToken(app name: String) throws -> IssuedToken {
-        try write { db in try Self.issueToken(db, appID: try Self.appID(db, name)) }
+    public func issueToken(app name: String, by actor: AdminActor) throws -> IssuedToken {
+        try write { db in
+            let app = try Self.existingApp(db, name)
+            let token = try Self.issueToken(db, appID: app.id)
+            try AuditContext(actor, app: app).record(db, operation: "token.issue", target: "App \(app.name)", detail: token.audited)
+            return token
+        }
     }
 
     /// Issues a new token; the app's other live tokens keep working for `graceMinutes`, then expire.
-    public func rotateToken(app name: String, graceMinutes: Int) throws -> IssuedToken {
+    public func rotateToken(app name: String, graceMinutes: Int, by actor: AdminActor) throws -> IssuedToken {
         guard graceMinutes >= 0 else { throw StoreError.invalid("the grace period must not be negative") }
         return try write { db in
-            let appID = try Self.appID(db, name)
+            let app = try Self.existingApp(db, name)
             let deadline = Timestamp.string(Date().addingTimeInterval(TimeInterval(graceMinutes * 60)))
             try db.execute(
                 sql: """
                     UPDATE app_token SET expires_at = ?
                     WHERE app_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
                     """,
-                arguments: [deadline, appID, deadline]
+                arguments: [deadline, app.id, deadline]
             )
-            return try Self.issueToken(db, appID: appID)
+            let expiring = db.changesCount
+            let token = try Self.issueToken(db, appID: app.id)
+            try AuditContext(actor, app: app).record(
+                db,
+                operation: "token.rotate",
+                target: "App \(app.name)",
+                detail: "\(token.audited) issued; \(expiring) earlier token(s) expire at \(deadline)"
+            )
+            return token
         }
     }
 
     /// Revokes one token (by id) or all of the app's tokens at once.
-    public func revokeTokens(app name: String, tokenID: Int64?) throws {
+    public func revokeTokens(app name: String, tokenID: Int64?, by actor: AdminActor) throws {
         try write { db in
-            let appID = try Self.appID(db, name)
+            let app = try Self.existingApp(db, name)
             var sql = "UPDATE app_token SET revoked_at = ? WHERE app_id = ? AND revoked_at IS NULL"
-            var arguments: StatementArguments = [Timestamp.now(), appID]
+            var arguments: StatementArguments = [Timestamp.now(), app.id]
             if let tokenID {
                 sql += " AND id = ?"
                 _ = arguments.append(contentsOf: [tokenID])
             }
-            try db.execute(sql: sql, arguments: arguments)
-            if tokenID != nil, db.changesCount == 0 {
+            let revoked = try Row.fetchAll(db, sql: sql + " RETURNING id, hint", arguments: arguments)
+            if tokenID != nil, revoked.isEmpty {
                 throw StoreError.notFound("live token \(tokenID!) of app '\(name)'")
             }
+            guard !revoked.isEmpty else { return }
+            try AuditContext(actor, app: app).record(
+                db,
+                operation: "token.revoke",
+                target: "App \(app.name)",
+                detail: revoked.map { "token \($0["id"] as Int64) (\($0["hint"] as String))" }.joined(separator: ", ")
+            )
         }
     }
 
@@ -136,6 +159,11 @@ extension DirectoryStore {
             arguments: [appID, TokenSecret.hash(secret), TokenSecret.hint(secret), Timestamp.now()]
         )
         return IssuedToken(id: db.lastInsertedRowID, secret: secret)
+    }
+
+    static func existingApp(_ db: Database, _ name: String) throws -> App {
+        guard let app = try app(db, named: name) else { throw StoreError.notFound("app '\(name)'") }
+        return app
     }
 
     static func appID(_ db: Database, _ name: String) throws -> Int64 {

@@ -46,12 +46,12 @@ extension DirectoryStore {
     /// Applies a configuration in one transaction and returns what changed, one line each; with
     /// `dryRun` the transaction is rolled back. Rules changes reach existing directory objects on
     /// the next ``synchronize(app:dryRun:)``.
-    public func importConfiguration(_ configuration: SetupConfiguration, mode: ImportMode, dryRun: Bool) throws -> [String] {
+    public func importConfiguration(_ configuration: SetupConfiguration, mode: ImportMode, dryRun: Bool, by actor: AdminActor) throws -> [String] {
         try transaction(commit: !dryRun) { db in
             var importer = ConfigurationImporter(db: db)
             try importer.apply(configuration, mode: mode)
             if !importer.changes.isEmpty {
-                try AuditContext().record(
+                try AuditContext(actor).record(
                     db,
                     operation: "config.import",
                     target: "configuration (\(mode.rawValue))",

@@ -84,6 +84,13 @@ public struct DatabaseSnapshot: Sendable, Equatable, Encodable {
     }
 }
 
+extension DatabaseSnapshot {
+    /// What a restore of this snapshot records in the audit.
+    var auditDetail: String {
+        "from \(path) (schema \(schema)): apps \(apps), directories \(directories), users \(users), groups \(groups)"
+    }
+}
+
 extension DirectoryStore {
     /// Writes a consistent snapshot of the whole database to `path`, replacing any file there,
     /// while other connections go on writing.
@@ -123,9 +130,10 @@ extension DirectoryStore {
     /// migrated to the current schema, given this database's token revocations, deletions and
     /// shorter expiries, and an auth epoch above this database's; then SQLite's online backup
     /// API copies it in, in one write transaction. `beforeReplacing` is given this database's
-    /// apps once the file is known to be good, and throws to refuse.
+    /// apps once the file is known to be good, and throws to refuse. The restore is audited as
+    /// `actor`'s in the copy, so the entry arrives with the restored contents, or not at all.
     @discardableResult
-    public func restore(from path: String, beforeReplacing: ([App]) throws -> Void) throws -> DatabaseSnapshot {
+    public func restore(from path: String, by actor: AdminActor, beforeReplacing: ([App]) throws -> Void) throws -> DatabaseSnapshot {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.notFound(path) }
         let staging = "\(self.path).restore-\(UUID().uuidString)"
         defer { Self.removeDatabaseFiles(staging) }
@@ -138,7 +146,10 @@ extension DirectoryStore {
         // Read as late as possible: only a revocation committed between this read and the copy
         // (milliseconds) is overwritten, as is every other write of that moment.
         let carried = try TokenCarryOver(from: self)
-        try copy.connection.write(carried.apply)
+        try copy.connection.write { db in
+            try carried.apply(db)
+            try AuditContext(actor).record(db, operation: "restore", target: "database", detail: snapshot.auditDetail)
+        }
         try copy.connection.backup(to: connection)
         return snapshot
     }

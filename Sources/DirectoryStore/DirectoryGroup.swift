@@ -28,7 +28,7 @@ extension DirectoryStore {
     /// Creates a group in a directory, as the admin (no app manages it), `protected` from the
     /// apps if asked (see ``DirectoryGroup/protected``).
     @discardableResult
-    public func createDirectoryGroup(name: String, directory: String, protected: Bool = false) throws -> DirectoryGroup {
+    public func createDirectoryGroup(name: String, directory: String, protected: Bool = false, by actor: AdminActor) throws -> DirectoryGroup {
         let name = try Self.validName(name, of: "group")
         return try write { db in
             let directory = try Self.existingDirectory(db, directory)
@@ -40,8 +40,15 @@ extension DirectoryStore {
                     """,
                 arguments: [directory.id, name, name.nameKey, protected, now, now]
             )
+            let id = db.lastInsertedRowID
+            try AuditContext(actor).record(
+                db,
+                operation: "directory.group.create",
+                target: Self.auditTarget(group: name, in: directory),
+                detail: protected ? "protected" : nil
+            )
             return DirectoryGroup(
-                id: db.lastInsertedRowID,
+                id: id,
                 directory: directory.name,
                 name: name,
                 memberCount: 0,
@@ -114,35 +121,51 @@ extension DirectoryStore {
 
     /// Adds a member to a group as the admin; a membership the admin made stays until the admin
     /// removes it (or an app whose rules do not keep existing memberships syncs the user).
-    public func addDirectoryMember(group: String, directory: String, member: String, kind: MemberKind) throws {
+    public func addDirectoryMember(group: String, directory: String, member: String, kind: MemberKind, by actor: AdminActor) throws {
         try write { db in
-            let (groupID, memberID) = try Self.membershipEnds(db, group: group, directory: directory, member: member, kind: kind)
+            let ends = try Self.membershipEnds(db, group: group, directory: directory, member: member, kind: kind)
             try db.execute(
                 sql: """
                     INSERT OR IGNORE INTO dir_membership (group_id, member_kind, member_id, origin) VALUES (?, ?, ?, 'admin')
                     """,
-                arguments: [groupID, kind.rawValue, memberID]
+                arguments: [ends.groupID, kind.rawValue, ends.memberID]
+            )
+            guard db.changesCount > 0 else { return }
+            try AuditContext(actor).record(
+                db,
+                operation: "directory.group.add-member",
+                target: Self.auditTarget(group: ends.group, in: ends.directory),
+                detail: "\(kind.rawValue) \(ends.member)"
             )
         }
     }
 
     /// Removes what the admin owns of a membership: the admin's own origin, and the one-time grants
     /// of default groups for new users. Memberships that apps keep deriving stay (their rules own them).
-    public func removeDirectoryMember(group: String, directory: String, member: String, kind: MemberKind) throws {
+    public func removeDirectoryMember(group: String, directory: String, member: String, kind: MemberKind, by actor: AdminActor) throws {
         try write { db in
-            let (groupID, memberID) = try Self.membershipEnds(db, group: group, directory: directory, member: member, kind: kind)
-            try db.execute(
+            let ends = try Self.membershipEnds(db, group: group, directory: directory, member: member, kind: kind)
+            let origins = try String.fetchAll(
+                db,
                 sql: """
                     DELETE FROM dir_membership WHERE group_id = ? AND member_kind = ? AND member_id = ?
                       AND (origin = 'admin' OR origin LIKE 'app:%:new')
+                    RETURNING origin
                     """,
-                arguments: [groupID, kind.rawValue, memberID]
+                arguments: [ends.groupID, kind.rawValue, ends.memberID]
             )
-            guard db.changesCount > 0 else {
+            guard !origins.isEmpty else {
                 throw StoreError.notFound(
                     "a membership of \(kind.rawValue) '\(member)' in group '\(group)' that the admin can remove (the sync rules own the others)"
                 )
             }
+            let removed = try origins.sorted().map { try MembershipOrigin.describe($0, db) }.joined(separator: "; ")
+            try AuditContext(actor).record(
+                db,
+                operation: "directory.group.remove-member",
+                target: Self.auditTarget(group: ends.group, in: ends.directory),
+                detail: "\(kind.rawValue) \(ends.member) (\(removed))"
+            )
         }
     }
 
@@ -151,27 +174,54 @@ extension DirectoryStore {
         case user, group
     }
 
+    /// The two ends of a membership, by id and by their stored names.
+    private struct MembershipEnds {
+        var directory: Directory
+        var groupID: Int64
+        var group: String
+        var memberID: Int64
+        var member: String
+    }
+
     private static func membershipEnds(
         _ db: Database,
         group: String,
         directory: String,
         member: String,
         kind: MemberKind
-    ) throws -> (Int64, Int64) {
+    ) throws -> MembershipEnds {
         let directory = try existingDirectory(db, directory)
-        guard let groupID = try groupID(db, named: group, in: directory) else { throw StoreError.notFound("group '\(group)'") }
+        guard
+            let groupRow = try Row.fetchOne(
+                db,
+                sql: "SELECT id, name FROM dir_group WHERE directory_id = ? AND name_key = ?",
+                arguments: [directory.id, group.nameKey]
+            )
+        else { throw StoreError.notFound("group '\(group)'") }
         let table = kind == .user ? "dir_user" : "dir_group"
         guard
-            let memberID = try Int64.fetchOne(
+            let memberRow = try Row.fetchOne(
                 db,
-                sql: "SELECT id FROM \(table) WHERE directory_id = ? AND name_key = ?",
+                sql: "SELECT id, name FROM \(table) WHERE directory_id = ? AND name_key = ?",
                 arguments: [directory.id, member.nameKey]
             )
         else {
             throw StoreError.notFound("\(kind.rawValue) '\(member)'")
         }
-        guard kind == .user || memberID != groupID else { throw StoreError.invalid("a group cannot be a member of itself") }
-        return (groupID, memberID)
+        let ends = MembershipEnds(
+            directory: directory,
+            groupID: groupRow["id"],
+            group: groupRow["name"],
+            memberID: memberRow["id"],
+            member: memberRow["name"]
+        )
+        guard kind == .user || ends.memberID != ends.groupID else { throw StoreError.invalid("a group cannot be a member of itself") }
+        return ends
+    }
+
+    /// How the audit names a directory group.
+    static func auditTarget(group: String, in directory: Directory) -> String {
+        "Group \(group) (directory \(directory.name))"
     }
 
     static func groupID(_ db: Database, named name: String, in directory: Directory) throws -> Int64? {

@@ -83,7 +83,8 @@ public final class DirectoryStore: Sendable {
 
     /// A SCIM write: when it is refused with a SCIM error, nothing of it stays, and the refusal is
     /// recorded in the audit log in a transaction of its own, so the admin can see what the IdP
-    /// tried and why it failed.
+    /// tried and why it failed. Its target and detail quote the request, so each is cut to
+    /// ``AuditEntry/refusedTextLimit`` bytes.
     func auditedWrite<T>(
         _ audit: AuditContext,
         _ operation: String,
@@ -94,7 +95,13 @@ public final class DirectoryStore: Sendable {
             return try write(updates)
         } catch let error as ScimError {
             try? write { db in
-                try audit.record(db, operation: operation, target: try target.text(db), outcome: "refused", detail: error.detail)
+                try audit.record(
+                    db,
+                    operation: operation,
+                    target: AuditEntry.capped(try target.text(db), toBytes: AuditEntry.refusedTextLimit),
+                    outcome: "refused",
+                    detail: AuditEntry.capped(error.detail, toBytes: AuditEntry.refusedTextLimit)
+                )
             }
             throw error
         }

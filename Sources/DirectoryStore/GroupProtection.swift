@@ -10,7 +10,12 @@ extension DirectoryStore {
     /// membership; the apps' rules fill the group again at their next write or `scimsync sync`.
     /// Setting the protection a group already has changes nothing and records nothing.
     @discardableResult
-    public func setGroupProtected(_ protected: Bool, group: String, directory: String) throws -> [DirectoryChange] {
+    public func setGroupProtected(
+        _ protected: Bool,
+        group: String,
+        directory: String,
+        by actor: AdminActor
+    ) throws -> [DirectoryChange] {
         try write { db in
             let directory = try Self.existingDirectory(db, directory)
             guard
@@ -35,10 +40,10 @@ extension DirectoryStore {
                     changes += deriver.changes.filter { $0.change != .protectedGroupSkipped || $0.group?.nameKey == name.nameKey }
                 }
             }
-            try AuditContext().record(
+            try AuditContext(actor).record(
                 db,
-                operation: protected ? "group.protect" : "group.unprotect",
-                target: "Group \(name) (directory \(directory.name))",
+                operation: protected ? "directory.group.protect" : "directory.group.unprotect",
+                target: Self.auditTarget(group: name, in: directory),
                 detail: Self.protectionSummary(changes)
             )
             return changes

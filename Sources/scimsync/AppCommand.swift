@@ -44,9 +44,10 @@ struct AppCommand: ParsableCommand {
                     provider: provider,
                     directoryName: directory,
                     createDirectory: createDirectory,
-                    baseURL: baseURL
+                    baseURL: baseURL,
+                    by: global.actor
                 )
-                return (app, try store.issueToken(app: app.name))
+                return (app, try store.issueToken(app: app.name, by: global.actor))
             }
             try TokenOutput(app: app.name, baseURL: Output.baseURL(app.baseURL, app: app.name), token: token).print(json: output.json)
         }
@@ -98,12 +99,16 @@ struct AppCommand: ParsableCommand {
                 )
             }
             if output.json { return try Output.json(details) }
-            print("App:           \(details.app.name)")
-            print("Provider:      \(details.app.provider.rawValue)")
-            print("Directory:     \(details.app.directoryName)")
-            print("State:         \(details.app.enabled ? "enabled" : "disabled")")
-            print("SCIM base URL: \(details.baseURL)")
-            print("Tokens:        \(details.tokens.filter { $0.revokedAt == nil }.count) not revoked")
+            Output.line(
+                """
+                App:           \(details.app.name)
+                Provider:      \(details.app.provider.rawValue)
+                Directory:     \(details.app.directoryName)
+                State:         \(details.app.enabled ? "enabled" : "disabled")
+                SCIM base URL: \(details.baseURL)
+                Tokens:        \(details.tokens.filter { $0.revokedAt == nil }.count) not revoked
+                """
+            )
         }
     }
 
@@ -118,8 +123,8 @@ struct AppCommand: ParsableCommand {
         @Argument(help: "The app's name.") var name: String
 
         func run() throws {
-            try global.withStore { try $0.setAppEnabled(name, enabled: false) }
-            print("Disabled app '\(name)'.")
+            try global.withStore { try $0.setAppEnabled(name, enabled: false, by: global.actor) }
+            Output.line("Disabled app '\(name)'.")
         }
     }
 
@@ -134,8 +139,8 @@ struct AppCommand: ParsableCommand {
         @Argument(help: "The app's name.") var name: String
 
         func run() throws {
-            try global.withStore { try $0.setAppEnabled(name, enabled: true) }
-            print("Enabled app '\(name)'.")
+            try global.withStore { try $0.setAppEnabled(name, enabled: true, by: global.actor) }
+            Output.line("Enabled app '\(name)'.")
         }
     }
 
@@ -153,8 +158,8 @@ struct AppCommand: ParsableCommand {
         @Flag(help: "Create the directory if it does not exist.") var createDirectory = false
 
         func run() throws {
-            try global.withStore { try $0.setDirectory(app: app, directory: directory, createDirectory: createDirectory) }
-            print("App '\(app)' now provisions into directory '\(directory)'. Run `scimsync sync --app \(app)` to move what it provisioned.")
+            try global.withStore { try $0.setDirectory(app: app, directory: directory, createDirectory: createDirectory, by: global.actor) }
+            Output.line("App '\(app)' now provisions into directory '\(directory)'. Run `scimsync sync --app \(app)` to move what it provisioned.")
         }
     }
 
@@ -180,10 +185,12 @@ struct AppCommand: ParsableCommand {
         }
 
         func run() throws {
-            try global.withStore { try $0.setAppBaseURL(app, baseURL: url) }
-            print(
-                url.map { "App '\(app)' now answers with URLs under \($0)." } ?? "App '\(app)' now answers with URLs built from the request's Host."
-            )
+            try global.withStore { try $0.setAppBaseURL(app, baseURL: url, by: global.actor) }
+            if let url {
+                Output.line("App '\(app)' now answers with URLs under \(url).")
+            } else {
+                Output.line("App '\(app)' now answers with URLs built from the request's Host.")
+            }
         }
     }
 
@@ -198,8 +205,8 @@ struct AppCommand: ParsableCommand {
         @Argument(help: "The app's name.") var name: String
 
         func run() throws {
-            try global.withStore { try $0.deleteApp(name) }
-            print("Deleted app '\(name)'.")
+            try global.withStore { try $0.deleteApp(name, by: global.actor) }
+            Output.line("Deleted app '\(name)'.")
         }
     }
 }
@@ -220,8 +227,12 @@ struct TokenOutput: Encodable {
 
     func print(json: Bool) throws {
         if json { return try Output.json(self) }
-        Swift.print("SCIM base URL: \(baseURL)")
-        Swift.print("Bearer token: \(token)")
-        Swift.print("The token is shown only this once; ScimSync keeps only its hash.")
+        Output.line(
+            """
+            SCIM base URL: \(baseURL)
+            Bearer token: \(token)
+            The token is shown only this once; ScimSync keeps only its hash.
+            """
+        )
     }
 }

@@ -24,8 +24,10 @@ struct GroupCommand: ParsableCommand {
         var protected = false
 
         func run() throws {
-            let group = try global.withStore { try $0.createDirectoryGroup(name: name, directory: directory, protected: protected) }
-            print("Created \(group.protected ? "protected " : "")group '\(group.name)' in directory '\(group.directory)'.")
+            let group = try global.withStore {
+                try $0.createDirectoryGroup(name: name, directory: directory, protected: protected, by: global.actor)
+            }
+            Output.line("Created \(group.protected ? "protected " : "")group '\(group.name)' in directory '\(group.directory)'.")
         }
     }
 
@@ -93,8 +95,10 @@ struct GroupCommand: ParsableCommand {
 
         func run() throws {
             let (name, kind) = try member.chosen()
-            try global.withStore { try $0.addDirectoryMember(group: group, directory: member.directory, member: name, kind: kind) }
-            print("Added \(kind.rawValue) '\(name)' to group '\(group)'.")
+            try global.withStore {
+                try $0.addDirectoryMember(group: group, directory: member.directory, member: name, kind: kind, by: global.actor)
+            }
+            Output.line("Added \(kind.rawValue) '\(name)' to group '\(group)'.")
         }
     }
 
@@ -112,8 +116,10 @@ struct GroupCommand: ParsableCommand {
 
         func run() throws {
             let (name, kind) = try member.chosen()
-            try global.withStore { try $0.removeDirectoryMember(group: group, directory: member.directory, member: name, kind: kind) }
-            print("Removed \(kind.rawValue) '\(name)' from group '\(group)'.")
+            try global.withStore {
+                try $0.removeDirectoryMember(group: group, directory: member.directory, member: name, kind: kind, by: global.actor)
+            }
+            Output.line("Removed \(kind.rawValue) '\(name)' from group '\(group)'.")
         }
     }
 }

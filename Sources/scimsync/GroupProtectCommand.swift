@@ -23,9 +23,9 @@ extension GroupCommand {
         @Option(help: "The directory.") var directory: String
 
         func run() throws {
-            let changes = try global.withStore { try $0.setGroupProtected(true, group: group, directory: directory) }
+            let changes = try global.withStore { try $0.setGroupProtected(true, group: group, directory: directory, by: global.actor) }
             try ChangeReport.print(changes, dryRun: false, json: output.json)
-            if !output.json { print("Group '\(group)' in directory '\(directory)' is protected.") }
+            if !output.json { Output.line("Group '\(group)' in directory '\(directory)' is protected.") }
         }
     }
 
@@ -46,11 +46,9 @@ extension GroupCommand {
         @Option(help: "The directory.") var directory: String
 
         func run() throws {
-            _ = try global.withStore { try $0.setGroupProtected(false, group: group, directory: directory) }
-            print(
-                "Group '\(group)' in directory '\(directory)' is no longer protected. "
-                    + "Run `scimsync sync --dry-run` to see what the apps' rules would add to it."
-            )
+            _ = try global.withStore { try $0.setGroupProtected(false, group: group, directory: directory, by: global.actor) }
+            Output.line("Group '\(group)' in directory '\(directory)' is no longer protected.")
+            Output.line("Run `scimsync sync --dry-run` to see what the apps' rules would add to it.")
         }
     }
 }

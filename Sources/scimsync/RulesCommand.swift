@@ -28,7 +28,7 @@ struct RulesCommand: ParsableCommand {
 
         func run() throws {
             let rules = try global.withStore { try $0.rules(app: app) }
-            if output.json { return print(JSONWriter.pretty(RulesDocument.json(rules))) }
+            if output.json { return Output.jsonText(JSONWriter.pretty(RulesDocument.json(rules))) }
             RulesText.print(rules)
         }
     }
@@ -69,11 +69,11 @@ struct RulesCommand: ParsableCommand {
                 // ICU took and PCRE2 refuses) are not read first: they can still be replaced.
                 var rules = edit.file == nil ? try store.rules(app: app) : AppRules()
                 try edit.apply(to: &rules)
-                return try store.setRules(app: app, try RulesEdit.validated(rules), dryRun: dryRun)
+                return try store.setRules(app: app, try RulesEdit.validated(rules), dryRun: dryRun, by: global.actor)
             }
             if dryRun { return try ChangeReport.print(changes, dryRun: true, json: output.json) }
             if output.json { return try Output.json(Saved(app: app, saved: true)) }
-            print("Saved the rules of app '\(app)'. Run `scimsync sync --app \(app)` to apply them to what is already provisioned.")
+            Output.line("Saved the rules of app '\(app)'. Run `scimsync sync --app \(app)` to apply them to what is already provisioned.")
         }
     }
 }

@@ -24,7 +24,7 @@ struct SyncCommand: ParsableCommand {
     @Flag(help: "Print the changes without making them.") var dryRun = false
 
     func run() throws {
-        let changes = try global.withStore { try $0.synchronize(app: app, dryRun: dryRun) }
+        let changes = try global.withStore { try $0.synchronize(app: app, dryRun: dryRun, by: global.actor) }
         try ChangeReport.print(changes, dryRun: dryRun, json: output.json)
     }
 }

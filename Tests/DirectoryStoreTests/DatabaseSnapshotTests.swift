@@ -35,7 +35,8 @@ import Testing
         #expect(snapshot.path == path)
         #expect(snapshot.schema == Migrations.migrator.migrations.last)
         #expect([snapshot.apps, snapshot.directories, snapshot.idpUsers, snapshot.users] == [1, 1, 3, 3] as [Int])
-        #expect(snapshot.auditEntries == 3)
+        // The directory, app and token the fixture made, and the three users.
+        #expect(snapshot.auditEntries == 6)
 
         let queue = try DatabaseQueue(path: path)
         #expect(try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "delete")
@@ -58,10 +59,10 @@ import Testing
         let (source, token) = try populated()
         let file = source.temporary.path("backup.sqlite")
         try source.store.backup(to: file)
-        try source.store.createDirectory(name: "made after the backup")
+        try source.store.createDirectory(name: "made after the backup", by: .test)
 
         let target = try StoreFixture()
-        try target.store.createDirectory(name: "Replaced")
+        try target.store.createDirectory(name: "Replaced", by: .test)
         // A responder's connection that cached "unknown token" at the backup's own epoch.
         let backupEpoch = try epoch(source.store)
         try target.store.connection.write { try $0.execute(sql: "UPDATE auth_epoch SET value = ?", arguments: [backupEpoch]) }
@@ -69,7 +70,7 @@ import Testing
         #expect(try responder.authenticate(appName: "okta", secret: token) == nil)
 
         var offered: [App]?
-        let snapshot = try target.store.restore(from: file) { offered = $0 }
+        let snapshot = try target.store.restore(from: file, by: .test) { offered = $0 }
         #expect(offered == [])
         #expect(snapshot.idpUsers == 3)
         #expect(try epoch(target.store) > backupEpoch)
@@ -89,7 +90,7 @@ import Testing
         try source.store.backup(to: file)
         let before = try Data(contentsOf: URL(fileURLWithPath: file))
         let target = try StoreFixture()
-        try target.store.restore(from: file) { _ in }
+        try target.store.restore(from: file, by: .test) { _ in }
         #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == before)
     }
 
@@ -107,7 +108,7 @@ import Testing
         }
         try old.close()
         let target = try StoreFixture()
-        let snapshot = try target.store.restore(from: path) { _ in }
+        let snapshot = try target.store.restore(from: path, by: .test) { _ in }
         #expect(snapshot.schema == first)
         #expect(try target.store.appliedMigrations() == Migrations.migrator.migrations)
         #expect(try target.store.directories().map(\.name) == ["Old"])
@@ -119,7 +120,7 @@ import Testing
         _ = try live.app("keep")
         let epochBefore = try epoch(live.store)
         let error = #expect(throws: StoreError.self) {
-            try live.store.restore(from: file) { _ in Issue.record("asked to replace the database") }
+            try live.store.restore(from: file, by: .test) { _ in Issue.record("asked to replace the database") }
         }
         #expect(try live.store.apps().map(\.name) == ["keep"])
         #expect(try epoch(live.store) == epochBefore)
@@ -189,7 +190,7 @@ import Testing
 
     @Test func refusesAMissingFile() throws {
         let directory = try TemporaryDirectory()
-        let error = #expect(throws: StoreError.self) { try StoreFixture().store.restore(from: directory.path("none")) { _ in } }
+        let error = #expect(throws: StoreError.self) { try StoreFixture().store.restore(from: directory.path("none"), by: .test) { _ in } }
         #expect(error == .notFound(directory.path("none")))
     }
 
@@ -201,7 +202,7 @@ import Testing
         _ = try live.app("keep")
         struct Refused: Error {}
         #expect(throws: Refused.self) {
-            try live.store.restore(from: file) { apps in
+            try live.store.restore(from: file, by: .test) { apps in
                 #expect(apps.map(\.name) == ["keep"])
                 throw Refused()
             }
@@ -320,7 +321,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let path = try snapshot(at: "v2-sync-rules", in: directory)
         let target = try StoreFixture()
-        let restored = try target.store.restore(from: path) { _ in }
+        let restored = try target.store.restore(from: path, by: .test) { _ in }
         #expect(restored.schema == "v2-sync-rules")
         #expect(try target.store.appliedMigrations() == Migrations.migrator.migrations)
         #expect(try target.store.directories().map(\.name) == ["Old"])
@@ -341,14 +342,14 @@ import Testing
         let store = fixture.store
         let revoked = try fixture.app("okta").token
         let deleted = try fixture.app("entra").token
-        let rotated = try store.issueToken(app: "okta").secret
+        let rotated = try store.issueToken(app: "okta", by: .test).secret
         let file = fixture.temporary.path("backup.sqlite")
         try store.backup(to: file)
 
-        try store.revokeTokens(app: "okta", tokenID: try store.tokens(app: "okta")[0].id)
-        try store.rotateToken(app: "okta", graceMinutes: 60)
-        try store.deleteApp("entra")
-        try store.restore(from: file) { _ in }
+        try store.revokeTokens(app: "okta", tokenID: try store.tokens(app: "okta")[0].id, by: .test)
+        try store.rotateToken(app: "okta", graceMinutes: 60, by: .test)
+        try store.deleteApp("entra", by: .test)
+        try store.restore(from: file, by: .test) { _ in }
 
         #expect(try store.app(named: "entra") != nil, "the app is back")
         #expect(try store.authenticate(appName: "okta", secret: revoked) == nil)
@@ -405,7 +406,7 @@ import Testing
         #expect(try mode(backup) == 0o600)
         let database = fixture.temporary.path("new.sqlite")
         let store = try DirectoryStore(path: database)
-        try store.createDirectory(name: "Written")
+        try store.createDirectory(name: "Written", by: .test)
         for file in [database, database + "-wal", database + "-shm"] {
             #expect(try mode(file) == 0o600, "\(file)")
         }

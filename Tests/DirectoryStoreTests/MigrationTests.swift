@@ -34,7 +34,7 @@ import Testing
         let chosen = try store.rules(app: "chosen").userSync
         #expect(chosen.onDelete == .deactivate && chosen.existingUsers == .adopt, "an explicit setting is kept")
 
-        try store.createApp(name: "fresh", provider: .okta, directoryName: "Corp", createDirectory: false)
+        try store.createApp(name: "fresh", provider: .okta, directoryName: "Corp", createDirectory: false, by: .test)
         let fresh = try store.rules(app: "fresh").userSync
         #expect(fresh.onDelete == .deactivate && fresh.existingUsers == .refuse, "a new app gets the new defaults")
         #expect(try store.directoryGroups(directory: "Corp").isEmpty)

@@ -20,41 +20,43 @@ import Testing
 
     @Test func deletingAnAppLeavesATombstoneForEachOfItsTokens() throws {
         let first = try fixture.app("okta").token
-        let second = try store.issueToken(app: "okta").secret
-        try store.deleteApp("okta")
+        let second = try store.issueToken(app: "okta", by: .test).secret
+        try store.deleteApp("okta", by: .test)
         #expect(try tombstones() == [TokenSecret.hint(first), TokenSecret.hint(second)].sorted())
     }
 
     @Test func anOldExportImportedAfterAnAppDeleteBringsItsTokenBackRevoked() throws {
         let token = try fixture.app("okta").token
         let export = try store.exportConfiguration()
-        try store.deleteApp("okta")
-        try store.createApp(name: "okta", provider: .generic, directoryName: "Corp")
+        try store.deleteApp("okta", by: .test)
+        try store.createApp(name: "okta", provider: .generic, directoryName: "Corp", by: .test)
 
-        let dryRun = try store.importConfiguration(export, mode: .merge, dryRun: true)
+        let dryRun = try store.importConfiguration(export, mode: .merge, dryRun: true, by: .test)
         let hint = TokenSecret.hint(token)
         #expect(dryRun.count == 1)
         #expect(dryRun[0].hasPrefix("token added as revoked: okta \(hint) (deleted from this database at "), "\(dryRun)")
         #expect(dryRun[0].hasSuffix("; a deleted token never comes back)"))
         #expect(try store.tokens(app: "okta").isEmpty, "a dry run changes nothing")
 
-        #expect(try store.importConfiguration(export, mode: .merge, dryRun: false) == dryRun)
+        #expect(try store.importConfiguration(export, mode: .merge, dryRun: false, by: .test) == dryRun)
         #expect(try store.authenticate(appName: "okta", secret: token) == nil)
         #expect(try store.tokens(app: "okta").map { $0.revokedAt != nil } == [true])
-        #expect(try store.importConfiguration(export, mode: .merge, dryRun: false) == [], "a second import changes nothing")
+        #expect(try store.importConfiguration(export, mode: .merge, dryRun: false, by: .test) == [], "a second import changes nothing")
         #expect(try store.exportConfiguration().apps[0].tokens == [], "a revoked token is not exported")
     }
 
     @Test func aTokenRemovedByReplaceStaysDeadWhenAnOlderExportIsImported() throws {
         let kept = try fixture.app("okta").token
-        let removed = try store.issueToken(app: "okta").secret
+        let removed = try store.issueToken(app: "okta", by: .test).secret
         let older = try store.exportConfiguration()
         var newer = older
         newer.apps[0].tokens?.removeAll { $0.hint == TokenSecret.hint(removed) }
-        #expect(try store.importConfiguration(newer, mode: .replace, dryRun: false) == ["token removed: okta \(TokenSecret.hint(removed))"])
+        #expect(
+            try store.importConfiguration(newer, mode: .replace, dryRun: false, by: .test) == ["token removed: okta \(TokenSecret.hint(removed))"]
+        )
         #expect(try store.authenticate(appName: "okta", secret: removed) == nil)
 
-        let changes = try store.importConfiguration(older, mode: .replace, dryRun: false)
+        let changes = try store.importConfiguration(older, mode: .replace, dryRun: false, by: .test)
         #expect(changes.count == 1 && changes[0].hasPrefix("token added as revoked: okta \(TokenSecret.hint(removed))"), "\(changes)")
         #expect(try store.authenticate(appName: "okta", secret: removed) == nil)
         #expect(try store.authenticate(appName: "okta", secret: kept) != nil)
@@ -62,7 +64,7 @@ import Testing
 
     @Test func authenticateRefusesATombstonedHashEvenIfItsRowIsBack() throws {
         let token = try fixture.app("okta").token
-        try store.deleteApp("okta")
+        try store.deleteApp("okta", by: .test)
         // A row put back by hand (or by anything that bypasses the importer).
         try store.connection.write { db in
             try db.execute(

@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func aConfiguredBaseURLWinsOverHost() throws {
-        try harness.store.setAppBaseURL("okta", baseURL: "https://scim.example.org/")
+        try harness.store.setAppBaseURL("okta", baseURL: "https://scim.example.org/", by: .test)
         let created = harness.send("POST", "/Users", body: userJSON(#""userName":"ada""#), host: "evil.example")
         #expect(created.status == 201)
         let location = try #require(created.header("Location"))
@@ -64,7 +64,7 @@ import Testing
 
     @Test(arguments: ["javascript:alert(1)", "https://", "https://x.example/?q=1", "ftp://x.example", "https://a b"])
     func badBaseURLsAreRefused(url: String) {
-        #expect(throws: StoreError.self) { try harness.store.setAppBaseURL("okta", baseURL: url) }
+        #expect(throws: StoreError.self) { try harness.store.setAppBaseURL("okta", baseURL: url, by: .test) }
     }
 
     @Test(arguments: ["evil.example/x", #"a"b"#, "a b", "x\u{1B}"])

@@ -142,7 +142,7 @@ def test_group_protect_takes_away_what_the_apps_put_in_by_name(stack, uniq):
     assert {f"{app.name}: membership removed: {n} from admins (IdP group admins)" for n in ("alice", "bob")} <= set(lines)
     assert out.splitlines()[-1] == f"Group 'admins' in directory '{d}' is protected.", out
     assert group_members(stack, d, "admins") == {"root": user(ADMIN)}, "at once; the admin's member stays"
-    entry = next(e for e in stack.cli_json("audit") if e["operation"] == "group.protect")
+    entry = next(e for e in stack.cli_json("audit") if e["operation"] == "directory.group.protect")
     assert entry["target"] == f"Group admins (directory {d})" and "membership removed: alice" in entry["detail"], entry
 
     okta_push(app.idp, ids[0], displayName="Alice P.")

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from idp_support import NGINX_ONLY
-from rules_support import (ADMIN, change_lines, create_group, create_user, dir_user, group_members, must_user,
+from rules_support import (ADMIN, audit, change_lines, create_group, create_user, dir_user, group_members, must_user,
                            new_rules_app, okta_set_active, rules_set, rules_show, rules_show_ordered, scim_user,
                            snapshot, sync, user_memberships, via_default, via_group)
 
@@ -257,7 +257,7 @@ def test_audit_retention_deletes_entries_older_than_the_setting(stack, uniq):
     old_name, new_name = uniq("old") + "@corp.com", uniq("new") + "@corp.com"
     old_id = create_user(app.idp, scim_user(old_name))
     new_id = create_user(app.idp, scim_user(new_name))
-    entries = stack.cli_json("audit", "--app", app.name)
+    entries = audit(stack, app)
     assert len(entries) == 2, entries
     # Age the first user's entry as if it had been written 40 days ago (the clock cannot be moved).
     with sqlite3.connect(stack.db, timeout=10) as db:
@@ -267,7 +267,7 @@ def test_audit_retention_deletes_entries_older_than_the_setting(stack, uniq):
     try:
         stack.cli("settings", "set", "audit-retention-days", "30")
         assert stack.cli_json("settings", "show") == {"auditRetentionDays": 30}
-        left = stack.cli_json("audit", "--app", app.name)
+        left = audit(stack, app)
         assert [e["target"] for e in left] == [f"User {new_id} ({new_name})"], left
     finally:
         stack.cli("settings", "set", "audit-retention-days", "none")

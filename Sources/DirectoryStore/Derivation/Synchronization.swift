@@ -10,11 +10,12 @@ extension DirectoryStore {
     /// Re-derives the directory view of one app (or of every app) from its stored IdP view by its
     /// current rules, and returns the changes. With `dryRun` the changes are made in a transaction
     /// that is rolled back, so they are exactly what a real run would do, and nothing stays.
-    public func synchronize(app name: String?, dryRun: Bool) throws -> [DirectoryChange] {
+    /// Each committed batch that changes something is audited as `actor`'s.
+    public func synchronize(app name: String?, dryRun: Bool, by actor: AdminActor) throws -> [DirectoryChange] {
         try synchronizedApps(name).flatMap { appID in
             dryRun
                 ? try transaction(commit: false) { db in try Self.deriveAll(db, appID: appID, rules: nil) }
-                : try deriveAllInBatches(appID: appID)
+                : try deriveAllInBatches(appID: appID, by: actor)
         }
     }
 
@@ -26,7 +27,7 @@ extension DirectoryStore {
         }
     }
 
-    private func deriveAllInBatches(appID: Int64) throws -> [DirectoryChange] {
+    private func deriveAllInBatches(appID: Int64, by actor: AdminActor) throws -> [DirectoryChange] {
         let users = try read { db in try Int64.fetchAll(db, sql: "SELECT pk FROM scim_user WHERE app_id = ? ORDER BY pk", arguments: [appID]) }
         var changes: [DirectoryChange] = []
         for start in stride(from: 0, to: users.count, by: Self.synchronizationBatch) {
@@ -34,14 +35,14 @@ extension DirectoryStore {
             changes += try write { db in
                 let deriver = try Deriver(db, appID: appID)
                 try deriver.deriveUsers(Array(batch))
-                try deriver.recordSynchronization()
+                try deriver.recordSynchronization(by: actor)
                 return deriver.changes
             }
         }
         changes += try write { db in
             let deriver = try Deriver(db, appID: appID)
             try deriver.deriveGroups()
-            try deriver.recordSynchronization()
+            try deriver.recordSynchronization(by: actor)
             return deriver.changes
         }
         return Self.skipsReportedOnce(changes)
@@ -64,9 +65,9 @@ extension DirectoryStore {
 
 extension Deriver {
     /// Audits what a synchronization changed, in its transaction (nothing when nothing changed).
-    func recordSynchronization() throws {
+    func recordSynchronization(by actor: AdminActor) throws {
         guard let summary = auditSummary else { return }
-        try AuditContext(appID: appID, appName: appName).record(
+        try AuditContext(actor, appID: appID, appName: appName).record(
             db,
             operation: "sync",
             target: "App \(appName)",
