@@ -1,3 +1,4 @@
+import ConfigDocument
 import Foundation
 import GRDB
 import SCIM
@@ -131,19 +132,9 @@ extension DirectoryStore {
         }
     }
 
-    /// `http(s)://host[:port][/prefix]`, without a trailing slash, query or fragment: it is put
-    /// in front of `/scim/<app>/v2` in every `Location`, `meta.location` and `$ref`.
+    /// The URL as ``PublicBaseURL`` keeps it, or a refusal saying what is expected.
     static func validBaseURL(_ text: String) throws -> String {
-        let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
-        guard trimmed.utf8.count <= 512, trimmed.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") }),
-            let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
-            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
-            components.query == nil, components.fragment == nil, components.user == nil, components.password == nil
-        else {
-            throw StoreError.invalid(
-                "the base URL must look like https://scim.example.com (http or https, a host, an optional port and path, no query)"
-            )
-        }
-        return trimmed
+        guard let url = PublicBaseURL.normalized(text) else { throw StoreError.invalid("the base URL must be \(PublicBaseURL.expected)") }
+        return url
     }
 }

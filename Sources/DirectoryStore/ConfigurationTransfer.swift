@@ -21,7 +21,7 @@ extension DirectoryStore {
                 let apps = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT a.id, a.name, a.provider, d.name AS directory, a.enabled, a.rules
+                        SELECT a.id, a.name, a.provider, d.name AS directory, a.enabled, a.rules, a.base_url
                         FROM app a JOIN directory d ON d.id = a.directory_id ORDER BY a.name_key
                         """
                 ).map { row in
@@ -31,7 +31,8 @@ extension DirectoryStore {
                         directory: row["directory"],
                         enabled: row["enabled"],
                         tokens: try Self.exportedTokens(db, appID: row["id"]),
-                        rules: try Deriver.storedRules(row["rules"], app: row["name"])
+                        rules: try Deriver.storedRules(row["rules"], app: row["name"]),
+                        baseURL: row["base_url"]
                     )
                 }
                 return SetupConfiguration(

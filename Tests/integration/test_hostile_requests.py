@@ -199,6 +199,8 @@ def test_a_configured_base_url_wins_over_the_host_header(stack, uniq):
     assert "evil.example" not in payload.decode()
     shown = stack.cli_json("app", "show", name)
     assert shown["baseURL"] == f"https://scim.example.com/scim/{name}/v2"
+    exported = json.loads(stack.cli("export").stdout)
+    assert next(a for a in exported["apps"] if a["name"] == name)["baseURL"] == "https://scim.example.com"
     assert stack.cli("app", "set-base-url", name, "javascript:alert(1)", check=False).returncode != 0
     stack.cli("app", "set-base-url", name, "--clear")
     client = stack.client(name)
