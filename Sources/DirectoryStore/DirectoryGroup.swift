@@ -191,13 +191,7 @@ extension DirectoryStore {
         kind: MemberKind
     ) throws -> MembershipEnds {
         let directory = try existingDirectory(db, directory)
-        guard
-            let groupRow = try Row.fetchOne(
-                db,
-                sql: "SELECT id, name FROM dir_group WHERE directory_id = ? AND name_key = ?",
-                arguments: [directory.id, group.nameKey]
-            )
-        else { throw StoreError.notFound("group '\(group)'") }
+        let groupRow = try existingGroup(db, named: group, in: directory)
         let table = kind == .user ? "dir_user" : "dir_group"
         guard
             let memberRow = try Row.fetchOne(
@@ -222,6 +216,18 @@ extension DirectoryStore {
     /// How the audit names a directory group.
     static func auditTarget(group: String, in directory: Directory) -> String {
         "Group \(group) (directory \(directory.name))"
+    }
+
+    /// The group's `id` and `name` as stored, or a not-found refusal naming it.
+    static func existingGroup(_ db: Database, named name: String, in directory: Directory) throws -> Row {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT id, name FROM dir_group WHERE directory_id = ? AND name_key = ?",
+                arguments: [directory.id, name.nameKey]
+            )
+        else { throw StoreError.notFound("group '\(name)'") }
+        return row
     }
 
     static func groupID(_ db: Database, named name: String, in directory: Directory) throws -> Int64? {

@@ -18,13 +18,7 @@ extension DirectoryStore {
     ) throws -> [DirectoryChange] {
         try write { db in
             let directory = try Self.existingDirectory(db, directory)
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: "SELECT id, name FROM dir_group WHERE directory_id = ? AND name_key = ?",
-                    arguments: [directory.id, group.nameKey]
-                )
-            else { throw StoreError.notFound("group '\(group)'") }
+            let row = try Self.existingGroup(db, named: group, in: directory)
             try db.execute(
                 sql: "UPDATE dir_group SET protected = ?, modified_at = ? WHERE id = ? AND protected != ?",
                 arguments: [protected, Timestamp.now(), row["id"], protected]
