@@ -17,4 +17,13 @@ for svc in nginx apache2; do
   if command -v systemctl >/dev/null 2>&1; then systemctl disable --now "$svc" >/dev/null 2>&1 || true; fi
   service "$svc" stop >/dev/null 2>&1 || true
 done
+# The fuzz targets (scripts/fuzz.sh) link libFuzzer and AddressSanitizer from the Swift toolchain's
+# own clang runtime; no Debian package provides a runtime that matches its compiler.
+runtime_dir="$(dirname "$(readlink -f "$(command -v swiftc)")")/../lib/clang"
+for runtime in fuzzer asan; do
+  compgen -G "$runtime_dir/*/lib/linux/libclang_rt.$runtime-$(uname -m).a" >/dev/null || {
+    echo "The Swift toolchain has no libclang_rt.$runtime under $runtime_dir; scripts/fuzz.sh needs a toolchain from swift.org." >&2
+    exit 1
+  }
+done
 python3 -c 'import pytest, requests, scim2_tester, jsonschema' 2>/dev/null || pip install -q pytest requests 'scim2-tester[httpx2]==0.5.2' jsonschema

@@ -1,0 +1,16 @@
+import CLibFuzzer
+import Foundation
+
+/// Each target's `main`: hands the command line to libFuzzer's driver.
+///
+/// SwiftPM links an executable's entry point as `main` itself, so libFuzzer's own `main` cannot
+/// be used (`-parse-as-library` leaves that symbol undefined); its driver can.
+public enum FuzzDriver {
+    public typealias TestOneInput = @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+
+    public static func run(_ testOneInput: TestOneInput) -> Never {
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv, testOneInput))
+    }
+}
