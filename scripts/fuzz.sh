@@ -3,8 +3,9 @@
 #   scripts/fuzz.sh TARGET SECONDS          fuzz one target (json filter patch query config rules) for SECONDS
 #   scripts/fuzz.sh all SECONDS             fuzz every target, one after the other, SECONDS each
 #   scripts/fuzz.sh replay TARGET FILE...   run a target once on each file or directory (a crash, a corpus)
-# The working corpus grows in .build-fuzz/corpus/TARGET (seeded from Fuzz/Corpus/TARGET), crash
-# inputs land in .build-fuzz/artifacts/TARGET/, the full log in .build-fuzz/logs/TARGET.log.
+# The working corpus grows in .build-fuzz/corpus/TARGET (seeded from Fuzz/Corpus/TARGET, with the
+# tokens of Fuzz/Dictionaries/TARGET.dict if there is one); crash inputs land in
+# .build-fuzz/artifacts/TARGET/, the full log in .build-fuzz/logs/TARGET.log.
 # Exits non-zero if any target crashes, leaks, times out on an input or runs out of memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,7 @@ targets=(json filter patch query config rules)
 scratch=.build-fuzz
 
 usage() {
-    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -52,9 +53,10 @@ run_target() {
     mkdir -p "$corpus" "$artifacts" "$(dirname "$log")"
     local status=0
     # The database of the filter and query targets lives in TMPDIR; a crash leaves it behind.
-    local tmp
+    local tmp dict=()
     tmp=$(mktemp -d)
-    TMPDIR=$tmp "$bin_dir/fuzz-$target" "$corpus" "Fuzz/Corpus/$target" \
+    [ ! -f "Fuzz/Dictionaries/$target.dict" ] || dict=(-dict="Fuzz/Dictionaries/$target.dict")
+    TMPDIR=$tmp "$bin_dir/fuzz-$target" "$corpus" "Fuzz/Corpus/$target" "${dict[@]}" \
         -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -max_len="$(max_len "$target")" \
         -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1 || status=$?
     rm -rf "$tmp"

@@ -1,8 +1,10 @@
 import ConfigDocument
+import DirectoryStore
 import FuzzSupport
 
 /// The configuration document `scimsync import` reads: every input is accepted or refused with
-/// problems, and what is accepted must read back the same after it is written out again.
+/// problems; what is accepted must read back the same after it is written out again, and import
+/// into the seeded store as a dry run in both modes, or be refused with a `StoreError`.
 @main
 enum FuzzConfig {
     static func main() {
@@ -18,6 +20,15 @@ private func testOneInput(_ input: FuzzInput) -> CInt {
         guard reread == configuration else { input.fail("the exported document reads back differently:\n\(written)") }
     } catch {
         input.fail("the exported document is refused (\(error)):\n\(written)")
+    }
+    for mode in DirectoryStore.ImportMode.allCases {
+        do {
+            _ = try SeededStore.shared.store.importConfiguration(configuration, mode: mode, dryRun: true)
+        } catch is StoreError {
+            continue
+        } catch {
+            input.fail("a dry-run import (\(mode)) threw \(type(of: error)): \(error)")
+        }
     }
     return 0
 }
