@@ -42,9 +42,11 @@ build() {
     bin_dir=$(swift build --package-path Fuzz --scratch-path "$scratch" -c release --show-bin-path)
 }
 
-# Leaks are findings. Swift's own backtracer would run inside ASan's signal handling and report
-# itself; libFuzzer's handler prints the stack and writes the input.
+# Leaks are findings, but those Fuzz/lsan.supp names (outside ScimSync). Swift's own backtracer
+# would run inside ASan's signal handling and report itself; libFuzzer's handler prints the stack
+# and writes the input.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/Fuzz/lsan.supp:print_suppressions=0}"
 export SWIFT_BACKTRACE=enable=no
 
 run_target() {

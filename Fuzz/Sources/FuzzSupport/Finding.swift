@@ -2,7 +2,14 @@
 /// writes the input as a crash artifact) after printing the input and what went wrong.
 public enum Finding {
     public static func report(_ what: String, input: UnsafeRawBufferPointer) -> Never {
-        fatalError("FINDING: \(what)\ninput (\(input.count) bytes): \(describe(input))")
+        fatalError("FINDING: \(printable(what))\ninput (\(input.count) bytes): \(describe(input))")
+    }
+
+    /// `text` with control characters but line breaks escaped: a NUL would end the message.
+    static func printable(_ text: String) -> String {
+        text.unicodeScalars.map { scalar in
+            scalar.properties.generalCategory == .control && scalar != "\n" ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+        }.joined()
     }
 
     /// The input as a Swift string literal when it is UTF-8, as hex otherwise.
