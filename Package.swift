@@ -8,6 +8,12 @@ let package = Package(
         .executable(name: "scimsync-fcgi", targets: ["scimsync-fcgi"]),
         .executable(name: "scimsync", targets: ["scimsync"]),
         .executable(name: "bare-fcgi", targets: ["bare-fcgi"]),
+        // Libraries for the fuzz package (Fuzz/Package.swift), which depends on this one by path.
+        .library(name: "SCIM", targets: ["SCIM"]),
+        .library(name: "SyncRules", targets: ["SyncRules"]),
+        .library(name: "ConfigDocument", targets: ["ConfigDocument"]),
+        .library(name: "DirectoryStore", targets: ["DirectoryStore"]),
+        .library(name: "ScimService", targets: ["ScimService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),

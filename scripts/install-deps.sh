@@ -17,4 +17,14 @@ for svc in nginx apache2; do
   if command -v systemctl >/dev/null 2>&1; then systemctl disable --now "$svc" >/dev/null 2>&1 || true; fi
   service "$svc" stop >/dev/null 2>&1 || true
 done
+# The fuzz targets (scripts/fuzz.sh) link libFuzzer and AddressSanitizer from the Swift toolchain's
+# own clang runtime, with the toolchain's lld; no Debian package matches its compiler.
+toolchain_bin="$(dirname "$(readlink -f "$(command -v swiftc)")")"
+for runtime in fuzzer asan; do
+  compgen -G "$toolchain_bin/../lib/clang/*/lib/linux/libclang_rt.$runtime-$(uname -m).a" >/dev/null || {
+    echo "The Swift toolchain in $toolchain_bin has no libclang_rt.$runtime; scripts/fuzz.sh needs a toolchain from swift.org." >&2
+    exit 1
+  }
+done
+[ -x "$toolchain_bin/ld.lld" ] || { echo "The Swift toolchain in $toolchain_bin has no ld.lld; scripts/fuzz.sh links with it." >&2; exit 1; }
 python3 -c 'import pytest, requests, scim2_tester, jsonschema' 2>/dev/null || pip install -q pytest requests 'scim2-tester[httpx2]==0.5.2' jsonschema

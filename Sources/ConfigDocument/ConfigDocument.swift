@@ -14,17 +14,16 @@ public enum ConfigDocument {
     public static let maxBytes = 16 << 20
 
     /// The document, indented, ending with a newline. `redact` leaves out even the token hashes.
+    /// Settings that are `nil` (a document that did not name them) are left out, as importing
+    /// `"auditRetentionDays": null` would clear the retention.
     public static func serialize(_ configuration: SetupConfiguration, redact: Bool = false) -> String {
-        let days = configuration.settings?.auditRetentionDays
-        let settings = JSONObject([("auditRetentionDays", days.map { .integer($0) } ?? .null)])
-        let document = JSONObject([
-            ("format", .string(format)),
-            ("version", .integer(version)),
-            ("settings", .object(settings)),
-            ("directories", .array(configuration.directories.map { .object(JSONObject([("name", .string($0))])) })),
-            ("apps", .array(configuration.apps.map { app(json: $0, redact: redact) })),
-        ])
-        return JSONWriter.pretty(.object(document)) + "\n"
+        var members: [(key: String, value: JSONValue)] = [("format", .string(format)), ("version", .integer(version))]
+        if let days = configuration.settings.map(\.auditRetentionDays) {
+            members.append(("settings", .object(JSONObject([("auditRetentionDays", days.map { .integer($0) } ?? .null)]))))
+        }
+        members.append(("directories", .array(configuration.directories.map { .object(JSONObject([("name", .string($0))])) })))
+        members.append(("apps", .array(configuration.apps.map { app(json: $0, redact: redact) })))
+        return JSONWriter.pretty(.object(JSONObject(members))) + "\n"
     }
 
     /// Reads and checks a whole document; every problem is reported, each with its JSON Pointer.

@@ -154,6 +154,15 @@ private func everything() -> SetupConfiguration {
         #expect(Array(second.utf8) == Array(first.utf8))
     }
 
+    /// Found by the config fuzzer: a document that does not name the settings (which importing
+    /// leaves alone) was written out with `"auditRetentionDays": null`, which clears them.
+    @Test func absentSettingsStayAbsentWhenWrittenOut() throws {
+        let configuration = try parse(#"{"format": "scimsync-configuration", "version": 2}"#)
+        let text = ConfigDocument.serialize(configuration)
+        #expect(!text.contains("settings"))
+        #expect(try parse(text) == configuration)
+    }
+
     @Test func everySettingAppearsInTheDocument() throws {
         let text = ConfigDocument.serialize(everything())
         for key in [
