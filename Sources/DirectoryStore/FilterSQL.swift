@@ -55,8 +55,7 @@ struct FilterSQL {
     /// ``ScimLimit/filterNesting``), so this recursion is bounded too.
     func compile(_ filter: Filter) throws(ScimError) -> SQL {
         switch filter {
-        case .and(let left, let right): return "(\(try compile(left)) AND \(try compile(right)))"
-        case .or(let left, let right): return "(\(try compile(left)) OR \(try compile(right)))"
+        case .and, .or: return try Self.chain(filter) { filter throws(ScimError) in try compile(filter) }
         case .not(let inner): return "NOT (\(try compile(inner)))"
         case .present(let path): return try present(path)
         case .compare(let path, let op, let literal): return try compare(path, op, literal)
@@ -70,6 +69,28 @@ struct FilterSQL {
         guard let sortBy else { return "pk" }
         let operand = try operand(sortBy)
         return "\(operand.sql) \(direction), pk"
+    }
+
+    /// `a AND b AND c` in one pair of parentheses for a chain of one operator: the parser nests
+    /// `a or b or c` as `(a or b) or c`, and SQLite's parser refuses expressions nested about a
+    /// hundred deep, which a chain of `filterMaxTerms` terms would reach.
+    private static func chain(_ filter: Filter, _ compile: (Filter) throws(ScimError) -> SQL) throws(ScimError) -> SQL {
+        let isAnd: Bool
+        switch filter {
+        case .and: isAnd = true
+        default: isAnd = false
+        }
+        var operands: [SQL] = []
+        var pending = [filter]
+        while let next = pending.popLast() {
+            switch next {
+            case .and(let left, let right) where isAnd, .or(let left, let right) where !isAnd:
+                pending += [right, left]
+            default:
+                operands.append(try compile(next))
+            }
+        }
+        return "(\(operands.joined(separator: isAnd ? " AND " : " OR ")))"
     }
 
     // MARK: attribute expressions
@@ -239,10 +260,8 @@ struct FilterSQL {
 
     private func element(_ filter: Filter, parent: SchemaPath, source: ElementSource) throws(ScimError) -> SQL {
         switch filter {
-        case .and(let left, let right):
-            return "(\(try element(left, parent: parent, source: source)) AND \(try element(right, parent: parent, source: source)))"
-        case .or(let left, let right):
-            return "(\(try element(left, parent: parent, source: source)) OR \(try element(right, parent: parent, source: source)))"
+        case .and, .or:
+            return try Self.chain(filter) { filter throws(ScimError) in try element(filter, parent: parent, source: source) }
         case .not(let inner): return "NOT (\(try element(inner, parent: parent, source: source)))"
         case .valuePath: throw .invalidFilter("Value filters do not nest.")
         case .present(let path):

@@ -4,7 +4,13 @@ import SCIM
 extension DirectoryStore {
     /// One page of an IdP-view table, filtered and sorted in SQL; the order always ends with the
     /// primary key, so pages are stable.
-    func listResources(table: ListedTable, appID: Int64, query: ListQuery) throws -> ResourcePage {
+    /// The query stops after `milliseconds` (``QueryDeadline``).
+    func listResources(
+        table: ListedTable,
+        appID: Int64,
+        query: ListQuery,
+        milliseconds: Int = QueryDeadline.limit.value
+    ) throws -> ResourcePage {
         let compiler = FilterSQL(columns: table.columns)
         var condition: SQL = "app_id = \(appID)"
         if let filter = query.filter {
@@ -30,31 +36,33 @@ extension DirectoryStore {
         // count and page from one snapshot, so totalResults matches the page.
         return try snapshot {
             try read { db in
-                let total = try Int.fetchOne(db, SQLRequest(literal: "SELECT count(*) FROM \(name) WHERE \(condition)")) ?? 0
-                guard query.count > 0 else { return ResourcePage(totalResults: total, resources: []) }
-                // One row beyond the page tells a cursor-paged client whether there is a next page.
-                let rows = try Row.fetchAll(
-                    db,
-                    SQLRequest(
-                        literal: """
-                            SELECT id, resource, version, created_at, modified_at, pk FROM \(name)
-                            WHERE \(page) ORDER BY \(order) LIMIT \(query.count + 1) OFFSET \(offset)
-                            """
+                try QueryDeadline.within(db, milliseconds: milliseconds) {
+                    let total = try Int.fetchOne(db, SQLRequest(literal: "SELECT count(*) FROM \(name) WHERE \(condition)")) ?? 0
+                    guard query.count > 0 else { return ResourcePage(totalResults: total, resources: []) }
+                    // One row beyond the page tells a cursor-paged client whether there is a next page.
+                    let rows = try Row.fetchAll(
+                        db,
+                        SQLRequest(
+                            literal: """
+                                SELECT id, resource, version, created_at, modified_at, pk FROM \(name)
+                                WHERE \(page) ORDER BY \(order) LIMIT \(query.count + 1) OFFSET \(offset)
+                                """
+                        )
                     )
-                )
-                let shown = rows.prefix(query.count)
-                var continuations: [PageCursor] = []
-                if query.cursor != nil {
-                    continuations = shown.enumerated().map { index, row in
-                        query.sortBy == nil ? .after(key: row[5]) : .offset(offset + index + 1)
+                    let shown = rows.prefix(query.count)
+                    var continuations: [PageCursor] = []
+                    if query.cursor != nil {
+                        continuations = shown.enumerated().map { index, row in
+                            query.sortBy == nil ? .after(key: row[5]) : .offset(offset + index + 1)
+                        }
                     }
+                    return ResourcePage(
+                        totalResults: total,
+                        resources: shown.map { Self.resource($0, type: typeName) },
+                        nextCursor: rows.count > query.count ? continuations.last : nil,
+                        continuations: continuations
+                    )
                 }
-                return ResourcePage(
-                    totalResults: total,
-                    resources: shown.map { Self.resource($0, type: typeName) },
-                    nextCursor: rows.count > query.count ? continuations.last : nil,
-                    continuations: continuations
-                )
             }
         }
     }

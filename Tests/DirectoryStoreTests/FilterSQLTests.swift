@@ -63,3 +63,89 @@ import Testing
         #expect(arguments.description.contains("zzqqrank"))
     }
 }
+
+/// A list query that runs past its deadline is stopped and refused, naming the limit. (Before
+/// the deadline, the 100-term `co` filter below ran for more than ten seconds on 20,000 users in a
+/// debug build: one IdP token could hold a worker that long per request.)
+@Suite struct QueryDeadlineTests {
+    let fixture: StoreFixture
+    let app: AuthenticatedApp
+
+    init() throws {
+        fixture = try StoreFixture()
+        app = try fixture.app("okta").app
+        let queue = try DatabaseQueue(path: fixture.path)
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+                    INSERT INTO scim_user (app_id, id, user_name, user_name_key, active, resource, version, created_at, modified_at)
+                    SELECT ?, 'u' || i, 'user' || i, 'user' || i, 1,
+                           '{"userName":"user' || i || '","emails":[{"value":"a' || i || '@x.example"},{"value":"b' || i || '@y.example"}]}',
+                           1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'
+                    FROM n
+                    """,
+                arguments: [app.id]
+            )
+        }
+    }
+
+    private var expensive: ListQuery {
+        get throws {
+            let terms = (0..<100).map { #"emails.value co "zz\#($0)""# }.joined(separator: " or ")
+            return ListQuery(filter: try FilterParser.parse(terms))
+        }
+    }
+
+    @Test func aQueryPastItsDeadlineIsRefusedAsTooMany() throws {
+        let error = #expect(throws: ScimError.self) {
+            try fixture.store.listResources(table: .users, appID: app.id, query: try expensive, milliseconds: 1)
+        }
+        #expect(error?.status == 400)
+        #expect(error?.scimType == .tooMany)
+        #expect(error?.detail.contains("queryMaxMilliseconds = 1") == true)
+    }
+
+    @Test func aQueryWithinItsDeadlineAnswersAndTheConnectionGoesOn() throws {
+        #expect(throws: ScimError.self) {
+            try fixture.store.listResources(table: .users, appID: app.id, query: try expensive, milliseconds: 1)
+        }
+        let cheap = ListQuery(filter: try FilterParser.parse(#"userName eq "USER7""#))
+        #expect(try fixture.store.listResources(table: .users, appID: app.id, query: cheap, milliseconds: 1000).totalResults == 1)
+        #expect(try fixture.store.scimUsers(appID: app.id, query: ListQuery(count: 1)).totalResults == 20000)
+    }
+}
+
+/// The deepest and longest filters the parser's limits allow compile to SQL that SQLite parses.
+@Suite struct FilterSQLDepthTests {
+    let fixture: StoreFixture
+    let app: AuthenticatedApp
+
+    init() throws {
+        fixture = try StoreFixture()
+        app = try fixture.app("okta").app
+    }
+
+    private func runs(_ filter: String, onUsers: Bool = true, onGroups: Bool = true) throws {
+        if onUsers { _ = try fixture.store.scimUsers(appID: app.id, query: ListQuery(filter: try FilterParser.parse(filter))) }
+        guard onGroups else { return }
+        _ = try fixture.store.scimGroups(appID: app.id, query: ListQuery(filter: try FilterParser.parse(filter)))
+    }
+
+    @Test func aChainOfTheMostTermsParses() throws {
+        let limit = ScimLimit.filterTerms.value
+        try runs((0..<limit).map { #"title eq "\#($0)""# }.joined(separator: " or "))
+        try runs((0..<limit).map { #"title eq "\#($0)""# }.joined(separator: " and "))
+        try runs("emails[" + (0..<limit).map { #"value eq "\#($0)""# }.joined(separator: " or ") + "]", onGroups: false)
+        try runs("members[" + (0..<limit).map { #"value eq "\#($0)""# }.joined(separator: " and ") + "]", onUsers: false)
+    }
+
+    @Test func theDeepestNestingParses() throws {
+        // The brackets and the `not (…)` inside them are two of the levels.
+        let depth = ScimLimit.filterNesting.value - 2
+        var alternating = #"emails[type eq "work" and not (value co "x")]"#
+        for level in 0..<depth { alternating = #"title eq "\#(level)" \#(level.isMultiple(of: 2) ? "and" : "or") (\#(alternating))"# }
+        try runs(alternating, onGroups: false)
+        try runs(String(repeating: "not (", count: depth + 2) + "title pr" + String(repeating: ")", count: depth + 2))
+    }
+}

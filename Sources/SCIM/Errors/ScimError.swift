@@ -70,7 +70,7 @@ public struct ScimError: Error, Equatable, CustomStringConvertible {
     }
 
     public static func payloadTooLarge(_ limit: Int) -> ScimError {
-        ScimError(status: 413, detail: "The request body is larger than the limit of \(limit) bytes.")
+        ScimError(status: 413, detail: "The request body is larger than \(limit) bytes (limit maxBodyBytes = \(limit), set by --max-body-bytes).")
     }
 
     public static func unsupportedMediaType(_ contentType: String) -> ScimError {

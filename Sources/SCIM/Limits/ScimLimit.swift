@@ -24,8 +24,9 @@ extension ScimLimit {
     public static let filterBytes = ScimLimit(name: "filterMaxBytes", value: 4096)
     /// Attribute expressions (`attr op value`, `attr pr`) in one filter.
     public static let filterTerms = ScimLimit(name: "filterMaxTerms", value: 100)
-    /// Parentheses and value-filter brackets nested inside one another.
-    public static let filterNesting = ScimLimit(name: "filterMaxNesting", value: 32)
+    /// Parentheses and value-filter brackets nested inside one another. SQLite's parser refuses
+    /// expressions nested much deeper than this once compiled (its stack holds 100 entries).
+    public static let filterNesting = ScimLimit(name: "filterMaxNesting", value: 16)
     /// Operations in one PATCH request.
     public static let patchOperations = ScimLimit(name: "patchMaxOperations", value: 1000)
     /// Group members added, removed or replaced by one request (PATCH, PUT or POST).
