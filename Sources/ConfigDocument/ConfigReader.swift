@@ -156,7 +156,8 @@ struct ConfigReader {
     /// An RFC 3339 UTC timestamp as the store writes them (`2026-11-23T17:22:11.123Z`).
     private func timestamp(_ value: JSONValue, at path: String) -> String? {
         guard let text = reader.string(value, at: path) else { return nil }
-        let pattern = #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$"#
+        // ASCII digits only (`\d` also matches other scripts' digits), at most nanoseconds.
+        let pattern = #"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$"#
         guard text.range(of: pattern, options: .regularExpression) != nil, Self.isRealTime(text) else {
             reader.problem(path, "expected an RFC 3339 UTC time such as 2026-11-23T17:22:11.123Z")
             return nil

@@ -144,7 +144,9 @@ extension DirectoryStore {
             // A deleted token's hash never authenticates again, whatever brought its row back.
             !(row[8] as Bool)
         else { return nil }
-        let expiry = (row[1] as String?).flatMap { try? Date($0, strategy: Timestamp.parseStyle) }
+        // An expiry that cannot be read is taken as passed: a token never outlives an unreadable date.
+        let stored: String? = row[1]
+        let expiry = stored.map { (try? Date($0, strategy: Timestamp.parseStyle)) ?? .distantPast }
         return TokenGrant(
             app: AuthenticatedApp(id: row[3], name: row[4], directoryID: row[7], baseURL: row[9]),
             appNameKey: row[5],

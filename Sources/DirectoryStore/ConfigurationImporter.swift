@@ -77,7 +77,8 @@ struct ConfigurationImporter {
         appID: Int64,
         mode: DirectoryStore.ImportMode
     ) throws {
-        for token in tokens {
+        for imported in tokens {
+            let token = try Self.storedTimes(imported)
             if let row = try Row.fetchOne(
                 db,
                 sql: "SELECT app_id, expires_at, revoked_at FROM app_token WHERE token_hash = ?",
@@ -125,6 +126,22 @@ struct ConfigurationImporter {
             try db.execute(sql: "DELETE FROM app_token WHERE id = ?", arguments: [row["id"] as Int64])
             changes.append("token removed: \(app) \(row["hint"] as String)")
         }
+    }
+
+    /// The token with its times in the store's form (see ``Timestamp/stored(_:)``).
+    private static func storedTimes(_ token: SetupConfiguration.Token) throws -> SetupConfiguration.Token {
+        guard let created = Timestamp.stored(token.createdAt) else {
+            throw StoreError.invalid("the token \(token.hint) has a creation time this server cannot read: \(token.createdAt)")
+        }
+        var stored = token
+        stored.createdAt = created
+        if let expiry = token.expiresAt {
+            guard let readable = Timestamp.stored(expiry) else {
+                throw StoreError.invalid("the token \(token.hint) has an expiry this server cannot read: \(expiry)")
+            }
+            stored.expiresAt = readable
+        }
+        return stored
     }
 
     /// The earlier of two expiry times, nil meaning never (stored times sort as text).

@@ -56,7 +56,7 @@ struct FilterSQL {
     func compile(_ filter: Filter) throws(ScimError) -> SQL {
         switch filter {
         case .and, .or: return try Self.chain(filter) { filter throws(ScimError) in try compile(filter) }
-        case .not(let inner): return "NOT (\(try compile(inner)))"
+        case .not(let inner): return Self.not(try compile(inner), of: inner)
         case .present(let path): return try present(path)
         case .compare(let path, let op, let literal): return try compare(path, op, literal)
         case .valuePath(let path, let inner): return try valuePath(path, inner)
@@ -91,6 +91,15 @@ struct FilterSQL {
             }
         }
         return "(\(operands.joined(separator: isAnd ? " AND " : " OR ")))"
+    }
+
+    /// `NOT (…)`, without a second pair of parentheses around a chain, which has its own: every
+    /// level of nesting counts against SQLite's parser stack.
+    private static func not(_ inner: SQL, of filter: Filter) -> SQL {
+        switch filter {
+        case .and, .or: "NOT \(inner)"
+        default: "NOT (\(inner))"
+        }
     }
 
     // MARK: attribute expressions
@@ -262,7 +271,7 @@ struct FilterSQL {
         switch filter {
         case .and, .or:
             return try Self.chain(filter) { filter throws(ScimError) in try element(filter, parent: parent, source: source) }
-        case .not(let inner): return "NOT (\(try element(inner, parent: parent, source: source)))"
+        case .not(let inner): return Self.not(try element(inner, parent: parent, source: source), of: inner)
         case .valuePath: throw .invalidFilter("Value filters do not nest.")
         case .present(let path):
             let sql = try elementOperand(path, parent: parent, source: source).sql

@@ -21,6 +21,10 @@ enum QueryDeadline {
             } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
                 throw ScimLimit(name: limit.name, value: milliseconds)
                     .exceeded("The query ran longer than \(milliseconds) ms; narrow the filter", scimType: .tooMany)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR && error.message?.contains("parser stack overflow") == true {
+                // The filter limits keep compiled filters well inside SQLite's parser; should a
+                // shape slip through, it is the filter that is refused, not the server that fails.
+                throw ScimLimit.filterNesting.exceeded("The filter is too complex for the database", scimType: .invalidFilter)
             }
         }
     }

@@ -13,7 +13,7 @@ public struct StoredResource: Sendable {
 
     /// Parses a stored resource; the store wrote it, so it is always a JSON object.
     static func object(_ json: [UInt8]) -> JSONObject {
-        (try? JSONParser.parse(json))?.objectValue ?? JSONObject()
+        (try? JSONParser.parse(json, limits: .stored))?.objectValue ?? JSONObject()
     }
 }
 

@@ -13,4 +13,12 @@ enum Timestamp {
     /// The stored form, for formatting and for reading it back.
     static let parseStyle = Date.ISO8601FormatStyle.iso8601.year().month().day()
         .time(includingFractionalSeconds: true).timeZone(separator: .omitted)
+
+    /// Any RFC 3339 UTC time (`…:05Z`, `…:05.5Z`, `…:05.123456Z`) in the stored form, or nil: a
+    /// time is kept only in the form the store reads back, so text order is time order and no
+    /// expiry is ever unreadable.
+    static func stored(_ text: String) -> String? {
+        guard let date = (try? Date(text, strategy: parseStyle)) ?? (try? Date(text, strategy: .iso8601)) else { return nil }
+        return string(date)
+    }
 }

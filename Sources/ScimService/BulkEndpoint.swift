@@ -57,7 +57,7 @@ struct BulkEndpoint {
             let response = try dispatch(rest, RequestContext(request: subrequest, app: context.app, baseURL: context.baseURL))
             entry["status"] = .string(String(response.status))
             if let etag = response.headers.first(where: { $0.name == "ETag" })?.value { entry["version"] = .string(etag) }
-            let body = response.body.isEmpty ? nil : try? JSONParser.parse(response.body)
+            let body = response.body.isEmpty ? nil : try? JSONParser.parse(response.body, limits: .stored)
             let id = body?["id"]?.stringValue
             if let id { entry["location"] = .string(context.location("/\(first)", id)) }
             if response.status >= 400, let body { entry["response"] = body }

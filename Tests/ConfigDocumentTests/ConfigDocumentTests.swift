@@ -1001,3 +1001,20 @@ private let badValues: [Refusal] = [
         #expect(problems?.problems.map(\.path) == ["/apps/0/baseURL"])
     }
 }
+
+@Suite struct TokenTimeTests {
+    @Test(arguments: ["2020-01-01T00:00:00.9999999999Z", "2020-01-01T00:00:00.\u{0661}Z", "\u{0662}020-01-01T00:00:00Z"])
+    func timesTheServerCannotReadAreRefused(time: String) throws {
+        let token = SetupConfiguration.Token(sha256: String(repeating: "b", count: 64), hint: "scs_bbbb", createdAt: time, expiresAt: time)
+        let text = ConfigDocument.serialize(
+            SetupConfiguration(
+                directories: ["corp"],
+                apps: [
+                    SetupConfiguration.App(name: "a", provider: .okta, directory: "corp", enabled: true, tokens: [token], rules: AppRules())
+                ]
+            )
+        )
+        let problems = #expect(throws: RuleProblems.self) { try parse(text) }
+        #expect(problems?.problems.map(\.path) == ["/apps/0/tokens/0/createdAt", "/apps/0/tokens/0/expiresAt"])
+    }
+}

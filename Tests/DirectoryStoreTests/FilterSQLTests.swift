@@ -147,5 +147,12 @@ import Testing
         for level in 0..<depth { alternating = #"title eq "\#(level)" \#(level.isMultiple(of: 2) ? "and" : "or") (\#(alternating))"# }
         try runs(alternating, onGroups: false)
         try runs(String(repeating: "not (", count: depth + 2) + "title pr" + String(repeating: ")", count: depth + 2))
+        // The reviewer's shape: `not (… or` at every level, a value filter at the bottom.
+        let levels = ScimLimit.filterNesting.value - 1
+        let notOr = { (inner: String) in
+            String(repeating: #"not (title ne "a" or "#, count: levels) + inner + String(repeating: ")", count: levels)
+        }
+        try runs(notOr(#"emails[type ne "x" or value ne "y"]"#), onGroups: false)
+        try runs(notOr(#"members[type ne "User" or type ne "Group"]"#), onUsers: false)
     }
 }

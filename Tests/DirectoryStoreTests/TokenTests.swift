@@ -1,5 +1,8 @@
+import ConfigDocument
 import DirectoryStore
 import Foundation
+import GRDB
+import SyncRules
 import Testing
 
 @Suite struct TokenTests {
@@ -118,5 +121,29 @@ import Testing
         let token = try store.issueToken(app: "okta", by: .test)
         let reopened = try DirectoryStore(path: fixture.path)
         #expect(try reopened.authenticate(appName: "okta", secret: token.secret) != nil)
+    }
+
+    @Test func anExpiryTheServerCannotReadCountsAsPassed() throws {
+        let token = try store.issueToken(app: "okta", by: .test)
+        let queue = try DatabaseQueue(path: fixture.path)
+        try queue.write { try $0.execute(sql: "UPDATE app_token SET expires_at = '2999-01-01T00:00:00.9999999999Z'") }
+        #expect(try DirectoryStore(path: fixture.path).authenticate(appName: "okta", secret: token.secret) == nil)
+    }
+
+    @Test func importedTimesAreKeptInTheFormTheServerReads() throws {
+        let expired = SetupConfiguration.Token(
+            sha256: String(repeating: "a", count: 64),
+            hint: "scs_aaaa",
+            createdAt: "2020-01-01T00:00:00Z",
+            expiresAt: "2020-06-01T00:00:00.5Z"
+        )
+        let configuration = SetupConfiguration(
+            directories: ["Corp"],
+            apps: [SetupConfiguration.App(name: "okta", provider: .okta, directory: "Corp", enabled: true, tokens: [expired], rules: AppRules())]
+        )
+        _ = try store.importConfiguration(configuration, mode: .merge, dryRun: false, by: .test)
+        let listed = try #require(try store.tokens(app: "okta").first)
+        #expect(listed.createdAt == "2020-01-01T00:00:00.000Z")
+        #expect(listed.expiresAt == "2020-06-01T00:00:00.500Z")
     }
 }

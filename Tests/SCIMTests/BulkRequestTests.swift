@@ -58,4 +58,10 @@ import Testing
             #expect(error.status == 409)
         }
     }
+
+    @Test(arguments: ["1e19", "1e400", "-1", "0", "1.5", "9223372036854775808"])
+    func failOnErrorsOutsideAnIntegerIsRefusedNotTrapped(value: String) {
+        let text = #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"failOnErrors":\#(value),"Operations":[]}"#
+        #expect(throws: ScimError.self) { try BulkRequest.parse(try json(text), maxOperations: 10) }
+    }
 }

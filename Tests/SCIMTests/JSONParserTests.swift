@@ -120,4 +120,14 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSONParser.parse("[[[]]]", maxDepth: 2) }
         #expect(throws: Never.self) { try JSONParser.parse("[[]]", maxDepth: 2) }
     }
+
+    @Test func refusesObjectsAndArraysPastTheirLimitsNamingThem() {
+        let members = (0...ScimLimit.jsonObjectMembers.value).map { #""k\#($0)":0"# }.joined(separator: ",")
+        let object = #expect(throws: JSONParseError.self) { try JSONParser.parse("{\(members)}") }
+        #expect(object?.description.contains("jsonMaxObjectMembers = 1000") == true)
+        let elements = Array(repeating: "0", count: ScimLimit.jsonArrayElements.value + 1).joined(separator: ",")
+        let array = #expect(throws: JSONParseError.self) { try JSONParser.parse("[\(elements)]") }
+        #expect(array?.description.contains("jsonMaxArrayElements = 10000") == true)
+        #expect(throws: Never.self) { try JSONParser.parse("{\(members)}", limits: .stored) }
+    }
 }

@@ -19,10 +19,11 @@ public struct BulkRequest: Sendable, Equatable {
         }
         var failOnErrors: Int?
         if let value = object["failOnErrors"] {
-            guard let number = value.numberValue, number >= 1, number == number.rounded() else {
+            // Int(exactly:) and not Int(_:): 1e19 or 1e400 would trap the whole process.
+            guard let number = value.numberValue, let count = Int(exactly: number), count >= 1 else {
                 throw .invalidValue("failOnErrors must be a positive integer.")
             }
-            failOnErrors = Int(number)
+            failOnErrors = count
         }
         var operations: [BulkOperation] = []
         for (index, element) in list.enumerated() {

@@ -32,7 +32,7 @@ public struct AttributePath: Sendable, Equatable, CustomStringConvertible {
     /// so a parsed path holds nothing but ASCII letters, digits and `-_.:$`.
     public static func parse(_ text: String, knownSchemas: [String] = CoreSchemas.all.map(\.id)) throws(ScimError) -> AttributePath {
         guard text.utf8.count <= maxLength else {
-            throw .invalidPath("An attribute path is longer than \(maxLength) bytes.")
+            throw ScimLimit.attributePathBytes.exceeded("An attribute path is \(text.utf8.count) bytes long", scimType: .invalidPath)
         }
         if let known = knownSchemas.first(where: { $0.caseInsensitiveEquals(text) }) {
             return AttributePath(schema: known, name: "")
@@ -52,7 +52,7 @@ public struct AttributePath: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The longest attribute path accepted, URN included.
-    public static let maxLength = 512
+    public static let maxLength = ScimLimit.attributePathBytes.value
 
     private static func invalid(_ text: String) -> ScimError {
         .invalidPath("\(text.quotedForDetail) is not an attribute path.")

@@ -5,23 +5,51 @@
 public struct JSONParser {
     public static let defaultMaxDepth = ScimLimit.jsonNesting.value
 
+    /// How much of a document the parser accepts.
+    public struct Limits: Sendable {
+        public var maxDepth: Int
+        public var maxObjectMembers: Int
+        public var maxArrayElements: Int
+
+        /// What a request body, an imported file or a rules document may hold.
+        public static let input = Limits(
+            maxDepth: defaultMaxDepth,
+            maxObjectMembers: ScimLimit.jsonObjectMembers.value,
+            maxArrayElements: ScimLimit.jsonArrayElements.value
+        )
+        /// JSON the store wrote itself (checked as input when it came in).
+        public static let stored = Limits(maxDepth: defaultMaxDepth, maxObjectMembers: .max, maxArrayElements: .max)
+    }
+
     private let bytes: [UInt8]
     private var position = 0
-    private let maxDepth: Int
+    private let limits: Limits
 
-    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
+    public static func parse(_ bytes: [UInt8], limits: Limits = .input) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, limits: limits)
         return try parser.parseDocument()
     }
 
-    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8], maxDepth: Int) throws(JSONParseError) -> JSONValue {
+        var limits = Limits.input
+        limits.maxDepth = maxDepth
+        return try parse(bytes, limits: limits)
+    }
+
+    public static func parse(_ text: String, limits: Limits = .input) throws(JSONParseError) -> JSONValue {
+        try parse(Array(text.utf8), limits: limits)
+    }
+
+    public static func parse(_ text: String, maxDepth: Int) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8), maxDepth: maxDepth)
     }
 
-    private init(bytes: [UInt8], maxDepth: Int) {
+    private init(bytes: [UInt8], limits: Limits) {
         self.bytes = bytes
-        self.maxDepth = maxDepth
+        self.limits = limits
     }
+
+    private var maxDepth: Int { limits.maxDepth }
 
     private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         guard String(validating: bytes, as: UTF8.self) != nil else {
@@ -72,6 +100,11 @@ public struct JSONParser {
             skipWhitespace()
             let value = try parseValue(depth: depth + 1)
             members.append((key, value))
+            guard members.count <= limits.maxObjectMembers else {
+                throw error(
+                    "an object with more than \(limits.maxObjectMembers) members (limit \(ScimLimit.jsonObjectMembers.name) = \(limits.maxObjectMembers))"
+                )
+            }
             skipWhitespace()
             if consume(UInt8(ascii: ",")) { continue }
             if consume(UInt8(ascii: "}")) { return .object(JSONObject(members)) }
@@ -87,6 +120,11 @@ public struct JSONParser {
         while true {
             skipWhitespace()
             elements.append(try parseValue(depth: depth + 1))
+            guard elements.count <= limits.maxArrayElements else {
+                throw error(
+                    "an array with more than \(limits.maxArrayElements) elements (limit \(ScimLimit.jsonArrayElements.name) = \(limits.maxArrayElements))"
+                )
+            }
             skipWhitespace()
             if consume(UInt8(ascii: ",")) { continue }
             if consume(UInt8(ascii: "]")) { return .array(elements) }

@@ -26,7 +26,7 @@ extension ScimLimit {
     public static let filterTerms = ScimLimit(name: "filterMaxTerms", value: 100)
     /// Parentheses and value-filter brackets nested inside one another. SQLite's parser refuses
     /// expressions nested much deeper than this once compiled (its stack holds 100 entries).
-    public static let filterNesting = ScimLimit(name: "filterMaxNesting", value: 16)
+    public static let filterNesting = ScimLimit(name: "filterMaxNesting", value: 12)
     /// Operations in one PATCH request.
     public static let patchOperations = ScimLimit(name: "patchMaxOperations", value: 1000)
     /// Group members added, removed or replaced by one request (PATCH, PUT or POST).
@@ -44,10 +44,18 @@ extension ScimLimit {
     public static let bulkPayload = ScimLimit(name: "bulkMaxPayloadSize", value: 1 << 20)
     /// Arrays and objects nested inside one another in a JSON body.
     public static let jsonNesting = ScimLimit(name: "jsonMaxNesting", value: 64)
+    /// Members of one JSON object in a body: member lookups are linear, and a body of 87,000
+    /// one-member keys cost minutes inside the write transaction.
+    public static let jsonObjectMembers = ScimLimit(name: "jsonMaxObjectMembers", value: 1000)
+    /// Elements of one JSON array in a body (a group's `members` list is one).
+    public static let jsonArrayElements = ScimLimit(name: "jsonMaxArrayElements", value: 10_000)
+    /// Bytes of one attribute path (`AttributePath.parse`).
+    public static let attributePathBytes = ScimLimit(name: "attributePathMaxBytes", value: 512)
 
     /// Every limit, for documentation and tests.
     public static let all: [ScimLimit] = [
         filterBytes, filterTerms, filterNesting, patchOperations, membersPerRequest, projectionPaths,
-        listCount, listBytes, bulkOperations, bulkPayload, jsonNesting,
+        listCount, listBytes, bulkOperations, bulkPayload, jsonNesting, jsonObjectMembers, jsonArrayElements,
+        attributePathBytes,
     ]
 }

@@ -178,11 +178,17 @@ struct AttributeEdit {
 
     private static func appending(_ incoming: [JSONValue], to existing: [JSONValue]) -> [JSONValue] {
         var result = existing
+        // Indexed by identity: a linear search per element made adding 10,000 values quadratic.
+        var positions: [String: Int] = [:]
+        for (index, element) in existing.enumerated().reversed() {
+            positions[JSONWriter.string(identity(element))] = index
+        }
         for element in incoming {
-            let key = identity(element)
-            if let index = result.firstIndex(where: { identity($0) == key }) {
+            let key = JSONWriter.string(identity(element))
+            if let index = positions[key] {
                 result[index] = element
             } else {
+                positions[key] = result.count
                 result.append(element)
             }
         }

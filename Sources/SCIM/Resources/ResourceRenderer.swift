@@ -34,7 +34,7 @@ public enum ResourceRenderer {
             render(stored: stored, meta: meta, location: location, extra: extra, into: &writer)
             return
         }
-        guard var object = (try? JSONParser.parse(stored))?.objectValue else { return }
+        guard var object = (try? JSONParser.parse(stored, limits: .stored))?.objectValue else { return }
         for member in extra { object[member.key] = member.value }
         object["meta"] = meta.json(location: location)
         writer.write(.object(projection.apply(to: object)))
