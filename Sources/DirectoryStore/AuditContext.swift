@@ -34,7 +34,11 @@ public struct AuditContext: Sendable {
                 INSERT INTO audit (at, app_id, app_name, request_id, actor, operation, target, outcome, detail)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [Timestamp.now(), appID, appName, requestID, actor, operation, target, outcome, detail]
+            arguments: [
+                Timestamp.now(), appID, appName, requestID, actor, operation,
+                actor == nil ? AuditEntry.capped(target, toBytes: AuditEntry.idpTextLimit) : target, outcome,
+                actor == nil ? detail.map { AuditEntry.capped($0, toBytes: AuditEntry.idpTextLimit) } : detail,
+            ]
         )
     }
 }

@@ -3,10 +3,10 @@ import GRDB
 
 /// One recorded change: an IdP's request (accepted or refused) or an admin action.
 public struct AuditEntry: Sendable, Equatable, Codable {
-    /// The most bytes of the target and of the detail recorded for a refused SCIM request: both
-    /// quote the request (a `userName`), and an IdP could otherwise store a body's worth of text
-    /// per refusal.
-    public static let refusedTextLimit = 2048
+    /// The most bytes of the target and of the detail recorded for an IdP's request, accepted or
+    /// refused: both quote the request (a `userName`), and an IdP could otherwise store a body's
+    /// worth of text per request.
+    public static let idpTextLimit = 2048
 
     public var id: Int64
     public var at: String

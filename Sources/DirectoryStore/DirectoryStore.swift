@@ -84,7 +84,7 @@ public final class DirectoryStore: Sendable {
     /// A SCIM write: when it is refused with a SCIM error, nothing of it stays, and the refusal is
     /// recorded in the audit log in a transaction of its own, so the admin can see what the IdP
     /// tried and why it failed. Its target and detail quote the request, so each is cut to
-    /// ``AuditEntry/refusedTextLimit`` bytes.
+    /// ``AuditEntry/idpTextLimit`` bytes.
     func auditedWrite<T>(
         _ audit: AuditContext,
         _ operation: String,
@@ -98,9 +98,9 @@ public final class DirectoryStore: Sendable {
                 try audit.record(
                     db,
                     operation: operation,
-                    target: AuditEntry.capped(try target.text(db), toBytes: AuditEntry.refusedTextLimit),
+                    target: AuditEntry.capped(try target.text(db), toBytes: AuditEntry.idpTextLimit),
                     outcome: "refused",
-                    detail: AuditEntry.capped(error.detail, toBytes: AuditEntry.refusedTextLimit)
+                    detail: AuditEntry.capped(error.detail, toBytes: AuditEntry.idpTextLimit)
                 )
             }
             throw error

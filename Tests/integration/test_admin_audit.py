@@ -10,7 +10,7 @@ import sqlite3
 from idp_support import NGINX_ONLY
 from scimcheck import assert_scim_error, create_user, user_body
 
-# AuditEntry.refusedTextLimit: the most bytes of a refused request's target, and of its detail.
+# AuditEntry.idpTextLimit: the most bytes of a refused request's target, and of its detail.
 REFUSED_TEXT_LIMIT = 2048
 
 
