@@ -27,19 +27,31 @@ let package = Package(
             pkgConfig: "fcgi",
             providers: [.apt(["libfcgi-dev"])]
         ),
+        // The C library PCRE2 (Debian libpcre2-dev), 8-bit code units, seen through a shim header.
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        // SQLite's variadic sqlite3_db_config (defensive mode), callable from Swift through a shim.
+        .systemLibrary(
+            name: "CSQLiteHardening",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // A multi-threaded FastCGI responder loop over libfcgi; knows nothing of SCIM.
         .target(name: "FastCGI", dependencies: ["CFastCGI"]),
         // The SCIM 2.0 protocol: JSON, schemas, filters, PATCH, errors. Pure, no I/O.
         .target(name: "SCIM"),
         // The sync rules that derive the directory view from an IdP view. Pure, no I/O.
-        .target(name: "SyncRules", dependencies: ["SCIM"]),
+        .target(name: "SyncRules", dependencies: ["SCIM", "CPCRE2"]),
         // The configuration export document: format, versions, validation. Pure, no I/O.
         .target(name: "ConfigDocument", dependencies: ["SCIM", "SyncRules"]),
         // SQLite storage of directories, apps, tokens, IdP views, directory view and audit.
         .target(
             name: "DirectoryStore",
             dependencies: [
-                "SCIM", "SyncRules", "ConfigDocument",
+                "SCIM", "SyncRules", "ConfigDocument", "CSQLiteHardening",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -65,7 +77,12 @@ let package = Package(
         .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
         .testTarget(name: "SyncRulesTests", dependencies: ["SyncRules", "SCIM"]),
         .testTarget(name: "ConfigDocumentTests", dependencies: ["ConfigDocument", "SyncRules", "SCIM"]),
-        .testTarget(name: "DirectoryStoreTests", dependencies: ["DirectoryStore", "SyncRules", "SCIM"]),
+        .testTarget(
+            name: "DirectoryStoreTests",
+            dependencies: ["DirectoryStore", "SyncRules", "SCIM", "CSQLiteHardening"]
+        ),
         .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM"]),
+        // The admin tool's own logic (escaping for the terminal, who the actor is), tested in-process.
+        .testTarget(name: "scimsyncTests", dependencies: ["scimsync", "DirectoryStore"]),
     ]
 )

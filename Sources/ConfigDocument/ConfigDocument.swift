@@ -56,6 +56,7 @@ public enum ConfigDocument {
             ("provider", .string(app.provider.rawValue)),
             ("directory", .string(app.directory)),
             ("enabled", .bool(app.enabled)),
+            ("baseURL", app.baseURL.map(JSONValue.string) ?? .null),
         ]
         if !redact, let tokens = app.tokens {
             members.append(

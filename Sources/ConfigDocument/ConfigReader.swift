@@ -61,7 +61,7 @@ struct ConfigReader {
                 let object = reader.object(
                     element.value,
                     at: path,
-                    keys: ["name", "provider", "directory", "enabled", "tokens"] + RulesDocument.keys
+                    keys: ["name", "provider", "directory", "enabled", "baseURL", "tokens"] + RulesDocument.keys
                 )
             else { return nil }
             let name = required(object, "name", at: path).flatMap { appName($0, at: path + "/name") }
@@ -80,11 +80,30 @@ struct ConfigReader {
                 reader.problem(path + "/directory", "directory '\(directory)' is not in /directories")
             }
             let enabled = reader.bool(object, "enabled", at: path, default: true)
+            let baseURL = readBaseURL(object, at: path)
             let tokens = reader.present(object, "tokens").map { _ in readTokens(object, at: path, hashes: &hashes) }
             let rules = RulesDocument.read(object, at: path, reader)
             guard let name, let provider, let directory else { return nil }
-            return SetupConfiguration.App(name: name, provider: provider, directory: directory, enabled: enabled, tokens: tokens, rules: rules)
+            return SetupConfiguration.App(
+                name: name,
+                provider: provider,
+                directory: directory,
+                enabled: enabled,
+                tokens: tokens,
+                rules: rules,
+                baseURL: baseURL
+            )
         }
+    }
+
+    private func readBaseURL(_ app: JSONObject, at path: String) -> String? {
+        guard let value = reader.present(app, "baseURL") else { return nil }
+        guard let text = reader.string(value, at: path + "/baseURL") else { return nil }
+        guard let url = PublicBaseURL.normalized(text) else {
+            reader.problem(path + "/baseURL", "expected \(PublicBaseURL.expected)")
+            return nil
+        }
+        return url
     }
 
     private func readTokens(_ app: JSONObject, at path: String, hashes: inout Set<String>) -> [SetupConfiguration.Token] {

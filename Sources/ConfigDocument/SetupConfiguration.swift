@@ -34,14 +34,25 @@ public struct SetupConfiguration: Sendable, Equatable {
         /// Nil in a redacted export: importing it leaves the app's tokens as they are.
         public var tokens: [Token]?
         public var rules: AppRules
+        /// The public URL responses build their URLs from (see ``PublicBaseURL``), if set.
+        public var baseURL: String?
 
-        public init(name: String, provider: ProviderProfile, directory: String, enabled: Bool, tokens: [Token]?, rules: AppRules) {
+        public init(
+            name: String,
+            provider: ProviderProfile,
+            directory: String,
+            enabled: Bool,
+            tokens: [Token]?,
+            rules: AppRules,
+            baseURL: String? = nil
+        ) {
             self.name = name
             self.provider = provider
             self.directory = directory
             self.enabled = enabled
             self.tokens = tokens
             self.rules = rules
+            self.baseURL = baseURL
         }
     }
 

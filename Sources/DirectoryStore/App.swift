@@ -1,3 +1,4 @@
+import ConfigDocument
 import Foundation
 import GRDB
 import SCIM
@@ -12,6 +13,9 @@ public struct App: Sendable, Equatable, Codable {
     public var directoryName: String
     public var enabled: Bool
     public var createdAt: String
+    /// The public URL the IdP reaches the web server by (`https://scim.example.com`), when the
+    /// admin set one: responses then build every URL from it, whatever `Host` a request names.
+    public var baseURL: String?
 }
 
 extension DirectoryStore {
@@ -21,25 +25,32 @@ extension DirectoryStore {
         name: String,
         provider: ProviderProfile,
         directoryName: String,
-        createDirectory: Bool = false
+        createDirectory: Bool = false,
+        baseURL: String? = nil,
+        by actor: AdminActor
     ) throws -> App {
+        let baseURL = try baseURL.map(Self.validBaseURL)
         let name = try Self.validName(name, of: "app")
         guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
             throw StoreError.invalid("an app name may use only letters, digits, '-', '_' and '.' (it is part of the SCIM base URL)")
         }
         return try write { db in
             guard try Self.app(db, named: name) == nil else { throw StoreError.duplicate("app '\(name)'") }
-            let directory =
-                try Self.directory(db, named: directoryName)
-                ?? (createDirectory ? try Self.insertDirectory(db, name: directoryName) : nil)
-            guard let directory else { throw StoreError.notFound("directory '\(directoryName)'") }
+            let directory = try Self.directory(db, named: directoryName, creatingAs: createDirectory ? actor : nil)
             try db.execute(
                 sql: """
-                    INSERT INTO app (name, name_key, provider, directory_id, created_at) VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO app (name, name_key, provider, directory_id, base_url, created_at) VALUES (?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [name, name.nameKey, provider.rawValue, directory.id, Timestamp.now()]
+                arguments: [name, name.nameKey, provider.rawValue, directory.id, baseURL, Timestamp.now()]
             )
-            return try Self.app(db, named: name)!
+            let app = try Self.app(db, named: name)!
+            try AuditContext(actor, app: app).record(
+                db,
+                operation: "app.create",
+                target: "App \(app.name)",
+                detail: "provider \(provider.rawValue), directory \(directory.name)"
+            )
+            return app
         }
     }
 
@@ -52,23 +63,39 @@ extension DirectoryStore {
     }
 
     /// A disabled app's tokens are refused; its data stays.
-    public func setAppEnabled(_ name: String, enabled: Bool) throws {
+    public func setAppEnabled(_ name: String, enabled: Bool, by actor: AdminActor) throws {
         try write { db in
-            try db.execute(sql: "UPDATE app SET enabled = ? WHERE name_key = ?", arguments: [enabled, name.nameKey])
-            guard db.changesCount == 1 else { throw StoreError.notFound("app '\(name)'") }
+            guard let app = try Self.app(db, named: name) else { throw StoreError.notFound("app '\(name)'") }
+            guard app.enabled != enabled else { return }
+            try db.execute(sql: "UPDATE app SET enabled = ? WHERE id = ?", arguments: [enabled, app.id])
+            try AuditContext(actor, app: app).record(db, operation: enabled ? "app.enable" : "app.disable", target: "App \(app.name)")
         }
     }
 
     /// Deletes the app, its tokens and its IdP view. Directory users it created stay, unlinked.
-    public func deleteApp(_ name: String) throws {
+    public func deleteApp(_ name: String, by actor: AdminActor) throws {
         try write { db in
-            try db.execute(sql: "DELETE FROM app WHERE name_key = ?", arguments: [name.nameKey])
-            guard db.changesCount == 1 else { throw StoreError.notFound("app '\(name)'") }
+            guard let app = try Self.app(db, named: name) else { throw StoreError.notFound("app '\(name)'") }
+            let counts = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT count(*) FROM app_token WHERE app_id = :id), (SELECT count(*) FROM scim_user WHERE app_id = :id),
+                           (SELECT count(*) FROM scim_group WHERE app_id = :id)
+                    """,
+                arguments: ["id": app.id]
+            )!
+            try db.execute(sql: "DELETE FROM app WHERE id = ?", arguments: [app.id])
+            try AuditContext(actor, app: app).record(
+                db,
+                operation: "app.delete",
+                target: "App \(app.name)",
+                detail: "with \(counts[0] as Int) token(s), \(counts[1] as Int) IdP user(s), \(counts[2] as Int) IdP group(s)"
+            )
         }
     }
 
     static let appSelect = """
-        SELECT a.id, a.name, a.provider, a.directory_id, d.name AS directory_name, a.enabled, a.created_at
+        SELECT a.id, a.name, a.provider, a.directory_id, d.name AS directory_name, a.enabled, a.created_at, a.base_url
         FROM app a JOIN directory d ON d.id = a.directory_id
         """
 
@@ -84,7 +111,30 @@ extension DirectoryStore {
             directoryID: row["directory_id"],
             directoryName: row["directory_name"],
             enabled: row["enabled"],
-            createdAt: row["created_at"]
+            createdAt: row["created_at"],
+            baseURL: row["base_url"]
         )
+    }
+
+    /// Sets (or with `nil` clears) the public URL the app's responses build their URLs from.
+    public func setAppBaseURL(_ name: String, baseURL: String?, by actor: AdminActor) throws {
+        let baseURL = try baseURL.map(Self.validBaseURL)
+        try write { db in
+            guard let app = try Self.app(db, named: name) else { throw StoreError.notFound("app '\(name)'") }
+            guard app.baseURL != baseURL else { return }
+            try db.execute(sql: "UPDATE app SET base_url = ? WHERE id = ?", arguments: [baseURL, app.id])
+            try AuditContext(actor, appID: app.id, appName: app.name).record(
+                db,
+                operation: "app.set-base-url",
+                target: "App \(app.name)",
+                detail: baseURL ?? "cleared"
+            )
+        }
+    }
+
+    /// The URL as ``PublicBaseURL`` keeps it, or a refusal saying what is expected.
+    static func validBaseURL(_ text: String) throws -> String {
+        guard let url = PublicBaseURL.normalized(text) else { throw StoreError.invalid("the base URL must be \(PublicBaseURL.expected)") }
+        return url
     }
 }

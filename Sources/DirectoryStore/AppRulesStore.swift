@@ -19,13 +19,13 @@ extension DirectoryStore {
     /// With `dryRun`, nothing is saved and the result is what a synchronization under the new
     /// rules would change.
     @discardableResult
-    public func setRules(app name: String, _ rules: AppRules, dryRun: Bool) throws -> [DirectoryChange] {
+    public func setRules(app name: String, _ rules: AppRules, dryRun: Bool, by actor: AdminActor) throws -> [DirectoryChange] {
         try transaction(commit: !dryRun) { db in
             guard let app = try Self.app(db, named: name) else { throw StoreError.notFound("app '\(name)'") }
             let text = JSONWriter.string(RulesDocument.json(rules))
             try db.execute(sql: "UPDATE app SET rules = ? WHERE id = ? AND rules != ?", arguments: [text, app.id, text])
             if db.changesCount > 0 {
-                try AuditContext(appID: app.id, appName: app.name).record(
+                try AuditContext(actor, app: app).record(
                     db,
                     operation: "rules.set",
                     target: "App \(app.name)",
@@ -38,14 +38,18 @@ extension DirectoryStore {
 
     /// Points the app at another directory (created with `createDirectory`); its users and groups
     /// move there on the next synchronization.
-    public func setDirectory(app name: String, directory directoryName: String, createDirectory: Bool) throws {
+    public func setDirectory(app name: String, directory directoryName: String, createDirectory: Bool, by actor: AdminActor) throws {
         try write { db in
             guard let app = try Self.app(db, named: name) else { throw StoreError.notFound("app '\(name)'") }
-            let directory =
-                try Self.directory(db, named: directoryName)
-                ?? (createDirectory ? try Self.insertDirectory(db, name: directoryName) : nil)
-            guard let directory else { throw StoreError.notFound("directory '\(directoryName)'") }
+            let directory = try Self.directory(db, named: directoryName, creatingAs: createDirectory ? actor : nil)
+            guard directory.id != app.directoryID else { return }
             try db.execute(sql: "UPDATE app SET directory_id = ? WHERE id = ?", arguments: [directory.id, app.id])
+            try AuditContext(actor, app: app).record(
+                db,
+                operation: "app.set-directory",
+                target: "App \(app.name)",
+                detail: "directory \(directory.name), was \(app.directoryName)"
+            )
         }
     }
 }

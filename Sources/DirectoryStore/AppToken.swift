@@ -14,6 +14,9 @@ public struct AppToken: Sendable, Equatable, Codable {
 public struct IssuedToken: Sendable {
     public var id: Int64
     public var secret: String
+
+    /// How the audit names it: by id and hint, never the secret.
+    var audited: String { "token \(id) (\(TokenSecret.hint(secret)))" }
 }
 
 /// The app a request's bearer token unlocked.
@@ -21,45 +24,67 @@ public struct AuthenticatedApp: Sendable, Equatable {
     public var id: Int64
     public var name: String
     public var directoryID: Int64
+    /// The app's configured public URL (see ``App/baseURL``), if any.
+    public var baseURL: String? = nil
 }
 
 extension DirectoryStore {
     /// Issues a new token for the app.
-    public func issueToken(app name: String) throws -> IssuedToken {
-        try write { db in try Self.issueToken(db, appID: try Self.appID(db, name)) }
+    public func issueToken(app name: String, by actor: AdminActor) throws -> IssuedToken {
+        try write { db in
+            let app = try Self.existingApp(db, name)
+            let token = try Self.issueToken(db, appID: app.id)
+            try AuditContext(actor, app: app).record(db, operation: "token.issue", target: "App \(app.name)", detail: token.audited)
+            return token
+        }
     }
 
     /// Issues a new token; the app's other live tokens keep working for `graceMinutes`, then expire.
-    public func rotateToken(app name: String, graceMinutes: Int) throws -> IssuedToken {
+    public func rotateToken(app name: String, graceMinutes: Int, by actor: AdminActor) throws -> IssuedToken {
         guard graceMinutes >= 0 else { throw StoreError.invalid("the grace period must not be negative") }
         return try write { db in
-            let appID = try Self.appID(db, name)
+            let app = try Self.existingApp(db, name)
             let deadline = Timestamp.string(Date().addingTimeInterval(TimeInterval(graceMinutes * 60)))
             try db.execute(
                 sql: """
                     UPDATE app_token SET expires_at = ?
                     WHERE app_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
                     """,
-                arguments: [deadline, appID, deadline]
+                arguments: [deadline, app.id, deadline]
             )
-            return try Self.issueToken(db, appID: appID)
+            let expiring = db.changesCount
+            let token = try Self.issueToken(db, appID: app.id)
+            try AuditContext(actor, app: app).record(
+                db,
+                operation: "token.rotate",
+                target: "App \(app.name)",
+                detail: "\(token.audited) issued; \(expiring) earlier token(s) expire at \(deadline)"
+            )
+            return token
         }
     }
 
     /// Revokes one token (by id) or all of the app's tokens at once.
-    public func revokeTokens(app name: String, tokenID: Int64?) throws {
+    public func revokeTokens(app name: String, tokenID: Int64?, by actor: AdminActor) throws {
         try write { db in
-            let appID = try Self.appID(db, name)
+            let app = try Self.existingApp(db, name)
             var sql = "UPDATE app_token SET revoked_at = ? WHERE app_id = ? AND revoked_at IS NULL"
-            var arguments: StatementArguments = [Timestamp.now(), appID]
+            var arguments: StatementArguments = [Timestamp.now(), app.id]
             if let tokenID {
                 sql += " AND id = ?"
                 _ = arguments.append(contentsOf: [tokenID])
             }
-            try db.execute(sql: sql, arguments: arguments)
-            if tokenID != nil, db.changesCount == 0 {
+            let revoked = try Row.fetchAll(db, sql: sql + " RETURNING id, hint", arguments: arguments)
+            if tokenID != nil, revoked.isEmpty {
                 throw StoreError.notFound("live token \(tokenID!) of app '\(name)'")
             }
+            guard !revoked.isEmpty else { return }
+            try AuditContext(actor, app: app).record(
+                db,
+                operation: "token.revoke",
+                target: "App \(app.name)",
+                detail: revoked.map { "token \($0["id"] as Int64) (\($0["hint"] as String))" }.joined(separator: ", ")
+            )
         }
     }
 
@@ -87,8 +112,9 @@ extension DirectoryStore {
     /// The enabled app named `appName` if `secret` is one of its live tokens, else `nil`.
     ///
     /// A token of another app never matches: the app is found through the token, then its name
-    /// must be the one in the URL. Answers come from ``authCache`` while no app or token has
-    /// changed since they were looked up.
+    /// must be the one in the URL; a revoked token, or one whose hash has a tombstone (it was
+    /// deleted once), never matches. Answers come from ``authCache`` while no app or token has
+    /// changed since they were looked up, so only a cache miss reads the tombstones.
     public func authenticate(appName: String, secret: String) throws -> AuthenticatedApp? {
         let hash = TokenSecret.hash(secret)
         return try read { db in
@@ -104,7 +130,9 @@ extension DirectoryStore {
             let row = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT t.token_hash, t.expires_at, t.revoked_at, a.id, a.name, a.name_key, a.enabled, a.directory_id
+                        SELECT t.token_hash, t.expires_at, t.revoked_at, a.id, a.name, a.name_key, a.enabled, a.directory_id,
+                               EXISTS (SELECT 1 FROM token_tombstone WHERE token_hash = t.token_hash),
+                               a.base_url
                         FROM app_token t JOIN app a ON a.id = t.app_id WHERE t.token_hash = ?
                         """
                 ),
@@ -112,11 +140,13 @@ extension DirectoryStore {
             ),
             TokenSecret.constantTimeEquals(row[0], hash),
             row[6] as Bool,
-            (row[2] as String?) == nil
+            (row[2] as String?) == nil,
+            // A deleted token's hash never authenticates again, whatever brought its row back.
+            !(row[8] as Bool)
         else { return nil }
         let expiry = (row[1] as String?).flatMap { try? Date($0, strategy: Timestamp.parseStyle) }
         return TokenGrant(
-            app: AuthenticatedApp(id: row[3], name: row[4], directoryID: row[7]),
+            app: AuthenticatedApp(id: row[3], name: row[4], directoryID: row[7], baseURL: row[9]),
             appNameKey: row[5],
             expiresAt: expiry
         )
@@ -129,6 +159,11 @@ extension DirectoryStore {
             arguments: [appID, TokenSecret.hash(secret), TokenSecret.hint(secret), Timestamp.now()]
         )
         return IssuedToken(id: db.lastInsertedRowID, secret: secret)
+    }
+
+    static func existingApp(_ db: Database, _ name: String) throws -> App {
+        guard let app = try app(db, named: name) else { throw StoreError.notFound("app '\(name)'") }
+        return app
     }
 
     static func appID(_ db: Database, _ name: String) throws -> Int64 {

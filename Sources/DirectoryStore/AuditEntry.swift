@@ -1,16 +1,43 @@
 import Foundation
 import GRDB
 
-/// One recorded provisioning change.
+/// One recorded change: an IdP's request (accepted or refused) or an admin action.
 public struct AuditEntry: Sendable, Equatable, Codable {
+    /// The most bytes of the target and of the detail recorded for a refused SCIM request: both
+    /// quote the request (a `userName`), and an IdP could otherwise store a body's worth of text
+    /// per refusal.
+    public static let refusedTextLimit = 2048
+
     public var id: Int64
     public var at: String
     public var app: String?
     public var requestId: String?
+    /// The admin who acted (`alice`, `root (sudo: alice)`), or nil for the IdP's requests, where
+    /// the app acts.
+    public var actor: String?
     public var operation: String
     public var target: String
     public var outcome: String
     public var detail: String?
+}
+
+extension AuditEntry {
+    /// `text`, or when it is longer than `limit` bytes of UTF-8, its start cut on a character
+    /// boundary and followed by how many bytes were left out: `limit` bytes at most in all, for
+    /// a limit longer than that note (about 40 bytes).
+    static func capped(_ text: String, toBytes limit: Int) -> String {
+        let bytes = text.utf8
+        guard bytes.count > limit else { return text }
+        // The omitted count has at most as many digits as the whole count.
+        var kept = max(0, limit - marker(omitting: bytes.count).utf8.count)
+        while kept > 0, UTF8.isContinuation(bytes[bytes.index(bytes.startIndex, offsetBy: kept)]) { kept -= 1 }
+        let start = String(decoding: bytes.prefix(kept), as: UTF8.self)
+        return start + marker(omitting: bytes.count - kept)
+    }
+
+    private static func marker(omitting count: Int) -> String {
+        "… (\(count) more bytes not recorded)"
+    }
 }
 
 /// What an audit entry names as the target of a refused write, found once the write is refused.
@@ -41,12 +68,16 @@ public struct AuditQuery: Sendable {
     public var since: Date?
     /// A SCIM id or userName appearing in the entry's target.
     public var user: String?
+    /// The admin who acted (ignoring case), whether as the user or through sudo: `alice` finds
+    /// `alice` and `root (sudo: alice)`.
+    public var actor: String?
     public var limit: Int
 
-    public init(app: String? = nil, since: Date? = nil, user: String? = nil, limit: Int = 1000) {
+    public init(app: String? = nil, since: Date? = nil, user: String? = nil, actor: String? = nil, limit: Int = 1000) {
         self.app = app
         self.since = since
         self.user = user
+        self.actor = actor
         self.limit = limit
     }
 }
@@ -70,12 +101,17 @@ extension DirectoryStore {
             let escaped = FilterSQL.likeEscaped(user)
             arguments += ["User \(escaped) %", "User %(\(escaped))"]
         }
+        if let actor = query.actor {
+            conditions.append("(actor = ? COLLATE NOCASE OR actor LIKE ? ESCAPE '\\' OR actor LIKE ? ESCAPE '\\')")
+            let escaped = FilterSQL.likeEscaped(actor)
+            arguments += [actor, "\(escaped) (sudo: %)", "% (sudo: \(escaped))"]
+        }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         return try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, at, app_name, request_id, operation, target, outcome, detail FROM audit\(filter)
+                    SELECT id, at, app_name, request_id, actor, operation, target, outcome, detail FROM audit\(filter)
                     ORDER BY id DESC LIMIT ?
                     """,
                 arguments: StatementArguments(arguments + [query.limit])
@@ -85,10 +121,11 @@ extension DirectoryStore {
                     at: $0[1],
                     app: $0[2],
                     requestId: $0[3],
-                    operation: $0[4],
-                    target: $0[5],
-                    outcome: $0[6],
-                    detail: $0[7]
+                    actor: $0[4],
+                    operation: $0[5],
+                    target: $0[6],
+                    outcome: $0[7],
+                    detail: $0[8]
                 )
             }
         }

@@ -38,7 +38,7 @@ struct ConfigurationImporter {
         let appID: Int64
         if let row = try Row.fetchOne(
             db,
-            sql: "SELECT id, provider, directory_id, enabled, rules FROM app WHERE name_key = ?",
+            sql: "SELECT id, provider, directory_id, enabled, rules, base_url FROM app WHERE name_key = ?",
             arguments: [app.name.nameKey]
         ) {
             appID = row["id"]
@@ -46,20 +46,24 @@ struct ConfigurationImporter {
             if row["provider"] != app.provider.rawValue { updated.append("provider") }
             if row["directory_id"] != directory.id { updated.append("directory") }
             if row["enabled"] != app.enabled { updated.append("enabled") }
+            if row["base_url"] != app.baseURL { updated.append("base URL") }
             if try Deriver.storedRules(row["rules"], app: app.name) != app.rules { updated.append("rules") }
             if !updated.isEmpty {
                 try db.execute(
-                    sql: "UPDATE app SET provider = ?, directory_id = ?, enabled = ?, rules = ? WHERE id = ?",
-                    arguments: [app.provider.rawValue, directory.id, app.enabled, rules, appID]
+                    sql: "UPDATE app SET provider = ?, directory_id = ?, enabled = ?, rules = ?, base_url = ? WHERE id = ?",
+                    arguments: [app.provider.rawValue, directory.id, app.enabled, rules, app.baseURL, appID]
                 )
                 changes.append("app updated: \(app.name) (\(updated.joined(separator: ", ")))")
             }
         } else {
             try db.execute(
                 sql: """
-                    INSERT INTO app (name, name_key, provider, directory_id, enabled, rules, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO app (name, name_key, provider, directory_id, enabled, rules, base_url, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [app.name, app.name.nameKey, app.provider.rawValue, directory.id, app.enabled, rules, Timestamp.now()]
+                arguments: [
+                    app.name, app.name.nameKey, app.provider.rawValue, directory.id, app.enabled, rules, app.baseURL, Timestamp.now(),
+                ]
             )
             appID = db.lastInsertedRowID
             changes.append("app created: \(app.name)")
@@ -90,13 +94,25 @@ struct ConfigurationImporter {
                     changes.append("token updated: \(app) \(token.hint)")
                 }
             } else {
+                // A token deleted here (with its app, or by an earlier replace) left a tombstone:
+                // it comes back revoked, so the listing says why the IdP's token fails.
+                let deletedAt = try String.fetchOne(
+                    db,
+                    sql: "SELECT deleted_at FROM token_tombstone WHERE token_hash = ?",
+                    arguments: [token.sha256]
+                )
                 try db.execute(
                     sql: """
-                        INSERT INTO app_token (app_id, token_hash, hint, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+                        INSERT INTO app_token (app_id, token_hash, hint, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)
                         """,
-                    arguments: [appID, token.sha256, token.hint, token.createdAt, token.expiresAt]
+                    arguments: [appID, token.sha256, token.hint, token.createdAt, token.expiresAt, deletedAt]
                 )
-                changes.append("token added: \(app) \(token.hint)")
+                changes.append(
+                    deletedAt.map {
+                        "token added as revoked: \(app) \(token.hint) (deleted from this database at \($0); a deleted token never comes back)"
+                    }
+                        ?? "token added: \(app) \(token.hint)"
+                )
             }
         }
         guard mode == .replace else { return }

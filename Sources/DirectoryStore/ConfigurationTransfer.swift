@@ -21,7 +21,7 @@ extension DirectoryStore {
                 let apps = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT a.id, a.name, a.provider, d.name AS directory, a.enabled, a.rules
+                        SELECT a.id, a.name, a.provider, d.name AS directory, a.enabled, a.rules, a.base_url
                         FROM app a JOIN directory d ON d.id = a.directory_id ORDER BY a.name_key
                         """
                 ).map { row in
@@ -31,7 +31,8 @@ extension DirectoryStore {
                         directory: row["directory"],
                         enabled: row["enabled"],
                         tokens: try Self.exportedTokens(db, appID: row["id"]),
-                        rules: try Deriver.storedRules(row["rules"], app: row["name"])
+                        rules: try Deriver.storedRules(row["rules"], app: row["name"]),
+                        baseURL: row["base_url"]
                     )
                 }
                 return SetupConfiguration(
@@ -46,12 +47,12 @@ extension DirectoryStore {
     /// Applies a configuration in one transaction and returns what changed, one line each; with
     /// `dryRun` the transaction is rolled back. Rules changes reach existing directory objects on
     /// the next ``synchronize(app:dryRun:)``.
-    public func importConfiguration(_ configuration: SetupConfiguration, mode: ImportMode, dryRun: Bool) throws -> [String] {
+    public func importConfiguration(_ configuration: SetupConfiguration, mode: ImportMode, dryRun: Bool, by actor: AdminActor) throws -> [String] {
         try transaction(commit: !dryRun) { db in
             var importer = ConfigurationImporter(db: db)
             try importer.apply(configuration, mode: mode)
             if !importer.changes.isEmpty {
-                try AuditContext().record(
+                try AuditContext(actor).record(
                     db,
                     operation: "config.import",
                     target: "configuration (\(mode.rawValue))",

@@ -12,23 +12,44 @@ public struct Directory: Sendable, Equatable, Codable {
 extension DirectoryStore {
     /// Creates a directory; names are unique ignoring case.
     @discardableResult
-    public func createDirectory(name: String) throws -> Directory {
-        try write { db in try Self.insertDirectory(db, name: name) }
+    public func createDirectory(name: String, by actor: AdminActor) throws -> Directory {
+        try write { db in try Self.createDirectory(db, name: name, by: actor) }
     }
 
     /// Renames a directory; its users, groups and apps stay with it.
-    public func renameDirectory(_ name: String, to newName: String) throws {
+    public func renameDirectory(_ name: String, to newName: String, by actor: AdminActor) throws {
         let newName = try Self.validName(newName, of: "directory")
         try write { db in
             guard let directory = try Self.directory(db, named: name) else { throw StoreError.notFound("directory '\(name)'") }
             if let holder = try Self.directory(db, named: newName), holder.id != directory.id {
                 throw StoreError.duplicate("directory '\(holder.name)'")
             }
+            guard newName != directory.name else { return }
             try db.execute(
                 sql: "UPDATE directory SET name = ?, name_key = ? WHERE id = ?",
                 arguments: [newName, newName.nameKey, directory.id]
             )
+            try AuditContext(actor).record(
+                db,
+                operation: "directory.rename",
+                target: "Directory \(newName)",
+                detail: "renamed from \(directory.name)"
+            )
         }
+    }
+
+    /// The directory named `name`; when there is none, a new one if `creator` is given (audited as
+    /// theirs), else a ``StoreError/notFound(_:)``.
+    static func directory(_ db: Database, named name: String, creatingAs creator: AdminActor?) throws -> Directory {
+        if let directory = try directory(db, named: name) { return directory }
+        guard let creator else { throw StoreError.notFound("directory '\(name)'") }
+        return try createDirectory(db, name: name, by: creator)
+    }
+
+    private static func createDirectory(_ db: Database, name: String, by actor: AdminActor) throws -> Directory {
+        let directory = try insertDirectory(db, name: name)
+        try AuditContext(actor).record(db, operation: "directory.create", target: "Directory \(directory.name)")
+        return directory
     }
 
     static func insertDirectory(_ db: Database, name: String) throws -> Directory {

@@ -9,6 +9,9 @@ public struct DirectoryGroup: Sendable, Equatable, Codable {
     public var memberCount: Int
     /// The app that created the group, or `nil` for a group the admin made.
     public var originApp: String?
+    /// Whether apps fill the group only through a rule naming it, a manual mapping row or a
+    /// default group, and never by its name (see docs/RULES.md, "Protected groups").
+    public var protected: Bool
 }
 
 /// A member of a directory group, user or group, with every origin of its membership.
@@ -22,19 +25,36 @@ public struct DirectoryMembership: Sendable, Equatable, Codable {
 }
 
 extension DirectoryStore {
-    /// Creates a group in a directory, as the admin (no app manages it).
+    /// Creates a group in a directory, as the admin (no app manages it), `protected` from the
+    /// apps if asked (see ``DirectoryGroup/protected``).
     @discardableResult
-    public func createDirectoryGroup(name: String, directory: String) throws -> DirectoryGroup {
+    public func createDirectoryGroup(name: String, directory: String, protected: Bool = false, by actor: AdminActor) throws -> DirectoryGroup {
         let name = try Self.validName(name, of: "group")
         return try write { db in
             let directory = try Self.existingDirectory(db, directory)
             guard try Self.groupID(db, named: name, in: directory) == nil else { throw StoreError.duplicate("group '\(name)'") }
             let now = Timestamp.now()
             try db.execute(
-                sql: "INSERT INTO dir_group (directory_id, name, name_key, created_at, modified_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [directory.id, name, name.nameKey, now, now]
+                sql: """
+                    INSERT INTO dir_group (directory_id, name, name_key, protected, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [directory.id, name, name.nameKey, protected, now, now]
             )
-            return DirectoryGroup(id: db.lastInsertedRowID, directory: directory.name, name: name, memberCount: 0, originApp: nil)
+            let id = db.lastInsertedRowID
+            try AuditContext(actor).record(
+                db,
+                operation: "directory.group.create",
+                target: Self.auditTarget(group: name, in: directory),
+                detail: protected ? "protected" : nil
+            )
+            return DirectoryGroup(
+                id: id,
+                directory: directory.name,
+                name: name,
+                memberCount: 0,
+                originApp: nil,
+                protected: protected
+            )
         }
     }
 
@@ -45,7 +65,7 @@ extension DirectoryStore {
             return try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT g.id, d.name AS directory, g.name, a.name AS origin_app,
+                    SELECT g.id, d.name AS directory, g.name, a.name AS origin_app, g.protected,
                            (SELECT COUNT(DISTINCT member_kind || member_id) FROM dir_membership WHERE group_id = g.id) AS members
                     FROM dir_group g JOIN directory d ON d.id = g.directory_id LEFT JOIN app a ON a.id = g.origin_app_id
                     WHERE ? IS NULL OR g.directory_id = ?
@@ -58,7 +78,8 @@ extension DirectoryStore {
                     directory: $0["directory"],
                     name: $0["name"],
                     memberCount: $0["members"],
-                    originApp: $0["origin_app"]
+                    originApp: $0["origin_app"],
+                    protected: $0["protected"]
                 )
             }
         }
@@ -100,35 +121,51 @@ extension DirectoryStore {
 
     /// Adds a member to a group as the admin; a membership the admin made stays until the admin
     /// removes it (or an app whose rules do not keep existing memberships syncs the user).
-    public func addDirectoryMember(group: String, directory: String, member: String, kind: MemberKind) throws {
+    public func addDirectoryMember(group: String, directory: String, member: String, kind: MemberKind, by actor: AdminActor) throws {
         try write { db in
-            let (groupID, memberID) = try Self.membershipEnds(db, group: group, directory: directory, member: member, kind: kind)
+            let ends = try Self.membershipEnds(db, group: group, directory: directory, member: member, kind: kind)
             try db.execute(
                 sql: """
                     INSERT OR IGNORE INTO dir_membership (group_id, member_kind, member_id, origin) VALUES (?, ?, ?, 'admin')
                     """,
-                arguments: [groupID, kind.rawValue, memberID]
+                arguments: [ends.groupID, kind.rawValue, ends.memberID]
+            )
+            guard db.changesCount > 0 else { return }
+            try AuditContext(actor).record(
+                db,
+                operation: "directory.group.add-member",
+                target: Self.auditTarget(group: ends.group, in: ends.directory),
+                detail: "\(kind.rawValue) \(ends.member)"
             )
         }
     }
 
     /// Removes what the admin owns of a membership: the admin's own origin, and the one-time grants
     /// of default groups for new users. Memberships that apps keep deriving stay (their rules own them).
-    public func removeDirectoryMember(group: String, directory: String, member: String, kind: MemberKind) throws {
+    public func removeDirectoryMember(group: String, directory: String, member: String, kind: MemberKind, by actor: AdminActor) throws {
         try write { db in
-            let (groupID, memberID) = try Self.membershipEnds(db, group: group, directory: directory, member: member, kind: kind)
-            try db.execute(
+            let ends = try Self.membershipEnds(db, group: group, directory: directory, member: member, kind: kind)
+            let origins = try String.fetchAll(
+                db,
                 sql: """
                     DELETE FROM dir_membership WHERE group_id = ? AND member_kind = ? AND member_id = ?
                       AND (origin = 'admin' OR origin LIKE 'app:%:new')
+                    RETURNING origin
                     """,
-                arguments: [groupID, kind.rawValue, memberID]
+                arguments: [ends.groupID, kind.rawValue, ends.memberID]
             )
-            guard db.changesCount > 0 else {
+            guard !origins.isEmpty else {
                 throw StoreError.notFound(
                     "a membership of \(kind.rawValue) '\(member)' in group '\(group)' that the admin can remove (the sync rules own the others)"
                 )
             }
+            let removed = try origins.sorted().map { try MembershipOrigin.describe($0, db) }.joined(separator: "; ")
+            try AuditContext(actor).record(
+                db,
+                operation: "directory.group.remove-member",
+                target: Self.auditTarget(group: ends.group, in: ends.directory),
+                detail: "\(kind.rawValue) \(ends.member) (\(removed))"
+            )
         }
     }
 
@@ -137,27 +174,60 @@ extension DirectoryStore {
         case user, group
     }
 
+    /// The two ends of a membership, by id and by their stored names.
+    private struct MembershipEnds {
+        var directory: Directory
+        var groupID: Int64
+        var group: String
+        var memberID: Int64
+        var member: String
+    }
+
     private static func membershipEnds(
         _ db: Database,
         group: String,
         directory: String,
         member: String,
         kind: MemberKind
-    ) throws -> (Int64, Int64) {
+    ) throws -> MembershipEnds {
         let directory = try existingDirectory(db, directory)
-        guard let groupID = try groupID(db, named: group, in: directory) else { throw StoreError.notFound("group '\(group)'") }
+        let groupRow = try existingGroup(db, named: group, in: directory)
         let table = kind == .user ? "dir_user" : "dir_group"
         guard
-            let memberID = try Int64.fetchOne(
+            let memberRow = try Row.fetchOne(
                 db,
-                sql: "SELECT id FROM \(table) WHERE directory_id = ? AND name_key = ?",
+                sql: "SELECT id, name FROM \(table) WHERE directory_id = ? AND name_key = ?",
                 arguments: [directory.id, member.nameKey]
             )
         else {
             throw StoreError.notFound("\(kind.rawValue) '\(member)'")
         }
-        guard kind == .user || memberID != groupID else { throw StoreError.invalid("a group cannot be a member of itself") }
-        return (groupID, memberID)
+        let ends = MembershipEnds(
+            directory: directory,
+            groupID: groupRow["id"],
+            group: groupRow["name"],
+            memberID: memberRow["id"],
+            member: memberRow["name"]
+        )
+        guard kind == .user || ends.memberID != ends.groupID else { throw StoreError.invalid("a group cannot be a member of itself") }
+        return ends
+    }
+
+    /// How the audit names a directory group.
+    static func auditTarget(group: String, in directory: Directory) -> String {
+        "Group \(group) (directory \(directory.name))"
+    }
+
+    /// The group's `id` and `name` as stored, or a not-found refusal naming it.
+    static func existingGroup(_ db: Database, named name: String, in directory: Directory) throws -> Row {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT id, name FROM dir_group WHERE directory_id = ? AND name_key = ?",
+                arguments: [directory.id, name.nameKey]
+            )
+        else { throw StoreError.notFound("group '\(name)'") }
+        return row
     }
 
     static func groupID(_ db: Database, named name: String, in directory: Directory) throws -> Int64? {

@@ -19,16 +19,19 @@ public final class DirectoryStore: Sendable {
     let authCache = AuthCache()
     public let path: String
 
-    /// Opens (creating if needed) the database at `path` and, unless `migrate` is false, brings
-    /// it to the current schema.
+    /// Opens (creating if needed, mode 0600) the database at `path` and, unless `migrate` is
+    /// false, brings it to the current schema. The connection is hardened (see
+    /// ``ConnectionHardening``).
     public init(path: String, migrate: Bool = true) throws {
-        var configuration = Configuration()
+        var configuration = ConnectionHardening.configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.journalMode = .wal
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             db.add(function: Self.foldFunction)
         }
+        // SQLite would create a missing file with the umask's mode, and its WAL with the same.
+        try PrivateFile.createIfMissing(path)
         self.path = path
         connection = try DatabaseQueue(path: path, configuration: configuration)
         if migrate {
@@ -80,7 +83,8 @@ public final class DirectoryStore: Sendable {
 
     /// A SCIM write: when it is refused with a SCIM error, nothing of it stays, and the refusal is
     /// recorded in the audit log in a transaction of its own, so the admin can see what the IdP
-    /// tried and why it failed.
+    /// tried and why it failed. Its target and detail quote the request, so each is cut to
+    /// ``AuditEntry/refusedTextLimit`` bytes.
     func auditedWrite<T>(
         _ audit: AuditContext,
         _ operation: String,
@@ -91,7 +95,13 @@ public final class DirectoryStore: Sendable {
             return try write(updates)
         } catch let error as ScimError {
             try? write { db in
-                try audit.record(db, operation: operation, target: try target.text(db), outcome: "refused", detail: error.detail)
+                try audit.record(
+                    db,
+                    operation: operation,
+                    target: AuditEntry.capped(try target.text(db), toBytes: AuditEntry.refusedTextLimit),
+                    outcome: "refused",
+                    detail: AuditEntry.capped(error.detail, toBytes: AuditEntry.refusedTextLimit)
+                )
             }
             throw error
         }

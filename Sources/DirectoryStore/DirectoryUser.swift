@@ -21,7 +21,7 @@ public struct DirectoryUser: Sendable, Equatable, Codable {
 extension DirectoryStore {
     /// Creates a local user: the admin's, managed by no app until one adopts it.
     @discardableResult
-    public func createLocalUser(directory: String, fields: DirectoryUserFields) throws -> DirectoryUser {
+    public func createLocalUser(directory: String, fields: DirectoryUserFields, by actor: AdminActor) throws -> DirectoryUser {
         let name = try Self.validName(fields.username, of: "user")
         return try write { db in
             let directory = try Self.existingDirectory(db, directory)
@@ -43,8 +43,16 @@ extension DirectoryStore {
                     fields.lastName, fields.active, now, now,
                 ]
             )
-            return try Row.fetchOne(db, sql: Self.directoryUserSelect + " WHERE u.id = ?", arguments: [db.lastInsertedRowID])
+            let user = try Row.fetchOne(db, sql: Self.directoryUserSelect + " WHERE u.id = ?", arguments: [db.lastInsertedRowID])
                 .map(Self.directoryUser)!
+            // `User (<name>)`, as refused creates read, so that `scimsync audit --user NAME` finds it.
+            try AuditContext(actor).record(
+                db,
+                operation: "directory.user.create",
+                target: "User (\(user.name))",
+                detail: "local user in directory \(directory.name)"
+            )
+            return user
         }
     }
 

@@ -6,16 +6,21 @@ import SCIM
 /// in SQLite: indexed columns for `id`, `userName`, `externalId`, `displayName`, `active` and
 /// `meta` dates; SQLite's JSON functions for every other attribute, extension attributes and
 /// multi-valued value paths included.
+///
+/// No byte of a request reaches the SQL text. Attribute paths resolve against the published
+/// schemas to this table's own columns, or become JSON paths that are bound parameters
+/// (`json_extract(resource, ?)`); every value is a bound parameter. The only text spliced into
+/// the statements is this file's: the column names of ``Columns``, fixed subqueries and keywords.
 struct FilterSQL {
     /// How a resource type's attributes map to columns of its table.
     struct Columns {
         let resourceType: ResourceType
         /// attribute name (lowercased) → (column, column holds the case-folded value)
         let indexed: [String: (column: String, folded: Bool)]
-        /// Set for groups: `members` lives in this table, not in the resource JSON.
-        var memberTable: String? = nil
+        /// Set for groups: `members` lives in `scim_member`, not in the resource JSON.
+        var hasMemberTable = false
         /// Set for users: `emails.value` equality is looked up in `scim_user_email`.
-        var emailTable: String? = nil
+        var hasEmailIndex = false
         let created = "created_at"
         let modified = "modified_at"
     }
@@ -29,7 +34,7 @@ struct FilterSQL {
             "displayname": ("display_name_key", true),
             "active": ("active", false),
         ],
-        emailTable: "scim_user"
+        hasEmailIndex: true
     )
 
     static let groups = Columns(
@@ -39,17 +44,16 @@ struct FilterSQL {
             "displayname": ("display_name_key", true),
             "externalid": ("external_id", false),
         ],
-        memberTable: "scim_group"
+        hasMemberTable: true
     )
 
     let columns: Columns
-    private(set) var arguments: [any DatabaseValueConvertible & Sendable] = []
 
-    init(columns: Columns) {
-        self.columns = columns
-    }
-
-    mutating func compile(_ filter: Filter) throws(ScimError) -> String {
+    /// The filter as an SQL condition with its arguments bound.
+    ///
+    /// The parser bounds a filter's terms and nesting (``ScimLimit/filterTerms``,
+    /// ``ScimLimit/filterNesting``), so this recursion is bounded too.
+    func compile(_ filter: Filter) throws(ScimError) -> SQL {
         switch filter {
         case .and(let left, let right): return "(\(try compile(left)) AND \(try compile(right)))"
         case .or(let left, let right): return "(\(try compile(left)) OR \(try compile(right)))"
@@ -60,57 +64,48 @@ struct FilterSQL {
         }
     }
 
+    /// The `ORDER BY` expression for `sortBy`; the table's primary key always ends the order.
+    func order(_ sortBy: AttributePath?, descending: Bool) throws(ScimError) -> SQL {
+        let direction: SQL = descending ? "DESC" : "ASC"
+        guard let sortBy else { return "pk" }
+        let operand = try operand(sortBy)
+        return "\(operand.sql) \(direction), pk"
+    }
+
     // MARK: attribute expressions
 
     private struct Operand {
-        var sql: String
+        var sql: SQL
         var caseExact: Bool
         var folded: Bool
         var type: AttributeDefinition.DataType
     }
 
     private func operand(_ path: AttributePath) throws(ScimError) -> Operand {
-        let definition = columns.resourceType.definition(for: path)
+        let resolved = try SchemaPath(path, in: columns.resourceType)
+        let definition = resolved.definition
         let type = definition?.type ?? .string
         let caseExact = definition?.caseExact ?? false
-        let isCore = path.schema.map { columns.resourceType.schema.id.caseInsensitiveEquals($0) } ?? true
-        if isCore, path.subAttribute == nil, let mapped = columns.indexed[path.name.lowercased()] {
-            return Operand(sql: mapped.column, caseExact: caseExact, folded: mapped.folded, type: type)
+        if resolved.isCore, path.subAttribute == nil, let mapped = columns.indexed[resolved.name.lowercased()] {
+            return Operand(sql: SQL(sql: mapped.column), caseExact: caseExact, folded: mapped.folded, type: type)
         }
-        if isCore, path.name.caseInsensitiveEquals("meta"), let sub = path.subAttribute?.lowercased() {
-            switch sub {
-            case "created": return Operand(sql: columns.created, caseExact: true, folded: false, type: .dateTime)
-            case "lastmodified": return Operand(sql: columns.modified, caseExact: true, folded: false, type: .dateTime)
-            default: throw .invalidFilter("Filtering on meta.\(sub) is not supported.")
+        if resolved.isCore, resolved.name == "meta" {
+            switch resolved.subAttribute {
+            case "created": return Operand(sql: SQL(sql: columns.created), caseExact: true, folded: false, type: .dateTime)
+            case "lastModified": return Operand(sql: SQL(sql: columns.modified), caseExact: true, folded: false, type: .dateTime)
+            default: throw .invalidFilter("Filtering and sorting on \(path.description.quotedForDetail) is not supported.")
             }
         }
-        return Operand(
-            sql: "json_extract(resource, '\(Self.jsonPath(path, resourceType: columns.resourceType))')",
-            caseExact: caseExact,
-            folded: false,
-            type: type
-        )
+        return Operand(sql: "json_extract(resource, \(resolved.jsonPath))", caseExact: caseExact, folded: false, type: type)
     }
 
     private func isMultiValued(_ path: AttributePath) -> Bool {
         columns.resourceType.topLevelDefinition(for: path)?.multiValued == true
     }
 
-    /// `$.name.givenName`, or `$."urn:…:User".department` for an extension attribute.
-    static func jsonPath(_ path: AttributePath, resourceType: ResourceType) -> String {
-        var text = "$"
-        if let schema = path.schema, !schema.caseInsensitiveEquals(resourceType.schema.id) {
-            text += ".\"\(schema.replacingOccurrences(of: "'", with: "''").replacingOccurrences(of: "\"", with: ""))\""
-        }
-        for part in [path.name, path.subAttribute].compactMap({ $0 }) {
-            text += ".\"\(part)\""
-        }
-        return text
-    }
-
     // MARK: operators
 
-    private mutating func compare(_ path: AttributePath, _ op: ComparisonOperator, _ literal: JSONValue) throws(ScimError) -> String {
+    private func compare(_ path: AttributePath, _ op: ComparisonOperator, _ literal: JSONValue) throws(ScimError) -> SQL {
         if let indexed = indexedEmail(path, op, literal) { return indexed }
         if isMultiValued(path) {
             // emails.value eq "x" ≡ emails[value eq "x"]; emails eq "x" compares each element's value.
@@ -120,22 +115,23 @@ struct FilterSQL {
         return try compare(try operand(path), op, literal)
     }
 
-    private mutating func compare(_ operand: Operand, _ op: ComparisonOperator, _ literal: JSONValue) throws(ScimError) -> String {
+    private func compare(_ operand: Operand, _ op: ComparisonOperator, _ literal: JSONValue) throws(ScimError) -> SQL {
+        let column = operand.sql
         switch literal {
         case .null:
             switch op {
-            case .eq: return "\(operand.sql) IS NULL"
-            case .ne: return "\(operand.sql) IS NOT NULL"
+            case .eq: return "\(column) IS NULL"
+            case .ne: return "\(column) IS NOT NULL"
             default: throw .invalidFilter("Only eq and ne compare with null.")
             }
         case .bool(let flag):
             guard op == .eq || op == .ne else { throw .invalidFilter("Booleans compare only with eq and ne.") }
-            arguments.append(flag ? 1 : 0)
-            return op == .eq ? "\(operand.sql) = ?" : "(\(operand.sql) IS NULL OR \(operand.sql) <> ?)"
+            let value = flag ? 1 : 0
+            return op == .eq ? "\(column) = \(value)" : "(\(column) IS NULL OR \(column) <> \(value))"
         case .number(let text):
             if operand.type == .decimal || operand.type == .integer {
-                guard let number = Double(text) else { throw .invalidFilter("'\(text)' is not a number.") }
-                return try ordered(operand.sql, op, number)
+                guard let number = Double(text) else { throw .invalidFilter("\(text.quotedForDetail) is not a number.") }
+                return try ordered(column, op, number)
             }
             return try compareText(operand, op, text)
         case .string(let text):
@@ -147,7 +143,7 @@ struct FilterSQL {
         }
     }
 
-    private mutating func compareText(_ operand: Operand, _ op: ComparisonOperator, _ text: String) throws(ScimError) -> String {
+    private func compareText(_ operand: Operand, _ op: ComparisonOperator, _ text: String) throws(ScimError) -> SQL {
         var column = operand.sql
         var value = text
         if !operand.caseExact {
@@ -157,54 +153,42 @@ struct FilterSQL {
         switch op {
         case .eq, .ne, .gt, .ge, .lt, .le:
             return try ordered(column, op, value)
-        case .co, .sw,
-            .ew where operand.caseExact:
+        case .co where operand.caseExact:
             // LIKE folds ASCII case, so case-exact attributes compare by substring.
-            switch op {
-            case .co:
-                arguments.append(value)
-                return "instr(\(column), ?) > 0"
-            case .sw:
-                arguments += [value, value]
-                return "substr(\(column), 1, length(?)) = ?"
-            default:
-                arguments += [value, value]
-                return "substr(\(column), -length(?)) = ?"
-            }
+            return "instr(\(column), \(value)) > 0"
+        case .sw where operand.caseExact:
+            return "substr(\(column), 1, length(\(value))) = \(value)"
+        case .ew where operand.caseExact:
+            return "substr(\(column), -length(\(value))) = \(value)"
         case .co, .sw, .ew:
             let pattern = Self.likeEscaped(value)
-            arguments.append(op == .co ? "%\(pattern)%" : op == .sw ? "\(pattern)%" : "%\(pattern)")
-            return "\(column) LIKE ? ESCAPE '\\'"
+            let like = op == .co ? "%\(pattern)%" : op == .sw ? "\(pattern)%" : "%\(pattern)"
+            return "\(column) LIKE \(like) ESCAPE '\\'"
         }
     }
 
-    private mutating func ordered<T: DatabaseValueConvertible & Sendable>(
-        _ column: String,
-        _ op: ComparisonOperator,
-        _ value: T
-    ) throws(ScimError) -> String {
-        arguments.append(value)
+    private func ordered(_ column: SQL, _ op: ComparisonOperator, _ value: some DatabaseValueConvertible & Sendable) throws(ScimError) -> SQL {
         switch op {
-        case .eq: return "\(column) = ?"
-        case .ne: return "(\(column) IS NULL OR \(column) <> ?)"
-        case .gt: return "\(column) > ?"
-        case .ge: return "\(column) >= ?"
-        case .lt: return "\(column) < ?"
-        case .le: return "\(column) <= ?"
+        case .eq: return "\(column) = \(value)"
+        case .ne: return "(\(column) IS NULL OR \(column) <> \(value))"
+        case .gt: return "\(column) > \(value)"
+        case .ge: return "\(column) >= \(value)"
+        case .lt: return "\(column) < \(value)"
+        case .le: return "\(column) <= \(value)"
         default: throw .invalidFilter("'\(op.rawValue)' does not apply here.")
         }
     }
 
-    private mutating func present(_ path: AttributePath) throws(ScimError) -> String {
-        if let table = columns.memberTable, isMembers(path) {
+    private func present(_ path: AttributePath) throws(ScimError) -> SQL {
+        if columns.hasMemberTable, isMembers(path) {
             guard let sub = path.subAttribute else {
-                return "EXISTS (SELECT 1 FROM scim_member m WHERE m.group_pk = \(table).pk)"
+                return "EXISTS (SELECT 1 FROM scim_member m WHERE m.group_pk = scim_group.pk)"
             }
             return try valuePath(path.parent, .present(AttributePath(name: sub)))
         }
         if isMultiValued(path) {
             guard let sub = path.subAttribute else {
-                return "json_array_length(resource, '\(Self.jsonPath(path, resourceType: columns.resourceType))') > 0"
+                return "json_array_length(resource, \(try SchemaPath(path, in: columns.resourceType).jsonPath)) > 0"
             }
             return try valuePath(path.parent, .present(AttributePath(name: sub)))
         }
@@ -213,48 +197,59 @@ struct FilterSQL {
     }
 
     /// `emails.value eq "x"` (or `emails[value eq "x"]`) as an index lookup in `scim_user_email`.
-    private mutating func indexedEmail(_ path: AttributePath, _ op: ComparisonOperator, _ literal: JSONValue) -> String? {
-        guard let table = columns.emailTable, op == .eq, case .string(let text) = literal,
+    private func indexedEmail(_ path: AttributePath, _ op: ComparisonOperator, _ literal: JSONValue) -> SQL? {
+        guard columns.hasEmailIndex, op == .eq, case .string(let text) = literal,
             path.schema == nil || path.schema!.caseInsensitiveEquals(columns.resourceType.schema.id),
             path.name.caseInsensitiveEquals("emails"), path.subAttribute?.caseInsensitiveEquals("value") ?? true
         else { return nil }
-        arguments.append(text.nameKey)
-        return "\(table).pk IN (SELECT user_pk FROM scim_user_email WHERE value_key = ?)"
+        return "scim_user.pk IN (SELECT user_pk FROM scim_user_email WHERE value_key = \(text.nameKey))"
     }
 
     /// `emails[type eq "work" and value co "@x"]`: some element matches, tested with `json_each`.
-    private mutating func valuePath(_ path: AttributePath, _ inner: Filter) throws(ScimError) -> String {
+    private func valuePath(_ path: AttributePath, _ inner: Filter) throws(ScimError) -> SQL {
         if case .compare(let sub, let op, let literal) = inner, sub.schema == nil, sub.subAttribute == nil,
             let indexed = indexedEmail(AttributePath(schema: path.schema, name: path.name, subAttribute: sub.name), op, literal)
         {
             return indexed
         }
-        guard isMultiValued(path) || columns.resourceType.topLevelDefinition(for: path)?.type == .complex else {
-            throw .invalidFilter("'\(path)' is not a complex attribute.")
+        let resolved = try SchemaPath(path, in: columns.resourceType)
+        guard let definition = resolved.definition, definition.multiValued || definition.type == .complex else {
+            throw .invalidFilter("\(path.description.quotedForDetail) is not a complex attribute.")
         }
-        let condition = try element(inner, parent: path)
-        if let table = columns.memberTable, isMembers(path) {
-            return "EXISTS (SELECT 1 FROM scim_member m WHERE m.group_pk = \(table).pk AND \(condition))"
+        if columns.hasMemberTable, isMembers(path) {
+            let condition = try element(inner, parent: resolved, source: .memberRow)
+            return "EXISTS (SELECT 1 FROM scim_member m WHERE m.group_pk = scim_group.pk AND \(condition))"
         }
-        let source = Self.jsonPath(path, resourceType: columns.resourceType)
-        if !isMultiValued(path) {
-            return condition.replacingOccurrences(of: "__element__", with: "json_extract(resource, '\(source)')")
+        if !definition.multiValued {
+            return try element(inner, parent: resolved, source: .resource)
         }
-        return
-            "EXISTS (SELECT 1 FROM json_each(resource, '\(source)') AS e WHERE \(condition.replacingOccurrences(of: "__element__", with: "e.value")))"
+        let condition = try element(inner, parent: resolved, source: .arrayElement)
+        return "EXISTS (SELECT 1 FROM json_each(resource, \(resolved.jsonPath)) AS e WHERE \(condition))"
     }
 
-    private mutating func element(_ filter: Filter, parent: AttributePath) throws(ScimError) -> String {
+    /// Where the sub-attributes of a value filter's element are read from.
+    private enum ElementSource {
+        /// A member row of `scim_member`, aliased `m`.
+        case memberRow
+        /// An element of a multi-valued attribute, as `json_each` names it (`e.value`).
+        case arrayElement
+        /// The single-valued complex attribute itself, inside the resource.
+        case resource
+    }
+
+    private func element(_ filter: Filter, parent: SchemaPath, source: ElementSource) throws(ScimError) -> SQL {
         switch filter {
-        case .and(let left, let right): return "(\(try element(left, parent: parent)) AND \(try element(right, parent: parent)))"
-        case .or(let left, let right): return "(\(try element(left, parent: parent)) OR \(try element(right, parent: parent)))"
-        case .not(let inner): return "NOT (\(try element(inner, parent: parent)))"
+        case .and(let left, let right):
+            return "(\(try element(left, parent: parent, source: source)) AND \(try element(right, parent: parent, source: source)))"
+        case .or(let left, let right):
+            return "(\(try element(left, parent: parent, source: source)) OR \(try element(right, parent: parent, source: source)))"
+        case .not(let inner): return "NOT (\(try element(inner, parent: parent, source: source)))"
         case .valuePath: throw .invalidFilter("Value filters do not nest.")
         case .present(let path):
-            let sql = try elementOperand(path, parent: parent).sql
+            let sql = try elementOperand(path, parent: parent, source: source).sql
             return "(\(sql) IS NOT NULL AND \(sql) <> '')"
         case .compare(let path, let op, let literal):
-            return try compare(try elementOperand(path, parent: parent), op, literal)
+            return try compare(try elementOperand(path, parent: parent, source: source), op, literal)
         }
     }
 
@@ -262,21 +257,34 @@ struct FilterSQL {
         path.name.caseInsensitiveEquals("members")
     }
 
-    private func elementOperand(_ path: AttributePath, parent: AttributePath) throws(ScimError) -> Operand {
-        if columns.memberTable != nil, isMembers(parent) {
-            switch path.name.lowercased() {
+    private func elementOperand(_ path: AttributePath, parent: SchemaPath, source: ElementSource) throws(ScimError) -> Operand {
+        guard path.schema == nil, path.subAttribute == nil else {
+            throw .invalidFilter("Inside \(parent.name)[…], name a sub-attribute of \(parent.name), not \(path.description.quotedForDetail).")
+        }
+        let sub = try parent.appending(path.name)
+        let definition = sub.definition
+        switch source {
+        case .memberRow:
+            switch sub.subAttribute {
             case "value": return Operand(sql: "m.member_id", caseExact: true, folded: false, type: .string)
             case "type": return Operand(sql: "m.member_type", caseExact: false, folded: false, type: .string)
             default: throw .invalidFilter("Members can be filtered by value and type only.")
             }
+        case .arrayElement:
+            return Operand(
+                sql: "json_extract(e.value, \(sub.elementJSONPath))",
+                caseExact: definition?.caseExact ?? false,
+                folded: false,
+                type: definition?.type ?? .string
+            )
+        case .resource:
+            return Operand(
+                sql: "json_extract(resource, \(sub.jsonPath))",
+                caseExact: definition?.caseExact ?? false,
+                folded: false,
+                type: definition?.type ?? .string
+            )
         }
-        let definition = columns.resourceType.definition(for: AttributePath(schema: parent.schema, name: parent.name, subAttribute: path.name))
-        return Operand(
-            sql: "json_extract(__element__, '$.\"\(path.name)\"')",
-            caseExact: definition?.caseExact ?? false,
-            folded: false,
-            type: definition?.type ?? .string
-        )
     }
 
     private static let formats: [Date.ISO8601FormatStyle] = [Timestamp.parseStyle, .iso8601]
@@ -292,7 +300,7 @@ struct FilterSQL {
         for format in formats {
             if let date = try? Date(text, strategy: format) { return Timestamp.string(date) }
         }
-        throw .invalidFilter("'\(text)' is not an RFC 3339 date and time.")
+        throw .invalidFilter("\(text.quotedForDetail) is not an RFC 3339 date and time.")
     }
 
     static func likeEscaped(_ text: String) -> String {

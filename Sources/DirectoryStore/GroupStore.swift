@@ -26,7 +26,7 @@ extension DirectoryStore {
     }
 
     public func scimGroups(appID: Int64, query: ListQuery) throws -> ResourcePage {
-        try listResources(table: "scim_group", columns: FilterSQL.groups, appID: appID, query: query)
+        try listResources(table: .groups, appID: appID, query: query)
     }
 
     /// The members of a group, with the display name of each.

@@ -13,7 +13,7 @@ extension DirectoryStore {
     }
 
     public func scimUsers(appID: Int64, query: ListQuery) throws -> ResourcePage {
-        try listResources(table: "scim_user", columns: FilterSQL.users, appID: appID, query: query)
+        try listResources(table: .users, appID: appID, query: query)
     }
 
     /// Stores a new user made by `build` from its new id, and derives its directory user by the app's rules.
@@ -196,18 +196,5 @@ extension DirectoryStore {
         guard tags.contains("*") || tags.contains(where: { $0 == current || "W/\($0)" == current }) else {
             throw ScimError.preconditionFailed("The resource has changed: its version is \(current).")
         }
-    }
-
-    static func orderClause(_ query: ListQuery, columns: FilterSQL.Columns) throws -> String {
-        guard let sortBy = query.sortBy else { return "pk" }
-        let direction = query.descending ? "DESC" : "ASC"
-        if sortBy.schema == nil, sortBy.subAttribute == nil, let mapped = columns.indexed[sortBy.name.lowercased()] {
-            return "\(mapped.column) \(direction), pk"
-        }
-        if sortBy.name.caseInsensitiveEquals("meta"), let sub = sortBy.subAttribute?.lowercased() {
-            return "\(sub == "created" ? columns.created : columns.modified) \(direction), pk"
-        }
-        let path = FilterSQL.jsonPath(sortBy, resourceType: columns.resourceType)
-        return "json_extract(resource, '\(path)') \(direction), pk"
     }
 }

@@ -18,12 +18,20 @@ extension DirectoryStore {
         try read { db in try Self.settings(db) }
     }
 
-    /// Sets (or with nil, clears) the audit retention, and applies it at once.
-    public func setAuditRetention(days: Int?) throws {
+    /// Sets (or with nil, clears) the audit retention, and applies it at once, to every entry.
+    public func setAuditRetention(days: Int?, by actor: AdminActor) throws {
         if let days, days < 1 { throw StoreError.invalid("the audit retention must be at least 1 day") }
         try write { db in
+            let current = try Self.settings(db).auditRetentionDays
             try Self.storeAuditRetention(db, days: days)
             try Self.pruneAudit(db)
+            guard current != days else { return }
+            try AuditContext(actor).record(
+                db,
+                operation: "settings.set",
+                target: "setting audit-retention-days",
+                detail: "\(days.map(String.init) ?? "none"), was \(current.map(String.init) ?? "none")"
+            )
         }
     }
 

@@ -23,4 +23,13 @@ public struct ResourcePage: Sendable {
     public var resources: [StoredResource]
     /// For cursor pagination: where the next page starts, or `nil` on the last page.
     public var nextCursor: PageCursor?
+    /// For cursor pagination: where a page continues after each of `resources`.
+    var continuations: [PageCursor] = []
+
+    /// Where the next page starts when only the first `shown` resources were sent (a response
+    /// that reached ``ScimLimit/listBytes`` stops early).
+    public func nextCursor(afterShowing shown: Int) -> PageCursor? {
+        guard shown > 0, shown < resources.count, shown <= continuations.count else { return nextCursor }
+        return continuations[shown - 1]
+    }
 }

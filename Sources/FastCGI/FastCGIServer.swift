@@ -40,7 +40,7 @@ public final class FastCGIServer: Sendable {
         FCGX_ShutdownPending()
         shutdown(socket, Int32(SHUT_RDWR))
         for worker in workers { worker.join() }
-        if case .unixSocket(let path, _) = listener { unlink(path) }
+        if case .unixSocket(let path, _, _) = listener { unlink(path) }
         return received
     }
 

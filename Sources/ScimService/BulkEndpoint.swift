@@ -4,13 +4,13 @@ import SCIM
 /// routes, in order, substituting `bulkId:<id>` references with the ids of resources created
 /// earlier in the request, and stopping after `failOnErrors` errors.
 struct BulkEndpoint {
-    static let maxOperations = 1000
-    static let maxPayloadSize = 1 << 20
-
     let dispatch: ([String], RequestContext) throws -> ServiceResponse
 
     func handle(_ context: RequestContext) throws -> ServiceResponse {
-        let request = try BulkRequest.parse(try context.jsonBody(), maxOperations: Self.maxOperations)
+        if case .bytes(let body) = context.request.body, body.count > ScimLimit.bulkPayload.value {
+            throw ScimLimit.bulkPayload.exceeded("The bulk request is \(body.count) bytes", status: 413, scimType: nil)
+        }
+        let request = try BulkRequest.parse(try context.jsonBody(), maxOperations: ScimLimit.bulkOperations.value)
         var resolved: [String: String] = [:]
         var results: [JSONValue] = []
         var errors = 0

@@ -2,7 +2,7 @@ import SCIM
 
 /// `/ServiceProviderConfig`, `/ResourceTypes` and `/Schemas` (RFC 7644 §4): exactly what is served.
 struct DiscoveryEndpoint {
-    static let maxResults = ListQuery.maxCount
+    static let maxResults = ScimLimit.listCount.value
     private let resourceTypes = ResourceType.all
 
     func handle(_ resource: String, _ rest: [String], _ context: RequestContext) throws -> ServiceResponse {
@@ -59,8 +59,8 @@ struct DiscoveryEndpoint {
                     .object(
                         JSONObject([
                             ("supported", .bool(true)),
-                            ("maxOperations", .integer(BulkEndpoint.maxOperations)),
-                            ("maxPayloadSize", .integer(BulkEndpoint.maxPayloadSize)),
+                            ("maxOperations", .integer(ScimLimit.bulkOperations.value)),
+                            ("maxPayloadSize", .integer(ScimLimit.bulkPayload.value)),
                         ])
                     )
                 ),
@@ -75,7 +75,7 @@ struct DiscoveryEndpoint {
                             ("index", .bool(true)),
                             ("defaultPaginationMethod", .string("index")),
                             ("defaultPageSize", .integer(ListQuery.defaultCount)),
-                            ("maxPageSize", .integer(ListQuery.maxCount)),
+                            ("maxPageSize", .integer(ScimLimit.listCount.value)),
                         ])
                     )
                 ),

@@ -50,6 +50,7 @@ struct GroupsEndpoint: ResourceEndpoint {
             throw ScimError.invalidSyntax("The request body must be a JSON object.")
         }
         let members = try MemberValue.list(from: object["members"])
+        try MemberChange.checkLimit([.add(members)])
         object["members"] = nil
         return (.object(object), members)
     }

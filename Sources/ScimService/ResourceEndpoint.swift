@@ -40,19 +40,25 @@ extension ResourceEndpoint {
     func list(_ query: ListQuery, _ context: RequestContext) throws -> ServiceResponse {
         let page = try page(query, context)
         var output = ListResponseWriter(totalResults: page.totalResults, query: query)
-        try append(page.resources, query.projection, to: &output, context)
-        return .json(200, output.finish(nextCursor: page.nextCursor?.text))
+        let shown = try append(page.resources, query.projection, to: &output, context)
+        return .json(200, output.finish(nextCursor: page.nextCursor(afterShowing: shown)?.text))
     }
 
+    /// Appends resources until one would not fit the response's byte budget; returns how many fit.
+    @discardableResult
     func append(
         _ resources: [StoredResource],
         _ projection: Projection,
         to output: inout ListResponseWriter,
         _ context: RequestContext
-    ) throws {
-        for stored in resources {
+    ) throws -> Int {
+        for (index, stored) in resources.enumerated() {
             let extra = try computedAttributes(of: stored, projection, context)
-            output.appendResource { writer in responder.render(stored, extra: extra, projection: projection, into: &writer, context) }
+            let fits = output.appendResource { writer in
+                responder.render(stored, extra: extra, projection: projection, into: &writer, context)
+            }
+            if !fits { return index }
         }
+        return resources.count
     }
 }

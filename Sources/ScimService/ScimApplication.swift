@@ -16,7 +16,17 @@ public final class ScimApplication: Sendable {
         self.groups = GroupsEndpoint(store: store)
     }
 
+    /// Answers one request; every answer carries the request's id in `X-Request-Id`.
     public func respond(to request: ServiceRequest) -> ServiceResponse {
+        var request = request
+        let requestID = RequestOrigin.requestID(request.headers.requestID)
+        request.headers.requestID = requestID
+        var response = answer(request)
+        response.headers.append(("X-Request-Id", requestID))
+        return response
+    }
+
+    private func answer(_ request: ServiceRequest) -> ServiceResponse {
         do {
             return try route(request)
         } catch let error as ScimError {
@@ -24,7 +34,8 @@ public final class ScimApplication: Sendable {
         } catch  where DirectoryStore.isBusy(error) {
             return .error(.unavailable("The database is busy; retry the request."))
         } catch {
-            ServiceLog.error("request \(request.headers.requestID ?? "-") \(request.method) \(request.path): \(error)")
+            // The path is the client's text: the id and method are enough to find the request.
+            ServiceLog.error("request \(request.headers.requestID ?? "-") \(request.method): \(error)")
             return .error(.internalError())
         }
     }
@@ -43,8 +54,8 @@ public final class ScimApplication: Sendable {
             throw ScimError.notFound("No SCIM endpoint at \(request.path); SCIM base URLs look like /scim/<app>/v2.")
         }
         let app = try authenticate(request, appName: appName)
-        let host = request.headers.host ?? "localhost"
-        let context = RequestContext(request: request, app: app, baseURL: "\(request.headers.scheme)://\(host)/scim/\(appName)/v2")
+        let origin = RequestOrigin.base(configured: app.baseURL, scheme: request.headers.scheme, host: request.headers.host)
+        let context = RequestContext(request: request, app: app, baseURL: "\(origin)/scim/\(app.name)/v2")
         return try dispatch(segments.dropFirst(3).map(String.init), context)
     }
 
@@ -88,8 +99,10 @@ public final class ScimApplication: Sendable {
         groupQuery.count = max(0, query.count - userPage.resources.count)
         let groupPage = try store.scimGroups(appID: context.app.id, query: groupQuery)
         var output = ListResponseWriter(totalResults: userPage.totalResults + groupPage.totalResults, startIndex: query.startIndex)
-        try users.append(userPage.resources, userQuery.projection, to: &output, context)
-        try groups.append(groupPage.resources, groupQuery.projection, to: &output, context)
+        let shownUsers = try users.append(userPage.resources, userQuery.projection, to: &output, context)
+        if shownUsers == userPage.resources.count {
+            try groups.append(groupPage.resources, groupQuery.projection, to: &output, context)
+        }
         return .json(200, output.finish())
     }
 

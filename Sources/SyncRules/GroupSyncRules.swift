@@ -36,21 +36,35 @@ public struct GroupSyncRules: Sendable, Equatable {
 
     public init() {}
 
-    /// The directory groups an IdP group's members belong to, by name.
-    public func directoryGroups(forIdPGroup name: String) -> [String] {
-        guard filter.admits(name) else { return [] }
+    /// The directory groups an IdP group's members belong to, by name. Throws (refusing the
+    /// write) when the filter's or the transform's regex cannot decide within its limits.
+    public func directoryGroups(forIdPGroup name: String) throws(ScimError) -> [String] {
+        guard try filter.admits(name) else { return [] }
         if mode == .manual {
             if let mapping = mappings.first(where: { $0.idpGroup.nameKey == name.nameKey }) {
                 return mapping.directoryGroups
             }
             guard importUnmappedGroups else { return [] }
         }
-        let derived = (nameTransform?.apply(to: name) ?? name).trimmingCharacters(in: .whitespaces)
+        let transformed: String
+        do {
+            transformed = try nameTransform?.apply(to: name) ?? name
+        } catch {
+            throw .regexRefusal(rule: "groupSync.nameTransform", attribute: "displayName", value: name, error)
+        }
+        let derived = transformed.trimmingCharacters(in: .whitespaces)
         return derived.isEmpty ? [] : [derived]
     }
 }
 
 extension GroupSyncRules {
+    /// The directory groups an IdP group reaches through its row of the mapping table (manual
+    /// mode, the group admitted by the filter): the only way an IdP group fills a protected group.
+    public func mappedDirectoryGroups(forIdPGroup name: String) throws(ScimError) -> [String] {
+        guard mode == .manual, try filter.admits(name) else { return [] }
+        return mappings.first(where: { $0.idpGroup.nameKey == name.nameKey })?.directoryGroups ?? []
+    }
+
     /// The directory groups the rules name themselves: mapping targets and default groups.
     public var namedGroups: [String] {
         mappings.flatMap(\.directoryGroups) + defaultGroupsForNewUsers + defaultGroupsForAllUsers

@@ -31,12 +31,18 @@ public struct UserSyncRules: Sendable, Equatable {
 
     /// The directory fields the IdP's user asks for: the mapping, then the username transform.
     ///
-    /// A username that comes out empty is refused, as the directory cannot hold it.
+    /// A username that comes out empty is refused, as the directory cannot hold it, and so is a
+    /// username the transform's regex cannot produce within its limits.
     public func fields(for resource: JSONObject) throws(ScimError) -> DirectoryUserFields {
         let userName = value(.username, in: resource) ?? ""
-        let username = usernameTransform?.apply(to: userName) ?? userName
+        let source = attributeMapping[.username]?.path ?? "userName"
+        let username: String
+        do {
+            username = try usernameTransform?.apply(to: userName) ?? userName
+        } catch {
+            throw .regexRefusal(rule: "userSync.usernameTransform", attribute: source, value: userName, error)
+        }
         guard !username.trimmingCharacters(in: .whitespaces).isEmpty else {
-            let source = attributeMapping[.username]?.path ?? "userName"
             throw .invalidValue("The sync rules make an empty directory username from \(source) '\(userName)'.")
         }
         return DirectoryUserFields(

@@ -26,7 +26,10 @@ struct ResponderCommand: ParsableCommand {
     @Option(help: "Permission bits of the Unix socket, in octal (the web server's user must be able to connect).")
     var socketMode: String = "0660"
 
-    @Option(help: "Loopback address and port to listen on, e.g. 127.0.0.1:9000.")
+    @Option(help: "Group of the Unix socket, e.g. www-data: the web server's group connects, nobody else.")
+    var socketGroup: String?
+
+    @Option(help: "Loopback address and port to listen on, e.g. 127.0.0.1:9000 (FastCGI is unauthenticated: loopback only).")
     var listen: String?
 
     @Option(help: "SQLite database file (default: $SCIMSYNC_DATABASE).")
@@ -41,7 +44,9 @@ struct ResponderCommand: ParsableCommand {
     func validate() throws {
         if socket != nil, listen != nil { throw ValidationError("Pass --socket or --listen, not both.") }
         if UInt32(socketMode, radix: 8) == nil { throw ValidationError("--socket-mode must be octal, such as 0660.") }
+        if socketGroup != nil, socket == nil { throw ValidationError("--socket-group needs --socket.") }
         if let workers, !(1...512).contains(workers) { throw ValidationError("--workers must be between 1 and 512.") }
+        if let listen, !FastCGIListener.isLoopback(listen) { throw ValidationError(FastCGIError.unsafeAddress(listen).description) }
     }
 
     func run() throws {
@@ -55,7 +60,7 @@ struct ResponderCommand: ParsableCommand {
         let workerCount = workers ?? environment["SCIMSYNC_WORKERS"].flatMap(Int.init) ?? 8
         let listener: FastCGIListener
         if let socket {
-            listener = .unixSocket(path: socket, mode: UInt32(socketMode, radix: 8)!)
+            listener = .unixSocket(path: socket, mode: UInt32(socketMode, radix: 8)!, group: try socketGroup.map(Self.groupID))
         } else if let listen {
             listener = .tcp(address: listen)
         } else {
@@ -73,5 +78,12 @@ struct ResponderCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+    }
+
+    /// The id of the group named `name` (or given as a number).
+    private static func groupID(_ name: String) throws -> UInt32 {
+        if let group = getgrnam(name) { return group.pointee.gr_gid }
+        guard let number = UInt32(name) else { throw ValidationError("--socket-group: there is no group '\(name)'.") }
+        return number
     }
 }

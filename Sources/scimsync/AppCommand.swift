@@ -8,7 +8,7 @@ struct AppCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "app",
         abstract: "Manage apps: one per IdP connection, each with its own SCIM base URL and tokens.",
-        subcommands: [Create.self, List.self, Show.self, SetDirectory.self, Disable.self, Enable.self, Delete.self]
+        subcommands: [Create.self, List.self, Show.self, SetDirectory.self, SetBaseURL.self, Disable.self, Enable.self, Delete.self]
     )
 
     struct Create: ParsableCommand {
@@ -29,7 +29,12 @@ struct AppCommand: ParsableCommand {
         var provider: ProviderProfile
         @Option(help: "The directory the app provisions into.") var directory: String
         @Flag(help: "Create the directory if it does not exist.") var createDirectory = false
-        @Option(help: "Public URL of the web server (default: $SCIMSYNC_PUBLIC_URL or http://127.0.0.1:8080).")
+        @Option(
+            help: """
+                Public URL of the web server; kept, so that responses build their URLs from it whatever Host a \
+                request names (default: $SCIMSYNC_PUBLIC_URL or http://127.0.0.1:8080, not kept).
+                """
+        )
         var baseURL: String?
 
         func run() throws {
@@ -38,11 +43,13 @@ struct AppCommand: ParsableCommand {
                     name: name,
                     provider: provider,
                     directoryName: directory,
-                    createDirectory: createDirectory
+                    createDirectory: createDirectory,
+                    baseURL: baseURL,
+                    by: global.actor
                 )
-                return (app, try store.issueToken(app: app.name))
+                return (app, try store.issueToken(app: app.name, by: global.actor))
             }
-            try TokenOutput(app: app.name, baseURL: Output.baseURL(baseURL, app: app.name), token: token).print(json: output.json)
+            try TokenOutput(app: app.name, baseURL: Output.baseURL(app.baseURL, app: app.name), token: token).print(json: output.json)
         }
     }
 
@@ -85,15 +92,23 @@ struct AppCommand: ParsableCommand {
         func run() throws {
             let details = try global.withStore { store in
                 guard let app = try store.app(named: name) else { throw StoreError.notFound("app '\(name)'") }
-                return Details(app: app, baseURL: Output.baseURL(baseURL, app: app.name), tokens: try store.tokens(app: app.name))
+                return Details(
+                    app: app,
+                    baseURL: Output.baseURL(baseURL ?? app.baseURL, app: app.name),
+                    tokens: try store.tokens(app: app.name)
+                )
             }
             if output.json { return try Output.json(details) }
-            print("App:           \(details.app.name)")
-            print("Provider:      \(details.app.provider.rawValue)")
-            print("Directory:     \(details.app.directoryName)")
-            print("State:         \(details.app.enabled ? "enabled" : "disabled")")
-            print("SCIM base URL: \(details.baseURL)")
-            print("Tokens:        \(details.tokens.filter { $0.revokedAt == nil }.count) not revoked")
+            Output.line(
+                """
+                App:           \(details.app.name)
+                Provider:      \(details.app.provider.rawValue)
+                Directory:     \(details.app.directoryName)
+                State:         \(details.app.enabled ? "enabled" : "disabled")
+                SCIM base URL: \(details.baseURL)
+                Tokens:        \(details.tokens.filter { $0.revokedAt == nil }.count) not revoked
+                """
+            )
         }
     }
 
@@ -108,8 +123,8 @@ struct AppCommand: ParsableCommand {
         @Argument(help: "The app's name.") var name: String
 
         func run() throws {
-            try global.withStore { try $0.setAppEnabled(name, enabled: false) }
-            print("Disabled app '\(name)'.")
+            try global.withStore { try $0.setAppEnabled(name, enabled: false, by: global.actor) }
+            Output.line("Disabled app '\(name)'.")
         }
     }
 
@@ -124,8 +139,8 @@ struct AppCommand: ParsableCommand {
         @Argument(help: "The app's name.") var name: String
 
         func run() throws {
-            try global.withStore { try $0.setAppEnabled(name, enabled: true) }
-            print("Enabled app '\(name)'.")
+            try global.withStore { try $0.setAppEnabled(name, enabled: true, by: global.actor) }
+            Output.line("Enabled app '\(name)'.")
         }
     }
 
@@ -143,8 +158,39 @@ struct AppCommand: ParsableCommand {
         @Flag(help: "Create the directory if it does not exist.") var createDirectory = false
 
         func run() throws {
-            try global.withStore { try $0.setDirectory(app: app, directory: directory, createDirectory: createDirectory) }
-            print("App '\(app)' now provisions into directory '\(directory)'. Run `scimsync sync --app \(app)` to move what it provisioned.")
+            try global.withStore { try $0.setDirectory(app: app, directory: directory, createDirectory: createDirectory, by: global.actor) }
+            Output.line("App '\(app)' now provisions into directory '\(directory)'. Run `scimsync sync --app \(app)` to move what it provisioned.")
+        }
+    }
+
+    struct SetBaseURL: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-base-url",
+            abstract: "Keep the public URL the app's responses build their URLs from, whatever Host a request names.",
+            discussion: """
+                Examples:
+                  scimsync app set-base-url okta-prod https://scim.example.com
+                  scimsync app set-base-url okta-prod --clear
+                """
+        )
+
+        @ParentCommand var root: ScimSyncCommand
+        var global: GlobalOptions { root.global }
+        @Argument(help: "The app.") var app: String
+        @Argument(help: "The public URL of the web server, such as https://scim.example.com.") var url: String?
+        @Flag(help: "Forget the URL: responses then use the request's Host.") var clear = false
+
+        func validate() throws {
+            guard (url == nil) == clear else { throw ValidationError("Name a URL, or pass --clear.") }
+        }
+
+        func run() throws {
+            try global.withStore { try $0.setAppBaseURL(app, baseURL: url, by: global.actor) }
+            if let url {
+                Output.line("App '\(app)' now answers with URLs under \(url).")
+            } else {
+                Output.line("App '\(app)' now answers with URLs built from the request's Host.")
+            }
         }
     }
 
@@ -159,8 +205,8 @@ struct AppCommand: ParsableCommand {
         @Argument(help: "The app's name.") var name: String
 
         func run() throws {
-            try global.withStore { try $0.deleteApp(name) }
-            print("Deleted app '\(name)'.")
+            try global.withStore { try $0.deleteApp(name, by: global.actor) }
+            Output.line("Deleted app '\(name)'.")
         }
     }
 }
@@ -181,8 +227,12 @@ struct TokenOutput: Encodable {
 
     func print(json: Bool) throws {
         if json { return try Output.json(self) }
-        Swift.print("SCIM base URL: \(baseURL)")
-        Swift.print("Bearer token: \(token)")
-        Swift.print("The token is shown only this once; ScimSync keeps only its hash.")
+        Output.line(
+            """
+            SCIM base URL: \(baseURL)
+            Bearer token: \(token)
+            The token is shown only this once; ScimSync keeps only its hash.
+            """
+        )
     }
 }

@@ -49,7 +49,7 @@ extension DatabaseSnapshot {
     /// Prints `heading` and what the snapshot holds, or the snapshot as JSON.
     func print(json: Bool, heading: String) throws {
         if json { return try Output.json(self) }
-        Swift.print(heading)
+        Output.line("\(heading)")
         Output.table(
             ["CONTENTS", "COUNT"],
             [

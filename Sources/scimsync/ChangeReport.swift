@@ -9,8 +9,8 @@ enum ChangeReport {
 
     static func print(_ changes: [DirectoryChange], dryRun: Bool, json: Bool) throws {
         if json { return try Output.json(Document(dryRun: dryRun, changes: changes)) }
-        for change in changes { Swift.print(change.description) }
-        Swift.print(changes.isEmpty ? "no changes" : "\(changes.count) change\(changes.count == 1 ? "" : "s")")
-        if dryRun { Swift.print("dry run: nothing was changed") }
+        for change in changes { Output.line("\(change.description)") }
+        Output.line(changes.isEmpty ? "no changes" : "\(changes.count) change\(changes.count == 1 ? "" : "s")")
+        if dryRun { Output.line("dry run: nothing was changed") }
     }
 }

@@ -18,8 +18,8 @@ struct DirectoryCommand: ParsableCommand {
         @Argument(help: "The directory's name.") var name: String
 
         func run() throws {
-            let directory = try global.withStore { try $0.createDirectory(name: name) }
-            print("Created directory '\(directory.name)'.")
+            let directory = try global.withStore { try $0.createDirectory(name: name, by: global.actor) }
+            Output.line("Created directory '\(directory.name)'.")
         }
     }
 
@@ -35,8 +35,8 @@ struct DirectoryCommand: ParsableCommand {
         @Argument(help: "Its new name.") var newName: String
 
         func run() throws {
-            try global.withStore { try $0.renameDirectory(name, to: newName) }
-            print("Renamed directory '\(name)' to '\(newName)'.")
+            try global.withStore { try $0.renameDirectory(name, to: newName, by: global.actor) }
+            Output.line("Renamed directory '\(name)' to '\(newName)'.")
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConfigDocument
+import DirectoryStore
 import Foundation
 
 struct ExportCommand: ParsableCommand {
@@ -24,14 +25,15 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let configuration = try global.withStore { try $0.exportConfiguration() }
         let document = ConfigDocument.serialize(configuration, redact: redact)
-        guard let output else { return print(document, terminator: "") }
+        guard let output else { return Output.jsonText(document, terminator: "") }
         do {
-            try Data(document.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            // Mode 0600 from its first byte: an unredacted export lets its holder revive its tokens.
+            try PrivateFile.write(document.utf8, atomicallyTo: output)
         } catch {
-            throw CommandFailure(message: "cannot write \(output): \(error.localizedDescription)")
+            throw CommandFailure(message: "\(String(describing: error))")
         }
         let directories = configuration.directories.count
         let apps = configuration.apps.count
-        print("Exported \(directories) director\(directories == 1 ? "y" : "ies") and \(apps) app\(apps == 1 ? "" : "s") to \(output).")
+        Output.line("Exported \(directories) director\(directories == 1 ? "y" : "ies") and \(apps) app\(apps == 1 ? "" : "s") to \(output).")
     }
 }

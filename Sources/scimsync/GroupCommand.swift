@@ -7,23 +7,27 @@ struct GroupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "group",
         abstract: "Look at and manage the directory's groups and memberships.",
-        subcommands: [Create.self, List.self, Members.self, AddMember.self, RemoveMember.self]
+        subcommands: [Create.self, List.self, Members.self, AddMember.self, RemoveMember.self, Protect.self, Unprotect.self]
     )
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a local group.",
-            discussion: "Example: scimsync group create admins --directory staff"
+            discussion: "Example: scimsync group create jira-administrators --directory staff --protected"
         )
 
         @ParentCommand var root: ScimSyncCommand
         var global: GlobalOptions { root.global }
         @Argument(help: "The group's name (unique ignoring case).") var name: String
         @Option(help: "The directory.") var directory: String
+        @Flag(help: "Protect it: apps fill it only through a manual mapping naming it (see `group protect`).")
+        var protected = false
 
         func run() throws {
-            let group = try global.withStore { try $0.createDirectoryGroup(name: name, directory: directory) }
-            print("Created group '\(group.name)' in directory '\(group.directory)'.")
+            let group = try global.withStore {
+                try $0.createDirectoryGroup(name: name, directory: directory, protected: protected, by: global.actor)
+            }
+            Output.line("Created \(group.protected ? "protected " : "")group '\(group.name)' in directory '\(group.directory)'.")
         }
     }
 
@@ -42,8 +46,8 @@ struct GroupCommand: ParsableCommand {
             let groups = try global.withStore { try $0.directoryGroups(directory: directory) }
             if output.json { return try Output.json(groups) }
             Output.table(
-                ["DIRECTORY", "NAME", "MEMBERS", "FROM"],
-                groups.map { [$0.directory, $0.name, String($0.memberCount), $0.originApp ?? "local"] }
+                ["DIRECTORY", "NAME", "MEMBERS", "FROM", "PROTECTED"],
+                groups.map { [$0.directory, $0.name, String($0.memberCount), $0.originApp ?? "local", $0.protected ? "yes" : "no"] }
             )
         }
     }
@@ -91,8 +95,10 @@ struct GroupCommand: ParsableCommand {
 
         func run() throws {
             let (name, kind) = try member.chosen()
-            try global.withStore { try $0.addDirectoryMember(group: group, directory: member.directory, member: name, kind: kind) }
-            print("Added \(kind.rawValue) '\(name)' to group '\(group)'.")
+            try global.withStore {
+                try $0.addDirectoryMember(group: group, directory: member.directory, member: name, kind: kind, by: global.actor)
+            }
+            Output.line("Added \(kind.rawValue) '\(name)' to group '\(group)'.")
         }
     }
 
@@ -110,8 +116,10 @@ struct GroupCommand: ParsableCommand {
 
         func run() throws {
             let (name, kind) = try member.chosen()
-            try global.withStore { try $0.removeDirectoryMember(group: group, directory: member.directory, member: name, kind: kind) }
-            print("Removed \(kind.rawValue) '\(name)' from group '\(group)'.")
+            try global.withStore {
+                try $0.removeDirectoryMember(group: group, directory: member.directory, member: name, kind: kind, by: global.actor)
+            }
+            Output.line("Removed \(kind.rawValue) '\(name)' from group '\(group)'.")
         }
     }
 }

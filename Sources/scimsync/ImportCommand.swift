@@ -40,11 +40,11 @@ struct ImportCommand: ParsableCommand {
         if dryRun, !FileManager.default.fileExists(atPath: global.databasePath) {
             throw CommandFailure(message: "there is no database at \(global.databasePath) (a dry run creates none)")
         }
-        let changes = try global.withStore { try $0.importConfiguration(configuration, mode: mode, dryRun: dryRun) }
+        let changes = try global.withStore { try $0.importConfiguration(configuration, mode: mode, dryRun: dryRun, by: global.actor) }
         if output.json { return try Output.json(Report(dryRun: dryRun, changes: changes)) }
-        for change in changes { print(change) }
-        print(changes.isEmpty ? "no changes" : "\(changes.count) change\(changes.count == 1 ? "" : "s")")
-        if dryRun { print("dry run: nothing was changed") }
+        for change in changes { Output.line("\(change)") }
+        Output.line(changes.isEmpty ? "no changes" : "\(changes.count) change\(changes.count == 1 ? "" : "s")")
+        if dryRun { Output.line("dry run: nothing was changed") }
     }
 
     private static func read(_ path: String) throws -> SetupConfiguration {
@@ -61,7 +61,7 @@ struct ImportCommand: ParsableCommand {
         do {
             return try ConfigDocument.parse(Array(data))
         } catch {
-            throw CommandFailure(message: "\(path) is refused; nothing was imported:\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"))
+            throw CommandFailure(message: "\(path) is refused; nothing was imported:\(eachOnALine: error.problems)")
         }
     }
 }

@@ -12,6 +12,6 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let applied = try global.withStore { try $0.appliedMigrations() }
-        print("Database \(global.databasePath) is ready (schema \(applied.last ?? "none")).")
+        Output.line("Database \(global.databasePath) is ready (schema \(applied.last ?? "none")).")
     }
 }

@@ -25,12 +25,14 @@ struct RestoreCommand: ParsableCommand {
 
     func run() throws {
         let snapshot = try global.withStore { store in
-            try store.restore(from: file) { apps in
+            try store.restore(from: file, by: global.actor) { apps in
                 guard apps.isEmpty || force else {
+                    let names = apps.map(\.name).joined(separator: ", ")
                     throw CommandFailure(
-                        message: "\(global.databasePath) already holds \(apps.count) app(s) "
-                            + "(\(apps.map(\.name).joined(separator: ", "))); restoring replaces all of "
-                            + "its contents: add --force"
+                        message: """
+                            \(global.databasePath) already holds \(apps.count) app(s) (\(names)); \
+                            restoring replaces all of its contents: add --force
+                            """
                     )
                 }
             }

@@ -28,7 +28,7 @@ struct RulesCommand: ParsableCommand {
 
         func run() throws {
             let rules = try global.withStore { try $0.rules(app: app) }
-            if output.json { return print(JSONWriter.pretty(RulesDocument.json(rules))) }
+            if output.json { return Output.jsonText(JSONWriter.pretty(RulesDocument.json(rules))) }
             RulesText.print(rules)
         }
     }
@@ -47,7 +47,7 @@ struct RulesCommand: ParsableCommand {
                 what that synchronization would change.
 
                 Examples:
-                  scimsync rules set okta-prod --on-delete deactivate --follow-active on
+                  scimsync rules set okta-prod --existing-users adopt --on-delete delete
                   scimsync rules set okta-prod --username-pattern '^([^@]+)@corp\\.com$' --username-replacement '$1'
                   scimsync rules set okta-prod --map email='emails[type eq "work"].value,mail'
                   scimsync rules set okta-prod --group-mode manual --map-group 'Engineering=jira-users,devs' --import-unmapped off
@@ -65,13 +65,15 @@ struct RulesCommand: ParsableCommand {
 
         func run() throws {
             let changes = try global.withStore { store in
-                var rules = try store.rules(app: app)
+                // A file replaces the rules, so stored rules this build cannot read (a pattern
+                // ICU took and PCRE2 refuses) are not read first: they can still be replaced.
+                var rules = edit.file == nil ? try store.rules(app: app) : AppRules()
                 try edit.apply(to: &rules)
-                return try store.setRules(app: app, try RulesEdit.validated(rules), dryRun: dryRun)
+                return try store.setRules(app: app, try RulesEdit.validated(rules), dryRun: dryRun, by: global.actor)
             }
             if dryRun { return try ChangeReport.print(changes, dryRun: true, json: output.json) }
             if output.json { return try Output.json(Saved(app: app, saved: true)) }
-            print("Saved the rules of app '\(app)'. Run `scimsync sync --app \(app)` to apply them to what is already provisioned.")
+            Output.line("Saved the rules of app '\(app)'. Run `scimsync sync --app \(app)` to apply them to what is already provisioned.")
         }
     }
 }

@@ -75,7 +75,7 @@ struct RulesEdit: ParsableArguments {
         do {
             return try RulesDocument.parse(RulesDocument.json(rules))
         } catch {
-            throw CommandFailure(message: "invalid rules:\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"))
+            throw CommandFailure(message: "invalid rules:\(eachOnALine: error.problems)")
         }
     }
 
@@ -136,9 +136,9 @@ struct RulesEdit: ParsableArguments {
         do {
             return try RulesDocument.parse(try JSONParser.parse(Array(data)))
         } catch let error as RuleProblems {
-            throw CommandFailure(message: "\(path) holds invalid rules:\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"))
+            throw CommandFailure(message: "\(path) holds invalid rules:\(eachOnALine: error.problems)")
         } catch {
-            throw CommandFailure(message: "\(path) is not JSON: \(error)")
+            throw CommandFailure(message: "\(path) is not JSON: \(String(describing: error))")
         }
     }
 

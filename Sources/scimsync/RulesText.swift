@@ -35,10 +35,7 @@ enum RulesText {
                 ("  Deny groups matching", list(group.filter.deny)),
                 ("  Group name transform", transform(group.nameTransform)),
             ]
-        let width = lines.map(\.0.count).max() ?? 0
-        for (label, value) in lines {
-            Swift.print(value.isEmpty ? label : label.padding(toLength: width + 2, withPad: " ", startingAt: 0) + value)
-        }
+        Output.columns(lines.map { [$0.0, $0.1] })
     }
 
     private static func onOff(_ flag: Bool) -> String { flag ? "on" : "off" }

@@ -13,7 +13,7 @@ struct ScimSyncCommand: ParsableCommand {
               scimsync directory create staff
               scimsync app create okta-prod --provider okta --directory staff
               scimsync token rotate okta-prod --grace-minutes 60
-              scimsync rules set okta-prod --on-delete deactivate --dry-run
+              scimsync rules set okta-prod --existing-users adopt --dry-run
               scimsync sync --app okta-prod
               scimsync user list --directory staff --json
               scimsync backup --output /var/backups/scimsync/latest.sqlite

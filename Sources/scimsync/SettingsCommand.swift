@@ -18,7 +18,7 @@ struct SettingsCommand: ParsableCommand {
         func run() throws {
             let settings = try global.withStore { try $0.settings() }
             if output.json { return try Output.json(settings) }
-            print("audit-retention-days  \(settings.auditRetentionDays.map(String.init) ?? "none (kept for ever)")")
+            Output.line("audit-retention-days  \(settings.auditRetentionDays.map(String.init) ?? "none (kept for ever)")")
         }
     }
 
@@ -47,8 +47,8 @@ struct SettingsCommand: ParsableCommand {
             guard value == "none" || days != nil else {
                 throw CommandFailure(message: "audit-retention-days takes a number of days or 'none', not '\(value)'")
             }
-            try global.withStore { try $0.setAuditRetention(days: days) }
-            print("audit-retention-days is now \(value).")
+            try global.withStore { try $0.setAuditRetention(days: days, by: global.actor) }
+            Output.line("audit-retention-days is now \(value).")
         }
     }
 }

@@ -7,7 +7,7 @@ struct SyncCommand: ParsableCommand {
         abstract: "Re-derive the directory from the stored IdP views by the current rules.",
         discussion: """
             Run it after changing an app's rules. It prints every change (users created, updated,
-            activated, deactivated, deleted or refused; groups created or deleted; memberships added or
+            activated, deactivated, deleted or refused; groups created, deleted or refused; memberships added or
             removed). Running it twice changes nothing the second time.
 
             Examples:
@@ -24,7 +24,7 @@ struct SyncCommand: ParsableCommand {
     @Flag(help: "Print the changes without making them.") var dryRun = false
 
     func run() throws {
-        let changes = try global.withStore { try $0.synchronize(app: app, dryRun: dryRun) }
+        let changes = try global.withStore { try $0.synchronize(app: app, dryRun: dryRun, by: global.actor) }
         try ChangeReport.print(changes, dryRun: dryRun, json: output.json)
     }
 }

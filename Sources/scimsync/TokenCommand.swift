@@ -48,7 +48,7 @@ struct TokenCommand: ParsableCommand {
         var baseURL: String?
 
         func run() throws {
-            let token = try global.withStore { try $0.rotateToken(app: app, graceMinutes: graceMinutes) }
+            let token = try global.withStore { try $0.rotateToken(app: app, graceMinutes: graceMinutes, by: global.actor) }
             try TokenOutput(app: app, baseURL: Output.baseURL(baseURL, app: app), token: token).print(json: output.json)
         }
     }
@@ -74,8 +74,8 @@ struct TokenCommand: ParsableCommand {
         }
 
         func run() throws {
-            try global.withStore { try $0.revokeTokens(app: app, tokenID: tokenId) }
-            print(all ? "Revoked every token of app '\(app)'." : "Revoked token \(tokenId!) of app '\(app)'.")
+            try global.withStore { try $0.revokeTokens(app: app, tokenID: tokenId, by: global.actor) }
+            Output.line(all ? "Revoked every token of app '\(app)'." : "Revoked token \(tokenId!) of app '\(app)'.")
         }
     }
 }

@@ -32,8 +32,8 @@ struct UserCommand: ParsableCommand {
                 firstName: firstName,
                 lastName: lastName
             )
-            let user = try global.withStore { try $0.createLocalUser(directory: directory, fields: fields) }
-            print("Created local user '\(user.name)' in directory '\(user.directory)'.")
+            let user = try global.withStore { try $0.createLocalUser(directory: directory, fields: fields, by: global.actor) }
+            Output.line("Created local user '\(user.name)' in directory '\(user.directory)'.")
         }
     }
 
@@ -107,19 +107,23 @@ struct UserCommand: ParsableCommand {
             guard !shown.isEmpty else { throw CommandFailure(message: "user '\(name)' does not exist") }
             if output.json { return try Output.json(shown) }
             for (user, memberships) in shown.map({ ($0.user, $0.memberships) }) {
-                print("Name:          \(user.name)")
-                print("Directory:     \(user.directory)")
-                print("Email:         \(user.email ?? "-")")
-                print("Display name:  \(user.displayName ?? "-")")
-                print("First name:    \(user.firstName ?? "-")")
-                print("Last name:     \(user.lastName ?? "-")")
-                print("Active:        \(user.active ? "yes" : "no")")
-                print("Provisioned by: \(user.originApp ?? "local (admin)")")
-                print("Created:       \(user.createdAt)")
-                print("Modified:      \(user.modifiedAt)")
-                print("Groups:        \(memberships.isEmpty ? "-" : "")")
+                Output.line(
+                    """
+                    Name:          \(user.name)
+                    Directory:     \(user.directory)
+                    Email:         \(user.email ?? "-")
+                    Display name:  \(user.displayName ?? "-")
+                    First name:    \(user.firstName ?? "-")
+                    Last name:     \(user.lastName ?? "-")
+                    Active:        \(user.active ? "yes" : "no")
+                    Provisioned by: \(user.originApp ?? "local (admin)")
+                    Created:       \(user.createdAt)
+                    Modified:      \(user.modifiedAt)
+                    Groups:        \(memberships.isEmpty ? "-" : "")
+                    """
+                )
                 for membership in memberships {
-                    print("  \(membership.group)  (\(membership.origins.joined(separator: "; ")))")
+                    Output.line("  \(membership.group)  (\(membership.origins.joined(separator: "; ")))")
                 }
             }
         }

@@ -109,7 +109,15 @@ private func everything() -> SetupConfiguration {
             ],
             rules: AppRules()
         ),
-        SetupConfiguration.App(name: "no-tokens", provider: .onelogin, directory: "corp", enabled: true, tokens: [], rules: AppRules()),
+        SetupConfiguration.App(
+            name: "no-tokens",
+            provider: .onelogin,
+            directory: "corp",
+            enabled: true,
+            tokens: [],
+            rules: AppRules(),
+            baseURL: "https://scim.example.com:8443/idp"
+        ),
     ]
     for (index, provider) in [ProviderProfile.miniorange, .keycloak, .google, .generic].enumerated() {
         var rules = AppRules()
@@ -159,7 +167,7 @@ private func everything() -> SetupConfiguration {
         let text = ConfigDocument.serialize(everything())
         for key in [
             "format", "version", "settings", "auditRetentionDays", "directories", "apps", "name", "provider", "directory",
-            "enabled", "tokens", "sha256", "hint", "createdAt", "expiresAt", "userSync", "createUsers", "updateUsers",
+            "enabled", "baseURL", "tokens", "sha256", "hint", "createdAt", "expiresAt", "userSync", "createUsers", "updateUsers",
             "deactivateUsers", "followActive", "onDelete", "existingUsers", "attributeMapping", "username", "email",
             "displayName", "firstName", "lastName", "path", "fallback", "usernameTransform", "pattern", "replacement",
             "groupSync", "mode", "defaultGroupsForNewUsers", "defaultGroupsForAllUsers", "mappings", "idpGroup",
@@ -206,7 +214,7 @@ private func everything() -> SetupConfiguration {
         )
         let text = ConfigDocument.serialize(configuration)
         let app = try #require(try JSONParser.parse(text)["apps"]?.arrayValue?.first?.objectValue)
-        #expect(app.keys == ["name", "provider", "directory", "enabled", "tokens", "userSync", "groupSync"])
+        #expect(app.keys == ["name", "provider", "directory", "enabled", "baseURL", "tokens", "userSync", "groupSync"])
         #expect(
             app["userSync"]?.objectValue?.keys == [
                 "createUsers", "updateUsers", "deactivateUsers", "followActive", "onDelete",
@@ -508,7 +516,7 @@ private let unknownKeys: [Refusal] = [
         "unknown app key",
         document(apps: "[\(app(#""colour": "red""#))]"),
         "/apps/0/colour",
-        "unknown key (expected one of: name, provider, directory, enabled, tokens, userSync, groupSync)"
+        "unknown key (expected one of: name, provider, directory, enabled, baseURL, tokens, userSync, groupSync)"
     ),
     Refusal("version-1 rules key in version 2", document(apps: "[\(app(#""rules": {}"#))]"), "/apps/0/rules", "unknown key"),
     Refusal("key differing in case", document(apps: "[\(app(#""Enabled": true"#))]"), "/apps/0/Enabled", "unknown key"),
@@ -972,5 +980,33 @@ private let badValues: [Refusal] = [
         let found = problems(document(apps: "[\(app("\"tokens\": [\(token(hash(1), "\"expiresAt\": \"\(forty)\""))]"))]"))
         #expect(found.map(\.path) == ["/apps/0/tokens/0/expiresAt"], "\(found)")
         #expect(problems(document(apps: "[\(app("\"tokens\": [\(token(hash(1), "\"expiresAt\": \"2026-11-23T17:22:11.123456789Z\""))]"))]")).isEmpty)
+    }
+}
+
+@Suite struct BaseURLTests {
+    @Test func aBaseURLIsReadWithoutItsTrailingSlash() throws {
+        let text = ConfigDocument.serialize(
+            SetupConfiguration(
+                directories: ["corp"],
+                apps: [
+                    SetupConfiguration.App(name: "a", provider: .okta, directory: "corp", enabled: true, tokens: nil, rules: AppRules())
+                ]
+            )
+        ).replacingOccurrences(of: #""baseURL": null"#, with: #""baseURL": "https://scim.example.com/""#)
+        #expect(try parse(text).apps.first?.baseURL == "https://scim.example.com")
+    }
+
+    @Test(arguments: ["javascript:alert(1)", "https://", "https://x.example/?q=1", "https://a b", "ftp://x.example", "https://u:p@x.example"])
+    func aBadBaseURLIsRefusedByItsPath(url: String) throws {
+        let text = ConfigDocument.serialize(
+            SetupConfiguration(
+                directories: ["corp"],
+                apps: [
+                    SetupConfiguration.App(name: "a", provider: .okta, directory: "corp", enabled: true, tokens: nil, rules: AppRules())
+                ]
+            )
+        ).replacingOccurrences(of: #""baseURL": null"#, with: "\"baseURL\": \(JSONWriter.string(.string(url)))")
+        let problems = #expect(throws: RuleProblems.self) { try parse(text) }
+        #expect(problems?.problems.map(\.path) == ["/apps/0/baseURL"])
     }
 }

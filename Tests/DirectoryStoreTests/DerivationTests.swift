@@ -50,7 +50,7 @@ import Testing
     private func setRules(_ change: (inout AppRules) -> Void) throws {
         var rules = try store.rules(app: "okta")
         change(&rules)
-        try store.setRules(app: "okta", rules, dryRun: false)
+        try store.setRules(app: "okta", rules, dryRun: false, by: .test)
     }
 
     private func directoryUser(_ name: String) throws -> DirectoryUser {
@@ -124,21 +124,21 @@ import Testing
         #expect(try memberships("carol") == [:])
 
         // The live path already did what a synchronization would.
-        #expect(try store.synchronize(app: "okta", dryRun: true) == [])
-        #expect(try store.synchronize(app: "okta", dryRun: false) == [])
+        #expect(try store.synchronize(app: "okta", dryRun: true, by: .test) == [])
+        #expect(try store.synchronize(app: "okta", dryRun: false, by: .test) == [])
     }
 
     @Test func defaultRulesAreStoredAsTheDefaults() throws {
         #expect(try store.rules(app: "okta") == AppRules())
         #expect(throws: StoreError.self) { try store.rules(app: "nope") }
-        #expect(throws: StoreError.self) { try store.synchronize(app: "nope", dryRun: true) }
+        #expect(throws: StoreError.self) { try store.synchronize(app: "nope", dryRun: true, by: .test) }
     }
 
     @Test func setRulesSavesThem() throws {
         var rules = AppRules()
         rules.groupSync.mode = .manual
         rules.userSync.onDelete = .deactivate
-        #expect(try store.setRules(app: "okta", rules, dryRun: false) == [])
+        #expect(try store.setRules(app: "okta", rules, dryRun: false, by: .test) == [])
         #expect(try store.rules(app: "OKTA") == rules)
     }
 
@@ -159,7 +159,7 @@ import Testing
         try setRules { $0.groupSync.nameTransform = RegexTransform(pattern: "^(.*)$", replacement: "team-$1") }
         let before = try snapshot()
 
-        let planned = try store.synchronize(app: "okta", dryRun: true)
+        let planned = try store.synchronize(app: "okta", dryRun: true, by: .test)
         #expect(planned.allSatisfy { $0.app == "okta" })
         #expect(
             planned.map(\.summary) == [
@@ -174,16 +174,16 @@ import Testing
         #expect(try snapshot() == before)
         #expect(try groupNames() == ["Engineering"])
         // A dry run says the same every time.
-        #expect(try store.synchronize(app: "okta", dryRun: true) == planned)
+        #expect(try store.synchronize(app: "okta", dryRun: true, by: .test) == planned)
 
-        let applied = try store.synchronize(app: "okta", dryRun: false)
+        let applied = try store.synchronize(app: "okta", dryRun: false, by: .test)
         #expect(applied == planned)
         #expect(try groupNames() == ["team-Engineering"])
         #expect(try members("team-Engineering") == ["ada", "bob"])
         #expect(try memberships("ada") == ["team-Engineering": [origin("Engineering")]])
 
-        #expect(try store.synchronize(app: "okta", dryRun: false) == [])
-        #expect(try store.synchronize(app: "okta", dryRun: true) == [])
+        #expect(try store.synchronize(app: "okta", dryRun: false, by: .test) == [])
+        #expect(try store.synchronize(app: "okta", dryRun: true, by: .test) == [])
     }
 
     @Test func setRulesDryRunSavesNothingAndReportsTheChanges() throws {
@@ -194,7 +194,7 @@ import Testing
         rules.groupSync.mode = .manual
         rules.groupSync.mappings = [GroupSyncRules.Mapping(idpGroup: "Engineering", directoryGroups: ["jira-users"])]
 
-        let planned = try store.setRules(app: "okta", rules, dryRun: true)
+        let planned = try store.setRules(app: "okta", rules, dryRun: true, by: .test)
         #expect(
             planned.map(\.summary) == [
                 "group created: jira-users",
@@ -207,9 +207,9 @@ import Testing
         #expect(try snapshot() == before)
 
         // Saved for real, the same changes wait for the next synchronization.
-        #expect(try store.setRules(app: "okta", rules, dryRun: false) == [])
+        #expect(try store.setRules(app: "okta", rules, dryRun: false, by: .test) == [])
         #expect(try snapshot() == before)
-        #expect(try store.synchronize(app: "okta", dryRun: false) == planned)
+        #expect(try store.synchronize(app: "okta", dryRun: false, by: .test) == planned)
         #expect(try groupNames() == ["jira-users"])
     }
 
@@ -225,13 +225,13 @@ import Testing
         for name in ["okta", "entra"] {
             var rules = AppRules()
             rules.groupSync.nameTransform = RegexTransform(pattern: "^", replacement: "x-")
-            try store.setRules(app: name, rules, dryRun: false)
+            try store.setRules(app: name, rules, dryRun: false, by: .test)
         }
-        let changes = try store.synchronize(app: nil, dryRun: false)
+        let changes = try store.synchronize(app: nil, dryRun: false, by: .test)
         #expect(Set(changes.map(\.app)) == ["okta", "entra"])
         #expect(try store.directoryGroups(directory: "Other").map(\.name) == ["x-Ops"])
         #expect(try groupNames() == ["x-Engineering"])
-        #expect(try store.synchronize(app: nil, dryRun: false) == [])
+        #expect(try store.synchronize(app: nil, dryRun: false, by: .test) == [])
     }
 
     // MARK: manual mapping
@@ -255,7 +255,7 @@ import Testing
         try changeMembers(eng, [.remove(ids: [ada])])
         #expect(try memberships("ada") == [:])
         #expect(try groupNames() == ["confluence-users", "jira-users"])
-        #expect(try store.synchronize(app: "okta", dryRun: false) == [])
+        #expect(try store.synchronize(app: "okta", dryRun: false, by: .test) == [])
     }
 
     @Test func manualModeImportsUnmappedGroupsWhenAsked() throws {
@@ -269,7 +269,7 @@ import Testing
         #expect(try groupNames() == ["jira-users"])
 
         try setRules { $0.groupSync.importUnmappedGroups = true }
-        let changes = try store.synchronize(app: "okta", dryRun: false)
+        let changes = try store.synchronize(app: "okta", dryRun: false, by: .test)
         #expect(changes.map(\.summary) == ["group created: Sales", "membership added: ada in Sales (IdP group Sales)"])
         #expect(try memberships("ada") == ["jira-users": [origin("Engineering")], "Sales": [origin("Sales")]])
     }
@@ -349,7 +349,7 @@ import Testing
         try user("ada@other.org")
         try setRules { $0.userSync.usernameTransform = RegexTransform(pattern: "^([^@]+)@.*$", replacement: "$1") }
 
-        let changes = try store.synchronize(app: "okta", dryRun: false)
+        let changes = try store.synchronize(app: "okta", dryRun: false, by: .test)
         #expect(changes.map(\.change) == [.userUpdated, .userRefused])
         #expect(changes.first?.user == "ada")
         #expect(changes.first?.fields == ["username"])
@@ -357,7 +357,7 @@ import Testing
         #expect(changes.last?.reason?.contains("ada") == true)
         #expect(try store.directoryUsers(directory: "Corp").map(\.name) == ["ada", "ada@other.org"])
         // The refusal stands until the IdP or the rules change; nothing else is left to do.
-        #expect(try store.synchronize(app: "okta", dryRun: false).map(\.change) == [.userRefused])
+        #expect(try store.synchronize(app: "okta", dryRun: false, by: .test).map(\.change) == [.userRefused])
     }
 
     @Test func emptyTransformedUsernameIsRefused() throws {
@@ -395,12 +395,12 @@ import Testing
         #expect(try store.directoryUsers(directory: "Corp").isEmpty)
         #expect(try groupNames() == ["Engineering"])
         #expect(try members("Engineering") == [])
-        #expect(try store.synchronize(app: "okta", dryRun: false) == [])
+        #expect(try store.synchronize(app: "okta", dryRun: false, by: .test) == [])
     }
 
     @Test func existingLocalUserIsAdoptedWhenTheRulesSaySo() throws {
         try setRules { $0.userSync.existingUsers = .adopt }
-        let local = try store.createLocalUser(directory: "Corp", fields: DirectoryUserFields(username: "ada", email: "old@corp.com"))
+        let local = try store.createLocalUser(directory: "Corp", fields: DirectoryUserFields(username: "ada", email: "old@corp.com"), by: .test)
         try user("ADA", #""emails":[{"value":"ada@corp.com"}]"#)
         let adopted = try directoryUser("ada")
         #expect(adopted.id == local.id)
@@ -409,7 +409,7 @@ import Testing
     }
 
     @Test func existingLocalUserIsRefusedByDefault() throws {
-        let local = try store.createLocalUser(directory: "Corp", fields: DirectoryUserFields(username: "ada", email: "old@corp.com"))
+        let local = try store.createLocalUser(directory: "Corp", fields: DirectoryUserFields(username: "ada", email: "old@corp.com"), by: .test)
         let error = #expect(throws: ScimError.self) { try user("ada", #""emails":[{"value":"ada@corp.com"}]"#) }
         #expect(error?.status == 409)
         #expect(error?.scimType == .uniqueness)
@@ -452,16 +452,16 @@ import Testing
     // MARK: admin memberships
 
     @Test func adminMembershipsAreKeptUnlessTheRulesSayOtherwise() throws {
-        try store.createDirectoryGroup(name: "Admins", directory: "Corp")
+        try store.createDirectoryGroup(name: "Admins", directory: "Corp", by: .test)
         let ada = try user("ada")
         try group("Engineering", [ada])
-        try store.addDirectoryMember(group: "Admins", directory: "Corp", member: "ada", kind: .user)
+        try store.addDirectoryMember(group: "Admins", directory: "Corp", member: "ada", kind: .user, by: .test)
         #expect(try memberships("ada") == ["Admins": ["admin"], "Engineering": [origin("Engineering")]])
-        #expect(try store.synchronize(app: "okta", dryRun: false) == [])
+        #expect(try store.synchronize(app: "okta", dryRun: false, by: .test) == [])
         #expect(try memberships("ada")["Admins"] == ["admin"])
 
         try setRules { $0.groupSync.keepExistingMemberships = false }
-        let changes = try store.synchronize(app: "okta", dryRun: false)
+        let changes = try store.synchronize(app: "okta", dryRun: false, by: .test)
         #expect(changes.map(\.summary) == ["membership removed: ada from Admins (admin)"])
         #expect(try memberships("ada") == ["Engineering": [origin("Engineering")]])
         // The admin's group is not the app's to delete.
@@ -469,9 +469,9 @@ import Testing
     }
 
     @Test func adminGroupOfTheSameNameIsSharedAndKept() throws {
-        try store.createDirectoryGroup(name: "Engineering", directory: "Corp")
+        try store.createDirectoryGroup(name: "Engineering", directory: "Corp", by: .test)
         let ada = try user("ada")
-        try store.addDirectoryMember(group: "Engineering", directory: "Corp", member: "ada", kind: .user)
+        try store.addDirectoryMember(group: "Engineering", directory: "Corp", member: "ada", kind: .user, by: .test)
         let eng = try group("Engineering", [ada])
         #expect(try memberships("ada") == ["Engineering": ["admin", origin("Engineering")]])
         #expect(try store.directoryGroups(directory: "Corp").map(\.originApp) == [nil])
@@ -495,17 +495,17 @@ import Testing
                 "welcome": ["app okta: default group for new users"],
             ]
         )
-        #expect(try store.synchronize(app: "okta", dryRun: false) == [])
+        #expect(try store.synchronize(app: "okta", dryRun: false, by: .test) == [])
 
         // Joined once at creation: an update does not re-add it, and dropping it from the rules does not remove it.
         try setRules { $0.groupSync.defaultGroupsForNewUsers = [] }
         try fixture.replaceUser(app, ada, userBody(#""userName":"ada","displayName":"Ada""#))
-        #expect(try store.synchronize(app: "okta", dryRun: false) == [])
+        #expect(try store.synchronize(app: "okta", dryRun: false, by: .test) == [])
         #expect(try memberships("ada")["welcome"] == ["app okta: default group for new users"])
 
         // The groups for all users follow the rules.
         try setRules { $0.groupSync.defaultGroupsForAllUsers = ["staff"] }
-        let changes = try store.synchronize(app: "okta", dryRun: false)
+        let changes = try store.synchronize(app: "okta", dryRun: false, by: .test)
         #expect(
             changes.map(\.summary) == [
                 "group created: staff",
@@ -527,7 +527,7 @@ import Testing
         let ada = try user("ada")
         let eng = try group("Engineering", [ada])
         try changeMembers(eng, [.remove(ids: [ada])])
-        #expect(try store.synchronize(app: "okta", dryRun: true) == [])
+        #expect(try store.synchronize(app: "okta", dryRun: true, by: .test) == [])
         #expect(try groupNames() == ["Engineering"])
         #expect(try members("Engineering") == [])
     }
@@ -536,7 +536,7 @@ import Testing
         let ada = try user("ada")
         try group("Engineering", [ada])
         try store.deleteScimUser(app: app, id: ada, ifMatch: nil, audit: audit)
-        #expect(try store.synchronize(app: "okta", dryRun: true) == [])
+        #expect(try store.synchronize(app: "okta", dryRun: true, by: .test) == [])
         #expect(try groupNames() == ["Engineering"])
     }
 
@@ -545,7 +545,7 @@ import Testing
         let core = try group("Core", [ada])
         try group("Engineering", [core])
         try store.deleteScimGroup(app: app, id: core, ifMatch: nil, audit: audit)
-        #expect(try store.synchronize(app: "okta", dryRun: true) == [])
+        #expect(try store.synchronize(app: "okta", dryRun: true, by: .test) == [])
         #expect(try groupNames() == ["Engineering"])
     }
 
@@ -561,7 +561,7 @@ import Testing
         let entry = try latestAudit("group.update")
         #expect(entry.detail == "+1 member; directory: membership added: carol in Engineering (IdP group Engineering)")
         #expect(try members("Engineering") == ["ada", "bob", "carol"])
-        #expect(try store.synchronize(app: "okta", dryRun: true) == [])
+        #expect(try store.synchronize(app: "okta", dryRun: true, by: .test) == [])
     }
 
     @Test func addingOneMemberUnderNewRulesLeavesTheOtherMembersAsTheyWere() throws {
@@ -580,7 +580,7 @@ import Testing
         #expect(try memberships("ada") == ["Engineering": [origin("Engineering")]])
         #expect(try memberships("bob") == ["Engineering": [origin("Engineering")]])
 
-        let changes = try store.synchronize(app: "okta", dryRun: false)
+        let changes = try store.synchronize(app: "okta", dryRun: false, by: .test)
         #expect(Set(changes.compactMap(\.member)) == ["ada", "bob"])
         #expect(try members("team-Engineering") == ["ada", "bob", "carol"])
         #expect(try groupNames() == ["team-Engineering"])
@@ -604,7 +604,7 @@ import Testing
         #expect(try groupNames() == ["Platform"])
         #expect(try members("Platform") == ["ada", "bob"])
         #expect(try memberships("ada") == ["Platform": [origin("Platform")]])
-        #expect(try store.synchronize(app: "okta", dryRun: false) == [])
+        #expect(try store.synchronize(app: "okta", dryRun: false, by: .test) == [])
     }
 
     @Test func nestedGroupsBecomeGroupMemberships() throws {
@@ -616,6 +616,182 @@ import Testing
         #expect(members.first?.kind == "group")
         #expect(members.first?.origins == [origin("Engineering")])
         #expect(try memberships("ada") == ["Core": [origin("Core")]])
-        #expect(try store.synchronize(app: "okta", dryRun: false) == [])
+        #expect(try store.synchronize(app: "okta", dryRun: false, by: .test) == [])
+    }
+
+    // MARK: regex limits
+
+    @Test func aRegexLimitRefusesTheWriteAuditedAndChangesNothing() throws {
+        try user("aaaa")
+        try setRules { $0.userSync.usernameTransform = RegexTransform(pattern: "^(a|aa)+$", replacement: "x") }
+        let before = try snapshot()
+        let error = #expect(throws: ScimError.self) { try user(String(repeating: "a", count: 40) + "b") }
+        #expect(error?.scimType == .invalidValue && error?.detail.contains("userSync.usernameTransform") == true)
+        #expect(try snapshot() == before)
+        let refused = try latestAudit("user.create")
+        #expect(refused.outcome == "refused")
+        #expect(refused.detail?.contains("the match limit (1000000 backtracking steps per name)") == true)
+    }
+
+    @Test func syncUndoesAndReportsWhatARegexLimitRefuses() throws {
+        let ada = try user("ada")
+        try group(String(repeating: "a", count: 40) + "b", [ada])
+        try group("Engineering", [ada])
+        let before = try snapshot()
+        try setRules {
+            $0.userSync.usernameTransform = RegexTransform(pattern: "^ada$", replacement: "lovelace")
+            $0.groupSync.filter = GroupNameFilter(deny: ["^(a|aa)+$"])
+        }
+        // Ada's rename is undone with the rest of her derivation: one of her IdP groups cannot be evaluated.
+        let changes = try store.synchronize(app: "okta", dryRun: false, by: .test)
+        #expect(changes.map(\.change) == [.userRefused, .groupRefused])
+        #expect(changes.allSatisfy { $0.reason?.contains("groupSync.filter.deny[0]") == true })
+        #expect(try snapshot() == before)
+    }
+}
+
+// MARK: protected groups
+
+extension DerivationTests {
+    private func protectedGroup(_ name: String) throws {
+        try store.createDirectoryGroup(name: name, directory: "Corp", protected: true, by: .test)
+    }
+
+    private func skipped(_ group: String, by idpGroup: String) -> String {
+        "protected group skipped: \(group) (IdP group \(idpGroup); only a manual mapping naming the group fills it)"
+    }
+
+    @Test func onTheFlyDoesNotJoinAProtectedGroupAndSaysWhy() throws {
+        try protectedGroup("jira-administrators")
+        let ada = try user("ada")
+        try group("JIRA-Administrators", [ada])
+        #expect(try members("jira-administrators") == [])
+        #expect(try memberships("ada") == [:])
+        #expect(try latestAudit("group.create").detail == "1 member; directory: " + skipped("JIRA-Administrators", by: "JIRA-Administrators"))
+        // Reported on every run, like a refused user, and changing nothing.
+        let changes = try store.synchronize(app: "okta", dryRun: false, by: .test)
+        #expect(changes.map(\.summary) == [skipped("JIRA-Administrators", by: "JIRA-Administrators")])
+        #expect(changes.map(\.change) == [.protectedGroupSkipped])
+        #expect(try store.directoryGroups(directory: "Corp").map(\.protected) == [true])
+    }
+
+    @Test func namesMadeByTheRulesDoNotReachAProtectedGroupEither() throws {
+        try protectedGroup("admins")
+        try setRules {
+            $0.groupSync.mode = .manual
+            $0.groupSync.importUnmappedGroups = true
+            $0.groupSync.nameTransform = RegexTransform(pattern: "^okta-(.*)$", replacement: "$1")
+        }
+        let ada = try user("ada")
+        try group("okta-admins", [ada])
+        try group("Admins", [ada])
+        #expect(try members("admins") == [])
+        #expect(try memberships("ada") == [:])
+    }
+
+    @Test func aManualMappingNamingAProtectedGroupFillsItAndTakesBackOnlyWhatItMade() throws {
+        try protectedGroup("jira-administrators")
+        try setRules {
+            $0.groupSync.mode = .manual
+            $0.groupSync.mappings = [GroupSyncRules.Mapping(idpGroup: "Jira Admins", directoryGroups: ["jira-administrators"])]
+        }
+        try store.createLocalUser(directory: "Corp", fields: DirectoryUserFields(username: "root"), by: .test)
+        try store.addDirectoryMember(group: "jira-administrators", directory: "Corp", member: "root", kind: .user, by: .test)
+        let ada = try user("ada")
+        let admins = try group("Jira Admins", [ada])
+        #expect(try memberships("ada") == ["jira-administrators": [origin("Jira Admins")]])
+        #expect(try store.synchronize(app: "okta", dryRun: false, by: .test) == [])
+
+        try changeMembers(admins, [.remove(ids: [ada])])
+        #expect(try members("jira-administrators") == ["root"])
+        try store.deleteScimGroup(app: app, id: admins, ifMatch: nil, audit: audit)
+        #expect(try members("jira-administrators") == ["root"])
+    }
+
+    @Test func defaultGroupsMayNameAProtectedGroup() throws {
+        try protectedGroup("staff")
+        try setRules {
+            $0.groupSync.defaultGroupsForAllUsers = ["staff"]
+            $0.groupSync.defaultGroupsForNewUsers = ["staff"]
+        }
+        try user("ada")
+        #expect(try memberships("ada") == ["staff": ["app okta: default group", "app okta: default group for new users"]])
+        #expect(try store.synchronize(app: "okta", dryRun: false, by: .test) == [])
+    }
+
+    @Test func keepExistingOffNeverRemovesTheAdminsMembershipsOfAProtectedGroup() throws {
+        try protectedGroup("admins")
+        try store.createDirectoryGroup(name: "wiki", directory: "Corp", by: .test)
+        try user("ada")
+        for group in ["admins", "wiki"] {
+            try store.addDirectoryMember(group: group, directory: "Corp", member: "ada", kind: .user, by: .test)
+        }
+        try setRules { $0.groupSync.keepExistingMemberships = false }
+        let changes = try store.synchronize(app: "okta", dryRun: false, by: .test)
+        #expect(changes.map(\.summary) == ["membership removed: ada from wiki (admin)"])
+        #expect(try memberships("ada") == ["admins": ["admin"]])
+    }
+
+    @Test func nestedIdPGroupsDoNotReachAProtectedGroup() throws {
+        try protectedGroup("admins")
+        let ada = try user("ada")
+        let backend = try group("backend", [ada])
+        let admins = try group("admins", [backend])
+        try group("engineering", [admins])
+        #expect(try members("admins") == [])
+        #expect(try members("engineering") == [], "the IdP group 'admins' stands for no directory group")
+    }
+
+    @Test func protectingAGroupRemovesAtOnceWhatNoExplicitRuleGaveIt() throws {
+        try setRules { $0.groupSync.defaultGroupsForAllUsers = ["everyone"] }
+        let ada = try user("ada")
+        let bob = try user("bob")
+        let admins = try group("admins", [ada, bob])
+        try group("everyone-idp", [admins])
+        try store.createLocalUser(directory: "Corp", fields: DirectoryUserFields(username: "root"), by: .test)
+        try store.addDirectoryMember(group: "admins", directory: "Corp", member: "root", kind: .user, by: .test)
+        try store.addDirectoryMember(group: "admins", directory: "Corp", member: "bob", kind: .user, by: .test)
+        try store.addDirectoryMember(group: "everyone", directory: "Corp", member: "admins", kind: .group, by: .test)
+
+        let changes = try store.setGroupProtected(true, group: "ADMINS", directory: "Corp", by: .test)
+        #expect(
+            Set(changes.map(\.summary)) == [
+                skipped("admins", by: "admins"),
+                "membership removed: ada from admins (IdP group admins)",
+                "membership removed: bob from admins (IdP group admins)",
+                "membership removed: admins from everyone-idp (IdP group everyone-idp)",
+            ]
+        )
+        #expect(try members("admins") == ["bob", "root"], "the admin's memberships stay")
+        #expect(try memberships("ada") == ["everyone": ["app okta: default group"]])
+        #expect(try members("everyone") == ["ada", "bob", "admins"], "the admin's group-in-group membership stays")
+        let entry = try #require(try store.auditEntries(AuditQuery()).first)
+        #expect(entry.operation == "directory.group.protect" && entry.target == "Group admins (directory Corp)")
+        #expect(entry.detail?.hasPrefix("4 changes: okta: ") == true)
+
+        // A synchronization agrees, and an app never deletes a protected group, even one it created.
+        #expect(try store.synchronize(app: "okta", dryRun: false, by: .test).map(\.change) == [.protectedGroupSkipped])
+        try store.removeDirectoryMember(group: "admins", directory: "Corp", member: "bob", kind: .user, by: .test)
+        try store.removeDirectoryMember(group: "admins", directory: "Corp", member: "root", kind: .user, by: .test)
+        try store.removeDirectoryMember(group: "everyone", directory: "Corp", member: "admins", kind: .group, by: .test)
+        try store.deleteScimGroup(app: app, id: admins, ifMatch: nil, audit: audit)
+        _ = try store.synchronize(app: "okta", dryRun: false, by: .test)
+        #expect(try groupNames().contains("admins"))
+        #expect(try store.setGroupProtected(true, group: "admins", directory: "Corp", by: .test) == [], "already protected")
+    }
+
+    @Test func unprotectingChangesNothingUntilTheNextSynchronization() throws {
+        try protectedGroup("admins")
+        let ada = try user("ada")
+        try group("admins", [ada])
+        #expect(try store.setGroupProtected(false, group: "admins", directory: "Corp", by: .test) == [])
+        #expect(try members("admins") == [])
+        #expect(try latestAuditOfAnyApp().operation == "directory.group.unprotect")
+        #expect(try store.synchronize(app: "okta", dryRun: false, by: .test).map(\.summary) == ["membership added: ada in admins (IdP group admins)"])
+        #expect(throws: StoreError.self) { try store.setGroupProtected(true, group: "nope", directory: "Corp", by: .test) }
+    }
+
+    private func latestAuditOfAnyApp() throws -> AuditEntry {
+        try #require(try store.auditEntries(AuditQuery()).first)
     }
 }

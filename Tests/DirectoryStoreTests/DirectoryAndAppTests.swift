@@ -5,7 +5,7 @@ import Testing
 @Suite struct DirectoryAndAppTests {
     @Test func migrationsRunOnceAndReopeningIsHarmless() throws {
         let fixture = try StoreFixture()
-        try fixture.store.createDirectory(name: "Corp")
+        try fixture.store.createDirectory(name: "Corp", by: .test)
         let migrations = try fixture.store.appliedMigrations()
         #expect(!migrations.isEmpty)
         // A second connection on the same file while the first is open, then another after.
@@ -20,9 +20,9 @@ import Testing
 
     @Test func createsAndListsDirectories() throws {
         let store = try StoreFixture().store
-        let corp = try store.createDirectory(name: "  Corp ")
+        let corp = try store.createDirectory(name: "  Corp ", by: .test)
         #expect(corp.name == "Corp")
-        try store.createDirectory(name: "apps")
+        try store.createDirectory(name: "apps", by: .test)
         #expect(try store.directories().map(\.name) == ["apps", "Corp"])
         #expect(try store.directory(named: "CORP")?.id == corp.id)
         #expect(try store.directory(named: "nope") == nil)
@@ -30,8 +30,8 @@ import Testing
 
     @Test func directoryNamesAreUniqueIgnoringCase() throws {
         let store = try StoreFixture().store
-        try store.createDirectory(name: "Corp")
-        let error = #expect(throws: StoreError.self) { try store.createDirectory(name: "cORP") }
+        try store.createDirectory(name: "Corp", by: .test)
+        let error = #expect(throws: StoreError.self) { try store.createDirectory(name: "cORP", by: .test) }
         guard case .duplicate? = error else {
             Issue.record("expected .duplicate, got \(String(describing: error))")
             return
@@ -41,7 +41,7 @@ import Testing
 
     @Test func directoryNamesMustNotBeEmpty() throws {
         let store = try StoreFixture().store
-        let error = #expect(throws: StoreError.self) { try store.createDirectory(name: "   ") }
+        let error = #expect(throws: StoreError.self) { try store.createDirectory(name: "   ", by: .test) }
         guard case .invalid? = error else {
             Issue.record("expected .invalid, got \(String(describing: error))")
             return
@@ -50,8 +50,8 @@ import Testing
 
     @Test func createsApps() throws {
         let store = try StoreFixture().store
-        try store.createDirectory(name: "Corp")
-        let app = try store.createApp(name: "okta-prod", provider: .okta, directoryName: "corp")
+        try store.createDirectory(name: "Corp", by: .test)
+        let app = try store.createApp(name: "okta-prod", provider: .okta, directoryName: "corp", by: .test)
         #expect(app.name == "okta-prod")
         #expect(app.provider == .okta)
         #expect(app.directoryName == "Corp")
@@ -62,9 +62,9 @@ import Testing
 
     @Test func appNamesAreUniqueIgnoringCase() throws {
         let store = try StoreFixture().store
-        try store.createApp(name: "okta", provider: .okta, directoryName: "Corp", createDirectory: true)
+        try store.createApp(name: "okta", provider: .okta, directoryName: "Corp", createDirectory: true, by: .test)
         let error = #expect(throws: StoreError.self) {
-            try store.createApp(name: "OKTA", provider: .entra, directoryName: "Corp")
+            try store.createApp(name: "OKTA", provider: .entra, directoryName: "Corp", by: .test)
         }
         guard case .duplicate? = error else {
             Issue.record("expected .duplicate, got \(String(describing: error))")
@@ -76,14 +76,14 @@ import Testing
     @Test func appNeedsAnExistingDirectoryUnlessAskedToCreateIt() throws {
         let store = try StoreFixture().store
         let error = #expect(throws: StoreError.self) {
-            try store.createApp(name: "okta", provider: .okta, directoryName: "Missing")
+            try store.createApp(name: "okta", provider: .okta, directoryName: "Missing", by: .test)
         }
         guard case .notFound? = error else {
             Issue.record("expected .notFound, got \(String(describing: error))")
             return
         }
         #expect(try store.apps().isEmpty)
-        let app = try store.createApp(name: "okta", provider: .okta, directoryName: "Missing", createDirectory: true)
+        let app = try store.createApp(name: "okta", provider: .okta, directoryName: "Missing", createDirectory: true, by: .test)
         #expect(app.directoryName == "Missing")
         #expect(try store.directories().map(\.name) == ["Missing"])
     }
@@ -92,7 +92,7 @@ import Testing
     func appNamesMustFitInAURL(name: String) throws {
         let store = try StoreFixture().store
         let error = #expect(throws: StoreError.self) {
-            try store.createApp(name: name, provider: .generic, directoryName: "Corp", createDirectory: true)
+            try store.createApp(name: name, provider: .generic, directoryName: "Corp", createDirectory: true, by: .test)
         }
         guard case .invalid? = error else {
             Issue.record("expected .invalid, got \(String(describing: error))")

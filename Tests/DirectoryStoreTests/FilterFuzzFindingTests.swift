@@ -3,10 +3,9 @@ import Testing
 
 @testable import DirectoryStore
 
-/// Inputs the `filter` and `query` fuzzers found (scripts/fuzz.sh): each must be a clean
-/// `ScimError`, never SQL that SQLite refuses. They are known issues of today's FilterSQL, which
-/// pastes attribute names into SQL text and is being rewritten (issue 9, item 1); once it binds
-/// them, these tests fail until their `withKnownIssue` is removed.
+/// Inputs the `filter` and `query` fuzzers found (scripts/fuzz.sh) against the FilterSQL that
+/// pasted attribute names into SQL text: each must now be a clean `ScimError` or a result, never
+/// SQL that SQLite refuses.
 @Suite struct FilterFuzzFindingTests {
     let fixture: StoreFixture
     let app: AuthenticatedApp
@@ -18,17 +17,13 @@ import Testing
     }
 
     @Test(arguments: FuzzFindings.filters)
-    func filterIsRefusedCleanly(_ filter: String) {
-        withKnownIssue("FilterSQL splices attribute names into SQL (issue 9, item 1)") {
-            try refusedCleanly(["filter": filter])
-        }
+    func filterIsRefusedCleanly(_ filter: String) throws {
+        try refusedCleanly(["filter": filter])
     }
 
     @Test(arguments: FuzzFindings.queries)
-    func queryIsRefusedCleanly(_ query: [String: String]) {
-        withKnownIssue("FilterSQL splices attribute names into SQL (issue 9, item 1)") {
-            try refusedCleanly(query)
-        }
+    func queryIsRefusedCleanly(_ query: [String: String]) throws {
+        try refusedCleanly(query)
     }
 
     /// Runs the list query of users and of groups; anything but a `ScimError` propagates.

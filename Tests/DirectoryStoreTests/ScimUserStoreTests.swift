@@ -124,7 +124,7 @@ import Testing
     @Test func deleteRemovesTheUserAndItsDirectoryUser() throws {
         var rules = AppRules()
         rules.userSync.onDelete = .delete
-        _ = try store.setRules(app: "okta", rules, dryRun: false)
+        _ = try store.setRules(app: "okta", rules, dryRun: false, by: .test)
         let stored = try fixture.createUser(app, ada)
         let kept = try fixture.createUser(app, userBody(#""userName":"bob""#))
         try store.deleteScimUser(app: app, id: stored.id, ifMatch: nil, audit: AuditContext())
@@ -152,9 +152,9 @@ import Testing
         let other = try fixture.app("entra").app
         var rules = AppRules()
         rules.userSync.onDelete = .delete
-        _ = try store.setRules(app: "okta", rules, dryRun: false)
+        _ = try store.setRules(app: "okta", rules, dryRun: false, by: .test)
         rules.userSync.existingUsers = .adopt
-        _ = try store.setRules(app: "entra", rules, dryRun: false)
+        _ = try store.setRules(app: "entra", rules, dryRun: false, by: .test)
         let first = try fixture.createUser(app, ada)
         let second = try fixture.createUser(other, userBody(#""userName":"ada@corp.com""#))
         #expect(try store.directoryUsers(directory: "Corp").count == 1)

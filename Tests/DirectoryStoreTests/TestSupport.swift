@@ -34,8 +34,8 @@ struct StoreFixture {
 
     /// Creates an app (and its directory if needed) and returns it as its token authenticates it.
     func app(_ name: String, directory: String = "Corp") throws -> (app: AuthenticatedApp, token: String) {
-        try store.createApp(name: name, provider: .generic, directoryName: directory, createDirectory: true)
-        let token = try store.issueToken(app: name).secret
+        try store.createApp(name: name, provider: .generic, directoryName: directory, createDirectory: true, by: .test)
+        let token = try store.issueToken(app: name, by: .test).secret
         guard let app = try store.authenticate(appName: name, secret: token) else { throw StoreError.notFound(name) }
         return (app, token)
     }
@@ -75,4 +75,9 @@ func userBody(_ members: String) -> String {
 /// Sleeps long enough for the store's millisecond timestamps to move on.
 func tick() {
     Thread.sleep(forTimeInterval: 0.005)
+}
+
+extension AdminActor {
+    /// The admin of the tests' admin actions.
+    static let test = AdminActor("test")
 }

@@ -8,12 +8,12 @@ import Testing
 
     init() throws {
         fixture = try StoreFixture()
-        try fixture.store.createApp(name: "okta", provider: .okta, directoryName: "Corp", createDirectory: true)
-        try fixture.store.createApp(name: "entra", provider: .entra, directoryName: "Corp")
+        try fixture.store.createApp(name: "okta", provider: .okta, directoryName: "Corp", createDirectory: true, by: .test)
+        try fixture.store.createApp(name: "entra", provider: .entra, directoryName: "Corp", by: .test)
     }
 
     @Test func issuedTokenAuthenticatesItsApp() throws {
-        let token = try store.issueToken(app: "okta")
+        let token = try store.issueToken(app: "okta", by: .test)
         let app = try #require(try store.authenticate(appName: "okta", secret: token.secret))
         #expect(app.name == "okta")
         #expect(app.id == (try store.app(named: "okta"))?.id)
@@ -23,8 +23,8 @@ import Testing
     }
 
     @Test func wrongOrForeignTokensAreRefused() throws {
-        let okta = try store.issueToken(app: "okta")
-        let entra = try store.issueToken(app: "entra")
+        let okta = try store.issueToken(app: "okta", by: .test)
+        let entra = try store.issueToken(app: "entra", by: .test)
         #expect(try store.authenticate(appName: "okta", secret: entra.secret) == nil)
         #expect(try store.authenticate(appName: "entra", secret: okta.secret) == nil)
         #expect(try store.authenticate(appName: "okta", secret: okta.secret + "x") == nil)
@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func tokensAreListedWithoutTheirSecret() throws {
-        let token = try store.issueToken(app: "okta")
+        let token = try store.issueToken(app: "okta", by: .test)
         let listed = try store.tokens(app: "okta")
         #expect(listed.map(\.id) == [token.id])
         #expect(listed[0].hint != token.secret)
@@ -43,8 +43,8 @@ import Testing
     }
 
     @Test func rotationWithGraceKeepsTheOldTokenWorking() throws {
-        let old = try store.issueToken(app: "okta")
-        let new = try store.rotateToken(app: "okta", graceMinutes: 60)
+        let old = try store.issueToken(app: "okta", by: .test)
+        let new = try store.rotateToken(app: "okta", graceMinutes: 60, by: .test)
         #expect(try store.authenticate(appName: "okta", secret: old.secret) != nil)
         #expect(try store.authenticate(appName: "okta", secret: new.secret) != nil)
         let listed = try store.tokens(app: "okta")
@@ -53,9 +53,9 @@ import Testing
     }
 
     @Test func rotationWithoutGraceStopsTheOldToken() throws {
-        let old = try store.issueToken(app: "okta")
-        let other = try store.issueToken(app: "entra")
-        let new = try store.rotateToken(app: "okta", graceMinutes: 0)
+        let old = try store.issueToken(app: "okta", by: .test)
+        let other = try store.issueToken(app: "entra", by: .test)
+        let new = try store.rotateToken(app: "okta", graceMinutes: 0, by: .test)
         #expect(try store.authenticate(appName: "okta", secret: old.secret) == nil)
         #expect(try store.authenticate(appName: "okta", secret: new.secret) != nil)
         // Another app's tokens are not touched.
@@ -63,59 +63,59 @@ import Testing
     }
 
     @Test func rotationDoesNotExtendAnEarlierDeadline() throws {
-        let old = try store.issueToken(app: "okta")
-        try store.rotateToken(app: "okta", graceMinutes: 0)
-        try store.rotateToken(app: "okta", graceMinutes: 60)
+        let old = try store.issueToken(app: "okta", by: .test)
+        try store.rotateToken(app: "okta", graceMinutes: 0, by: .test)
+        try store.rotateToken(app: "okta", graceMinutes: 60, by: .test)
         #expect(try store.authenticate(appName: "okta", secret: old.secret) == nil)
     }
 
     @Test func negativeGraceIsRefused() throws {
-        #expect(throws: StoreError.self) { try store.rotateToken(app: "okta", graceMinutes: -1) }
+        #expect(throws: StoreError.self) { try store.rotateToken(app: "okta", graceMinutes: -1, by: .test) }
     }
 
     @Test func revokingOneToken() throws {
-        let first = try store.issueToken(app: "okta")
-        let second = try store.issueToken(app: "okta")
-        try store.revokeTokens(app: "okta", tokenID: first.id)
+        let first = try store.issueToken(app: "okta", by: .test)
+        let second = try store.issueToken(app: "okta", by: .test)
+        try store.revokeTokens(app: "okta", tokenID: first.id, by: .test)
         #expect(try store.authenticate(appName: "okta", secret: first.secret) == nil)
         #expect(try store.authenticate(appName: "okta", secret: second.secret) != nil)
         #expect(try store.tokens(app: "okta").first { $0.id == first.id }?.revokedAt != nil)
         // Revoking it again, or another app's token, names no live token of this app.
-        #expect(throws: StoreError.self) { try store.revokeTokens(app: "okta", tokenID: first.id) }
-        let foreign = try store.issueToken(app: "entra")
-        #expect(throws: StoreError.self) { try store.revokeTokens(app: "okta", tokenID: foreign.id) }
+        #expect(throws: StoreError.self) { try store.revokeTokens(app: "okta", tokenID: first.id, by: .test) }
+        let foreign = try store.issueToken(app: "entra", by: .test)
+        #expect(throws: StoreError.self) { try store.revokeTokens(app: "okta", tokenID: foreign.id, by: .test) }
         #expect(try store.authenticate(appName: "entra", secret: foreign.secret) != nil)
     }
 
     @Test func revokingAllTokens() throws {
-        let first = try store.issueToken(app: "okta")
-        let second = try store.issueToken(app: "okta")
-        let foreign = try store.issueToken(app: "entra")
-        try store.revokeTokens(app: "okta", tokenID: nil)
+        let first = try store.issueToken(app: "okta", by: .test)
+        let second = try store.issueToken(app: "okta", by: .test)
+        let foreign = try store.issueToken(app: "entra", by: .test)
+        try store.revokeTokens(app: "okta", tokenID: nil, by: .test)
         #expect(try store.authenticate(appName: "okta", secret: first.secret) == nil)
         #expect(try store.authenticate(appName: "okta", secret: second.secret) == nil)
         #expect(try store.authenticate(appName: "entra", secret: foreign.secret) != nil)
     }
 
     @Test func disabledAppIsRefusedUntilEnabled() throws {
-        let token = try store.issueToken(app: "okta")
-        try store.setAppEnabled("okta", enabled: false)
+        let token = try store.issueToken(app: "okta", by: .test)
+        try store.setAppEnabled("okta", enabled: false, by: .test)
         #expect(try store.app(named: "okta")?.enabled == false)
         #expect(try store.authenticate(appName: "okta", secret: token.secret) == nil)
-        try store.setAppEnabled("okta", enabled: true)
+        try store.setAppEnabled("okta", enabled: true, by: .test)
         #expect(try store.authenticate(appName: "okta", secret: token.secret) != nil)
-        #expect(throws: StoreError.self) { try store.setAppEnabled("nope", enabled: false) }
+        #expect(throws: StoreError.self) { try store.setAppEnabled("nope", enabled: false, by: .test) }
     }
 
     @Test func deletedAppsTokensAreRefused() throws {
-        let token = try store.issueToken(app: "okta")
-        try store.deleteApp("okta")
+        let token = try store.issueToken(app: "okta", by: .test)
+        try store.deleteApp("okta", by: .test)
         #expect(try store.authenticate(appName: "okta", secret: token.secret) == nil)
         #expect(try store.app(named: "okta") == nil)
     }
 
     @Test func tokensSurviveReopeningTheDatabase() throws {
-        let token = try store.issueToken(app: "okta")
+        let token = try store.issueToken(app: "okta", by: .test)
         let reopened = try DirectoryStore(path: fixture.path)
         #expect(try reopened.authenticate(appName: "okta", secret: token.secret) != nil)
     }

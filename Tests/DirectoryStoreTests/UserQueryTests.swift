@@ -195,18 +195,17 @@ private let department = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
 
     /// SQLite's plan for the page query of a filter, as the store would run it.
     private func plan(_ filter: String) throws -> [String] {
-        var compiler = FilterSQL(columns: FilterSQL.users)
-        let condition = try compiler.compile(try FilterParser.parse(filter))
-        let arguments = StatementArguments([app.id] as [any DatabaseValueConvertible]) + StatementArguments(compiler.arguments)
+        let condition = try FilterSQL(columns: FilterSQL.users).compile(try FilterParser.parse(filter))
         let queue = try DatabaseQueue(path: fixture.path)
         return try queue.read { db in
             try Row.fetchAll(
                 db,
-                sql: """
-                    EXPLAIN QUERY PLAN SELECT id, resource, version, created_at, modified_at, pk FROM scim_user
-                    WHERE app_id = ? AND \(condition) ORDER BY pk LIMIT 100 OFFSET 0
-                    """,
-                arguments: arguments
+                SQLRequest(
+                    literal: """
+                        EXPLAIN QUERY PLAN SELECT id, resource, version, created_at, modified_at, pk FROM scim_user
+                        WHERE app_id = \(app.id) AND \(condition) ORDER BY pk LIMIT 100 OFFSET 0
+                        """
+                )
             ).map { $0["detail"] as String }
         }
     }

@@ -150,15 +150,54 @@ private func eq(_ name: String, _ value: JSONValue) -> Filter {
     }
 
     @Test func refusesFiltersLongerThanTheLimit() {
-        let text = #"userName eq ""# + String(repeating: "x", count: FilterParser.maxLength) + #"""#
+        let text = #"userName eq ""# + String(repeating: "x", count: ScimLimit.filterBytes.value) + #"""#
         let error = #expect(throws: ScimError.self) { try FilterParser.parse(text) }
         #expect(error?.scimType == .invalidFilter)
     }
 
     @Test func refusesNestingBeyondTheLimit() throws {
         let deep = { (levels: Int) in String(repeating: "(", count: levels) + "a pr" + String(repeating: ")", count: levels) }
-        #expect(try FilterParser.parse(deep(FilterParser.maxDepth)) == .present(path("a")))
-        let error = #expect(throws: ScimError.self) { try FilterParser.parse(deep(FilterParser.maxDepth + 1)) }
+        #expect(try FilterParser.parse(deep(ScimLimit.filterNesting.value)) == .present(path("a")))
+        let error = #expect(throws: ScimError.self) { try FilterParser.parse(deep(ScimLimit.filterNesting.value + 1)) }
         #expect(error?.scimType == .invalidFilter)
+    }
+
+    // MARK: limits shared by every road into the parser
+
+    private func orChain(_ terms: Int) -> String {
+        (0..<terms).map { #"value eq "\#($0)""# }.joined(separator: " or ")
+    }
+
+    @Test func refusesMoreTermsThanTheLimitNamingIt() throws {
+        let limit = ScimLimit.filterTerms.value
+        #expect(throws: Never.self) { try FilterParser.parse(orChain(limit)) }
+        let error = #expect(throws: ScimError.self) { try FilterParser.parse(orChain(limit + 1)) }
+        #expect(error?.scimType == .invalidFilter)
+        #expect(error?.detail.contains("filterMaxTerms = \(limit)") == true)
+    }
+
+    @Test func valueFiltersOfPatchPathsMeetTheSameLimits() throws {
+        let limit = ScimLimit.filterTerms.value
+        #expect(throws: Never.self) { try PatchPath.parse("members[\(orChain(limit))]") }
+        let terms = #expect(throws: ScimError.self) { try PatchPath.parse("members[\(orChain(limit + 1))]") }
+        #expect(terms?.scimType == .invalidPath)
+        #expect(terms?.detail.contains("filterMaxTerms") == true)
+        let long = #expect(throws: ScimError.self) { try PatchPath.parse("members[\(orChain(2000))]") }
+        #expect(long?.detail.contains("filterMaxBytes = 4096") == true)
+        let deep = String(repeating: "(", count: 40) + #"value eq "a""# + String(repeating: ")", count: 40)
+        let nested = #expect(throws: ScimError.self) { try PatchPath.parse("members[\(deep)]") }
+        #expect(nested?.detail.contains("filterMaxNesting") == true)
+    }
+
+    @Test func valueFiltersDoNotNest() {
+        #expect(throws: ScimError.self) { try FilterParser.parse(#"emails[type[value eq "a"] eq "b"]"#) }
+        #expect(throws: ScimError.self) { try PatchPath.parse(#"emails[type[value eq "a"] eq "b"]"#) }
+    }
+
+    @Test func theLongestTreeTheLimitsAllowIsWalkedWithoutTrouble() throws {
+        let path = try PatchPath.parse("members[\(orChain(ScimLimit.filterTerms.value))]")
+        let request = PatchRequest(operations: [PatchOperation(kind: .remove, path: path)])
+        let (changes, _) = try MemberPatch.split(request)
+        #expect(changes == [.remove(ids: (0..<ScimLimit.filterTerms.value).map(String.init))])
     }
 }

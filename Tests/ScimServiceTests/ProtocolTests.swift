@@ -42,12 +42,12 @@ import Testing
     }
 
     @Test func disabledAppIsChallenged() throws {
-        try harness.store.setAppEnabled("okta", enabled: false)
+        try harness.store.setAppEnabled("okta", enabled: false, by: .test)
         try expectChallenge(harness.send("GET", "/Users"))
     }
 
     @Test func revokedTokenIsChallenged() throws {
-        try harness.store.revokeTokens(app: "okta", tokenID: nil)
+        try harness.store.revokeTokens(app: "okta", tokenID: nil, by: .test)
         try expectChallenge(harness.send("GET", "/Users"))
     }
 }

@@ -31,10 +31,10 @@ struct ServiceHarness {
     init() throws {
         temporary = try TemporaryDirectory()
         store = try DirectoryStore(path: temporary.url.appendingPathComponent("scimsync.sqlite").path)
-        try store.createApp(name: "okta", provider: .okta, directoryName: "Corp", createDirectory: true)
-        try store.createApp(name: "entra", provider: .entra, directoryName: "Corp")
-        token = try store.issueToken(app: "okta").secret
-        otherToken = try store.issueToken(app: "entra").secret
+        try store.createApp(name: "okta", provider: .okta, directoryName: "Corp", createDirectory: true, by: .test)
+        try store.createApp(name: "entra", provider: .entra, directoryName: "Corp", by: .test)
+        token = try store.issueToken(app: "okta", by: .test).secret
+        otherToken = try store.issueToken(app: "entra", by: .test).secret
         service = ScimApplication(store: store)
     }
 
@@ -102,4 +102,9 @@ extension ServiceResponse {
     func json() throws -> JSONValue {
         try JSONParser.parse(body)
     }
+}
+
+extension AdminActor {
+    /// The admin of the tests' admin actions.
+    static let test = AdminActor("test")
 }

@@ -355,13 +355,21 @@ class Stack:
         with contextlib.suppress(FileNotFoundError):
             sock.unlink()
         proc = Proc(f"scimsync-fcgi#{index + 1}",
-                    [str(self.responder_bin), "--socket", str(sock), "--socket-mode", "0666",
-                     "--database", str(self.db)],
+                    [str(self.responder_bin), "--socket", str(sock), "--socket-mode", "0660",
+                     *self.socket_group(), "--database", str(self.db)],
                     self.log_dir / f"responder-{index + 1}.log", env=self.responder_env(), cwd=self.dir)
         self.responders[index] = proc
         wait_until(f"{proc.name} to listen on {sock}", lambda: unix_socket_accepts(sock),
                    START_TIMEOUT, alive=[proc], logs=self.logs_text)
         return proc
+
+    def socket_group(self) -> list[str]:
+        """As deployed: the socket is 0660 and its group is the web server workers' (nginx run as
+        root without a `user` directive works as nobody:nogroup, Apache as www-data); run as
+        another user, the web server is that user and needs no group."""
+        if not root():
+            return []
+        return ["--socket-group", "nogroup" if self.frontend == "nginx" else "www-data"]
 
     def start_server(self) -> None:
         if self.frontend == "nginx":

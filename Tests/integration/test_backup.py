@@ -5,8 +5,13 @@ touching the live database."""
 
 from __future__ import annotations
 
+import grp
+import os
+import re
 import shutil
 import sqlite3
+import stat
+import subprocess
 import time
 import uuid
 from pathlib import Path
@@ -15,7 +20,7 @@ import pytest
 
 from load import CreateLoad, integrity_check
 from scimcheck import assert_status, create_user, query_users, show
-from stack import Stack, parse_json_output
+from stack import CLI_TIMEOUT, Stack, parse_json_output
 
 CLIENTS = 6
 LOAD_SECONDS = 2.0
@@ -220,3 +225,121 @@ def test_restore_refuses_bad_files_and_leaves_the_database_alone(two_responders,
     assert dump(s.db) == before, "a refused restore changed the live database"
     assert sorted(p.name for p in s.db_dir.iterdir()) == files, "a refused restore left files behind"
     assert_status(alpha.get("/Users", params={"count": 1}), 200)
+
+
+# ----- a snapshot's schema is checked, not trusted; a restore keeps the live revocations -----------
+
+TAMPERINGS = {
+    # A trigger that undoes every revocation, in every responder, once restored.
+    "keep_tokens_alive": "CREATE TRIGGER keep_tokens_alive AFTER UPDATE OF revoked_at ON app_token "
+                         "BEGIN UPDATE app_token SET revoked_at = NULL WHERE id = new.id; END",
+    # Without it a revocation would not move the auth epoch: responders would keep the token cached.
+    "token_update_epoch": "DROP TRIGGER token_update_epoch",
+    "token_hashes": "CREATE VIEW token_hashes AS SELECT token_hash FROM app_token",
+    "audit_detail": "CREATE INDEX audit_detail ON audit(detail)",
+    "app_token": "ALTER TABLE app_token ADD COLUMN note TEXT",
+}
+
+
+def test_restore_refuses_a_tampered_snapshot_naming_the_object(two_responders, tmp_path):
+    s = two_responders
+    run = uuid.uuid4().hex[:8]
+    revoked = s.create_app(f"revoked-{run}")
+    s.cli("token", "revoke", revoked.name, "--all")
+    good = tmp_path / "good.sqlite"
+    s.cli("backup", "--output", str(good))
+    alpha = s.client("alpha")
+    assert_status(alpha.get("/Users", params={"count": 1}), 200)
+    assert_status(s.client(revoked.name).get("/Users"), 401)
+
+    before, files = dump(s.db), sorted(p.name for p in s.db_dir.iterdir())
+    for name, sql in TAMPERINGS.items():
+        tampered = tmp_path / f"tampered-{name}.sqlite"
+        shutil.copy(good, tampered)
+        con = sqlite3.connect(str(tampered))
+        con.executescript(sql)
+        con.close()
+        cp = s.cli("restore", str(tampered), "--force", check=False)
+        assert cp.returncode == 1, f"{name}: exit {cp.returncode}\n{cp.stdout}{cp.stderr}"
+        lines = cp.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"Error: {tampered} "), f"{name}: {cp.stderr}"
+        assert f"'{name}'" in lines[0] and "this build's schema v" in lines[0], f"{name}: {cp.stderr}"
+        assert cp.stdout == ""
+        assert dump(s.db) == before, f"a refused restore ({name}) changed the live database"
+        assert sorted(p.name for p in s.db_dir.iterdir()) == files, "a refused restore left files behind"
+        assert_status(alpha.get("/Users", params={"count": 1}), 200)
+        assert_status(s.client(revoked.name).get("/Users"), 401)
+    print("refused:", "; ".join(
+        s.cli("restore", str(tmp_path / f"tampered-{n}.sqlite"), "--force", check=False).stderr.strip()
+        for n in ("keep_tokens_alive", "token_update_epoch")))
+
+
+def test_restoring_an_older_snapshot_revives_no_token_taken_away_since(two_responders, tmp_path):
+    s = two_responders
+    run = uuid.uuid4().hex[:8]
+    revoked = s.create_app(f"revoked-{run}")
+    deleted = s.create_app(f"deleted-{run}")
+    snapshot = tmp_path / "before.sqlite"
+    s.cli("backup", "--output", str(snapshot))
+    # What the admin took away after the snapshot: a token revoked, an app deleted.
+    s.cli("token", "revoke", revoked.name, "--all")
+    s.cli("app", "delete", deleted.name)
+    assert_status(s.client(revoked.name).get("/Users"), 401)
+    assert_status(s.client(deleted.name).get("/Users"), 401, 404)
+
+    s.cli("restore", str(snapshot), "--force")
+    assert_status(s.client("alpha").get("/Users", params={"count": 1}), 200)
+    assert_status(s.client(revoked.name).get("/Users"), 401)
+    shown = s.cli_json("app", "show", deleted.name)
+    assert shown["app"]["name"] == deleted.name, "the app itself is back"
+    assert [t["revokedAt"] is not None for t in shown["tokens"]] == [True], shown
+    assert_status(s.client(deleted.name).get("/Users"), 401)
+    assert query(snapshot, "SELECT count(*) FROM app_token WHERE revoked_at IS NULL")[0][0] >= 3, \
+        "the snapshot file itself is not changed"
+
+
+def created_files(trace: Path, existing: set[str]) -> list[tuple[str, str]]:
+    """(path, strace line) of each file a traced command created: its first open, with O_CREAT, of
+    a path that was not there before (later opens of the same path find the file it made)."""
+    created, seen = [], set(existing)
+    for line in trace.read_text().splitlines():
+        m = re.search(r'open(?:at)?\((?:AT_FDCWD, )?"([^"]+)", ([A-Z_|]+), (0\d+)\) = (\d+)', line)
+        if m and "O_CREAT" in m.group(2) and m.group(1) not in seen:
+            created.append((m.group(1), line))
+        if m:
+            seen.add(m.group(1))
+    return created
+
+
+def test_backup_export_and_restore_files_are_private_from_their_first_byte(two_responders, tmp_path):
+    """Under umask 000, so that nothing but the open(2) mode protects them: every file the commands
+    create is opened O_CREAT|O_EXCL with mode 0600 (SQLite's own journals take the mode of their
+    database), and nothing is chmod'ed afterwards."""
+    s = two_responders
+    out = tmp_path / "out"
+    out.mkdir()
+    snapshot = out / "snapshot.sqlite"
+    export = out / "config.json"
+    for args in (("backup", "--output", str(snapshot)), ("export", "--output", str(export)),
+                 ("restore", str(snapshot), "--force")):
+        existing = {str(p) for d in (s.dir, tmp_path) for p in d.rglob("*")}
+        trace = tmp_path / f"strace-{args[0]}.log"
+        cp = subprocess.run(["strace", "-f", "-qq", "-e", "trace=open,openat,creat,chmod,fchmod,fchmodat",
+                             "-o", str(trace), str(s.cli_bin), *args], env=s.cli_env(), cwd=s.dir,
+                            capture_output=True, text=True, timeout=CLI_TIMEOUT, preexec_fn=lambda: os.umask(0))
+        assert cp.returncode == 0, cp.stderr
+        assert "chmod" not in trace.read_text(), f"{args[0]} changed a mode after the fact"
+        created = created_files(trace, existing)
+        assert created, f"{args[0]}: strace saw no file created"
+        for path, line in created:
+            assert line.split(") = ")[0].endswith(", 0600"), f"{args[0]} created {path} not 0600: {line}"
+            journal = re.search(r"-(wal|shm|journal)$", path)
+            assert journal or "O_EXCL" in line, f"{args[0]} created {path} without O_EXCL: {line}"
+        print(f"{args[0]}: created", ", ".join(Path(p).name for p, _ in created))
+    for path in (snapshot, export, s.db, Path(f"{s.db}-wal"), Path(f"{s.db}-shm")):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, f"{path}: {oct(path.stat().st_mode)}"
+    # The web server reaches the responder's socket through its group only (--socket-group).
+    sock = s.socket_path(0).stat()
+    assert stat.S_ISSOCK(sock.st_mode) and stat.S_IMODE(sock.st_mode) == 0o660, oct(sock.st_mode)
+    if os.geteuid() == 0:
+        assert grp.getgrgid(sock.st_gid).gr_name == "nogroup", "the group of nginx's workers"

@@ -341,7 +341,8 @@ def test_dry_run_changes_nothing(stack, uniq):
                         "tokens": [imported_token(secret)]})
     beta = next(a for a in doc["apps"] if a["name"] == "beta")
     beta["enabled"] = False
-    beta["userSync"]["onDelete"] = "deactivate"
+    assert beta["userSync"]["onDelete"] == "deactivate", "a new app's default"
+    beta["userSync"]["onDelete"] = "delete"
     alpha = next(a for a in doc["apps"] if a["name"] == "alpha")
     alpha["tokens"] = []
 

@@ -160,6 +160,7 @@ def test_keep_existing_memberships_off_removes_admin_memberships_but_not_other_a
     entra = new_rules_app(stack, uniq, "entra", directory=okta.directory)
     d = okta.directory
     rules_set(stack, okta, "--keep-existing", "off")
+    rules_set(stack, entra, "--existing-users", "adopt")   # so that both apps manage alice
     a = create_user(okta.idp, scim_user("alice", "Alice", "Liddell"))
     b = create_user(entra.idp, scim_user("alice", "Alice", "Liddell"))   # both apps manage alice
     create_group(entra.idp, "Ops", b)
@@ -185,7 +186,7 @@ def test_default_groups_for_new_users_are_joined_once_at_creation(stack, uniq):
     for g in ("welcome", "later"):
         stack.cli("group", "create", g, "--directory", app.directory)
     stack.cli("user", "create", "bob", "--directory", app.directory)
-    rules_set(stack, app, "--default-group-new", "welcome")
+    rules_set(stack, app, "--default-group-new", "welcome", "--existing-users", "adopt")
 
     alice = create_user(app.idp, scim_user("alice", "Alice", "Liddell"))
     create_user(app.idp, scim_user("bob", "Bob", "Builder"))   # adopted, not created by the app
@@ -225,7 +226,7 @@ def test_default_groups_for_all_users_are_always_present(stack, uniq):
     app = new_rules_app(stack, uniq, "okta")
     stack.cli("group", "create", "staff", "--directory", app.directory)
     stack.cli("user", "create", "bob", "--directory", app.directory)
-    rules_set(stack, app, "--default-group-all", "staff")
+    rules_set(stack, app, "--default-group-all", "staff", "--existing-users", "adopt")
     assert rules_show(stack, app)["groupSync"]["defaultGroupsForAllUsers"] == ["staff"]
 
     alice = create_user(app.idp, scim_user("alice", "Alice", "Liddell"))
@@ -269,6 +270,7 @@ def test_two_apps_on_one_directory_do_not_undo_each_others_memberships(stack, un
     okta = new_rules_app(stack, uniq, "okta")
     entra = new_rules_app(stack, uniq, "entra", directory=okta.directory)
     d = okta.directory
+    rules_set(stack, entra, "--existing-users", "adopt")   # both IdPs know alice: one directory user
     alice_o = create_user(okta.idp, scim_user("alice", "Alice", "Liddell"))
     bob_o = create_user(okta.idp, scim_user("bob", "Bob", "Builder"))
     alice_e = create_user(entra.idp, scim_user("alice", "Alice", "Liddell"))

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from idp_support import NGINX_ONLY
-from rules_support import (ADMIN, change_lines, create_group, create_user, dir_user, group_members, must_user,
+from rules_support import (ADMIN, audit, change_lines, create_group, create_user, dir_user, group_members, must_user,
                            new_rules_app, okta_set_active, rules_set, rules_show, rules_show_ordered, scim_user,
                            snapshot, sync, user_memberships, via_default, via_group)
 
@@ -19,7 +19,7 @@ pytestmark = NGINX_ONLY
 
 DEFAULTS = {
     "userSync": {"createUsers": True, "updateUsers": True, "deactivateUsers": True, "followActive": True,
-                 "onDelete": "delete", "existingUsers": "adopt", "attributeMapping": {}, "usernameTransform": None},
+                 "onDelete": "deactivate", "existingUsers": "refuse", "attributeMapping": {}, "usernameTransform": None},
     "groupSync": {"mode": "onTheFly", "defaultGroupsForNewUsers": [], "defaultGroupsForAllUsers": [], "mappings": [],
                   "importUnmappedGroups": False, "keepExistingMemberships": True,
                   "filter": {"allow": [], "deny": []}, "nameTransform": None},
@@ -49,9 +49,9 @@ def test_rules_show_prints_every_setting_with_its_default_in_order(stack, uniq):
 
 def test_rules_set_changes_only_the_named_settings(stack, uniq):
     app = new_rules_app(stack, uniq, "okta")
-    rules_set(stack, app, "--on-delete", "deactivate", "--existing-users", "refuse")
+    rules_set(stack, app, "--on-delete", "delete", "--existing-users", "adopt")
     want = copy.deepcopy(DEFAULTS)
-    want["userSync"].update(onDelete="deactivate", existingUsers="refuse")
+    want["userSync"].update(onDelete="delete", existingUsers="adopt")
     assert rules_show(stack, app) == want
     rules_set(stack, app, "--group-mode", "manual", "--keep-existing", "off")
     want["groupSync"].update(mode="manual", keepExistingMemberships=False)
@@ -67,7 +67,7 @@ def test_rules_set_changes_only_the_named_settings(stack, uniq):
 def test_rules_set_from_a_file_then_options(stack, uniq):
     app = new_rules_app(stack, uniq, "entra")
     doc = copy.deepcopy(DEFAULTS)
-    doc["userSync"].update(createUsers=False, onDelete="deactivate",
+    doc["userSync"].update(createUsers=False, onDelete="delete",
                            attributeMapping={"email": {"path": 'emails[type eq "work"].value', "fallback": "mail"}},
                            usernameTransform={"pattern": r"^([^@]+)@corp\.com$", "replacement": "$1"})
     doc["groupSync"].update(mode="manual", mappings=[{"idpGroup": "Engineering", "directoryGroups": ["jira-users", "devs"]}],
@@ -100,7 +100,7 @@ BAD_OPTIONS = [
 @pytest.mark.parametrize("options, names", BAD_OPTIONS, ids=[" ".join(o) for o, _ in BAD_OPTIONS])
 def test_rules_set_refuses_invalid_settings_naming_them(stack, uniq, options, names):
     app = new_rules_app(stack, uniq, "okta")
-    rules_set(stack, app, "--on-delete", "deactivate")
+    rules_set(stack, app, "--on-delete", "delete")
     before = rules_show(stack, app)
     for dry_run in ([], ["--dry-run"]):
         cp = stack.cli("rules", "set", app.name, *options, *dry_run, check=False)
@@ -257,7 +257,7 @@ def test_audit_retention_deletes_entries_older_than_the_setting(stack, uniq):
     old_name, new_name = uniq("old") + "@corp.com", uniq("new") + "@corp.com"
     old_id = create_user(app.idp, scim_user(old_name))
     new_id = create_user(app.idp, scim_user(new_name))
-    entries = stack.cli_json("audit", "--app", app.name)
+    entries = audit(stack, app)
     assert len(entries) == 2, entries
     # Age the first user's entry as if it had been written 40 days ago (the clock cannot be moved).
     with sqlite3.connect(stack.db, timeout=10) as db:
@@ -267,7 +267,7 @@ def test_audit_retention_deletes_entries_older_than_the_setting(stack, uniq):
     try:
         stack.cli("settings", "set", "audit-retention-days", "30")
         assert stack.cli_json("settings", "show") == {"auditRetentionDays": 30}
-        left = stack.cli_json("audit", "--app", app.name)
+        left = audit(stack, app)
         assert [e["target"] for e in left] == [f"User {new_id} ({new_name})"], left
     finally:
         stack.cli("settings", "set", "audit-retention-days", "none")
@@ -279,6 +279,7 @@ def test_audit_retention_deletes_entries_older_than_the_setting(stack, uniq):
 def test_app_set_directory_then_sync_moves_what_the_app_provisioned(stack, uniq):
     from rules_support import delete, dir_usernames, group_names
     app = new_rules_app(stack, uniq)
+    rules_set(stack, app, "--on-delete", "delete")   # what it leaves behind goes, rather than stays inactive
     old, new = app.directory, uniq("moved")
     alice = create_user(app.idp, scim_user("alice", "Alice", "Liddell"))
     create_group(app.idp, "Engineering", alice)
@@ -311,6 +312,7 @@ def test_a_user_the_app_deactivated_and_kept_is_its_own_even_when_existing_users
 def test_two_apps_that_know_the_same_person_converge(stack, uniq):
     first = new_rules_app(stack, uniq, "okta")
     second = new_rules_app(stack, uniq, "entra", directory=first.directory)
+    rules_set(stack, second, "--existing-users", "adopt")
     create_user(first.idp, scim_user("ada", "Ada", "Lovelace", email="ada@okta.example"))
     create_user(second.idp, scim_user("ada", "Augusta", "King", email="ada@entra.example"))
     user = must_user(stack, first.directory, "ada")

@@ -222,7 +222,8 @@ def test_follow_active_off_ignores_the_idp_active_flag(stack, uniq):
 
 def test_on_delete_delete_removes_the_directory_user(stack, uniq):
     app = new_rules_app(stack, uniq, "entra")
-    assert rules_show(stack, app)["userSync"]["onDelete"] == "delete", "the default"
+    rules_set(stack, app, "--on-delete", "delete")
+    assert rules_show(stack, app)["userSync"]["onDelete"] == "delete"
     uid = create_user(app.idp, scim_user("quinn", "Quinn", "Fabray"))
     create_user(app.idp, scim_user("rita", "Rita", "Moreno"))
     app.idp.send("DELETE", f"/Users/{uid}", expect=(204,))
@@ -250,6 +251,8 @@ def test_on_delete_deactivate_keeps_the_directory_user(stack, uniq, deactivate_u
 def test_on_delete_delete_keeps_a_user_another_app_still_links(stack, uniq):
     okta = new_rules_app(stack, uniq, "okta")
     entra = new_rules_app(stack, uniq, "entra", directory=okta.directory)
+    rules_set(stack, okta, "--on-delete", "delete")
+    rules_set(stack, entra, "--on-delete", "delete", "--existing-users", "adopt")
     a = create_user(okta.idp, scim_user("tina", "Tina", "Turner"))
     b = create_user(entra.idp, scim_user("tina", "Tina", "Turner"))   # adopts the okta app's user
     assert dir_usernames(stack, okta.directory) == ["tina"]
@@ -366,6 +369,7 @@ def test_username_transform_collision_within_the_app_is_refused_409(stack, uniq)
 
 def test_existing_users_adopt_links_a_local_user(stack, uniq):
     app = new_rules_app(stack, uniq, "okta")
+    rules_set(stack, app, "--existing-users", "adopt")
     stack.cli("user", "create", "alex", "--directory", app.directory, "--email", "alex@old.test",
               "--display-name", "Alex Old", "--first-name", "Alex", "--last-name", "Old")
     stack.cli("user", "create", "Blake.Lively", "--directory", app.directory)

@@ -7,6 +7,8 @@ import SCIM
 /// members), created through the public store API as the service does.
 public final class SeededStore: Sendable {
     public static let shared = SeededStore()
+    /// Who the audit says made the seeded app and the dry-run imports.
+    public static let actor = AdminActor("fuzz")
 
     public let store: DirectoryStore
     public let app: AuthenticatedApp
@@ -17,8 +19,8 @@ public final class SeededStore: Sendable {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             store = try DirectoryStore(path: directory.appendingPathComponent("fuzz.sqlite").path)
-            try store.createApp(name: "fuzz", provider: .generic, directoryName: "Corp", createDirectory: true)
-            let token = try store.issueToken(app: "fuzz").secret
+            try store.createApp(name: "fuzz", provider: .generic, directoryName: "Corp", createDirectory: true, by: Self.actor)
+            let token = try store.issueToken(app: "fuzz", by: Self.actor).secret
             guard let app = try store.authenticate(appName: "fuzz", secret: token) else { fatalError("the fuzz app does not authenticate") }
             self.app = app
             try seed()

@@ -23,7 +23,7 @@ private func testOneInput(_ input: FuzzInput) -> CInt {
     }
     for mode in DirectoryStore.ImportMode.allCases {
         do {
-            _ = try SeededStore.shared.store.importConfiguration(configuration, mode: mode, dryRun: true)
+            _ = try SeededStore.shared.store.importConfiguration(configuration, mode: mode, dryRun: true, by: SeededStore.actor)
         } catch is StoreError {
             continue
         } catch {

@@ -9,7 +9,8 @@ extension Deriver {
         guard let name = try String.fetchOne(db, sql: "SELECT display_name FROM scim_group WHERE pk = ?", arguments: [groupPK]) else {
             return
         }
-        for target in rules.groupSync.directoryGroups(forIdPGroup: name) { _ = try groupID(named: target) }
+        let parents = try targets(ofIdPGroup: name)
+        for target in parents { _ = try groupID(named: target) }
         let origin = MembershipOrigin.idpGroup(app: appID, groupPK: groupPK).stored
         let children = try String.fetchAll(
             db,
@@ -19,9 +20,10 @@ extension Deriver {
                 """,
             arguments: [appID, groupPK]
         )
+        let childTargets = try children.flatMap { try targets(ofIdPGroup: $0) }
         var desired: Set<Membership> = []
-        for parent in rules.groupSync.directoryGroups(forIdPGroup: name) {
-            for child in children.flatMap(rules.groupSync.directoryGroups(forIdPGroup:)) where child.nameKey != parent.nameKey {
+        for parent in parents {
+            for child in childTargets where child.nameKey != parent.nameKey {
                 desired.insert(
                     Membership(
                         groupID: try groupID(named: parent),
@@ -95,7 +97,9 @@ extension Deriver {
             sql: "SELECT display_name FROM scim_group WHERE app_id = ? AND pk IS NOT ?",
             arguments: [appID, leaving]
         ) {
-            kept.formUnion(rules.groupSync.directoryGroups(forIdPGroup: idpGroup).map(\.nameKey))
+            // A group whose name the rules cannot evaluate might derive any of them: delete none.
+            guard let derived = try? rules.groupSync.directoryGroups(forIdPGroup: idpGroup) else { return }
+            kept.formUnion(derived.map(\.nameKey))
         }
         for name in names where !kept.contains(name.nameKey) {
             try db.execute(
@@ -108,9 +112,11 @@ extension Deriver {
         }
     }
 
-    /// SQL: the `dir_group` row has no members and is no member.
+    /// SQL: the `dir_group` row has no members, is no member, and is not protected (a protected
+    /// group is the admin's: deleting it would let the next IdP group of its name create it anew).
     static let groupIsUnused = """
         NOT EXISTS (SELECT 1 FROM dir_membership WHERE group_id = dir_group.id)
         AND NOT EXISTS (SELECT 1 FROM dir_membership WHERE member_kind = 'group' AND member_id = dir_group.id)
+        AND dir_group.protected = 0
         """
 }

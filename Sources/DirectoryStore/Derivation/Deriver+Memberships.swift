@@ -39,18 +39,20 @@ extension Deriver {
             }
         }
         for group in groups {
-            try want(rules.groupSync.directoryGroups(forIdPGroup: group["display_name"]), .idpGroup(app: appID, groupPK: group["pk"]))
+            try want(try targets(ofIdPGroup: group["display_name"]), .idpGroup(app: appID, groupPK: group["pk"]))
         }
         try want(rules.groupSync.defaultGroupsForAllUsers, .defaultGroup(app: appID))
         if created { try want(rules.groupSync.defaultGroupsForNewUsers, .newUserGroup(app: appID)) }
 
         var existing = try derivedMemberships(ofUser: directoryUserID)
         if !rules.groupSync.keepExistingMemberships {
+            // The admin's memberships of a protected group are never the rules' to remove.
             existing.formUnion(
                 try memberships(
                     sql: """
                         SELECT group_id, member_kind, member_id, origin FROM dir_membership
                         WHERE member_kind = 'user' AND member_id = ? AND origin = 'admin'
+                          AND group_id NOT IN (SELECT id FROM dir_group WHERE protected = 1)
                         """,
                     [directoryUserID]
                 )

@@ -13,6 +13,8 @@ final class Deriver {
     let rules: AppRules
     /// What the derivation changed, in order.
     private(set) var changes: [DirectoryChange] = []
+    /// Which directory groups are protected (looked up when first needed) and the skips reported.
+    var protection = ProtectionState()
 
     /// Reads the app's current directory and rules in the caller's transaction.
     init(_ db: Database, appID: Int64, rules override: AppRules? = nil) throws {
@@ -23,7 +25,11 @@ final class Deriver {
         self.appID = appID
         appName = row["name"]
         directoryID = row["directory_id"]
-        rules = try override ?? Self.storedRules(row["rules"], app: row["name"])
+        rules =
+            try override
+            ?? AppRulesCache.shared.rules(appID: appID, text: row["rules"]) { text in
+                try Self.storedRules(text, app: row["name"])
+            }
     }
 
     static func storedRules(_ text: String, app: String) throws -> AppRules {
@@ -31,6 +37,22 @@ final class Deriver {
             return try RulesDocument.parse(text)
         } catch {
             throw StoreError.invalid("the stored rules of app '\(app)' are invalid: \(error)")
+        }
+    }
+
+    /// Runs `body` in a savepoint. When the rules refuse (a SCIM error), what `body` did is
+    /// undone, its recorded changes too, and the refusal is returned; other errors are thrown.
+    func refusal(of body: () throws -> Void) throws -> ScimError? {
+        let recorded = changes.count
+        do {
+            try db.inSavepoint {
+                try body()
+                return .commit
+            }
+            return nil
+        } catch let refusal as ScimError {
+            changes.removeSubrange(recorded...)
+            return refusal
         }
     }
 

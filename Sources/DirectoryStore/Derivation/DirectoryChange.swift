@@ -3,8 +3,10 @@
 public struct DirectoryChange: Sendable, Equatable, Codable, CustomStringConvertible {
     public enum Kind: String, Sendable, Codable {
         case userCreated, userUpdated, userActivated, userDeactivated, userDeleted, userRefused
-        case groupCreated, groupDeleted
+        case groupCreated, groupDeleted, groupRefused
         case membershipAdded, membershipRemoved
+        /// An IdP group would have filled a protected directory group that no mapping row of it names.
+        case protectedGroupSkipped
     }
 
     public var app: String
@@ -14,7 +16,7 @@ public struct DirectoryChange: Sendable, Equatable, Codable, CustomStringConvert
     public var member: String?
     /// "user" or "group", for memberships.
     public var memberKind: String?
-    /// The membership's origin as the admin tool shows it, or why a user was refused.
+    /// The membership's origin as the admin tool shows it, or why a user or group was refused.
     public var origin: String?
     public var fields: [String]?
     public var reason: String?
@@ -52,8 +54,11 @@ public struct DirectoryChange: Sendable, Equatable, Codable, CustomStringConvert
         case .userRefused: "user refused: \(user ?? "") (\(reason ?? ""))"
         case .groupCreated: "group created: \(group ?? "")"
         case .groupDeleted: "group deleted: \(group ?? "")"
+        case .groupRefused: "group refused: \(group ?? "") (\(reason ?? ""))"
         case .membershipAdded: "membership added: \(member ?? "") in \(group ?? "") (\(origin ?? ""))"
         case .membershipRemoved: "membership removed: \(member ?? "") from \(group ?? "") (\(origin ?? ""))"
+        case .protectedGroupSkipped:
+            "protected group skipped: \(group ?? "") (\(origin ?? ""); only a manual mapping naming the group fills it)"
         }
     }
 

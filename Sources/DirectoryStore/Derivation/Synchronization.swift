@@ -10,11 +10,12 @@ extension DirectoryStore {
     /// Re-derives the directory view of one app (or of every app) from its stored IdP view by its
     /// current rules, and returns the changes. With `dryRun` the changes are made in a transaction
     /// that is rolled back, so they are exactly what a real run would do, and nothing stays.
-    public func synchronize(app name: String?, dryRun: Bool) throws -> [DirectoryChange] {
+    /// Each committed batch that changes something is audited as `actor`'s.
+    public func synchronize(app name: String?, dryRun: Bool, by actor: AdminActor) throws -> [DirectoryChange] {
         try synchronizedApps(name).flatMap { appID in
             dryRun
                 ? try transaction(commit: false) { db in try Self.deriveAll(db, appID: appID, rules: nil) }
-                : try deriveAllInBatches(appID: appID)
+                : try deriveAllInBatches(appID: appID, by: actor)
         }
     }
 
@@ -26,7 +27,7 @@ extension DirectoryStore {
         }
     }
 
-    private func deriveAllInBatches(appID: Int64) throws -> [DirectoryChange] {
+    private func deriveAllInBatches(appID: Int64, by actor: AdminActor) throws -> [DirectoryChange] {
         let users = try read { db in try Int64.fetchAll(db, sql: "SELECT pk FROM scim_user WHERE app_id = ? ORDER BY pk", arguments: [appID]) }
         var changes: [DirectoryChange] = []
         for start in stride(from: 0, to: users.count, by: Self.synchronizationBatch) {
@@ -34,17 +35,23 @@ extension DirectoryStore {
             changes += try write { db in
                 let deriver = try Deriver(db, appID: appID)
                 try deriver.deriveUsers(Array(batch))
-                try deriver.recordSynchronization()
+                try deriver.recordSynchronization(by: actor)
                 return deriver.changes
             }
         }
-        return changes
-            + (try write { db in
-                let deriver = try Deriver(db, appID: appID)
-                try deriver.deriveGroups()
-                try deriver.recordSynchronization()
-                return deriver.changes
-            })
+        changes += try write { db in
+            let deriver = try Deriver(db, appID: appID)
+            try deriver.deriveGroups()
+            try deriver.recordSynchronization(by: actor)
+            return deriver.changes
+        }
+        return Self.skipsReportedOnce(changes)
+    }
+
+    /// The changes with each protected-group skip once: every batch reports the skips it meets.
+    private static func skipsReportedOnce(_ changes: [DirectoryChange]) -> [DirectoryChange] {
+        var seen: Set<String> = []
+        return changes.filter { $0.change != .protectedGroupSkipped || seen.insert($0.summary).inserted }
     }
 
     /// Derives all of an app's users and groups in the caller's transaction, by `rules` or the stored ones.
@@ -58,9 +65,9 @@ extension DirectoryStore {
 
 extension Deriver {
     /// Audits what a synchronization changed, in its transaction (nothing when nothing changed).
-    func recordSynchronization() throws {
+    func recordSynchronization(by actor: AdminActor) throws {
         guard let summary = auditSummary else { return }
-        try AuditContext(appID: appID, appName: appName).record(
+        try AuditContext(actor, appID: appID, appName: appName).record(
             db,
             operation: "sync",
             target: "App \(appName)",
@@ -71,20 +78,22 @@ extension Deriver {
     /// Derives each user; a user the rules refuse is reported and left as it was.
     func deriveUsers(_ pks: [Int64]) throws {
         for pk in pks {
-            do {
-                try deriveUser(pk: pk)
-            } catch let error as ScimError {
+            if let error = try refusal(of: { try deriveUser(pk: pk) }) {
                 let userName = try String.fetchOne(db, sql: "SELECT user_name FROM scim_user WHERE pk = ?", arguments: [pk])
                 record(.userRefused, user: userName, reason: error.detail)
             }
         }
     }
 
-    /// Derives the nested memberships of every IdP group, drops this app's memberships left in
-    /// another directory (after the app moved), and removes groups it created that nothing uses.
+    /// Derives the nested memberships of every IdP group (a group the rules refuse is reported and
+    /// left as it was), drops this app's memberships left in another directory (after the app
+    /// moved), and removes groups it created that nothing uses.
     func deriveGroups() throws {
         for pk in try Int64.fetchAll(db, sql: "SELECT pk FROM scim_group WHERE app_id = ? ORDER BY pk", arguments: [appID]) {
-            try deriveGroup(pk: pk)
+            if let error = try refusal(of: { try deriveGroup(pk: pk) }) {
+                let name = try String.fetchOne(db, sql: "SELECT display_name FROM scim_group WHERE pk = ?", arguments: [pk])
+                record(.groupRefused, group: name, reason: error.detail)
+            }
         }
         let elsewhere = try memberships(
             sql: """

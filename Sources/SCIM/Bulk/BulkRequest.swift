@@ -14,11 +14,8 @@ public struct BulkRequest: Sendable, Equatable {
             throw .invalidSyntax("A bulk request needs an 'Operations' array.")
         }
         guard list.count <= maxOperations else {
-            throw ScimError(
-                status: 413,
-                scimType: .tooMany,
-                detail: "The bulk request has \(list.count) operations; the limit is \(maxOperations)."
-            )
+            throw ScimLimit(name: ScimLimit.bulkOperations.name, value: maxOperations)
+                .exceeded("The bulk request has \(list.count) operations", status: 413, scimType: .tooMany)
         }
         var failOnErrors: Int?
         if let value = object["failOnErrors"] {

@@ -27,29 +27,71 @@ public struct AttributePath: Sendable, Equatable, CustomStringConvertible {
     /// Parses `[URN ":"] name ["." subAttribute]`.
     ///
     /// The URN is the longest prefix ending at a colon; a path that is exactly a URN in
-    /// `knownSchemas` names that schema's whole extension object (`name` is then empty).
+    /// `knownSchemas` names that schema's whole extension object (`name` is then empty). Names
+    /// are checked byte by byte against RFC 7643's `ATTRNAME` and URNs against ``isSchemaURN(_:)``,
+    /// so a parsed path holds nothing but ASCII letters, digits and `-_.:$`.
     public static func parse(_ text: String, knownSchemas: [String] = CoreSchemas.all.map(\.id)) throws(ScimError) -> AttributePath {
-        if knownSchemas.contains(where: { $0.caseInsensitiveEquals(text) }) {
-            return AttributePath(schema: text, name: "")
+        guard text.utf8.count <= maxLength else {
+            throw .invalidPath("An attribute path is longer than \(maxLength) bytes.")
+        }
+        if let known = knownSchemas.first(where: { $0.caseInsensitiveEquals(text) }) {
+            return AttributePath(schema: known, name: "")
         }
         var schema: String?
         var local = Substring(text)
-        if text.lowercased().hasPrefix("urn:") {
-            guard let colon = text.lastIndex(of: ":") else { throw .invalidPath("'\(text)' is not an attribute path") }
-            schema = String(text[..<colon])
-            local = text[text.index(after: colon)...]
+        if text.utf8.starts(with: "urn:".utf8) || text.lowercased().hasPrefix("urn:") {
+            guard let colon = text.utf8.lastIndex(of: UInt8(ascii: ":")) else { throw invalid(text) }
+            let urn = String(text[..<colon])
+            guard isSchemaURN(urn) else { throw invalid(text) }
+            schema = knownSchemas.first { $0.caseInsensitiveEquals(urn) } ?? urn
+            local = text[text.utf8.index(after: colon)...]
         }
         let parts = local.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), parts.allSatisfy(isAttributeName) else {
-            throw .invalidPath("'\(text)' is not an attribute path")
-        }
+        guard (1...2).contains(parts.count), parts.allSatisfy(isAttributeName) else { throw invalid(text) }
         return AttributePath(schema: schema, name: String(parts[0]), subAttribute: parts.count == 2 ? String(parts[1]) : nil)
     }
 
-    /// `ATTRNAME = ALPHA *(nameChar)`, allowing `$ref`.
-    static func isAttributeName(_ text: Substring) -> Bool {
-        guard let first = text.first else { return false }
-        guard first.isLetter || first == "$" else { return false }
-        return text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "$" }
+    /// The longest attribute path accepted, URN included.
+    public static let maxLength = 512
+
+    private static func invalid(_ text: String) -> ScimError {
+        .invalidPath("\(text.quotedForDetail) is not an attribute path.")
+    }
+
+    /// `ATTRNAME = ALPHA *(nameChar)`, `nameChar = "-" / "_" / DIGIT / ALPHA` (RFC 7643 §2.1),
+    /// checked on bytes; `$ref` is the one name outside the grammar that SCIM itself uses.
+    public static func isAttributeName(_ text: Substring) -> Bool {
+        if text == "$ref" { return true }
+        let bytes = text.utf8
+        guard let first = bytes.first, first.isASCIILetter else { return false }
+        return bytes.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+    }
+
+    /// A schema URN as this server reads one: `urn:` then ASCII letters, digits and `-._:`,
+    /// never ending in a colon (RFC 8141's characters, without those that need quoting).
+    public static func isSchemaURN(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard bytes.count > 4, bytes.prefix(4).map({ $0 | 0x20 }) == Array("urn:".utf8), bytes.last != UInt8(ascii: ":") else {
+            return false
+        }
+        return bytes.allSatisfy {
+            $0.isASCIILetter || $0.isASCIIDigit || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
+                || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ":")
+        }
+    }
+}
+
+extension UInt8 {
+    var isASCIILetter: Bool { (self | 0x20) >= UInt8(ascii: "a") && (self | 0x20) <= UInt8(ascii: "z") }
+    var isASCIIDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
+}
+
+extension String {
+    /// The string quoted for an error detail, cut to its first 64 characters: details echo what
+    /// the client sent, never all of it.
+    public var quotedForDetail: String {
+        let limit = 64
+        guard count > limit else { return "'\(self)'" }
+        return "'\(prefix(limit))…' (\(utf8.count) bytes)"
     }
 }

@@ -1,39 +1,47 @@
 /// Parses the filter grammar of RFC 7644 §3.4.2.2, with `not` binding tighter than `and`, and
 /// `and` tighter than `or`.
 ///
+/// Every filter — from a query string, a `.search` body, a PATCH path or a Bulk operation — is
+/// parsed here, under one set of limits: ``ScimLimit/filterBytes``, ``ScimLimit/filterTerms`` and
+/// ``ScimLimit/filterNesting``. A parsed filter's tree is therefore at most `filterMaxTerms`
+/// terms and `filterMaxNesting` levels deep, which bounds every recursive walk over it.
+///
 /// Lenient where real IdPs are: an unquoted value that is not `true`, `false`, `null` or a number
 /// is read as a string (Entra ID sends `externalId eq 1234-abcd`).
 public struct FilterParser {
-    public static let maxDepth = 32
-    public static let maxLength = 4096
-
     private var tokens: [FilterToken]
     private var position = 0
     private var depth = 0
+    private var terms = 0
+    private var insideValueFilter = false
 
+    /// A whole filter, as `?filter=` and `.search` give it.
     public static func parse(_ text: String) throws(ScimError) -> Filter {
-        guard text.utf8.count <= maxLength else {
-            throw .invalidFilter("The filter is longer than \(maxLength) characters.")
-        }
-        var parser = FilterParser(tokens: try FilterTokenizer.tokenize(text))
+        var parser = try FilterParser(text)
         guard !parser.tokens.isEmpty else { throw .invalidFilter("The filter is empty.") }
         let filter = try parser.parseOr()
         guard parser.position == parser.tokens.count else {
-            throw .invalidFilter("Unexpected '\(parser.tokens[parser.position].text)' in the filter.")
+            throw .invalidFilter("Unexpected \(parser.tokens[parser.position].text.quotedForDetail) in the filter.")
         }
         return filter
     }
 
-    /// Parses the filter inside a PATCH path's brackets, e.g. `type eq "work"`.
-    static func parseValueFilter(_ tokens: [FilterToken]) throws(ScimError) -> Filter {
-        var parser = FilterParser(tokens: tokens)
+    /// The filter inside a PATCH path's brackets, e.g. `type eq "work"`: its paths are relative
+    /// to the element, and it cannot hold another value filter.
+    public static func parseValueFilter(_ text: String) throws(ScimError) -> Filter {
+        var parser = try FilterParser(text)
+        parser.insideValueFilter = true
+        guard !parser.tokens.isEmpty else { throw .invalidFilter("The value filter is empty.") }
         let filter = try parser.parseOr()
-        guard parser.position == tokens.count else { throw .invalidPath("Unexpected content in a value filter.") }
+        guard parser.position == parser.tokens.count else { throw .invalidFilter("Unexpected content in the value filter.") }
         return filter
     }
 
-    private init(tokens: [FilterToken]) {
-        self.tokens = tokens
+    private init(_ text: String) throws(ScimError) {
+        guard text.utf8.count <= ScimLimit.filterBytes.value else {
+            throw ScimLimit.filterBytes.exceeded("The filter is \(text.utf8.count) bytes long", scimType: .invalidFilter)
+        }
+        tokens = try FilterTokenizer.tokenize(text)
     }
 
     private mutating func parseOr() throws(ScimError) -> Filter {
@@ -64,8 +72,7 @@ public struct FilterParser {
         guard let token = next() else { throw .invalidFilter("The filter ends too early.") }
         switch token.kind {
         case .openParen:
-            depth += 1
-            guard depth <= Self.maxDepth else { throw .invalidFilter("The filter nests deeper than \(Self.maxDepth) levels.") }
+            try enterNesting()
             let inner = try parseOr()
             guard next()?.kind == .closeParen else { throw .invalidFilter("Missing ')' in the filter.") }
             depth -= 1
@@ -73,32 +80,48 @@ public struct FilterParser {
         case .word:
             return try parseAttributeExpression(pathText: token.text)
         default:
-            throw .invalidFilter("Expected an attribute name, found '\(token.text)'.")
+            throw .invalidFilter("Expected an attribute name, found \(token.text.quotedForDetail).")
         }
     }
 
     private mutating func parseAttributeExpression(pathText: String) throws(ScimError) -> Filter {
         let path: AttributePath
-        do { path = try AttributePath.parse(pathText) } catch { throw .invalidFilter("'\(pathText)' is not an attribute path.") }
+        do { path = try AttributePath.parse(pathText) } catch { throw .invalidFilter(error.detail) }
         if peek?.kind == .openBracket {
+            guard !insideValueFilter else { throw .invalidFilter("Value filters do not nest: \(pathText.quotedForDetail)[…].") }
             position += 1
-            depth += 1
-            guard depth <= Self.maxDepth else { throw .invalidFilter("The filter nests deeper than \(Self.maxDepth) levels.") }
+            try enterNesting()
+            insideValueFilter = true
             let inner = try parseOr()
+            insideValueFilter = false
             guard next()?.kind == .closeBracket else { throw .invalidFilter("Missing ']' in the filter.") }
             depth -= 1
             return .valuePath(path, inner)
         }
+        terms += 1
+        guard terms <= ScimLimit.filterTerms.value else {
+            throw ScimLimit.filterTerms.exceeded("The filter has more than \(ScimLimit.filterTerms.value) terms", scimType: .invalidFilter)
+        }
         guard let operatorToken = next(), operatorToken.kind == .word else {
-            throw .invalidFilter("Expected an operator after '\(pathText)'.")
+            throw .invalidFilter("Expected an operator after \(pathText.quotedForDetail).")
         }
         let name = operatorToken.text.lowercased()
         if name == "pr" { return .present(path) }
         guard let op = ComparisonOperator(rawValue: name) else {
-            throw .invalidFilter("'\(operatorToken.text)' is not a filter operator.")
+            throw .invalidFilter("\(operatorToken.text.quotedForDetail) is not a filter operator.")
         }
-        guard let valueToken = next() else { throw .invalidFilter("Expected a value after '\(operatorToken.text)'.") }
+        guard let valueToken = next() else { throw .invalidFilter("Expected a value after \(operatorToken.text.quotedForDetail).") }
         return .compare(path, op, try valueToken.literal())
+    }
+
+    private mutating func enterNesting() throws(ScimError) {
+        depth += 1
+        guard depth <= ScimLimit.filterNesting.value else {
+            throw ScimLimit.filterNesting.exceeded(
+                "The filter nests deeper than \(ScimLimit.filterNesting.value) levels",
+                scimType: .invalidFilter
+            )
+        }
     }
 
     private var peek: FilterToken? {

@@ -3,7 +3,7 @@
 /// Refuses invalid UTF-8, nesting deeper than `maxDepth`, and trailing content, each with an
 /// error that names the byte offset, so a malformed request gets a precise `invalidSyntax`.
 public struct JSONParser {
-    public static let defaultMaxDepth = 64
+    public static let defaultMaxDepth = ScimLimit.jsonNesting.value
 
     private let bytes: [UInt8]
     private var position = 0
@@ -36,7 +36,7 @@ public struct JSONParser {
     }
 
     private mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
-        guard depth < maxDepth else { throw error("nesting deeper than \(maxDepth) levels") }
+        guard depth < maxDepth else { throw error("nesting deeper than \(maxDepth) levels (limit \(ScimLimit.jsonNesting.name) = \(maxDepth))") }
         guard position < bytes.count else { throw error("unexpected end of input") }
         switch bytes[position] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)

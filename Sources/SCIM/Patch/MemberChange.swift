@@ -53,6 +53,7 @@ public enum MemberPatch {
                 rest.append(operation)
             }
         }
+        try MemberChange.checkLimit(changes)
         return (changes, PatchRequest(operations: rest))
     }
 
@@ -81,14 +82,39 @@ public enum MemberPatch {
 
     /// `value eq "a"`, or several joined with `or`: the ids to remove without reading the list.
     static func idsNamed(by filter: Filter) -> [String]? {
+        var ids: [String] = []
+        return collectIDs(filter, into: &ids) ? ids : nil
+    }
+
+    private static func collectIDs(_ filter: Filter, into ids: inout [String]) -> Bool {
         switch filter {
         case .compare(let path, .eq, .string(let id)) where path.name.caseInsensitiveEquals("value") && path.subAttribute == nil:
-            return [id]
+            ids.append(id)
+            return true
         case .or(let left, let right):
-            guard let a = idsNamed(by: left), let b = idsNamed(by: right) else { return nil }
-            return a + b
+            return collectIDs(left, into: &ids) && collectIDs(right, into: &ids)
         default:
-            return nil
+            return false
+        }
+    }
+}
+
+extension MemberChange {
+    /// The members this change names one by one.
+    var namedCount: Int {
+        switch self {
+        case .add(let members), .replace(let members): members.count
+        case .remove(let ids): ids.count
+        case .removeMatching, .removeAll: 0
+        }
+    }
+
+    /// Refuses a request that names more members than ``ScimLimit/membersPerRequest``: each one
+    /// is a row and a derivation inside the write transaction.
+    public static func checkLimit(_ changes: [MemberChange]) throws(ScimError) {
+        let count = changes.reduce(0) { $0 + $1.namedCount }
+        guard count <= ScimLimit.membersPerRequest.value else {
+            throw ScimLimit.membersPerRequest.exceeded("The request changes \(count) members", status: 413, scimType: nil)
         }
     }
 }

@@ -34,6 +34,9 @@ public struct PatchRequest: Sendable, Equatable {
         guard let list = object["Operations"]?.arrayValue, !list.isEmpty else {
             throw .invalidSyntax("A PATCH body needs a non-empty 'Operations' array.")
         }
+        guard list.count <= ScimLimit.patchOperations.value else {
+            throw ScimLimit.patchOperations.exceeded("The PATCH has \(list.count) operations", status: 413, scimType: nil)
+        }
         var operations: [PatchOperation] = []
         for (index, element) in list.enumerated() {
             operations.append(try parseOperation(element, index: index))

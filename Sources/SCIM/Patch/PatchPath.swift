@@ -16,26 +16,29 @@ public struct PatchPath: Sendable, Equatable, CustomStringConvertible {
 
     public static func parse(_ text: String) throws(ScimError) -> PatchPath {
         let trimmed = text.trimmingSpaces
-        guard let open = trimmed.firstIndex(of: "[") else {
+        guard let open = trimmed.utf8.firstIndex(of: UInt8(ascii: "[")) else {
             return PatchPath(attribute: try AttributePath.parse(trimmed))
         }
-        guard let close = trimmed.lastIndex(of: "]"), close > open else {
-            throw .invalidPath("'\(text)' has an unbalanced '['.")
+        guard let close = trimmed.utf8.lastIndex(of: UInt8(ascii: "]")), close > open else {
+            throw .invalidPath("\(text.quotedForDetail) has an unbalanced '['.")
         }
         let attribute = try AttributePath.parse(String(trimmed[..<open]))
-        guard attribute.subAttribute == nil else { throw .invalidPath("'\(text)' filters a sub-attribute.") }
-        let inner = String(trimmed[trimmed.index(after: open)..<close])
+        guard attribute.subAttribute == nil else { throw .invalidPath("\(text.quotedForDetail) filters a sub-attribute.") }
         let filter: Filter
         do {
-            filter = try FilterParser.parseValueFilter(try FilterTokenizer.tokenize(inner))
+            filter = try FilterParser.parseValueFilter(String(trimmed[trimmed.utf8.index(after: open)..<close]))
         } catch {
-            throw .invalidPath("'\(text)' has an invalid value filter: \(error.detail)")
+            throw ScimError(
+                status: error.status,
+                scimType: .invalidPath,
+                detail: "\(text.quotedForDetail) has an invalid value filter: \(error.detail)"
+            )
         }
-        let rest = trimmed[trimmed.index(after: close)...]
+        let rest = trimmed[trimmed.utf8.index(after: close)...]
         var sub: String?
         if !rest.isEmpty {
             guard rest.hasPrefix("."), AttributePath.isAttributeName(rest.dropFirst()) else {
-                throw .invalidPath("'\(text)' has unexpected text after ']'.")
+                throw .invalidPath("\(text.quotedForDetail) has unexpected text after ']'.")
             }
             sub = String(rest.dropFirst())
         }

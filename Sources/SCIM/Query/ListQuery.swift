@@ -2,7 +2,6 @@
 /// `SearchRequest` body.
 public struct ListQuery: Sendable, Equatable {
     public static let defaultCount = 100
-    public static let maxCount = 1000
 
     public var filter: Filter?
     /// 1-based, as SCIM counts.
@@ -41,7 +40,7 @@ public struct ListQuery: Sendable, Equatable {
         }
         if let text = parameters["count"] {
             guard let value = Int(text) else { throw .invalidValue("count must be an integer.") }
-            query.count = min(max(0, value), maxCount)
+            query.count = min(max(0, value), ScimLimit.listCount.value)
         }
         if let text = parameters["cursor"] {
             guard parameters["startIndex"] == nil else {

@@ -1,7 +1,9 @@
 /// Writes a `ListResponse` (RFC 7644 §3.4.2) whose resources are appended already serialised.
 public struct ListResponseWriter {
     public private(set) var writer = JSONWriter(capacity: 4096)
-    private var resourceCount = 0
+    /// The resources written so far: `itemsPerPage`.
+    public private(set) var resourceCount = 0
+    private var byteBudget = ScimLimit.listBytes.value
 
     /// A list response for `query`: index-paged responses carry `startIndex`, cursor-paged ones do not.
     public init(totalResults: Int, query: ListQuery) {
@@ -15,11 +17,24 @@ public struct ListResponseWriter {
         writer.appendRaw("\"Resources\":[")
     }
 
-    /// Appends one resource; `write` serialises it into the shared buffer.
-    public mutating func appendResource(_ write: (inout JSONWriter) -> Void) {
+    /// Appends one resource (`write` serialises it into the shared buffer) unless it would take
+    /// the response past ``ScimLimit/listBytes``; then it is left out and `false` returned, and
+    /// the page ends there (the first resource is always written, whatever its size).
+    public mutating func appendResource(_ write: (inout JSONWriter) -> Void) -> Bool {
+        let start = writer.bytes.count
         if resourceCount > 0 { writer.appendRaw(",") }
         write(&writer)
+        guard resourceCount == 0 || writer.bytes.count <= byteBudget else {
+            writer.truncate(to: start)
+            return false
+        }
         resourceCount += 1
+        return true
+    }
+
+    /// Lowers the byte budget, for tests.
+    public mutating func limitBytes(to budget: Int) {
+        byteBudget = budget
     }
 
     /// Closes the document; `nextCursor` is set when a cursor-paged list has more results.

@@ -35,9 +35,13 @@ public struct Projection: Sendable, Equatable {
     public static func parseList(_ text: String?) throws(ScimError) -> [AttributePath] {
         guard let text, !text.isEmpty else { return [] }
         var paths: [AttributePath] = []
-        for part in text.split(separator: ",") {
+        let parts = text.split(separator: ",")
+        guard parts.count <= ScimLimit.projectionPaths.value else {
+            throw ScimLimit.projectionPaths.exceeded("The list names \(parts.count) attributes")
+        }
+        for part in parts {
             do { paths.append(try AttributePath.parse(String(part).trimmingSpaces)) } catch {
-                throw .invalidValue("'\(part)' is not an attribute path.")
+                throw .invalidValue("\(String(part).quotedForDetail) is not an attribute path.")
             }
         }
         return paths

@@ -1,0 +1,62 @@
+/// What a request says about where it came from, checked before it reaches a header, a log
+/// line, the audit log or a URL in a response.
+enum RequestOrigin {
+    /// The longest request id taken from a client.
+    static let maxRequestIDLength = 128
+
+    /// The client's `X-Request-Id` when it is short and of a safe alphabet (letters, digits and
+    /// `-_.:+/=`); otherwise one the server makes, so every request has an id to quote.
+    static func requestID(_ offered: String?) -> String {
+        if let offered, isSafeRequestID(offered) { return offered }
+        return makeRequestID()
+    }
+
+    static func isSafeRequestID(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard !bytes.isEmpty, bytes.count <= maxRequestIDLength else { return false }
+        return bytes.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                true
+            case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "+"),
+                UInt8(ascii: "/"), UInt8(ascii: "="):
+                true
+            default:
+                false
+            }
+        }
+    }
+
+    /// 64 random bits in hex, prefixed so that made ids are told from the IdP's.
+    static func makeRequestID() -> String {
+        let hex = String(UInt64.random(in: .min ... .max), radix: 16)
+        return "scimsync-" + String(repeating: "0", count: 16 - hex.utf8.count) + hex
+    }
+
+    /// `<scheme>://<host>` for URLs in responses: the app's configured base URL when it has one
+    /// (a client's `Host` then has no say), else the forwarded scheme and `Host` when they are
+    /// well-formed, else `http://localhost`.
+    static func base(configured: String?, scheme: String, host: String?) -> String {
+        if let configured { return configured }
+        let safeScheme = scheme == "https" ? "https" : "http"
+        guard let host, isSafeHost(host) else { return "\(safeScheme)://localhost" }
+        return "\(safeScheme)://\(host)"
+    }
+
+    /// A host name or address with an optional port, as RFC 9110 allows in `Host`, without
+    /// user info, paths or anything that needs escaping in a URL or JSON.
+    static func isSafeHost(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard !bytes.isEmpty, bytes.count <= 255 else { return false }
+        return bytes.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                true
+            case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"):
+                true
+            default:
+                false
+            }
+        }
+    }
+}

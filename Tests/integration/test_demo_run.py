@@ -1,0 +1,79 @@
+"""`make run` (scripts/run.sh) leaves nothing open to other local users: the database, its WAL and
+the demo token are 0600, the socket 0660 in the group of nginx's workers; and it serves.
+
+run.sh runs from a copy of the repository's scripts/ and deploy/ in a temporary directory (its
+var/ is made there), with the binaries already built (SCIMSYNC_BIN_DIR) and the package check
+stubbed out."""
+
+from __future__ import annotations
+
+import grp
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+from stack import REPO, START_TIMEOUT, STOP_TIMEOUT, bin_dir, free_port, root
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_demo_stack_keeps_its_files_private():
+    work = Path(tempfile.mkdtemp(prefix="scimsync-it-run-"))
+    # nginx's workers (www-data when run as root) must be able to reach var/run/ in here.
+    work.chmod(0o755)
+    shutil.copytree(REPO / "deploy", work / "deploy")
+    (work / "scripts").mkdir()
+    shutil.copy2(REPO / "scripts" / "run.sh", work / "scripts" / "run.sh")
+    stub = work / "scripts" / "install-deps.sh"
+    stub.write_text("#!/bin/sh\nexit 0\n")
+    stub.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCIMSYNC_")}
+    env.update(PORT=str(free_port()), SCIMSYNC_BIN_DIR=str(bin_dir()))
+    log = work / "run.log"
+    with open(log, "wb") as out:
+        run = subprocess.Popen([str(work / "scripts" / "run.sh")], stdin=subprocess.DEVNULL, stdout=out,
+                               stderr=subprocess.STDOUT, env=env, cwd=work, start_new_session=True)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while "Press Ctrl-C to stop." not in log.read_text():
+            assert run.poll() is None, f"run.sh exited {run.returncode}:\n{log.read_text()}"
+            assert time.monotonic() < deadline, f"run.sh did not start:\n{log.read_text()}"
+            time.sleep(0.2)
+        text = log.read_text()
+        token = re.search(r"^Bearer token: (\S+)$", text, re.M).group(1)
+        base = re.search(r"^SCIM base URL: (\S+)$", text, re.M).group(1)
+        r = requests.get(f"{base}/Users", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert r.status_code == 200, r.text
+
+        var = work / "var"
+        for name in ("scimsync.sqlite", "scimsync.sqlite-wal", "scimsync.sqlite-shm", "demo-token"):
+            assert mode(var / name) == 0o600, f"{name}: {oct(mode(var / name))}"
+        assert (var / "demo-token").read_text().strip() == token
+        sock = var / "run" / "scimsync.sock"
+        assert stat.S_ISSOCK(sock.stat().st_mode)
+        assert mode(sock) == 0o660, oct(mode(sock))
+        nginx_conf = (var / "run" / "nginx.conf").read_text()
+        if root():
+            workers = re.search(r"^user (\S+) (\S+);$", nginx_conf, re.M)
+            assert workers, nginx_conf
+            assert grp.getgrgid(sock.stat().st_gid).gr_name == workers.group(2)
+            assert workers.group(1) == "www-data", "nginx's workers need not be root here"
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGTERM)
+            try:
+                run.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                os.killpg(run.pid, signal.SIGKILL)
+                run.wait()
+        shutil.rmtree(work, ignore_errors=True)
