@@ -972,6 +972,15 @@ private let badValues: [Refusal] = [
         let found = problems(document(apps: "[\(app("\"tokens\": [\(token(hash(1), "\"expiresAt\": \"\(time)\""))]"))]"))
         #expect(found.map(\.path) == ["/apps/0/tokens/0/expiresAt"], "\(found)")
     }
+
+    /// Found by the config fuzzer: ICU's date parser (under ISO8601DateFormatter) raised SIGFPE on
+    /// a fraction of some forty digits and `scimsync import` died; more than nine are refused.
+    @Test func longFractionsOfASecondAreRefusedWithoutCrashing() {
+        let forty = "2026-11-23T17:22:11." + String(repeating: "1", count: 40) + "Z"
+        let found = problems(document(apps: "[\(app("\"tokens\": [\(token(hash(1), "\"expiresAt\": \"\(forty)\""))]"))]"))
+        #expect(found.map(\.path) == ["/apps/0/tokens/0/expiresAt"], "\(found)")
+        #expect(problems(document(apps: "[\(app("\"tokens\": [\(token(hash(1), "\"expiresAt\": \"2026-11-23T17:22:11.123456789Z\""))]"))]")).isEmpty)
+    }
 }
 
 @Suite struct BaseURLTests {
