@@ -128,10 +128,12 @@ for _ in $(seq 300); do
 done
 [ -S "$SOCKET" ] || die "the responder did not create $SOCKET (see var/run/responder.log)"
 
-# nginx: the site file from deploy/, with only the port and the socket path substituted.
+# nginx: the site file from deploy/, with only the port, the socket path and the access log's
+# path substituted.
 site=$(<deploy/nginx/scimsync.conf)
 site=${site//127.0.0.1:8080/127.0.0.1:$PORT}
 site=${site//unix:\/run\/scimsync\/scimsync.sock/unix:$SOCKET}
+site=${site//\/var\/log\/nginx\/scimsync-access.log/$RUN/nginx-access.log}
 printf '%s\n' "$site" > "$RUN/scimsync-site.conf"
 mkdir -p "$RUN/nginx-temp"
 cat > "$RUN/nginx.conf" <<EOF
@@ -143,7 +145,6 @@ pid $RUN/nginx.pid;
 error_log $RUN/nginx-error.log;
 events { worker_connections 1024; }
 http {
-    access_log $RUN/nginx-access.log;
     client_body_temp_path $RUN/nginx-temp/client_body;
     fastcgi_temp_path $RUN/nginx-temp/fastcgi;
     proxy_temp_path $RUN/nginx-temp/proxy;

@@ -116,7 +116,7 @@ def test_body_over_the_limit_is_413(alpha, uniq):
 def test_chunked_body_over_the_limit_is_413(stack, alpha, uniq):
     if stack.frontend == "apache-fcgid":
         pytest.skip("mod_fcgid answers 500 itself to a chunked body over FcgidMaxRequestLen "
-                    "(documented in deploy/apache/scimsync-fcgid.conf)")
+                    "(a SCIM 500: test_webserver_errors.py)")
     name = uniq("huge-chunked")
     data = _huge_user(name)
 
