@@ -30,10 +30,7 @@ extension DirectoryStore {
         by actor: AdminActor
     ) throws -> App {
         let baseURL = try baseURL.map(Self.validBaseURL)
-        let name = try Self.validName(name, of: "app")
-        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
-            throw StoreError.invalid("an app name may use only letters, digits, '-', '_' and '.' (it is part of the SCIM base URL)")
-        }
+        let name = try Self.validAppName(name)
         return try write { db in
             guard try Self.app(db, named: name) == nil else { throw StoreError.duplicate("app '\(name)'") }
             let directory = try Self.directory(db, named: directoryName, creatingAs: createDirectory ? actor : nil)
@@ -130,6 +127,15 @@ extension DirectoryStore {
                 detail: baseURL ?? "cleared"
             )
         }
+    }
+
+    /// The name, trimmed, if it can be an app's: it is part of the SCIM base URL.
+    static func validAppName(_ name: String) throws -> String {
+        let name = try validName(name, of: "app")
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
+            throw StoreError.invalid("an app name may use only letters, digits, '-', '_' and '.' (it is part of the SCIM base URL)")
+        }
+        return name
     }
 
     /// The URL as ``PublicBaseURL`` keeps it, or a refusal saying what is expected.

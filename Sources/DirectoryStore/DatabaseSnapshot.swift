@@ -141,8 +141,9 @@ extension DirectoryStore {
         let copy = try Self.refusingBadFile(path) { try DirectoryStore(path: staging, migrate: false) }
         defer { try? copy.connection.close() }
         let snapshot = try Self.refusingBadFile(path) { try copy.connection.read { try DatabaseSnapshot($0, path: path) } }
-        try beforeReplacing(try apps())
         try Migrations.migrator.migrate(copy.connection)
+        try copy.connection.read { try SnapshotData.check($0, path: path) }
+        try beforeReplacing(try apps())
         // Read as late as possible: only a revocation committed between this read and the copy
         // (milliseconds) is overwritten, as is every other write of that moment.
         let carried = try TokenCarryOver(from: self)

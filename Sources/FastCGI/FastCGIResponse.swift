@@ -11,9 +11,15 @@ public struct FastCGIResponse: Sendable {
     }
 
     /// The CGI header block: `Status:` first, then the headers, then a blank line.
+    private static func breaksTheLine(_ text: String) -> Bool {
+        text.utf8.contains { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") || $0 == 0 }
+    }
+
     func headerBlock() -> [UInt8] {
         var text = "Status: \(status) \(HTTPStatusPhrase.phrase(for: status))\r\n"
-        for header in headers {
+        // A value that could end the header line is dropped: whatever made it, it must not add
+        // headers of its own (the service checks what it puts there; this is the last line).
+        for header in headers where !Self.breaksTheLine(header.name) && !Self.breaksTheLine(header.value) {
             text += "\(header.name): \(header.value)\r\n"
         }
         text += "Content-Length: \(body.count)\r\n\r\n"

@@ -222,6 +222,20 @@ import Testing
         return (path, try refusal(path))
     }
 
+    @Test(arguments: [
+        ("UPDATE app SET base_url = 'https://x.example' || char(13, 10) || 'Set-Cookie: a=b'", "base URL"),
+        ("UPDATE app SET name = 'ev il', name_key = 'ev il'", "app name"),
+        ("UPDATE app SET rules = '{\"userSync\":{\"onDelete\":\"explode\"}}'", "stored rules"),
+        ("UPDATE scim_user SET resource = '{not json' WHERE pk = 1", "resource or a version"),
+        ("UPDATE scim_user SET version = 9223372036854775807 WHERE pk = 1", "resource or a version"),
+        ("UPDATE app_token SET expires_at = '2999-01-01T00:00:00.9999999999Z'", "expiry"),
+    ])
+    func refusesASnapshotWhoseDataTheServiceCannotUse(tampering: String, named: String) throws {
+        let (path, message) = try refusalOfTampered(tampering)
+        #expect(message.hasPrefix("\(path) cannot be restored:"), "\(message)")
+        #expect(message.contains(named), "\(message)")
+    }
+
     @Test func refusesASnapshotWithAnExtraTrigger() throws {
         // A trigger that undoes every revocation: restored as it is, it would run in every responder.
         let (path, message) = try refusalOfTampered(
