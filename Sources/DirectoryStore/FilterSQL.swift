@@ -320,11 +320,7 @@ struct FilterSQL {
     /// A filter's dateTime in the store's own form (UTC, milliseconds), so that text order is time order.
     static func storedTimestamp(_ text: String) throws(ScimError) -> String {
         // Already in the stored form: keep it, since a trip through Date can round the milliseconds.
-        if text.utf8.count == 24, text.hasSuffix("Z"), text.dropFirst(19).first == ".",
-            (try? Date(text, strategy: Timestamp.parseStyle)) != nil
-        {
-            return text
-        }
+        if Timestamp.isStored(text) { return text }
         for format in formats {
             if let date = try? Date(text, strategy: format) { return Timestamp.string(date) }
         }

@@ -10,6 +10,12 @@ enum Timestamp {
         date.formatted(parseStyle).replacingOccurrences(of: "+0000", with: "Z")
     }
 
+    /// Whether `text` is a time in the stored form (`2026-11-23T17:22:11.123Z`).
+    static func isStored(_ text: String) -> Bool {
+        text.utf8.count == 24 && text.hasSuffix("Z") && text.dropFirst(19).first == "."
+            && (try? Date(text, strategy: parseStyle)) != nil
+    }
+
     /// The stored form, for formatting and for reading it back.
     static let parseStyle = Date.ISO8601FormatStyle.iso8601.year().month().day()
         .time(includingFractionalSeconds: true).timeZone(separator: .omitted)
@@ -18,6 +24,8 @@ enum Timestamp {
     /// time is kept only in the form the store reads back, so text order is time order and no
     /// expiry is ever unreadable.
     static func stored(_ text: String) -> String? {
+        // Already in the stored form: kept as it is, since a trip through Date can round the milliseconds.
+        if isStored(text) { return text }
         guard let date = (try? Date(text, strategy: parseStyle)) ?? (try? Date(text, strategy: .iso8601)) else { return nil }
         return string(date)
     }

@@ -118,10 +118,12 @@ def test_patch_operations_and_member_changes_are_limited(alpha, uniq):
     assert "patchMaxOperations = 1000" in body["detail"]
     group = alpha.post("/Groups", {"schemas": [GROUP_SCHEMA], "displayName": uniq("members")})
     gid = json_of(group)["id"]
-    members = [{"value": f"m{i}"} for i in range(10001)]
-    body = assert_scim_error(alpha.patch(f"/Groups/{gid}", patch_body({"op": "add", "path": "members",
-                                                                      "value": members})), 413)
+    # Two operations of 5,001 members: each array within jsonMaxArrayElements, the request not.
+    halves = [{"op": "add", "path": "members", "value": [{"value": f"m{h}-{i}"} for i in range(5001)]} for h in range(2)]
+    body = assert_scim_error(alpha.patch(f"/Groups/{gid}", patch_body(*halves)), 413)
     assert "membersMaxPerRequest = 10000" in body["detail"]
+    one_array = patch_body({"op": "add", "path": "members", "value": [{"value": f"m{i}"} for i in range(10001)]})
+    assert "jsonMaxArrayElements = 10000" in assert_scim_error(alpha.patch(f"/Groups/{gid}", one_array), 400)["detail"]
     assert_status(alpha.get(f"/Users/{user['id']}"), 200)
 
 
@@ -230,3 +232,15 @@ def test_listen_takes_loopback_addresses_only(stack, address):
                         capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
     assert cp.returncode != 0
     assert "loopback" in cp.stderr, cp.stderr
+
+
+def test_bodies_that_once_stalled_or_crashed_a_responder_are_refused(alpha, uniq):
+    user = create_user(alpha, uniq("wide"))
+    wide = user_body(user["userName"], **{f"a{i:05d}": 0 for i in range(60_000)})
+    body = assert_scim_error(alpha.put(f"/Users/{user['id']}", wide), 400, "invalidSyntax")
+    assert "jsonMaxObjectMembers = 1000" in body["detail"]
+    for fail_on_errors in ("1e19", "1e400"):
+        r = alpha.post("/Bulk", data=('{"schemas":["%s"],"failOnErrors":%s,"Operations":[]}'
+                                      % (BULK_SCHEMA, fail_on_errors)).encode())
+        assert_scim_error(r, 400, "invalidValue")
+    assert_status(alpha.get(f"/Users/{user['id']}"), 200)
