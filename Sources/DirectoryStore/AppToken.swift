@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SyncRules
 
 /// A token of an app, as listings show it (never the secret).
 public struct AppToken: Sendable, Equatable, Codable {
@@ -26,6 +27,8 @@ public struct AuthenticatedApp: Sendable, Equatable {
     public var directoryID: Int64
     /// The app's configured public URL (see ``App/baseURL``), if any.
     public var baseURL: String? = nil
+    /// The app's provider profile (the dialect its requests are read in).
+    public var provider: ProviderProfile = .generic
 }
 
 extension DirectoryStore {
@@ -132,7 +135,7 @@ extension DirectoryStore {
                     sql: """
                         SELECT t.token_hash, t.expires_at, t.revoked_at, a.id, a.name, a.name_key, a.enabled, a.directory_id,
                                EXISTS (SELECT 1 FROM token_tombstone WHERE token_hash = t.token_hash),
-                               a.base_url
+                               a.base_url, a.provider
                         FROM app_token t JOIN app a ON a.id = t.app_id WHERE t.token_hash = ?
                         """
                 ),
@@ -148,7 +151,13 @@ extension DirectoryStore {
         let stored: String? = row[1]
         let expiry = stored.map { (try? Date($0, strategy: Timestamp.parseStyle)) ?? .distantPast }
         return TokenGrant(
-            app: AuthenticatedApp(id: row[3], name: row[4], directoryID: row[7], baseURL: row[9]),
+            app: AuthenticatedApp(
+                id: row[3],
+                name: row[4],
+                directoryID: row[7],
+                baseURL: row[9],
+                provider: ProviderProfile(rawValue: row[10]) ?? .generic
+            ),
             appNameKey: row[5],
             expiresAt: expiry
         )

@@ -49,7 +49,7 @@ struct GroupsEndpoint: ResourceEndpoint {
         guard var object = try context.jsonBody().objectValue else {
             throw ScimError.invalidSyntax("The request body must be a JSON object.")
         }
-        let members = try MemberValue.list(from: object["members"])
+        let members = try MemberValue.list(from: object["members"], conversions: context.conversions)
         try MemberChange.checkLimit([.add(members)])
         object["members"] = nil
         return (.object(object), members)
@@ -58,7 +58,7 @@ struct GroupsEndpoint: ResourceEndpoint {
     private func create(_ context: RequestContext) throws -> ServiceResponse {
         let (body, members) = try document(context)
         let stored = try store.createScimGroup(app: context.app, members: members, audit: context.audit) { id throws(ScimError) in
-            try ResourceDocument.prepare(body, as: type, id: id)
+            try ResourceDocument.prepare(body, as: type, id: id, conversions: context.conversions)
         }
         return responder.response(
             stored,
@@ -78,20 +78,20 @@ struct GroupsEndpoint: ResourceEndpoint {
             audit: context.audit,
             memberChanges: [.replace(members)]
         ) { _ throws(ScimError) in
-            try ResourceDocument.prepare(body, as: type, id: id)
+            try ResourceDocument.prepare(body, as: type, id: id, conversions: context.conversions)
         }
         return responder.response(stored, status: 200, extra: try computedAttributes(of: stored, .identity, context), context)
     }
 
     /// A PATCH that changes only members answers 204 without reading the member list.
     private func patch(_ id: String, _ context: RequestContext) throws -> ServiceResponse {
-        let (memberChanges, rest) = try MemberPatch.split(try PatchRequest.parse(try context.jsonBody()))
-        let engine = PatchEngine(resourceType: type)
+        let (memberChanges, rest) = try MemberPatch.split(try PatchRequest.parse(try context.jsonBody()), conversions: context.conversions)
+        let engine = PatchEngine(resourceType: type, conversions: context.conversions)
         let transform: ((JSONObject) throws(ScimError) -> JSONObject)? =
             rest.operations.isEmpty
             ? nil
             : { current throws(ScimError) in
-                try ResourceDocument.finish(try engine.apply(rest, to: current), as: type, id: id)
+                try ResourceDocument.finish(try engine.apply(rest, to: current), as: type, id: id, conversions: context.conversions)
             }
         let stored = try store.updateScimGroup(
             app: context.app,

@@ -1,5 +1,6 @@
 import DirectoryStore
 import SCIM
+import SyncRules
 
 /// What every endpoint needs to know about an authenticated request.
 struct RequestContext {
@@ -37,5 +38,13 @@ struct RequestContext {
 
     func location(_ endpoint: String, _ id: String) -> String {
         "\(baseURL)\(endpoint)/\(id)"
+    }
+}
+
+extension RequestContext {
+    /// The value conversions of the app's provider profile: OneLogin's template writes a
+    /// multi-valued attribute as a single object; every other profile gets RFC 7643 types.
+    var conversions: ValueConversions {
+        app.provider == .onelogin ? .onelogin : .standard
     }
 }

@@ -50,7 +50,7 @@ struct UsersEndpoint: ResourceEndpoint {
     private func create(_ context: RequestContext) throws -> ServiceResponse {
         let body = try context.jsonBody()
         let stored = try store.createScimUser(app: context.app, audit: context.audit) { id throws(ScimError) in
-            try ResourceDocument.prepare(body, as: type, id: id)
+            try ResourceDocument.prepare(body, as: type, id: id, conversions: context.conversions)
         }
         return responder.response(stored, status: 201, withLocation: true, context)
     }
@@ -64,21 +64,21 @@ struct UsersEndpoint: ResourceEndpoint {
             ifMatch: context.request.headers.ifMatch,
             audit: context.audit
         ) { _ throws(ScimError) in
-            try ResourceDocument.prepare(body, as: type, id: id)
+            try ResourceDocument.prepare(body, as: type, id: id, conversions: context.conversions)
         }
         return responder.response(stored, status: 200, extra: try computedAttributes(of: stored, .identity, context), context)
     }
 
     private func patch(_ id: String, _ context: RequestContext) throws -> ServiceResponse {
         let request = try PatchRequest.parse(try context.jsonBody())
-        let engine = PatchEngine(resourceType: type)
+        let engine = PatchEngine(resourceType: type, conversions: context.conversions)
         let stored = try store.updateScimUser(
             app: context.app,
             id: id,
             ifMatch: context.request.headers.ifMatch,
             audit: context.audit
         ) { current throws(ScimError) in
-            try ResourceDocument.finish(try engine.apply(request, to: current), as: type, id: id)
+            try ResourceDocument.finish(try engine.apply(request, to: current), as: type, id: id, conversions: context.conversions)
         }
         return responder.response(stored, status: 200, extra: try computedAttributes(of: stored, .identity, context), context)
     }

@@ -18,11 +18,17 @@ public struct MemberValue: Sendable, Equatable {
         self.type = type
     }
 
-    /// Reads `[{"value": id, "type": …}]` (a single object is accepted too).
-    public static func list(from value: JSONValue?) throws(ScimError) -> [MemberValue] {
+    /// Reads `[{"value": id, "type": …}]`, type-checked like the schema's `members` (a single
+    /// object only with ``ValueConversions/singleValueAsArray``); `null` is no member.
+    public static func list(from value: JSONValue?, conversions: ValueConversions = .standard) throws(ScimError) -> [MemberValue] {
         guard let value, !value.isNull else { return [] }
+        let definition = CoreSchemas.group.attribute("members")!
+        guard
+            case .array(let elements)? = try ValueNormalizer(resourceType: .group, conversions: conversions)
+                .normalize(value, definition, at: "members")
+        else { return [] }
         var members: [MemberValue] = []
-        for element in value.arrayValue ?? [value] {
+        for element in elements {
             guard let id = element["value"]?.stringValue, !id.isEmpty else {
                 throw .invalidValue("Each member needs a 'value' holding the member's id.")
             }
@@ -34,7 +40,10 @@ public struct MemberValue: Sendable, Equatable {
 
 /// Separates the member changes of a group PATCH from the operations on its other attributes.
 public enum MemberPatch {
-    public static func split(_ request: PatchRequest) throws(ScimError) -> (members: [MemberChange], rest: PatchRequest) {
+    public static func split(
+        _ request: PatchRequest,
+        conversions: ValueConversions = .standard
+    ) throws(ScimError) -> (members: [MemberChange], rest: PatchRequest) {
         var changes: [MemberChange] = []
         var rest: [PatchOperation] = []
         for operation in request.operations {
@@ -43,9 +52,9 @@ public enum MemberPatch {
                     rest.append(operation)
                     continue
                 }
-                changes.append(try change(operation, path))
+                changes.append(try change(operation, path, conversions))
             } else if var object = operation.value?.objectValue, let members = object["members"] {
-                let values = try MemberValue.list(from: members)
+                let values = try MemberValue.list(from: members, conversions: conversions)
                 changes.append(operation.kind == .replace ? .replace(values) : .add(values))
                 object["members"] = nil
                 if !object.isEmpty { rest.append(PatchOperation(kind: operation.kind, value: .object(object))) }
@@ -62,15 +71,19 @@ public enum MemberPatch {
             && (path.schema == nil || path.schema!.caseInsensitiveEquals(ScimSchemaURN.group))
     }
 
-    private static func change(_ operation: PatchOperation, _ path: PatchPath) throws(ScimError) -> MemberChange {
+    private static func change(
+        _ operation: PatchOperation,
+        _ path: PatchPath,
+        _ conversions: ValueConversions
+    ) throws(ScimError) -> MemberChange {
         guard path.attribute.subAttribute == nil, path.subAttributeAfterFilter == nil else {
             throw .invalidPath("Members are added or removed whole; '\(path)' names a part of one.")
         }
         switch (operation.kind, path.valueFilter) {
-        case (.add, nil): return .add(try MemberValue.list(from: operation.value))
-        case (.replace, nil): return .replace(try MemberValue.list(from: operation.value))
+        case (.add, nil): return .add(try MemberValue.list(from: operation.value, conversions: conversions))
+        case (.replace, nil): return .replace(try MemberValue.list(from: operation.value, conversions: conversions))
         case (.remove, nil):
-            let listed = try MemberValue.list(from: operation.value)
+            let listed = try MemberValue.list(from: operation.value, conversions: conversions)
             return listed.isEmpty ? .removeAll : .remove(ids: listed.map(\.id))
         case (.remove, let filter?):
             if let ids = idsNamed(by: filter) { return .remove(ids: ids) }

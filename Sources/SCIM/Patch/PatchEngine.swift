@@ -4,9 +4,12 @@
 /// caller keeps the original, so a multi-operation request is all or nothing.
 public struct PatchEngine: Sendable {
     public let resourceType: ResourceType
+    /// The dialect conversions of the app's provider (a single value for a multi-valued attribute).
+    public let conversions: ValueConversions
 
-    public init(resourceType: ResourceType) {
+    public init(resourceType: ResourceType, conversions: ValueConversions = .standard) {
         self.resourceType = resourceType
+        self.conversions = conversions
     }
 
     public func apply(_ request: PatchRequest, to resource: JSONObject) throws(ScimError) -> JSONObject {
@@ -23,6 +26,9 @@ public struct PatchEngine: Sendable {
             return
         }
         try checkMutability(path.attribute, value: operation.value, in: resource)
+        if operation.kind != .remove, path.valueFilter == nil {
+            try checkShape(path.attribute, value: operation.value)
+        }
         let edit = AttributeEdit(resourceType: resourceType, attribute: path.attribute)
         switch (operation.kind, path.valueFilter) {
         case (.remove, nil):
@@ -59,6 +65,7 @@ public struct PatchEngine: Sendable {
                 for (name, memberValue) in members {
                     let path = AttributePath(schema: key, name: name)
                     try checkMutability(path, value: memberValue, in: resource)
+                    try checkShape(path, value: memberValue)
                     try AttributeEdit(resourceType: resourceType, attribute: path).set(memberValue, replacing: replacing, in: &resource)
                 }
                 continue
@@ -74,6 +81,15 @@ public struct PatchEngine: Sendable {
         if resourceType.isKnownSchema(key) { return true }
         let declared = resource["schemas"]?.arrayValue ?? []
         return declared.contains { $0.stringValue?.caseInsensitiveEquals(key) == true }
+    }
+
+    /// A value for a whole multi-valued attribute must be an array (the resource is type-checked
+    /// in full after the PATCH; this catches the single value the edit would wrap in one).
+    private func checkShape(_ path: AttributePath, value: JSONValue?) throws(ScimError) {
+        guard path.subAttribute == nil, !conversions.singleValueAsArray, let value, !value.isNull, value.arrayValue == nil,
+            let definition = resourceType.topLevelDefinition(for: path), definition.multiValued
+        else { return }
+        throw .invalidValue("\(path): expected \(ValueNormalizer.expected(definition)), found \(ValueNormalizer.describe(value)).")
     }
 
     private func checkMutability(_ path: AttributePath, value: JSONValue?, in resource: JSONObject) throws(ScimError) {

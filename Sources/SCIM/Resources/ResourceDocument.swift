@@ -5,21 +5,32 @@
 /// accepts the shapes real IdPs send (boolean strings, a bare manager id).
 public enum ResourceDocument {
     /// Validates `body` and returns the resource to store under `id`.
-    public static func prepare(_ body: JSONValue, as type: ResourceType, id: String) throws(ScimError) -> JSONObject {
+    public static func prepare(
+        _ body: JSONValue,
+        as type: ResourceType,
+        id: String,
+        conversions: ValueConversions = .standard
+    ) throws(ScimError) -> JSONObject {
         guard var object = body.objectValue else {
             throw .invalidSyntax("The request body must be a JSON object.")
         }
         try checkSchemas(object, type)
         object.removeAll(named: ["id", "meta"] + serverOwnedAttributes(of: type))
-        return try finish(object, as: type, id: id)
+        return try finish(object, as: type, id: id, conversions: conversions)
     }
 
     /// Normalises and validates a resource after PATCH, keeping its `id`.
     ///
     /// Write-only attributes (`password`) are accepted and dropped here, so that neither PATCH
     /// nor POST ever stores or returns them; extensions left empty leave `schemas` too.
-    public static func finish(_ resource: JSONObject, as type: ResourceType, id: String) throws(ScimError) -> JSONObject {
-        var object = ValueNormalizer(resourceType: type).normalize(resource)
+    /// Every value the schemas define is converted and type-checked first (``ValueNormalizer``).
+    public static func finish(
+        _ resource: JSONObject,
+        as type: ResourceType,
+        id: String,
+        conversions: ValueConversions = .standard
+    ) throws(ScimError) -> JSONObject {
+        var object = try ValueNormalizer(resourceType: type, conversions: conversions).normalize(resource)
         object.removeAll(named: type.schema.attributes.filter { $0.mutability == .writeOnly }.map(\.name))
         for schema in type.extensions where object[schema.id] == nil {
             AttributeEdit.removeSchema(schema.id, from: &object)
@@ -31,10 +42,11 @@ public enum ResourceDocument {
         return object
     }
 
-    /// Read-only and write-only attributes of the core schema, which a client cannot set.
+    /// Read-only attributes of the core schema, which a client cannot set (write-only ones are
+    /// type-checked, then dropped by ``finish``).
     private static func serverOwnedAttributes(of type: ResourceType) -> [String] {
         type.schema.attributes
-            .filter { $0.mutability == .readOnly || $0.mutability == .writeOnly }
+            .filter { $0.mutability == .readOnly }
             .map(\.name)
     }
 
@@ -60,33 +72,6 @@ public enum ResourceDocument {
             }
             guard !text.allSatisfy(\.isWhitespace) else {
                 throw .invalidValue("The attribute '\(attribute.name)' must not be empty.")
-            }
-        }
-        try checkTypes(object, definitions: type.schema.attributes, at: "")
-        for schema in type.extensions {
-            if let extensionObject = object[schema.id]?.objectValue {
-                try checkTypes(extensionObject, definitions: schema.attributes, at: "\(schema.id):")
-            }
-        }
-    }
-
-    /// Refuses values whose JSON type contradicts the schema (a string `emails`, an object `active`).
-    private static func checkTypes(_ object: JSONObject, definitions: [AttributeDefinition], at prefix: String) throws(ScimError) {
-        for definition in definitions {
-            guard let value = object[definition.name] else { continue }
-            let elements = definition.multiValued ? value.arrayValue : [value]
-            guard let elements else {
-                throw .invalidValue("The attribute '\(prefix)\(definition.name)' must be an array.")
-            }
-            for element in elements where !ValueNormalizer.fits(element, definition.type) {
-                throw .invalidValue("The attribute '\(prefix)\(definition.name)' must be of type \(definition.type.rawValue).")
-            }
-            if definition.type == .complex {
-                for element in elements {
-                    if let inner = element.objectValue {
-                        try checkTypes(inner, definitions: definition.subAttributes, at: "\(prefix)\(definition.name).")
-                    }
-                }
             }
         }
     }
