@@ -82,8 +82,11 @@ d = json.load(sys.stdin)
 items = d if isinstance(d, list) else d.get("directories", [])
 print(any((x.get("name") if isinstance(x, dict) else x) == sys.argv[1] for x in items))' "$DIRECTORY")
   [ "$has_directory" = True ] || "$CLI" directory create "$DIRECTORY"
-  save_token "$("$CLI" app create "$APP" --provider generic --directory "$DIRECTORY" --json | json_field token)"
+  save_token "$("$CLI" app create "$APP" --provider generic --directory "$DIRECTORY" --base-url "$SCIMSYNC_PUBLIC_URL" --json | json_field token)"
 fi
+# The demo app keeps the URL it is served at (this run's PORT), so that its responses and
+# `scimsync app show demo` name it, from any shell; unchanged URLs are not written again.
+"$CLI" app set-base-url "$APP" "$SCIMSYNC_PUBLIC_URL" >/dev/null
 TOKEN=$(tr -d '[:space:]' < "$TOKEN_FILE")
 
 # --- processes -----------------------------------------------------------------------------

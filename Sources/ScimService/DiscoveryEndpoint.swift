@@ -47,12 +47,13 @@ struct DiscoveryEndpoint {
         )
     }
 
+    /// No `documentationUri` (optional in RFC 7643 §5): the project has no public documentation
+    /// site, and the deployment serves none; a URI that does not answer helps no operator.
     private func serviceProviderConfig(baseURL: String) -> JSONValue {
         func supported(_ flag: Bool) -> JSONValue { .object(JSONObject([("supported", .bool(flag))])) }
         return .object(
             JSONObject([
                 ("schemas", .array([.string(ScimSchemaURN.serviceProviderConfig)])),
-                ("documentationUri", .string("https://github.com/scimsync/scimsync")),
                 ("patch", supported(true)),
                 (
                     "bulk",

@@ -27,6 +27,9 @@ import Testing
         #"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:zzqqdept sw "vvww""#,
         #"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.zzqq pr"#,
         #"zzqqlist pr and not (zzqqflag eq true)"#,
+        #"emails[zzqqtype eq "vvww"].zzqqvalue eq "vvww""#,
+        #"emails[type eq "vvww"].zzqqvalue pr"#,
+        #"urn:ietf:params:scim:schemas:core:2.0:User:addresses[zzqqtype eq "vvww"].zzqqlocality sw "vvww""#,
     ])
     func noRequestTextInTheSQL(filter: String) throws {
         let (sql, arguments) = try compiled(filter)
@@ -34,6 +37,22 @@ import Testing
         #expect(!sql.contains("vvww"), "\(sql)")
         #expect(!sql.contains("__element__"), "\(sql)")
         #expect(!arguments.isEmpty)
+    }
+
+    @Test func theEntraMatchingFilterBindsItsSubAttributeAndValue() throws {
+        let (sql, arguments) = try compiled(#"emails[type eq "zzqqwork"].value eq "vvww@x""#)
+        #expect(sql.contains("json_each"), "\(sql)")
+        #expect(!sql.contains("zzqq") && !sql.contains("vvww"), "\(sql)")
+        // GRDB refuses arguments that do not match the statement's parameters one for one.
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            db.add(function: DatabaseFunction("scim_fold", argumentCount: 1, pure: true) { $0[0] })
+        }
+        let queue = try DatabaseQueue(path: fixture.path, configuration: configuration)
+        _ = try queue.read { db in try Row.fetchAll(db, sql: "SELECT pk FROM scim_user WHERE " + sql, arguments: arguments) }
+        #expect(arguments.description.contains("vvww@x") && arguments.description.contains(#"$.\"value\""#), "\(arguments)")
+        let (groupSQL, _) = try compiled(#"members[type eq "User"].value eq "zzqq""#, FilterSQL.groups)
+        #expect(groupSQL.contains("scim_member") && !groupSQL.contains("zzqq"), "\(groupSQL)")
     }
 
     @Test func groupMemberFiltersStayInTheMemberTable() throws {

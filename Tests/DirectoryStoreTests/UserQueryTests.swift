@@ -92,6 +92,19 @@ private let department = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
         #expect(try names(#"emails[primary eq true]"#) == ["Alice@Corp.com"])
     }
 
+    @Test func entraMatchingFilterMatchesTheSubAttributeOfTheFilteredElementOnly() throws {
+        // albert's work address is albert@gmail.com; albert@corp.com is his home one.
+        #expect(try names(#"emails[type eq "work"].value eq "albert@gmail.com""#) == ["albert@corp.com"])
+        #expect(try names(#"emails[type eq "work"].value eq "ALBERT@gmail.com""#) == ["albert@corp.com"])
+        #expect(try names(#"emails[type eq "work"].value eq "albert@corp.com""#) == [])
+        #expect(try names(#"emails[type eq "home"].value eq "albert@corp.com""#) == ["albert@corp.com"])
+        #expect(try names(#"emails[type eq "work"].value co "@corp""#) == ["Alice@Corp.com", "bob@corp.com"])
+        #expect(try names(#"emails[type eq "home"].value pr"#) == ["albert@corp.com"])
+        #expect(try names(#"emails[type eq "work"].primary eq true"#) == ["Alice@Corp.com"])
+        #expect(try names(#"not (emails[type eq "work"].value pr)"#) == [])
+        #expect(try names(#"emails[value eq "x"].foo pr"#) == [])
+    }
+
     @Test func subAttributes() throws {
         #expect(try names(#"name.givenName sw "Al""#) == ["Alice@Corp.com", "albert@corp.com"])
         #expect(try names(#"name.givenName sw "al""#) == ["Alice@Corp.com", "albert@corp.com"])
@@ -149,7 +162,7 @@ private let department = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
     @Test func filtersTheStoreCannotEvaluateAreInvalidFilter() throws {
         for filter in [
             #"active eq "yes""#, #"meta.version eq "W/\"1\"""#, #"userName[value eq "x"]"#, "active gt true",
-            #"emails[value eq "x"].foo pr"#,
+            #"userName[type eq "work"].value eq "x""#, #"name[givenName eq "a"].familyName.x eq "b""#,
         ] {
             let error = #expect(throws: ScimError.self) { try names(filter) }
             #expect(error?.scimType == .invalidFilter, "\(filter)")

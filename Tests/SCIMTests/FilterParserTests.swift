@@ -78,6 +78,61 @@ private func eq(_ name: String, _ value: JSONValue) -> Filter {
         )
     }
 
+    @Test func readsASubAttributeComparisonAfterAValuePathAsPartOfItsFilter() throws {
+        let work = eq("type", .string("work"))
+        #expect(
+            try FilterParser.parse(#"emails[type eq "work"].value eq "x@y""#)
+                == .valuePath(path("emails"), .and(work, eq("value", .string("x@y"))))
+        )
+        #expect(
+            try FilterParser.parse(#"emails[type eq "work"].value pr"#)
+                == .valuePath(path("emails"), .and(work, .present(path("value"))))
+        )
+        #expect(
+            try FilterParser.parse(#"emails[type eq "work" or primary eq true].value EW "@y" and active eq true"#)
+                == .and(
+                    .valuePath(path("emails"), .and(.or(work, eq("primary", .bool(true))), .compare(path("value"), .ew, .string("@y")))),
+                    eq("active", .bool(true))
+                )
+        )
+        #expect(
+            try FilterParser.parse(#"urn:ietf:params:scim:schemas:core:2.0:User:emails[type eq "work"].value eq "x""#)
+                == .valuePath(path("emails", schema: userURN), .and(work, eq("value", .string("x"))))
+        )
+        #expect(
+            try FilterParser.parse(#"not (addresses[type eq "work"].locality eq "Oslo")"#)
+                == .not(.valuePath(path("addresses"), .and(work, eq("locality", .string("Oslo")))))
+        )
+    }
+
+    @Test(arguments: [
+        #"emails[type eq "work"].value"#, #"emails[type eq "work"]."#, #"emails[type eq "work"]. eq "x""#,
+        #"emails[type eq "work"].value.x eq "x""#, #"emails[type eq "work"].1value eq "x""#,
+        #"emails[type eq "work"].va!ue eq "x""#, #"emails[type eq "work"].value eq"#,
+        #"emails[type eq "work"].value foo "x""#, #"name.givenName[type eq "work"].value eq "x""#,
+        #"emails[type eq "work"].urn:x:value eq "x""#, #"emails[type eq "work"].value eq "x" "y""#,
+        #"emails[type eq "work"].value[type eq "x"]"#,
+    ])
+    func refusesMalformedSubAttributesAfterAValuePath(text: String) {
+        let error = #expect(throws: ScimError.self) { try FilterParser.parse(text) }
+        #expect(error?.status == 400)
+        #expect(error?.scimType == .invalidFilter)
+    }
+
+    @Test func theSubAttributeComparisonAfterAValuePathCountsAsATerm() throws {
+        let limit = ScimLimit.filterTerms.value
+        let inner = (0..<(limit - 1)).map { #"type eq "\#($0)""# }.joined(separator: " or ")
+        #expect(throws: Never.self) { try FilterParser.parse(#"emails[\#(inner)].value eq "x""#) }
+        let error = #expect(throws: ScimError.self) { try FilterParser.parse(#"emails[\#(inner) or type eq "y"].value eq "x""#) }
+        #expect(error?.detail.contains("filterMaxTerms = \(limit)") == true)
+    }
+
+    @Test func theSubAttributeFormDoesNotNestInsideValueFilters() {
+        #expect(throws: ScimError.self) { try FilterParser.parse(#"emails[addresses[type eq "a"].value eq "b"]"#) }
+        #expect(throws: ScimError.self) { try FilterParser.parseValueFilter(#"emails[type eq "a"].value eq "b""#) }
+        #expect(throws: ScimError.self) { try PatchPath.parse(#"emails[type eq "work"].value eq "x""#) }
+    }
+
     @Test func parsesSubAttributes() throws {
         #expect(
             try FilterParser.parse(#"name.familyName co "O'Malley""#)

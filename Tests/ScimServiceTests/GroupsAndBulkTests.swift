@@ -196,6 +196,8 @@ private func groupJSON(_ members: String) -> String {
         let config = try harness.send("GET", "/ServiceProviderConfig").json()
         #expect(config["bulk"]?["supported"] == .bool(true))
         #expect(config["pagination"]?["cursor"] == .bool(true))
+        // Optional in RFC 7643 §5, and there is no documentation site for it to name.
+        #expect(config["documentationUri"] == nil)
         let types = try harness.send("GET", "/ResourceTypes").json()["Resources"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
         #expect(types == ["User", "Group"])
     }

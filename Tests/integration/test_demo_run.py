@@ -8,6 +8,7 @@ stubbed out."""
 from __future__ import annotations
 
 import grp
+import json
 import os
 import re
 import shutil
@@ -54,6 +55,22 @@ def test_the_demo_stack_keeps_its_files_private():
         base = re.search(r"^SCIM base URL: (\S+)$", text, re.M).group(1)
         r = requests.get(f"{base}/Users", headers={"Authorization": f"Bearer {token}"}, timeout=10)
         assert r.status_code == 200, r.text
+        port = env["PORT"]
+        assert base == f"http://127.0.0.1:{port}/scim/demo/v2", text
+
+        # The demo app keeps the URL it is served at: `app show` names it from a shell without
+        # run.sh's environment, and responses build their URLs from it whatever Host is sent.
+        cli_env = {k: v for k, v in os.environ.items() if not k.startswith("SCIMSYNC_")}
+        cli_env["SCIMSYNC_DATABASE"] = str(work / "var" / "scimsync.sqlite")
+        shown = subprocess.run([str(bin_dir() / "scimsync"), "app", "show", "demo", "--json"], env=cli_env,
+                               capture_output=True, text=True, timeout=30, check=True)
+        details = json.loads(shown.stdout)
+        assert details["baseURL"] == base, details
+        assert details["app"]["baseURL"] == f"http://127.0.0.1:{port}", details
+        r = requests.get(f"{base}/ServiceProviderConfig",
+                         headers={"Authorization": f"Bearer {token}", "Host": "elsewhere.example"}, timeout=10)
+        assert r.status_code == 200, r.text
+        assert r.json()["meta"]["location"] == f"{base}/ServiceProviderConfig", r.text
 
         var = work / "var"
         for name in ("scimsync.sqlite", "scimsync.sqlite-wal", "scimsync.sqlite-shm", "demo-token"):

@@ -24,6 +24,8 @@ def test_service_provider_config(alpha):
     assert spc["changePassword"]["supported"] in (True, False)
     schemes = spc["authenticationSchemes"]
     assert any(s.get("type", "").lower() == "oauthbearertoken" for s in schemes), show(r)
+    # Optional (RFC 7643 §5); left out rather than naming a site that does not exist.
+    assert "documentationUri" not in spc, show(r)
 
 
 def test_resource_types(alpha):

@@ -299,6 +299,28 @@ def test_entra_create_on_absent_work_email(entra, uniq):
     assert [e["value"] for e in entra.get(f"/Users/{uid}")["emails"]] == ["2" + mail], f"then replaced in place{entra.tail()}"
 
 
+def test_entra_matching_filter_on_the_work_email(entra, uniq):
+    """Entra's matching filter built from a matching attribute 'emails[type eq "work"].value':
+    'emails[type eq "work"].value eq "x"', read as 'emails[type eq "work" and value eq "x"]' (observed
+    Entra behaviour; docs/IDP-COMPATIBILITY.md). A user's home address does not match it."""
+    work, home = uniq("mwork") + "@contoso.test", uniq("mhome") + "@contoso.test"
+    body = entra_user(uniq("match") + "@contoso.test", random_guid(), "Match", "Ing", work)
+    body["emails"].append({"type": "home", "value": home})
+    uid = match_or_create(entra, body, "userName", "match", Observations(Labels()))
+    for query in (plus_filter(f'emails[type eq "work"].value eq "{work}"'),
+                  plus_filter(f'emails[type eq "work"].value eq "{work.upper()}"'),
+                  plus_filter(f'emails[type eq "home"].value eq "{home}"'),
+                  plus_filter(f'emails[type eq "work"].value pr and externalId eq "{body["externalId"]}"'),
+                  "filter=emails%5Btype%20eq%20%22work%22%5D.value%20eq%20%22" + work.replace("@", "%40") + "%22"):
+        lr = entra.list("/Users", query)
+        assert [u["id"] for u in lr["Resources"]] == [uid], f"{query}{entra.tail(1)}"
+    for query in (plus_filter(f'emails[type eq "work"].value eq "{home}"'),
+                  plus_filter(f'emails[type eq "home"].value eq "{work}"')):
+        assert entra.list("/Users", query)["totalResults"] == 0, f"{query}{entra.tail(1)}"
+    r = entra.send("GET", "/Users", query=plus_filter('userName[type eq "work"].value eq "x"'), expect=(400,))
+    assert r.json()["scimType"] == "invalidFilter", entra.tail(1)
+
+
 def test_entra_lookup_encodings(entra, uniq):
     """Filter values as IdPs send them: form-encoded ('+' for spaces), %20, and unquoted values
     (a tolerance of this service: RFC 7644 §3.4.2.2 requires quotes; SPEC §4)."""

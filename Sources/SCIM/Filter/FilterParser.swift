@@ -7,7 +7,9 @@
 /// terms and `filterMaxNesting` levels deep, which bounds every recursive walk over it.
 ///
 /// Lenient where real IdPs are: an unquoted value that is not `true`, `false`, `null` or a number
-/// is read as a string (Entra ID sends `externalId eq 1234-abcd`).
+/// is read as a string (Entra ID sends `externalId eq 1234-abcd`), and a value path may be
+/// followed by a sub-attribute and a comparison, `emails[type eq "work"].value eq "x"` meaning
+/// `emails[type eq "work" and value eq "x"]` (Entra ID's matching filters).
 public struct FilterParser {
     private var tokens: [FilterToken]
     private var position = 0
@@ -96,8 +98,28 @@ public struct FilterParser {
             insideValueFilter = false
             guard next()?.kind == .closeBracket else { throw .invalidFilter("Missing ']' in the filter.") }
             depth -= 1
+            if let token = peek, token.kind == .word, token.text.utf8.first == UInt8(ascii: ".") {
+                position += 1
+                return .valuePath(path, .and(inner, try parseSubAttributeComparison(token.text, after: path)))
+            }
             return .valuePath(path, inner)
         }
+        return try parseComparison(path, pathText: pathText)
+    }
+
+    /// Entra ID's matching filter `emails[type eq "work"].value eq "x"`: a value path followed by
+    /// a sub-attribute and a comparison, read as `emails[type eq "work" and value eq "x"]`. The
+    /// comparison counts as a term like any other.
+    private mutating func parseSubAttributeComparison(_ text: String, after path: AttributePath) throws(ScimError) -> Filter {
+        let name = text.dropFirst()
+        guard path.subAttribute == nil, AttributePath.isAttributeName(name) else {
+            throw .invalidFilter("\((path.description + "[…]" + text).quotedForDetail) is not an attribute path.")
+        }
+        return try parseComparison(AttributePath(name: String(name)), pathText: path.description + "[…]" + text)
+    }
+
+    /// `path op value` or `path pr`, once `path` is read.
+    private mutating func parseComparison(_ path: AttributePath, pathText: String) throws(ScimError) -> Filter {
         terms += 1
         guard terms <= ScimLimit.filterTerms.value else {
             throw ScimLimit.filterTerms.exceeded("The filter has more than \(ScimLimit.filterTerms.value) terms", scimType: .invalidFilter)
