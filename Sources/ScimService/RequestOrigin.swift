@@ -12,19 +12,7 @@ enum RequestOrigin {
     }
 
     static func isSafeRequestID(_ text: String) -> Bool {
-        let bytes = text.utf8
-        guard !bytes.isEmpty, bytes.count <= maxRequestIDLength else { return false }
-        return bytes.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                true
-            case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "+"),
-                UInt8(ascii: "/"), UInt8(ascii: "="):
-                true
-            default:
-                false
-            }
-        }
+        isMadeOf(text, maxBytes: maxRequestIDLength, alphanumericsAnd: "-_.:+/=")
     }
 
     /// 64 random bits in hex, prefixed so that made ids are told from the IdP's.
@@ -46,16 +34,19 @@ enum RequestOrigin {
     /// A host name or address with an optional port, as RFC 9110 allows in `Host`, without
     /// user info, paths or anything that needs escaping in a URL or JSON.
     static func isSafeHost(_ text: String) -> Bool {
+        isMadeOf(text, maxBytes: 255, alphanumericsAnd: "-.:[]")
+    }
+
+    /// Whether `text` is 1 to `maxBytes` bytes of ASCII letters, digits and the bytes of `others`.
+    private static func isMadeOf(_ text: String, maxBytes: Int, alphanumericsAnd others: String) -> Bool {
         let bytes = text.utf8
-        guard !bytes.isEmpty, bytes.count <= 255 else { return false }
+        guard !bytes.isEmpty, bytes.count <= maxBytes else { return false }
         return bytes.allSatisfy { byte in
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 true
-            case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"):
-                true
             default:
-                false
+                others.utf8.contains(byte)
             }
         }
     }

@@ -39,7 +39,7 @@ public struct AttributePath: Sendable, Equatable, CustomStringConvertible {
         }
         var schema: String?
         var local = Substring(text)
-        if text.utf8.starts(with: "urn:".utf8) || text.lowercased().hasPrefix("urn:") {
+        if hasURNPrefix(text) {
             guard let colon = text.utf8.lastIndex(of: UInt8(ascii: ":")) else { throw invalid(text) }
             let urn = String(text[..<colon])
             guard isSchemaURN(urn) else { throw invalid(text) }
@@ -67,13 +67,16 @@ public struct AttributePath: Sendable, Equatable, CustomStringConvertible {
         return bytes.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
     }
 
+    /// Whether `text` starts with `urn:` in any case (`|0x20` lowers ASCII letters, keeps `:`).
+    private static func hasURNPrefix(_ text: String) -> Bool {
+        text.utf8.prefix(4).map { $0 | 0x20 } == Array("urn:".utf8)
+    }
+
     /// A schema URN as this server reads one: `urn:` then ASCII letters, digits and `-._:`,
     /// never ending in a colon (RFC 8141's characters, without those that need quoting).
     public static func isSchemaURN(_ text: String) -> Bool {
         let bytes = text.utf8
-        guard bytes.count > 4, bytes.prefix(4).map({ $0 | 0x20 }) == Array("urn:".utf8), bytes.last != UInt8(ascii: ":") else {
-            return false
-        }
+        guard bytes.count > 4, hasURNPrefix(text), bytes.last != UInt8(ascii: ":") else { return false }
         return bytes.allSatisfy {
             $0.isASCIILetter || $0.isASCIIDigit || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
                 || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ":")
