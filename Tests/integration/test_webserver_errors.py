@@ -291,7 +291,7 @@ def test_mod_fcgid_with_its_binary_missing_is_a_scim_503_with_retry_after():
 def test_mod_fcgid_with_a_responder_that_cannot_start_is_a_scim_500():
     """mod_fcgid answers 500 (End of script output before headers) when the process it spawns
     exits at once; Apache cannot change that status, so it is a SCIM 500 without Retry-After."""
-    s = fcgid_stack_with("#!/bin/sh\nexit 1\n")
+    s = fcgid_stack_with("#!/bin/sh\nsleep 2\nexit 1\n")
     try:
         r = requests.get(s.base_url("alpha") + "/Users", timeout=HTTP_TIMEOUT)
         assert r.status_code == 500, r.text
