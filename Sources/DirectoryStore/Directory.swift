@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SCIM
+import SyncRules
 
 /// A named container of users and groups (Crowd's model).
 public struct Directory: Sendable, Equatable, Codable {
@@ -86,9 +87,10 @@ extension DirectoryStore {
     }
 
     static func validName(_ name: String, of kind: String) throws -> String {
-        let trimmed = name.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { throw StoreError.invalid("a \(kind) name must not be empty") }
-        guard trimmed.count <= 200 else { throw StoreError.invalid("a \(kind) name must be at most 200 characters") }
-        return trimmed
+        do {
+            return try DirectoryName.validated(name)
+        } catch {
+            throw StoreError.invalid("a \(kind) name \(error)")
+        }
     }
 }

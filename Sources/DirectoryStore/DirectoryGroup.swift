@@ -93,12 +93,12 @@ extension DirectoryStore {
             return try Self.memberships(
                 db,
                 sql: """
-                    SELECT COALESCE(u.name, g.name) AS name, m.member_kind AS kind, m.origin
+                    SELECT COALESCE(u.name, g.name) AS name, m.member_kind AS kind, \(MembershipOrigin.columns("m"))
                     FROM dir_membership m
                     LEFT JOIN dir_user u ON m.member_kind = 'user' AND u.id = m.member_id
                     LEFT JOIN dir_group g ON m.member_kind = 'group' AND g.id = m.member_id
                     WHERE m.group_id = ?
-                    ORDER BY m.member_kind DESC, COALESCE(u.name_key, g.name_key), m.origin
+                    ORDER BY m.member_kind DESC, COALESCE(u.name_key, g.name_key), \(Self.originOrder)
                     """,
                 arguments: [groupID]
             )
@@ -111,8 +111,9 @@ extension DirectoryStore {
             try Self.memberships(
                 db,
                 sql: """
-                    SELECT g.name, 'group' AS kind, m.origin FROM dir_membership m JOIN dir_group g ON g.id = m.group_id
-                    WHERE m.member_kind = 'user' AND m.member_id = ? ORDER BY g.name_key, m.origin
+                    SELECT g.name, 'group' AS kind, \(MembershipOrigin.columns("m"))
+                    FROM dir_membership m JOIN dir_group g ON g.id = m.group_id
+                    WHERE m.member_kind = 'user' AND m.member_id = ? ORDER BY g.name_key, \(Self.originOrder)
                     """,
                 arguments: [userID]
             )
@@ -124,9 +125,14 @@ extension DirectoryStore {
     public func addDirectoryMember(group: String, directory: String, member: String, kind: MemberKind, by actor: AdminActor) throws {
         try write { db in
             let ends = try Self.membershipEnds(db, group: group, directory: directory, member: member, kind: kind)
+            if kind == .group, try GroupNesting.directoryCycle(db, parent: ends.groupID, child: ends.memberID) {
+                throw StoreError.invalid(
+                    "group '\(ends.member)' already contains group '\(ends.group)' (directly or through other groups): a group cannot contain itself"
+                )
+            }
             try db.execute(
                 sql: """
-                    INSERT OR IGNORE INTO dir_membership (group_id, member_kind, member_id, origin) VALUES (?, ?, ?, 'admin')
+                    INSERT OR IGNORE INTO dir_membership (group_id, member_kind, member_id, rule) VALUES (?, ?, ?, 'admin')
                     """,
                 arguments: [ends.groupID, kind.rawValue, ends.memberID]
             )
@@ -145,21 +151,21 @@ extension DirectoryStore {
     public func removeDirectoryMember(group: String, directory: String, member: String, kind: MemberKind, by actor: AdminActor) throws {
         try write { db in
             let ends = try Self.membershipEnds(db, group: group, directory: directory, member: member, kind: kind)
-            let origins = try String.fetchAll(
+            let origins = try Row.fetchAll(
                 db,
                 sql: """
                     DELETE FROM dir_membership WHERE group_id = ? AND member_kind = ? AND member_id = ?
-                      AND (origin = 'admin' OR origin LIKE 'app:%:new')
-                    RETURNING origin
+                      AND rule IN ('admin', 'newUserGroup')
+                    RETURNING \(MembershipOrigin.columns())
                     """,
                 arguments: [ends.groupID, kind.rawValue, ends.memberID]
-            )
+            ).map(MembershipOrigin.init(row:))
             guard !origins.isEmpty else {
                 throw StoreError.notFound(
                     "a membership of \(kind.rawValue) '\(member)' in group '\(group)' that the admin can remove (the sync rules own the others)"
                 )
             }
-            let removed = try origins.sorted().map { try MembershipOrigin.describe($0, db) }.joined(separator: "; ")
+            let removed = try origins.sorted().map { try $0.describe(db) }.joined(separator: "; ")
             try AuditContext(actor).record(
                 db,
                 operation: "directory.group.remove-member",
@@ -243,11 +249,14 @@ extension DirectoryStore {
         return directory
     }
 
-    /// Rows of `name, kind, origin` folded into one membership per name and kind, origins described.
+    /// Origins the way listings order them: the admin's first, then by app and rule.
+    private static let originOrder = "m.app_id, m.rule, m.idp_group_pk"
+
+    /// Rows of `name, kind` and the origin columns folded into one membership per name and kind, origins described.
     private static func memberships(_ db: Database, sql: String, arguments: StatementArguments) throws -> [DirectoryMembership] {
         var result: [DirectoryMembership] = []
         for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
-            let origin = try MembershipOrigin.describe(row["origin"], db)
+            let origin = try MembershipOrigin(row: row).describe(db)
             if let last = result.last, last.name == row["name"], last.kind == row["kind"] {
                 result[result.count - 1].origins.append(origin)
             } else {

@@ -298,6 +298,16 @@ extension DirectoryStore {
             arguments: [member.id, app.id]
         ) == true {
             guard member.id != group.id else { throw ScimError.invalidValue("A group cannot be a member of itself.") }
+            if try GroupNesting.idpCycle(db, appID: app.id, parent: group.id, child: member.id) {
+                let names = try String.fetchAll(
+                    db,
+                    sql: "SELECT display_name FROM scim_group WHERE id IN (?, ?) AND app_id = ? ORDER BY id = ? DESC",
+                    arguments: [group.id, member.id, app.id, group.id]
+                )
+                throw ScimError.invalidValue(
+                    "Group '\(names.first ?? group.id)' cannot contain group '\(names.last ?? member.id)', which already contains it (directly or through other groups): a group cannot contain itself."
+                )
+            }
             return ResolvedMember(id: member.id, type: "Group")
         }
         throw ScimError.invalidValue("Member '\(member.id)' is neither a user nor a group of this app.")

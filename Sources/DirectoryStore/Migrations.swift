@@ -14,6 +14,14 @@ enum Migrations {
         migrator.registerMigration("v3-security-hardening") { db in
             try db.execute(sql: v3)
         }
+        // Foreign keys are off while it runs (GRDB's deferred checks), so tables can be rebuilt.
+        migrator.registerMigration("v4-structural-membership-origins") { db in
+            try db.execute(sql: v4Tables)
+            try LegacyMembershipOrigins.convert(db)
+            try db.execute(sql: v4Finish)
+            db.add(function: DirectoryStore.foldFunction)
+            try db.execute(sql: v4Keys)
+        }
         return migrator
     }
 
@@ -230,5 +238,151 @@ enum Migrations {
             '$.userSync.onDelete', coalesce(json_extract(rules, '$.userSync.onDelete'), 'delete'),
             '$.userSync.existingUsers', coalesce(json_extract(rules, '$.userSync.existingUsers'), 'adopt'))
         WHERE json_valid(rules) AND json_type(rules) = 'object';
+        """
+
+    /// Memberships know their origin structurally: the rule that made it, the app (deleting the
+    /// app deletes its memberships) and the IdP group (deleting it deletes what it gave), never a
+    /// string. App, group and user ids are never reused (`AUTOINCREMENT`), seeded past every app id
+    /// the audit remembers. Deleting a directory user or group deletes the memberships it is the
+    /// member of. Rows of `dir_membership_v3` are converted by ``LegacyMembershipOrigins``, which
+    /// leaves out the orphans: origins naming a deleted app or IdP group, members that are gone.
+    private static let v4Tables = """
+        CREATE TABLE app_v4 (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            name          TEXT NOT NULL,
+            name_key      TEXT NOT NULL UNIQUE,
+            provider      TEXT NOT NULL,
+            directory_id  INTEGER NOT NULL REFERENCES directory(id),
+            enabled       INTEGER NOT NULL DEFAULT 1,
+            rules         TEXT NOT NULL DEFAULT '{}',
+            created_at    TEXT NOT NULL,
+            base_url      TEXT
+        );
+        INSERT INTO app_v4 (id, name, name_key, provider, directory_id, enabled, rules, created_at, base_url)
+            SELECT id, name, name_key, provider, directory_id, enabled, rules, created_at, base_url FROM app;
+        DROP TABLE app;
+        ALTER TABLE app_v4 RENAME TO app;
+        CREATE INDEX app_directory ON app(directory_id);
+        CREATE TRIGGER app_insert_epoch AFTER INSERT ON app BEGIN UPDATE auth_epoch SET value = value + 1; END;
+        CREATE TRIGGER app_update_epoch AFTER UPDATE ON app BEGIN UPDATE auth_epoch SET value = value + 1; END;
+        CREATE TRIGGER app_delete_epoch AFTER DELETE ON app BEGIN UPDATE auth_epoch SET value = value + 1; END;
+        -- The copies above started each table's sequence at its largest id; an app deleted since
+        -- may have had a larger one, which only the audit remembers.
+        INSERT INTO sqlite_sequence (name, seq) SELECT 'app', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'app');
+        UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT max(app_id) FROM audit), 0)) WHERE name = 'app';
+
+        CREATE TABLE scim_group_v4 (
+            pk                INTEGER PRIMARY KEY AUTOINCREMENT,
+            app_id            INTEGER NOT NULL REFERENCES app(id) ON DELETE CASCADE,
+            id                TEXT NOT NULL UNIQUE,
+            display_name      TEXT NOT NULL,
+            display_name_key  TEXT NOT NULL,
+            external_id       TEXT,
+            resource          TEXT NOT NULL,
+            version           INTEGER NOT NULL,
+            created_at        TEXT NOT NULL,
+            modified_at       TEXT NOT NULL
+        );
+        INSERT INTO scim_group_v4 (pk, app_id, id, display_name, display_name_key, external_id, resource, version,
+                                   created_at, modified_at)
+            SELECT pk, app_id, id, display_name, display_name_key, external_id, resource, version, created_at, modified_at
+            FROM scim_group;
+        DROP TABLE scim_group;
+        ALTER TABLE scim_group_v4 RENAME TO scim_group;
+        CREATE INDEX scim_group_app ON scim_group(app_id);
+        CREATE UNIQUE INDEX scim_group_name ON scim_group(app_id, display_name_key);
+        CREATE INDEX scim_group_external ON scim_group(app_id, external_id);
+        -- The parent key of a membership's (idp_group_pk, app_id): an IdP group gives only its own app's memberships.
+        CREATE UNIQUE INDEX scim_group_pk_app ON scim_group(pk, app_id);
+
+        CREATE TABLE dir_user_v4 (
+            id             INTEGER PRIMARY KEY AUTOINCREMENT,
+            directory_id   INTEGER NOT NULL REFERENCES directory(id) ON DELETE CASCADE,
+            name           TEXT NOT NULL,
+            name_key       TEXT NOT NULL,
+            email          TEXT,
+            display_name   TEXT,
+            first_name     TEXT,
+            last_name      TEXT,
+            active         INTEGER NOT NULL DEFAULT 1,
+            origin_app_id  INTEGER REFERENCES app(id) ON DELETE SET NULL,
+            created_at     TEXT NOT NULL,
+            modified_at    TEXT NOT NULL,
+            UNIQUE (directory_id, name_key)
+        );
+        INSERT INTO dir_user_v4 (id, directory_id, name, name_key, email, display_name, first_name, last_name, active,
+                                 origin_app_id, created_at, modified_at)
+            SELECT id, directory_id, name, name_key, email, display_name, first_name, last_name, active,
+                   origin_app_id, created_at, modified_at
+            FROM dir_user;
+        DROP TABLE dir_user;
+        ALTER TABLE dir_user_v4 RENAME TO dir_user;
+
+        CREATE TABLE dir_group_v4 (
+            id             INTEGER PRIMARY KEY AUTOINCREMENT,
+            directory_id   INTEGER NOT NULL REFERENCES directory(id) ON DELETE CASCADE,
+            name           TEXT NOT NULL,
+            name_key       TEXT NOT NULL,
+            description    TEXT,
+            active         INTEGER NOT NULL DEFAULT 1,
+            created_at     TEXT NOT NULL,
+            modified_at    TEXT NOT NULL,
+            origin_app_id  INTEGER REFERENCES app(id) ON DELETE SET NULL,
+            protected      INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (directory_id, name_key)
+        );
+        INSERT INTO dir_group_v4 (id, directory_id, name, name_key, description, active, created_at, modified_at,
+                                  origin_app_id, protected)
+            SELECT id, directory_id, name, name_key, description, active, created_at, modified_at, origin_app_id, protected
+            FROM dir_group;
+        DROP TABLE dir_group;
+        ALTER TABLE dir_group_v4 RENAME TO dir_group;
+
+        ALTER TABLE dir_membership RENAME TO dir_membership_v3;
+        DROP INDEX dir_membership_member;
+        DROP INDEX dir_membership_origin;
+        -- rule: 'admin' (the admin's act), 'idpGroup' (an IdP group of the app), 'defaultGroup' (the
+        -- app's default groups for all users), 'newUserGroup' (its one-time grants to new users).
+        CREATE TABLE dir_membership (
+            group_id      INTEGER NOT NULL REFERENCES dir_group(id) ON DELETE CASCADE,
+            member_kind   TEXT NOT NULL CHECK (member_kind IN ('user', 'group')),
+            member_id     INTEGER NOT NULL,
+            rule          TEXT NOT NULL CHECK (rule IN ('admin', 'idpGroup', 'defaultGroup', 'newUserGroup')),
+            app_id        INTEGER REFERENCES app(id) ON DELETE CASCADE,
+            idp_group_pk  INTEGER,
+            FOREIGN KEY (idp_group_pk, app_id) REFERENCES scim_group(pk, app_id) ON DELETE CASCADE,
+            CHECK ((rule = 'admin') = (app_id IS NULL)),
+            CHECK ((rule = 'idpGroup') = (idp_group_pk IS NOT NULL))
+        );
+        CREATE UNIQUE INDEX dir_membership_key
+            ON dir_membership(group_id, member_kind, member_id, rule, ifnull(app_id, 0), ifnull(idp_group_pk, 0));
+        CREATE INDEX dir_membership_member ON dir_membership(member_kind, member_id);
+        CREATE INDEX dir_membership_app ON dir_membership(app_id, rule);
+        CREATE INDEX dir_membership_idp_group ON dir_membership(idp_group_pk, app_id);
+        """
+
+    private static let v4Finish = """
+        DROP TABLE dir_membership_v3;
+        CREATE TRIGGER dir_user_delete_memberships AFTER DELETE ON dir_user BEGIN
+            DELETE FROM dir_membership WHERE member_kind = 'user' AND member_id = old.id;
+        END;
+        CREATE TRIGGER dir_group_delete_memberships AFTER DELETE ON dir_group BEGIN
+            DELETE FROM dir_membership WHERE member_kind = 'group' AND member_id = old.id;
+        END;
+        """
+
+    /// Names are folded by NFC and full case folding now (``Swift/String/nameKey``), no longer by
+    /// lowercase alone. A name whose new key another row of its table already holds keeps its old
+    /// one (`scimsync doctor` names them, so the admin can rename one of the two).
+    private static let v4Keys = """
+        UPDATE OR IGNORE directory SET name_key = scim_fold(name) WHERE name_key IS NOT scim_fold(name);
+        UPDATE OR IGNORE app SET name_key = scim_fold(name) WHERE name_key IS NOT scim_fold(name);
+        UPDATE OR IGNORE scim_user SET user_name_key = scim_fold(user_name) WHERE user_name_key IS NOT scim_fold(user_name);
+        UPDATE scim_user SET display_name_key = scim_fold(display_name) WHERE display_name_key IS NOT scim_fold(display_name);
+        UPDATE OR IGNORE scim_user_email SET value_key = scim_fold(value_key) WHERE value_key IS NOT scim_fold(value_key);
+        UPDATE OR IGNORE scim_group SET display_name_key = scim_fold(display_name)
+            WHERE display_name_key IS NOT scim_fold(display_name);
+        UPDATE OR IGNORE dir_user SET name_key = scim_fold(name) WHERE name_key IS NOT scim_fold(name);
+        UPDATE OR IGNORE dir_group SET name_key = scim_fold(name) WHERE name_key IS NOT scim_fold(name);
         """
 }

@@ -64,7 +64,8 @@ final class Deriver {
         memberKind: String? = nil,
         origin: String? = nil,
         fields: [String]? = nil,
-        reason: String? = nil
+        reason: String? = nil,
+        previous: String? = nil
     ) {
         changes.append(
             DirectoryChange(
@@ -76,7 +77,8 @@ final class Deriver {
                 memberKind: memberKind,
                 origin: origin,
                 fields: fields,
-                reason: reason
+                reason: reason,
+                previous: previous
             )
         )
     }

@@ -97,10 +97,11 @@ extension Deriver {
         }
         let elsewhere = try memberships(
             sql: """
-                SELECT m.group_id, m.member_kind, m.member_id, m.origin FROM dir_membership m JOIN dir_group g ON g.id = m.group_id
-                WHERE m.origin LIKE ? AND g.directory_id != ?
+                SELECT m.group_id, m.member_kind, m.member_id, \(MembershipOrigin.columns("m"))
+                FROM dir_membership m JOIN dir_group g ON g.id = m.group_id
+                WHERE m.app_id = ? AND g.directory_id != ?
                 """,
-            [MembershipOrigin.pattern(app: appID), directoryID]
+            [appID, directoryID]
         )
         try apply(desired: [], existing: elsewhere)
         try removeUnusedGroups(
