@@ -79,7 +79,9 @@ let package = Package(
         .testTarget(name: "ConfigDocumentTests", dependencies: ["ConfigDocument", "SyncRules", "SCIM"]),
         .testTarget(
             name: "DirectoryStoreTests",
-            dependencies: ["DirectoryStore", "SyncRules", "SCIM", "CSQLiteHardening"]
+            dependencies: ["DirectoryStore", "SyncRules", "SCIM", "CSQLiteHardening"],
+            // Databases made by earlier schemas, read by path (see MigrationTests).
+            exclude: ["Fixtures"]
         ),
         .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM"]),
         // The admin tool's own logic (escaping for the terminal, who the actor is), tested in-process.
