@@ -26,8 +26,16 @@ public struct AuditContext: Sendable {
         self.init(actor, appID: app.id, appName: app.name)
     }
 
-    /// Records one change in the same transaction as the change itself.
-    func record(_ db: Database, operation: String, target: String, outcome: String = "ok", detail: String? = nil) throws {
+    /// Records one change in the same transaction as the change itself, with every directory
+    /// change the write made.
+    func record(
+        _ db: Database,
+        operation: String,
+        target: String,
+        outcome: String = "ok",
+        detail: String? = nil,
+        changes: [DirectoryChange] = []
+    ) throws {
         try DirectoryStore.pruneAuditIfDue(db)
         try db.execute(
             sql: """
@@ -40,6 +48,7 @@ public struct AuditContext: Sendable {
                 actor == nil ? detail.map { AuditEntry.capped($0, toBytes: AuditEntry.idpTextLimit) } : detail,
             ]
         )
+        try AuditEntry.recordChanges(changes, of: db.lastInsertedRowID, db)
     }
 }
 

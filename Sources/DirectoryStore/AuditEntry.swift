@@ -19,6 +19,8 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     public var target: String
     public var outcome: String
     public var detail: String?
+    /// Every directory change the write made, in order (the detail names the first few).
+    public var changes: [DirectoryChange]
 }
 
 extension AuditEntry {
@@ -125,9 +127,60 @@ extension DirectoryStore {
                     operation: $0[5],
                     target: $0[6],
                     outcome: $0[7],
-                    detail: $0[8]
+                    detail: $0[8],
+                    changes: try AuditEntry.changes(of: $0[0], db)
                 )
             }
+        }
+    }
+}
+
+extension AuditEntry {
+    /// Stores `changes` as the entry `auditID`'s, in order. A reason quotes the IdP's text, so it is
+    /// capped like an entry's detail; names are directory names, bounded by their rule.
+    static func recordChanges(_ changes: [DirectoryChange], of auditID: Int64, _ db: Database) throws {
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO audit_change (audit_id, seq, app_name, change, user_name, group_name, member, member_kind,
+                                          origin, fields, reason, previous)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        for (seq, change) in changes.enumerated() {
+            try insert.execute(arguments: [
+                auditID, seq, change.app, change.change.rawValue, change.user, change.group, change.member,
+                change.memberKind, change.origin, change.fields.map { $0.joined(separator: "\n") },
+                change.reason.map { capped($0, toBytes: idpTextLimit) }, change.previous,
+            ])
+        }
+    }
+
+    /// The directory changes recorded with the entry `auditID`.
+    static func changes(of auditID: Int64, _ db: Database) throws -> [DirectoryChange] {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT app_name, change, user_name, group_name, member, member_kind, origin, fields, reason, previous
+                    FROM audit_change WHERE audit_id = ? ORDER BY seq
+                    """
+            ),
+            arguments: [auditID]
+        ).map { row in
+            guard let kind = DirectoryChange.Kind(rawValue: row["change"]) else {
+                throw StoreError.invalid("audit entry #\(auditID) records an unknown change '\(row["change"] as String)'")
+            }
+            return DirectoryChange(
+                app: row["app_name"],
+                kind,
+                user: row["user_name"],
+                group: row["group_name"],
+                member: row["member"],
+                memberKind: row["member_kind"],
+                origin: row["origin"],
+                fields: (row["fields"] as String?).map { $0.split(separator: "\n").map(String.init) },
+                reason: row["reason"],
+                previous: row["previous"]
+            )
         }
     }
 }

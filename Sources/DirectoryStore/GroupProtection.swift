@@ -38,7 +38,8 @@ extension DirectoryStore {
                 db,
                 operation: protected ? "directory.group.protect" : "directory.group.unprotect",
                 target: Self.auditTarget(group: name, in: directory),
-                detail: Self.protectionSummary(changes)
+                detail: Self.protectionSummary(changes),
+                changes: changes
             )
             return changes
         }

@@ -102,7 +102,8 @@ extension DirectoryStore {
                 db,
                 operation: "group.create",
                 target: "Group \(id) (\(name))",
-                detail: Self.detail(members.isEmpty ? nil : Self.count(members.count, "member"), deriver)
+                detail: Self.detail(members.isEmpty ? nil : Self.count(members.count, "member"), deriver),
+                changes: deriver.changes
             )
             return StoredResource(id: id, json: json, meta: ResourceMeta(resourceType: "Group", created: now, lastModified: now, version: 1))
         }
@@ -171,7 +172,13 @@ extension DirectoryStore {
             try affected.derive(deriver, group: group)
             let now = Timestamp.now()
             try db.execute(sql: "UPDATE scim_group SET version = version + 1, modified_at = ? WHERE pk = ?", arguments: [now, group.pk])
-            try audit.record(db, operation: "group.update", target: "Group \(id)", detail: Self.detail(Self.summary(memberChanges), deriver))
+            try audit.record(
+                db,
+                operation: "group.update",
+                target: "Group \(id)",
+                detail: Self.detail(Self.summary(memberChanges), deriver),
+                changes: deriver.changes
+            )
             return StoredResource(
                 id: id,
                 json: json,
@@ -202,7 +209,8 @@ extension DirectoryStore {
                 db,
                 operation: "group.delete",
                 target: "Group \(id) (\(row["display_name"] as String))",
-                detail: deriver.auditSummary
+                detail: deriver.auditSummary,
+                changes: deriver.changes
             )
         }
     }

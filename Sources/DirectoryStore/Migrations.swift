@@ -363,6 +363,23 @@ enum Migrations {
 
     private static let v4Finish = """
         DROP TABLE dir_membership_v3;
+
+        -- Every directory change of an audited write, in order (the entry's detail names the first few).
+        CREATE TABLE audit_change (
+            audit_id     INTEGER NOT NULL REFERENCES audit(id) ON DELETE CASCADE,
+            seq          INTEGER NOT NULL,
+            app_name     TEXT NOT NULL,
+            change       TEXT NOT NULL,
+            user_name    TEXT,
+            group_name   TEXT,
+            member       TEXT,
+            member_kind  TEXT,
+            origin       TEXT,
+            fields       TEXT,
+            reason       TEXT,
+            previous     TEXT,
+            PRIMARY KEY (audit_id, seq)
+        ) WITHOUT ROWID;
         CREATE TRIGGER dir_user_delete_memberships AFTER DELETE ON dir_user BEGIN
             DELETE FROM dir_membership WHERE member_kind = 'user' AND member_id = old.id;
         END;

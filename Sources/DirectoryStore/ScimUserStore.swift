@@ -45,7 +45,13 @@ extension DirectoryStore {
             try Self.indexEmails(db, pk: pk, resource: resource)
             let deriver = try Deriver(db, appID: app.id)
             try deriver.deriveUser(pk: pk)
-            try audit.record(db, operation: "user.create", target: "User \(id) (\(userName))", detail: deriver.auditSummary)
+            try audit.record(
+                db,
+                operation: "user.create",
+                target: "User \(id) (\(userName))",
+                detail: deriver.auditSummary,
+                changes: deriver.changes
+            )
             return StoredResource(id: id, json: json, meta: ResourceMeta(resourceType: "User", created: now, lastModified: now, version: 1))
         }
     }
@@ -107,7 +113,13 @@ extension DirectoryStore {
             try Self.indexEmails(db, pk: pk, resource: resource)
             let deriver = try Deriver(db, appID: app.id)
             try deriver.deriveUser(pk: pk)
-            try audit.record(db, operation: "user.update", target: "User \(id) (\(userName))", detail: deriver.auditSummary)
+            try audit.record(
+                db,
+                operation: "user.update",
+                target: "User \(id) (\(userName))",
+                detail: deriver.auditSummary,
+                changes: deriver.changes
+            )
             return StoredResource(
                 id: id,
                 json: json,
@@ -141,7 +153,8 @@ extension DirectoryStore {
                 db,
                 operation: "user.delete",
                 target: "User \(id) (\(row["user_name"] as String))",
-                detail: deriver.auditSummary
+                detail: deriver.auditSummary,
+                changes: deriver.changes
             )
         }
     }

@@ -71,7 +71,8 @@ extension Deriver {
             db,
             operation: "sync",
             target: "App \(appName)",
-            detail: "\(changes.count) change\(changes.count == 1 ? "" : "s"); " + summary
+            detail: "\(changes.count) change\(changes.count == 1 ? "" : "s"); " + summary,
+            changes: changes
         )
     }
 
