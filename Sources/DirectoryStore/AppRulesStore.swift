@@ -17,10 +17,16 @@ extension DirectoryStore {
     /// objects follow them on the next ``synchronize(app:dryRun:)``.
     ///
     /// With `dryRun`, nothing is saved and the result is what a synchronization under the new
-    /// rules would change.
+    /// rules would change: the rules are saved and the app synchronized on a private copy.
     @discardableResult
     public func setRules(app name: String, _ rules: AppRules, dryRun: Bool, by actor: AdminActor) throws -> [DirectoryChange] {
-        try transaction(commit: !dryRun) { db in
+        if dryRun {
+            return try rehearsal { copy in
+                try copy.setRules(app: name, rules, dryRun: false, by: actor)
+                return try copy.synchronize(app: name, dryRun: false, by: actor)
+            }
+        }
+        return try write { db in
             guard let app = try Self.app(db, named: name) else { throw StoreError.notFound("app '\(name)'") }
             let text = JSONWriter.string(RulesDocument.json(rules))
             try db.execute(sql: "UPDATE app SET rules = ? WHERE id = ? AND rules != ?", arguments: [text, app.id, text])
@@ -32,7 +38,7 @@ extension DirectoryStore {
                     detail: text
                 )
             }
-            return dryRun ? try Self.deriveAll(db, appID: app.id, rules: rules) : []
+            return []
         }
     }
 

@@ -168,7 +168,7 @@ extension DirectoryStore {
     }
 
     /// Removes an SQLite file and the journals SQLite may leave beside it.
-    private static func removeDatabaseFiles(_ path: String) {
+    static func removeDatabaseFiles(_ path: String) {
         for suffix in ["", "-journal", "-wal", "-shm"] {
             try? FileManager.default.removeItem(atPath: path + suffix)
         }

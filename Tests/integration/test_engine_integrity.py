@@ -238,3 +238,30 @@ def test_doctor_reports_repairs_and_names_what_needs_the_admin(stack, uniq):
 
     stack.cli("group", "remove-member", "B", "--group", "A", "--directory", directory)
     assert "no problems found" in stack.cli("doctor").stdout
+
+
+# ----- a dry run is the real run ---------------------------------------------------------------------
+
+def test_a_dry_run_over_apps_sharing_a_directory_is_the_real_run(stack, uniq):
+    """The first app's rename frees the name the second app's user then takes: a dry run that
+    previewed each app alone (rolling back the first before the second) refused the second."""
+    tag = uniq("t")
+    first = new_rules_app(stack, lambda _: f"a-{tag}", "okta")
+    second = new_rules_app(stack, lambda _: f"b-{tag}", "entra", directory=first.directory)
+    create_user(first.idp, scim_user("carol"))
+    rules_set(stack, second, "--username-pattern", "^carol$", "--username-replacement", "carol2")
+    create_user(second.idp, scim_user("carol", "Carol", "Two"))
+    rules_set(stack, first, "--username-pattern", "^carol$", "--username-replacement", "carol.old")
+    rules_set(stack, second, "--no-username-transform")
+
+    preview = json.loads(stack.cli("sync", "--dry-run", "--json").stdout)
+    before = stack.cli_json("audit", "--limit", "1")
+    done = json.loads(stack.cli("sync", "--json").stdout)
+    assert preview["dryRun"] is True and done["dryRun"] is False
+    mine = lambda doc: [c for c in doc["changes"] if c["app"] in (first.name, second.name)]  # noqa: E731
+    assert mine(preview) == mine(done), (mine(preview), mine(done))
+    assert {"app": second.name, "change": "userUpdated", "user": "carol", "fields": ["username"]}.items() <= \
+        next(c for c in mine(done) if c["app"] == second.name).items(), mine(done)
+    assert before != stack.cli_json("audit", "--limit", "1"), "the real run is audited"
+    assert must_user(stack, first.directory, "carol")["lastName"] == "Two"
+    assert must_user(stack, first.directory, "carol.old")["firstName"] == "Ada"
