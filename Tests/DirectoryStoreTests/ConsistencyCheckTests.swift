@@ -1,6 +1,8 @@
 import GRDB
+import TestSupport
 import Testing
 
+@testable import DirectoryOperations
 @testable import DirectoryStore
 
 @Suite struct GroupCyclesTests {

@@ -26,15 +26,7 @@ final class Deriver {
         appName = row["name"]
         directoryID = row["directory_id"]
         rules = try AppRulesCache.shared.rules(appID: appID, text: row["rules"]) { text in
-            try Self.storedRules(text, app: row["name"])
-        }
-    }
-
-    static func storedRules(_ text: String, app: String) throws -> AppRules {
-        do {
-            return try RulesDocument.parse(text)
-        } catch {
-            throw StoreError.invalid("the stored rules of app '\(app)' are invalid: \(error)")
+            try DirectoryStore.storedRules(text, app: row["name"])
         }
     }
 

@@ -1,4 +1,5 @@
 import ConfigDocument
+import DirectoryStore
 import GRDB
 import SCIM
 import SyncRules
@@ -47,7 +48,7 @@ struct ConfigurationImporter {
             if row["directory_id"] != directory.id { updated.append("directory") }
             if row["enabled"] != app.enabled { updated.append("enabled") }
             if row["base_url"] != app.baseURL { updated.append("base URL") }
-            if try Deriver.storedRules(row["rules"], app: app.name) != app.rules { updated.append("rules") }
+            if try DirectoryStore.storedRules(row["rules"], app: app.name) != app.rules { updated.append("rules") }
             if !updated.isEmpty {
                 try db.execute(
                     sql: "UPDATE app SET provider = ?, directory_id = ?, enabled = ?, rules = ?, base_url = ? WHERE id = ?",

@@ -9,9 +9,9 @@ import GRDB
 ///   innocuous, so a planted trigger cannot call a function with side effects;
 /// - defensive mode (`SQLITE_DBCONFIG_DEFENSIVE`): no `writable_schema`, no direct writes to
 ///   `sqlite_master` or shadow tables, nothing that can corrupt the file on purpose.
-enum ConnectionHardening {
+package enum ConnectionHardening {
     /// A GRDB configuration that hardens each connection as it opens.
-    static func configuration() -> Configuration {
+    package static func configuration() -> Configuration {
         var configuration = Configuration()
         configuration.prepareDatabase { db in try harden(db) }
         return configuration

@@ -1,4 +1,5 @@
 import ConfigDocument
+import DirectoryStore
 import Foundation
 import GRDB
 
@@ -21,7 +22,7 @@ enum SnapshotData {
                 throw refusal(path, "app '\(name)' has a base URL that is not \(PublicBaseURL.expected)")
             }
             do {
-                _ = try Deriver.storedRules(row["rules"], app: name)
+                _ = try DirectoryStore.storedRules(row["rules"], app: name)
             } catch {
                 throw refusal(path, "\(error)")
             }

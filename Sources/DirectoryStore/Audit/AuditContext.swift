@@ -16,19 +16,19 @@ public struct AuditContext: Sendable {
     }
 
     /// An admin action, on the app `appID` named `appName` if it concerns one.
-    init(_ actor: AdminActor, appID: Int64? = nil, appName: String? = nil) {
+    package init(_ actor: AdminActor, appID: Int64? = nil, appName: String? = nil) {
         self.init(appID: appID, appName: appName)
         self.actor = actor.name
     }
 
     /// An admin action on `app`.
-    init(_ actor: AdminActor, app: App) {
+    package init(_ actor: AdminActor, app: App) {
         self.init(actor, appID: app.id, appName: app.name)
     }
 
     /// Records one change in the same transaction as the change itself, with every directory
     /// change the write made.
-    func record(
+    package func record(
         _ db: Database,
         operation: String,
         target: String,

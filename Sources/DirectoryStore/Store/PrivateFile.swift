@@ -49,7 +49,7 @@ public enum PrivateFile {
     }
 
     /// Copies the file `source` to the new private file `destination`.
-    static func copy(_ source: String, to destination: String) throws {
+    package static func copy(_ source: String, to destination: String) throws {
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw error("cannot read \(source)") }
         defer { close(input) }
@@ -66,8 +66,15 @@ public enum PrivateFile {
         }
     }
 
+    /// Removes an SQLite file and the journals SQLite may leave beside it.
+    package static func removeDatabaseFiles(_ path: String) {
+        for suffix in ["", "-journal", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(atPath: path + suffix)
+        }
+    }
+
     /// A hidden name in the directory of `path`, unique to this call.
-    static func temporaryPath(beside path: String) -> String {
+    package static func temporaryPath(beside path: String) -> String {
         let url = URL(fileURLWithPath: path)
         return "\(url.deletingLastPathComponent().path)/.\(url.lastPathComponent).\(UUID().uuidString).tmp"
     }
@@ -89,7 +96,7 @@ public enum PrivateFile {
         return descriptor
     }
 
-    static func error(_ what: String) -> StoreError {
+    package static func error(_ what: String) -> StoreError {
         .invalid("\(what): \(String(cString: strerror(errno)))")
     }
 }

@@ -244,7 +244,7 @@ extension DirectoryStore {
         )
     }
 
-    static func existingDirectory(_ db: Database, _ name: String) throws -> Directory {
+    package static func existingDirectory(_ db: Database, _ name: String) throws -> Directory {
         guard let directory = try directory(db, named: name) else { throw StoreError.notFound("directory '\(name)'") }
         return directory
     }

@@ -15,7 +15,7 @@ import SCIM
 public final class DirectoryStore: Sendable {
     public static let busyTimeout: TimeInterval = 10
 
-    let connection: DatabaseQueue
+    package let connection: DatabaseQueue
     let authCache = AuthCache()
     public let path: String
 
@@ -60,7 +60,7 @@ public final class DirectoryStore: Sendable {
     ///
     /// Threads of this process queue on ``writeGate`` for the write lock, which hands over at
     /// once; only other processes meet SQLite's busy handler, which polls with sleeps.
-    func write<T>(_ updates: (Database) throws -> T) throws -> T {
+    package func write<T>(_ updates: (Database) throws -> T) throws -> T {
         Self.writeGate.lock()
         defer { Self.writeGate.unlock() }
         return try connection.write(updates)
@@ -68,7 +68,7 @@ public final class DirectoryStore: Sendable {
 
     /// Runs `updates` in one IMMEDIATE transaction that commits only when `commit` is true: a dry
     /// run makes every change, reports it, and leaves nothing behind.
-    func transaction<T>(commit: Bool, _ updates: (Database) throws -> T) throws -> T {
+    package func transaction<T>(commit: Bool, _ updates: (Database) throws -> T) throws -> T {
         Self.writeGate.lock()
         defer { Self.writeGate.unlock() }
         return try connection.inDatabase { db in
@@ -111,12 +111,12 @@ public final class DirectoryStore: Sendable {
 
     /// `scim_fold(text)`: Unicode lowercase, the same folding as the `*_key` columns, because
     /// SQLite's `lower()` and `LIKE` fold ASCII only.
-    static let foldFunction = DatabaseFunction("scim_fold", argumentCount: 1, pure: true) { values in
+    package static let foldFunction = DatabaseFunction("scim_fold", argumentCount: 1, pure: true) { values in
         String.fromDatabaseValue(values[0])?.nameKey
     }
 
     /// A read in the current snapshot, if any (see ``snapshot(_:)``).
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
+    package func read<T>(_ body: (Database) throws -> T) throws -> T {
         try connection.unsafeReentrantRead(body)
     }
 

@@ -8,7 +8,7 @@ extension DirectoryStore {
     /// go on meanwhile). The copy costs disk space the size of the database, for a moment.
     func rehearsal<T>(_ body: (DirectoryStore) throws -> T) throws -> T {
         let temporary = PrivateFile.temporaryPath(beside: path)
-        defer { Self.removeDatabaseFiles(temporary) }
+        defer { PrivateFile.removeDatabaseFiles(temporary) }
         try PrivateFile.create(temporary)
         do {
             let copy = try DatabaseQueue(path: temporary, configuration: ConnectionHardening.configuration())

@@ -1,3 +1,4 @@
+import DirectoryStore
 import GRDB
 
 /// The schema of a database file from elsewhere (a snapshot), compared object by object with the

@@ -1,3 +1,4 @@
+import DirectoryStore
 import GRDB
 
 /// What a live database knows about its tokens that an older snapshot may not: which were

@@ -9,7 +9,16 @@ extension DirectoryStore {
             guard let row = try Row.fetchOne(db, sql: "SELECT name, rules FROM app WHERE name_key = ?", arguments: [name.nameKey]) else {
                 throw StoreError.notFound("app '\(name)'")
             }
-            return try Deriver.storedRules(row["rules"], app: row["name"])
+            return try Self.storedRules(row["rules"], app: row["name"])
+        }
+    }
+
+    /// An app's rules as stored, or a refusal naming the app when they no longer read.
+    package static func storedRules(_ text: String, app: String) throws -> AppRules {
+        do {
+            return try RulesDocument.parse(text)
+        } catch {
+            throw StoreError.invalid("the stored rules of app '\(app)' are invalid: \(error)")
         }
     }
 

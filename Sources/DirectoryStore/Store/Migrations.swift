@@ -2,8 +2,8 @@ import GRDB
 
 /// The versioned schema. Each migration is applied once, in order, in its own transaction;
 /// a released migration is never edited, only followed by a new one.
-enum Migrations {
-    static var migrator: DatabaseMigrator {
+package enum Migrations {
+    package static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-directory-apps-idp-view-audit") { db in
             try db.execute(sql: v1)

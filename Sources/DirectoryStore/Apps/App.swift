@@ -96,7 +96,7 @@ extension DirectoryStore {
         FROM app a JOIN directory d ON d.id = a.directory_id
         """
 
-    static func app(_ db: Database, named name: String) throws -> App? {
+    package static func app(_ db: Database, named name: String) throws -> App? {
         try Row.fetchOne(db, sql: appSelect + " WHERE a.name_key = ?", arguments: [name.nameKey]).map(app)
     }
 
@@ -130,7 +130,7 @@ extension DirectoryStore {
     }
 
     /// The name, trimmed, if it can be an app's: it is part of the SCIM base URL.
-    static func validAppName(_ name: String) throws -> String {
+    package static func validAppName(_ name: String) throws -> String {
         let name = try validName(name, of: "app")
         guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
             throw StoreError.invalid("an app name may use only letters, digits, '-', '_' and '.' (it is part of the SCIM base URL)")

@@ -205,8 +205,7 @@ extension DirectoryStore {
     static func checkPrecondition(_ ifMatch: String?, version: Int) throws {
         guard let ifMatch else { return }
         let current = ResourceMeta(resourceType: "", created: "", lastModified: "", version: version).etag
-        let tags = ifMatch.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard tags.contains("*") || tags.contains(where: { $0 == current || "W/\($0)" == current }) else {
+        guard EntityTagList(ifMatch).matches(current) else {
             throw ScimError.preconditionFailed("The resource has changed: its version is \(current).")
         }
     }

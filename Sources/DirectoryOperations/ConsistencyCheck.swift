@@ -1,3 +1,4 @@
+import DirectoryStore
 import GRDB
 
 /// One kind of inconsistency `scimsync doctor` looks for, with what it found.

@@ -1,24 +1,7 @@
 import DirectoryStore
 import Foundation
 import SCIM
-
-/// A directory under the system's temporary directory, deleted with its last reference.
-final class TemporaryDirectory: Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("scimsync-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String {
-        url.appendingPathComponent(name).path
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
-    }
-}
+import TestSupport
 
 /// A store on a fresh SQLite file, with helpers to make apps and users.
 struct StoreFixture {
@@ -75,9 +58,4 @@ func userBody(_ members: String) -> String {
 /// Sleeps long enough for the store's millisecond timestamps to move on.
 func tick() {
     Thread.sleep(forTimeInterval: 0.005)
-}
-
-extension AdminActor {
-    /// The admin of the tests' admin actions.
-    static let test = AdminActor("test")
 }

@@ -1,4 +1,5 @@
 import ConfigDocument
+import DirectoryStore
 import GRDB
 import SCIM
 import SyncRules
@@ -31,7 +32,7 @@ extension DirectoryStore {
                         directory: row["directory"],
                         enabled: row["enabled"],
                         tokens: try Self.exportedTokens(db, appID: row["id"]),
-                        rules: try Deriver.storedRules(row["rules"], app: row["name"]),
+                        rules: try DirectoryStore.storedRules(row["rules"], app: row["name"]),
                         baseURL: row["base_url"]
                     )
                 }

@@ -41,7 +41,7 @@ extension DirectoryStore {
 
     /// The directory named `name`; when there is none, a new one if `creator` is given (audited as
     /// theirs), else a ``StoreError/notFound(_:)``.
-    static func directory(_ db: Database, named name: String, creatingAs creator: AdminActor?) throws -> Directory {
+    package static func directory(_ db: Database, named name: String, creatingAs creator: AdminActor?) throws -> Directory {
         if let directory = try directory(db, named: name) { return directory }
         guard let creator else { throw StoreError.notFound("directory '\(name)'") }
         return try createDirectory(db, name: name, by: creator)
@@ -53,7 +53,7 @@ extension DirectoryStore {
         return directory
     }
 
-    static func insertDirectory(_ db: Database, name: String) throws -> Directory {
+    package static func insertDirectory(_ db: Database, name: String) throws -> Directory {
         let name = try validName(name, of: "directory")
         guard try directory(db, named: name) == nil else { throw StoreError.duplicate("directory '\(name)'") }
         let now = Timestamp.now()
@@ -74,7 +74,7 @@ extension DirectoryStore {
         try read { db in try Self.directory(db, named: name) }
     }
 
-    static func directory(_ db: Database, named name: String) throws -> Directory? {
+    package static func directory(_ db: Database, named name: String) throws -> Directory? {
         try Row.fetchOne(
             db,
             sql: "SELECT id, name, created_at FROM directory WHERE name_key = ?",

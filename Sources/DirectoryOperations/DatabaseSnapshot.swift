@@ -1,3 +1,4 @@
+import DirectoryStore
 import Foundation
 import GRDB
 
@@ -104,7 +105,7 @@ extension DirectoryStore {
     public func backup(to path: String) throws -> DatabaseSnapshot {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let temporary = PrivateFile.temporaryPath(beside: path)
-        defer { Self.removeDatabaseFiles(temporary) }
+        defer { PrivateFile.removeDatabaseFiles(temporary) }
         try PrivateFile.create(temporary)
         let copy = try DatabaseQueue(path: temporary, configuration: ConnectionHardening.configuration())
         defer { try? copy.close() }
@@ -136,7 +137,7 @@ extension DirectoryStore {
     public func restore(from path: String, by actor: AdminActor, beforeReplacing: ([App]) throws -> Void) throws -> DatabaseSnapshot {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.notFound(path) }
         let staging = "\(self.path).restore-\(UUID().uuidString)"
-        defer { Self.removeDatabaseFiles(staging) }
+        defer { PrivateFile.removeDatabaseFiles(staging) }
         try PrivateFile.copy(path, to: staging)
         let copy = try Self.refusingBadFile(path) { try DirectoryStore(path: staging, migrate: false) }
         defer { try? copy.connection.close() }
@@ -164,13 +165,6 @@ extension DirectoryStore {
             throw StoreError.invalid("\(path) is not an SQLite database")
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
             throw StoreError.invalid("\(path) is damaged: \(error.message ?? "SQLite reports corruption")")
-        }
-    }
-
-    /// Removes an SQLite file and the journals SQLite may leave beside it.
-    static func removeDatabaseFiles(_ path: String) {
-        for suffix in ["", "-journal", "-wal", "-shm"] {
-            try? FileManager.default.removeItem(atPath: path + suffix)
         }
     }
 

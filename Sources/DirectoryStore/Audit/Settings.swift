@@ -36,7 +36,7 @@ extension DirectoryStore {
     }
 
     /// Writes the retention setting (nil removes it).
-    static func storeAuditRetention(_ db: Database, days: Int?) throws {
+    package static func storeAuditRetention(_ db: Database, days: Int?) throws {
         if let days {
             try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('auditRetentionDays', ?)", arguments: [String(days)])
         } else {
@@ -44,7 +44,7 @@ extension DirectoryStore {
         }
     }
 
-    static func settings(_ db: Database) throws -> Settings {
+    package static func settings(_ db: Database) throws -> Settings {
         let days = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'auditRetentionDays'").flatMap { Int($0) }
         return Settings(auditRetentionDays: days)
     }
