@@ -33,12 +33,21 @@ extension DirectoryStore {
             if query.cursor != nil { offset = 0 }
         }
         let name = table.sql
+        // An index walk (no filter, no sort, no cursor) may continue from the previous page's last key.
+        let walk = query.filter == nil && query.sortBy == nil && query.cursor == nil
         // count and page from one snapshot, so totalResults matches the page.
         return try snapshot {
             try read { db in
                 try QueryDeadline.within(db, milliseconds: milliseconds) {
-                    let total = try Int.fetchOne(db, SQLRequest(literal: "SELECT count(*) FROM \(name) WHERE \(condition)")) ?? 0
+                    let tally = query.filter == nil ? try Self.tally(db, table: table, appID: appID) : nil
+                    let total =
+                        try tally?.total ?? Int.fetchOne(db, SQLRequest(literal: "SELECT count(*) FROM \(name) WHERE \(condition)")) ?? 0
                     guard query.count > 0 else { return ResourcePage(totalResults: total, resources: []) }
+                    let position = PagePositions.Key(database: path, appID: appID, table: table, startIndex: query.startIndex)
+                    if walk, offset > 0, let tally, let after = PagePositions.shared.start(of: position, deletions: tally.deletions) {
+                        page += " AND pk > \(after)"
+                        offset = 0
+                    }
                     // One row beyond the page tells a cursor-paged client whether there is a next page.
                     let rows = try Row.fetchAll(
                         db,
@@ -50,6 +59,13 @@ extension DirectoryStore {
                         )
                     )
                     let shown = rows.prefix(query.count)
+                    if walk, let tally, let last = shown.last {
+                        PagePositions.shared.learn(
+                            PagePositions.Key(database: path, appID: appID, table: table, startIndex: query.startIndex + shown.count),
+                            afterKey: last[5],
+                            deletions: tally.deletions
+                        )
+                    }
                     var continuations: [PageCursor] = []
                     if query.cursor != nil {
                         continuations = shown.enumerated().map { index, row in
@@ -68,8 +84,18 @@ extension DirectoryStore {
     }
 }
 
+extension DirectoryStore {
+    /// The app's count of the table's resources and of their deletions (``Migrations`` v5).
+    static func tally(_ db: Database, table: ListedTable, appID: Int64) throws -> (total: Int, deletions: Int64)? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT total, deletions FROM scim_tally WHERE app_id = ? AND resource_type = ?"),
+            arguments: [appID, table.columns.resourceType.name]
+        ).map { (total: $0[0], deletions: $0[1]) }
+    }
+}
+
 /// The IdP-view tables that list queries read, with how their attributes map to columns.
-enum ListedTable {
+enum ListedTable: Hashable, Sendable {
     case users, groups
 
     var columns: FilterSQL.Columns {

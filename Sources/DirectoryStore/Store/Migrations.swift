@@ -22,6 +22,9 @@ package enum Migrations {
             db.add(function: DirectoryStore.foldFunction)
             try db.execute(sql: v4Keys)
         }
+        migrator.registerMigration("v5-list-tallies") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
 
@@ -401,5 +404,38 @@ package enum Migrations {
             WHERE display_name_key IS NOT scim_fold(display_name);
         UPDATE OR IGNORE dir_user SET name_key = scim_fold(name) WHERE name_key IS NOT scim_fold(name);
         UPDATE OR IGNORE dir_group SET name_key = scim_fold(name) WHERE name_key IS NOT scim_fold(name);
+        """
+
+    /// Each app's count of IdP users and groups, and of their deletions, kept by triggers: an
+    /// unfiltered list reads its `totalResults` here instead of counting the table on every page,
+    /// and a page that follows the one before it continues from that page's last key while no row
+    /// was deleted meanwhile (inserts only ever come after the last key: see ``PagePositions``).
+    private static let v5 = """
+        CREATE TABLE scim_tally (
+            app_id         INTEGER NOT NULL REFERENCES app(id) ON DELETE CASCADE,
+            resource_type  TEXT NOT NULL CHECK (resource_type IN ('User', 'Group')),
+            total          INTEGER NOT NULL,
+            deletions      INTEGER NOT NULL,
+            PRIMARY KEY (app_id, resource_type)
+        ) WITHOUT ROWID;
+        INSERT INTO scim_tally (app_id, resource_type, total, deletions)
+            SELECT id, 'User', (SELECT count(*) FROM scim_user WHERE app_id = app.id), 0 FROM app;
+        INSERT INTO scim_tally (app_id, resource_type, total, deletions)
+            SELECT id, 'Group', (SELECT count(*) FROM scim_group WHERE app_id = app.id), 0 FROM app;
+        CREATE TRIGGER app_insert_tally AFTER INSERT ON app BEGIN
+            INSERT INTO scim_tally (app_id, resource_type, total, deletions) VALUES (new.id, 'User', 0, 0), (new.id, 'Group', 0, 0);
+        END;
+        CREATE TRIGGER scim_user_insert_tally AFTER INSERT ON scim_user BEGIN
+            UPDATE scim_tally SET total = total + 1 WHERE app_id = new.app_id AND resource_type = 'User';
+        END;
+        CREATE TRIGGER scim_user_delete_tally AFTER DELETE ON scim_user BEGIN
+            UPDATE scim_tally SET total = total - 1, deletions = deletions + 1 WHERE app_id = old.app_id AND resource_type = 'User';
+        END;
+        CREATE TRIGGER scim_group_insert_tally AFTER INSERT ON scim_group BEGIN
+            UPDATE scim_tally SET total = total + 1 WHERE app_id = new.app_id AND resource_type = 'Group';
+        END;
+        CREATE TRIGGER scim_group_delete_tally AFTER DELETE ON scim_group BEGIN
+            UPDATE scim_tally SET total = total - 1, deletions = deletions + 1 WHERE app_id = old.app_id AND resource_type = 'Group';
+        END;
         """
 }
