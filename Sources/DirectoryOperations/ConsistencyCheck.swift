@@ -96,44 +96,44 @@ struct ConsistencyCheck: Sendable {
     )
 
     /// Memberships of a user or group that no longer exists.
-    static let orphanMemberships = ConsistencyCheck(
-        name: "orphanMemberships",
-        problems: { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT g.name, m.member_kind, m.member_id FROM dir_membership m JOIN dir_group g ON g.id = m.group_id WHERE \(orphan)"
-            )
-            .map { "group '\($0[0] as String)' has a membership of \($0[1] as String) #\($0[2] as Int64), which does not exist" }
-        },
-        advice: "run scimsync doctor --repair to remove them",
-        repair: { db in try db.execute(sql: "DELETE FROM dir_membership AS m WHERE \(orphan)") }
-    )
-
-    private static let orphan = """
-        (m.member_kind = 'user' AND NOT EXISTS (SELECT 1 FROM dir_user WHERE id = m.member_id))
-        OR (m.member_kind = 'group' AND NOT EXISTS (SELECT 1 FROM dir_group WHERE id = m.member_id))
-        """
+    static let orphanMemberships = membershipCheck(
+        "orphanMemberships",
+        where: """
+            (m.member_kind = 'user' AND NOT EXISTS (SELECT 1 FROM dir_user WHERE id = m.member_id))
+            OR (m.member_kind = 'group' AND NOT EXISTS (SELECT 1 FROM dir_group WHERE id = m.member_id))
+            """
+    ) { group, kind, id in "group '\(group)' has a membership of \(kind) #\(id), which does not exist" }
 
     /// Memberships whose member is in another directory than its group.
-    static let crossDirectoryMemberships = ConsistencyCheck(
-        name: "crossDirectoryMemberships",
-        problems: { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT g.name, m.member_kind, m.member_id FROM dir_membership m JOIN dir_group g ON g.id = m.group_id WHERE \(crossDirectory)"
-            )
-            .map { "group '\($0[0] as String)' has \($0[1] as String) #\($0[2] as Int64) of another directory as a member" }
-        },
-        advice: "run scimsync doctor --repair to remove them",
-        repair: { db in try db.execute(sql: "DELETE FROM dir_membership AS m WHERE \(crossDirectory)") }
-    )
+    static let crossDirectoryMemberships = membershipCheck(
+        "crossDirectoryMemberships",
+        where: """
+            (m.member_kind = 'user' AND EXISTS (SELECT 1 FROM dir_user u, dir_group g
+                WHERE u.id = m.member_id AND g.id = m.group_id AND u.directory_id != g.directory_id))
+            OR (m.member_kind = 'group' AND EXISTS (SELECT 1 FROM dir_group c, dir_group g
+                WHERE c.id = m.member_id AND g.id = m.group_id AND c.directory_id != g.directory_id))
+            """
+    ) { group, kind, id in "group '\(group)' has \(kind) #\(id) of another directory as a member" }
 
-    private static let crossDirectory = """
-        (m.member_kind = 'user' AND EXISTS (SELECT 1 FROM dir_user u, dir_group g
-            WHERE u.id = m.member_id AND g.id = m.group_id AND u.directory_id != g.directory_id))
-        OR (m.member_kind = 'group' AND EXISTS (SELECT 1 FROM dir_group c, dir_group g
-            WHERE c.id = m.member_id AND g.id = m.group_id AND c.directory_id != g.directory_id))
-        """
+    /// The memberships `condition` (over `dir_membership AS m`, a constant) selects, each named by
+    /// `problem`, and their removal as the repair.
+    private static func membershipCheck(
+        _ name: String,
+        where condition: String,
+        problem: @escaping @Sendable (_ group: String, _ kind: String, _ id: Int64) -> String
+    ) -> ConsistencyCheck {
+        ConsistencyCheck(
+            name: name,
+            problems: { db in
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT g.name, m.member_kind, m.member_id FROM dir_membership m JOIN dir_group g ON g.id = m.group_id WHERE \(condition)"
+                ).map { problem($0[0], $0[1], $0[2]) }
+            },
+            advice: "run scimsync doctor --repair to remove them",
+            repair: { db in try db.execute(sql: "DELETE FROM dir_membership AS m WHERE \(condition)") }
+        )
+    }
 
     /// An app's memberships in a directory it no longer provisions (a `sync` removes them too).
     static let membershipsLeftBehind = ConsistencyCheck(
