@@ -14,6 +14,9 @@ enum Migrations {
         migrator.registerMigration("v3-security-hardening") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4-member-display-as-written") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }
 
@@ -230,5 +233,11 @@ enum Migrations {
             '$.userSync.onDelete', coalesce(json_extract(rules, '$.userSync.onDelete'), 'delete'),
             '$.userSync.existingUsers', coalesce(json_extract(rules, '$.userSync.existingUsers'), 'adopt'))
         WHERE json_valid(rules) AND json_type(rules) = 'object';
+        """
+
+    /// A member's `display` as the IdP wrote it (NULL when it wrote none): the IdP view reads
+    /// back exactly what was written; the directory view names members from the users.
+    private static let v4 = """
+        ALTER TABLE scim_member ADD COLUMN display TEXT;
         """
 }
