@@ -51,21 +51,32 @@ import Testing
         "dir_user", "dir_group", "audit", "setting", "token_tombstone",
     ]
 
+    static func fixturePath() throws -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/schema-v3.sqlite").path
+    }
+
     static func fixtureCopy(in temporary: TemporaryDirectory) throws -> String {
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/schema-v3.sqlite")
         let path = temporary.path("v3.sqlite")
-        try FileManager.default.copyItem(atPath: fixture.path, toPath: path)
+        try FileManager.default.copyItem(atPath: try fixturePath(), toPath: path)
         return path
     }
 
+    /// The rows of the kept tables, by the columns the fixture's schema has (later migrations may add some).
     static func rows(_ path: String) throws -> [String: [[DatabaseValue]]] {
+        let fixture = try DatabaseQueue(path: try fixturePath())
+        defer { try? fixture.close() }
+        let columns = try fixture.read { db in
+            try Dictionary(uniqueKeysWithValues: keptTables.map { ($0, try db.columns(in: $0).map(\.name).joined(separator: ", ")) })
+        }
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }
         return try queue.read { db in
             var tables: [String: [[DatabaseValue]]] = [:]
             for table in keptTables {
                 let order = try db.primaryKey(table).columns.joined(separator: ", ")
-                tables[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY \(order)").map { Array($0.databaseValues) }
+                tables[table] = try Row.fetchAll(db, sql: "SELECT \(columns[table]!) FROM \(table) ORDER BY \(order)").map {
+                    Array($0.databaseValues)
+                }
             }
             return tables
         }

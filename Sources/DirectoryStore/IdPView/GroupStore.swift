@@ -29,17 +29,15 @@ extension DirectoryStore {
         try listResources(table: .groups, appID: appID, query: query)
     }
 
-    /// The members of a group, with the display name of each.
+    /// The members of a group, each with the `display` its IdP wrote (none if it wrote none).
     public func scimGroupMembers(appID: Int64, groupID: String) throws -> [GroupMember] {
         try read { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT m.member_id, m.member_type, COALESCE(u.display_name, u.user_name, g.display_name) AS display
+                        SELECT m.member_id, m.member_type, m.display
                         FROM scim_group p
                         JOIN scim_member m ON m.group_pk = p.pk
-                        LEFT JOIN scim_user u ON m.member_type = 'User' AND u.id = m.member_id
-                        LEFT JOIN scim_group g ON m.member_type = 'Group' AND g.id = m.member_id
                         WHERE p.id = ? AND p.app_id = ?
                         ORDER BY m.member_id
                         """
@@ -239,12 +237,19 @@ extension DirectoryStore {
                 for member in members {
                     let resolved = try resolve(member, in: group, app: app, db)
                     try db.execute(
-                        sql: "INSERT OR IGNORE INTO scim_member (group_pk, member_id, member_type) VALUES (?, ?, ?)",
-                        arguments: [group.pk, resolved.id, resolved.type]
+                        sql: "INSERT OR IGNORE INTO scim_member (group_pk, member_id, member_type, display) VALUES (?, ?, ?, ?)",
+                        arguments: [group.pk, resolved.id, resolved.type, member.display]
                     )
                     if db.changesCount > 0 {
                         affected.insert(resolved)
                         changed = true
+                    } else {
+                        // A member written again with another display: the IdP view keeps the latest.
+                        try db.execute(
+                            sql: "UPDATE scim_member SET display = ? WHERE group_pk = ? AND member_id = ? AND display IS NOT ?",
+                            arguments: [member.display, group.pk, resolved.id, member.display]
+                        )
+                        changed = db.changesCount > 0 || changed
                     }
                 }
             case .remove(let ids):

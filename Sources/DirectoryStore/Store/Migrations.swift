@@ -25,6 +25,9 @@ package enum Migrations {
         migrator.registerMigration("v5-list-tallies") { db in
             try db.execute(sql: v5)
         }
+        migrator.registerMigration("v6-member-display-as-written") { db in
+            try db.execute(sql: v6)
+        }
         return migrator
     }
 
@@ -437,5 +440,11 @@ package enum Migrations {
         CREATE TRIGGER scim_group_delete_tally AFTER DELETE ON scim_group BEGIN
             UPDATE scim_tally SET total = total - 1, deletions = deletions + 1 WHERE app_id = old.app_id AND resource_type = 'Group';
         END;
+        """
+
+    /// A member's `display` as the IdP wrote it (NULL when it wrote none): the IdP view reads
+    /// back exactly what was written; the directory view names members from the users.
+    private static let v6 = """
+        ALTER TABLE scim_member ADD COLUMN display TEXT;
         """
 }
