@@ -22,6 +22,9 @@ enum Migrations {
             db.add(function: DirectoryStore.foldFunction)
             try db.execute(sql: v4Keys)
         }
+        migrator.registerMigration("v5-queued-group-work") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
 
@@ -384,5 +387,27 @@ enum Migrations {
             WHERE display_name_key IS NOT scim_fold(display_name);
         UPDATE OR IGNORE dir_user SET name_key = scim_fold(name) WHERE name_key IS NOT scim_fold(name);
         UPDATE OR IGNORE dir_group SET name_key = scim_fold(name) WHERE name_key IS NOT scim_fold(name);
+        """
+
+    /// Large IdP groups: a deleted group stays as a tombstone (`deleted_at` set, invisible to the IdP
+    /// view) until its memberships are released batch by batch, and `group_work` is the durable
+    /// record of the directory work still to do for a group (see ``GroupWork``).
+    private static let v5 = """
+        ALTER TABLE scim_group ADD COLUMN deleted_at TEXT;
+        DROP INDEX scim_group_name;
+        CREATE UNIQUE INDEX scim_group_name ON scim_group(app_id, display_name_key) WHERE deleted_at IS NULL;
+
+        -- kind: 'release' (the group was deleted: remove what it gave, then the tombstone) or
+        -- 'rederive' (it was renamed: re-derive its user members after `cursor`, by member id).
+        CREATE TABLE group_work (
+            group_pk     INTEGER NOT NULL REFERENCES scim_group(pk) ON DELETE CASCADE,
+            kind         TEXT NOT NULL CHECK (kind IN ('release', 'rederive')),
+            cursor       TEXT NOT NULL DEFAULT '',
+            request_id   TEXT,
+            queued_at    TEXT NOT NULL,
+            lease_owner  TEXT,
+            lease_until  REAL,
+            PRIMARY KEY (group_pk, kind)
+        );
         """
 }

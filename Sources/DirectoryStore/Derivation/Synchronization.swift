@@ -10,12 +10,14 @@ extension DirectoryStore {
     /// Re-derives the directory view of one app (or of every app) from its stored IdP view by its
     /// current rules, and returns the changes. With `dryRun` the changes are made in a transaction
     /// that is rolled back, so they are exactly what a real run would do, and nothing stays.
-    /// Each committed batch that changes something is audited as `actor`'s.
+    /// Each committed batch that changes something is audited as `actor`'s. A real run first
+    /// finishes the app's queued group work (``GroupWork``) that no live process holds.
     public func synchronize(app name: String?, dryRun: Bool, by actor: AdminActor) throws -> [DirectoryChange] {
-        try synchronizedApps(name).flatMap { appID in
+        let owner = "sync:\(UUIDv4.make())"
+        return try synchronizedApps(name).flatMap { appID in
             dryRun
                 ? try transaction(commit: false) { db in try Self.deriveAll(db, appID: appID, rules: nil) }
-                : try deriveAllInBatches(appID: appID, by: actor)
+                : try finishGroupWork(owner: owner, appID: appID) + deriveAllInBatches(appID: appID, by: actor)
         }
     }
 
@@ -89,7 +91,7 @@ extension Deriver {
     /// left as it was), drops this app's memberships left in another directory (after the app
     /// moved), and removes groups it created that nothing uses.
     func deriveGroups() throws {
-        for pk in try Int64.fetchAll(db, sql: "SELECT pk FROM scim_group WHERE app_id = ? ORDER BY pk", arguments: [appID]) {
+        for pk in try Int64.fetchAll(db, sql: "SELECT pk FROM scim_group WHERE app_id = ? AND deleted_at IS NULL ORDER BY pk", arguments: [appID]) {
             if let error = try refusal(of: { try deriveGroup(pk: pk) }) {
                 let name = try String.fetchOne(db, sql: "SELECT display_name FROM scim_group WHERE pk = ?", arguments: [pk])
                 record(.groupRefused, group: name, reason: error.detail)
