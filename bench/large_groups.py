@@ -228,7 +228,8 @@ def main() -> int:
         seed(stack.db, "bench", big_b, args.members, fresh_users=False)
         rename = {"schemas": [PATCH_SCHEMA], "Operations": [{"op": "replace", "path": "displayName", "value": "big-c"}]}
         measure(f"rename of a {args.members:,}-member group",
-                lambda: client.patch(f"/Groups/{big_b}", rename),
+                # Without the 200,000 members in the answer, which only the rendering would time.
+                lambda: client.patch(f"/Groups/{big_b}?excludedAttributes=members", rename),
                 lambda: work_left() == 0 and query(stack.db, "SELECT count(*) FROM dir_group WHERE name = 'big-b'") == 0)
         moved = query(stack.db, "SELECT count(*) FROM dir_membership m JOIN dir_group g ON g.id = m.group_id "
                                 "WHERE g.name = 'big-c'")

@@ -65,11 +65,13 @@ import Testing
     }
 
     @Test func deletingALargeGroupAnswersAtOnceAndReleasesItsMembershipsInBatches() throws {
-        let eng = try group("Eng", try users(10))
+        let people = try users(10)
+        let eng = try group("Eng", people)
         try store.deleteScimGroup(app: app, id: eng.id, ifMatch: nil, audit: audit)
 
         #expect(try store.scimGroup(appID: app.id, id: eng.id) == nil)
         #expect(try store.scimGroups(appID: app.id, query: ListQuery()).totalResults == 0)
+        #expect(try store.scimGroups(appID: app.id, containing: people[0]).isEmpty, "a user's groups")
         #expect(try members("Eng") == Self.names(10), "the directory catches up later")
         let request = try #require(try store.auditEntries(AuditQuery(app: "okta")).first { $0.operation == "group.delete" })
         #expect(request.detail?.contains("queued") == true)
@@ -83,6 +85,17 @@ import Testing
         let batches = try store.auditEntries(AuditQuery(app: "okta")).filter { $0.operation == "group.delete.batch" }
         #expect(batches.count == sizes.count)
         #expect(batches.allSatisfy { $0.requestId == "req-1" })
+    }
+
+    @Test func aUserWriteDuringADeleteDoesNotBringTheMembershipBack() throws {
+        let people = try users(10)
+        let eng = try group("Eng", people)
+        try store.deleteScimGroup(app: app, id: eng.id, ifMatch: nil, audit: audit)
+        try fixture.replaceUser(app, people[9], userBody(#""userName":"user9","displayName":"Nine""#))
+        try store.runGroupWorkBatch(owner: "test")
+        #expect(try members("Eng").contains("user9") == false)
+        try drain()
+        #expect(try groupNames().isEmpty)
     }
 
     @Test func aSmallGroupIsStillDeletedInItsRequest() throws {

@@ -1,17 +1,25 @@
+import Foundation
 import GRDB
 
 extension Deriver {
-    /// Removes up to `limit` of the memberships a deleted IdP group gave, and up to `limit` of its
-    /// member rows; returns whether none of either is left.
-    func releaseBatch(groupPK: Int64, limit: Int) throws -> Bool {
-        let existing = try memberships(
-            sql: """
-                SELECT group_id, member_kind, member_id, \(MembershipOrigin.columns()) FROM dir_membership
-                WHERE idp_group_pk = ? AND app_id = ? LIMIT ?
-                """,
-            [groupPK, appID, limit]
-        )
-        try apply(desired: [], existing: existing)
+    /// Removes up to `limit` of the memberships a deleted IdP group gave (fewer if `deadline` passes
+    /// first), and up to `limit` of its member rows; returns whether none of either is left.
+    func releaseBatch(groupPK: Int64, limit: Int, deadline: Date) throws -> Bool {
+        var removed = 0
+        var membershipsLeft = true
+        repeat {
+            let chunk = min(GroupWork.chunkSize, limit - removed)
+            let existing = try memberships(
+                sql: """
+                    SELECT group_id, member_kind, member_id, \(MembershipOrigin.columns()) FROM dir_membership
+                    WHERE idp_group_pk = ? AND app_id = ? LIMIT ?
+                    """,
+                [groupPK, appID, chunk]
+            )
+            try apply(desired: [], existing: existing)
+            removed += existing.count
+            membershipsLeft = existing.count == chunk
+        } while removed < limit && membershipsLeft && Date() < deadline
         try db.execute(
             sql: """
                 DELETE FROM scim_member
@@ -19,7 +27,7 @@ extension Deriver {
                 """,
             arguments: [groupPK, groupPK, limit]
         )
-        return existing.count < limit && db.changesCount < limit
+        return !membershipsLeft && db.changesCount < limit
     }
 
     /// Deletes a released group's tombstone (its queue rows go with it), then the directory groups
@@ -30,9 +38,9 @@ extension Deriver {
     }
 
     /// Re-derives, from the current IdP view, up to `limit` user members of a renamed group whose
-    /// SCIM ids sort after `cursor`; returns the last id done, or nil when no member is left.
-    /// A member the rules refuse is reported and left as it was.
-    func rederiveBatch(groupPK: Int64, after cursor: String, limit: Int) throws -> String? {
+    /// SCIM ids sort after `cursor` (fewer if `deadline` passes first); returns the last id done,
+    /// or nil when no member is left. A member the rules refuse is reported and left as it was.
+    func rederiveBatch(groupPK: Int64, after cursor: String, limit: Int, deadline: Date) throws -> String? {
         let members = try Row.fetchAll(
             db,
             sql: """
@@ -41,10 +49,11 @@ extension Deriver {
                 """,
             arguments: [appID, groupPK, cursor, limit]
         )
-        for member in members {
+        for (index, member) in members.enumerated() {
             if let error = try refusal(of: { try deriveMembershipsOfUser(scimID: member["member_id"]) }) {
                 record(.userRefused, user: member["user_name"], reason: error.detail)
             }
+            if index < members.count - 1, Date() >= deadline { return member["member_id"] }
         }
         return members.count < limit ? nil : members.last?["member_id"]
     }

@@ -12,7 +12,8 @@ extension DirectoryStore {
     /// Runs one batch of queued group work in one transaction, as `owner`: a job `owner` already
     /// holds, else one whose lease has passed (of app `appID` only, when given). The batch renews
     /// the lease, re-derives from the IdP view as it is now (so an IdP write that came after the
-    /// job was queued is never undone), audits what it changed, and moves the job's cursor.
+    /// job was queued is never undone), audits what it changed, and moves the job's cursor. It
+    /// stops at ``groupBatchSize`` rows or once ``GroupWork/batchBudget`` has passed.
     /// Returns nil when there is nothing to claim. Leases are reckoned from `clock` (now, but for tests).
     public func runGroupWorkBatch(owner: String, appID: Int64? = nil, clock: Date? = nil) throws -> GroupWorkBatch? {
         var started = Date()
@@ -34,15 +35,16 @@ extension DirectoryStore {
             let pk: Int64 = job["group_pk"]
             let kind = GroupWork.Kind(rawValue: job["kind"]) ?? .rederive
             let deriver = try Deriver(db, appID: job["app_id"])
+            let deadline = started.addingTimeInterval(GroupWork.batchBudget)
             var finished = false
             switch kind {
             case .release:
-                if try deriver.releaseBatch(groupPK: pk, limit: groupBatchSize) {
+                if try deriver.releaseBatch(groupPK: pk, limit: groupBatchSize, deadline: deadline) {
                     try deriver.finishRelease(groupPK: pk)
                     finished = true
                 }
             case .rederive:
-                if let next = try deriver.rederiveBatch(groupPK: pk, after: job["cursor"], limit: groupBatchSize) {
+                if let next = try deriver.rederiveBatch(groupPK: pk, after: job["cursor"], limit: groupBatchSize, deadline: deadline) {
                     try db.execute(sql: "UPDATE group_work SET cursor = ? WHERE group_pk = ? AND kind = ?", arguments: [next, pk, kind.rawValue])
                 } else {
                     try deriver.finishRederive(groupPK: pk, id: job["id"])

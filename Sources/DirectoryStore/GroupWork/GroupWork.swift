@@ -14,15 +14,23 @@ public enum GroupWork {
         case rederive
     }
 
-    /// The default of ``batchSize``: measured at about 40 ms of write lock per batch on the
-    /// benchmark machine (docs/BENCHMARKS.md), under the 100 ms goal.
-    public static let defaultBatchSize = 1000
+    /// The default of ``batchSize``: a rename re-derived about 0.3 ms per member on the shared
+    /// 2-core benchmark machine (docs/BENCHMARKS.md), so a group of 250 is still done in its
+    /// request within the 100 ms goal.
+    public static let defaultBatchSize = 250
 
-    /// Memberships (or members) one batch handles; a group with no more than this is handled in its
-    /// request, as before. `$SCIMSYNC_GROUP_BATCH` sets it (1–100,000), for tests.
+    /// Memberships (or members) one batch handles at most; a group with no more than this is handled
+    /// in its request, as before. `$SCIMSYNC_GROUP_BATCH` sets it (1–100,000), for tests.
     public static let batchSize: Int =
         ProcessInfo.processInfo.environment["SCIMSYNC_GROUP_BATCH"].flatMap(Int.init).map { min(max($0, 1), 100_000) }
         ?? defaultBatchSize
+
+    /// The work one batch does before it commits, whatever its count: with the commit, it holds
+    /// the write lock well under the 100 ms goal on a slow or busy machine too.
+    public static let batchBudget: TimeInterval = 0.05
+
+    /// Memberships a release removes between two looks at the clock.
+    static let chunkSize = 50
 
     /// How long a claim on a job lasts without a batch renewing it: after a crash, another process
     /// (or the restarted one) takes the job over once it has passed.
