@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "SyncRules", targets: ["SyncRules"]),
         .library(name: "ConfigDocument", targets: ["ConfigDocument"]),
         .library(name: "DirectoryStore", targets: ["DirectoryStore"]),
+        .library(name: "DirectoryOperations", targets: ["DirectoryOperations"]),
         .library(name: "ScimService", targets: ["ScimService"]),
     ],
     dependencies: [
@@ -56,6 +57,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // What only the admin tool does with a whole database: configuration export and import,
+        // snapshots (backup, restore) and the consistency check. The responder does not link it.
+        .target(
+            name: "DirectoryOperations",
+            dependencies: [
+                "DirectoryStore", "SCIM", "SyncRules", "ConfigDocument",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         // HTTP-agnostic SCIM service: request in, response out (routing, auth, SCIM semantics).
         .target(name: "ScimService", dependencies: ["SCIM", "SyncRules", "DirectoryStore"]),
         .executableTarget(
@@ -68,23 +78,25 @@ let package = Package(
         .executableTarget(
             name: "scimsync",
             dependencies: [
-                "DirectoryStore", "SyncRules", "SCIM", "ConfigDocument",
+                "DirectoryStore", "DirectoryOperations", "SyncRules", "SCIM", "ConfigDocument",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The benchmark ceiling: the same libfcgi loop answering a fixed 1 KB JSON document.
         .executableTarget(name: "bare-fcgi", dependencies: ["FastCGI"]),
-        .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
+        // What the test targets share: temporary directories, the tests' admin, JSON text helpers.
+        .target(name: "TestSupport", dependencies: ["SCIM", "DirectoryStore"], path: "Tests/TestSupport"),
+        .testTarget(name: "SCIMTests", dependencies: ["SCIM", "TestSupport"]),
         .testTarget(name: "SyncRulesTests", dependencies: ["SyncRules", "SCIM"]),
         .testTarget(name: "ConfigDocumentTests", dependencies: ["ConfigDocument", "SyncRules", "SCIM"]),
         .testTarget(
             name: "DirectoryStoreTests",
-            dependencies: ["DirectoryStore", "SyncRules", "SCIM", "CSQLiteHardening"],
+            dependencies: ["DirectoryStore", "DirectoryOperations", "SyncRules", "SCIM", "CSQLiteHardening", "TestSupport"],
             // Databases made by earlier schemas, read by path (see MigrationTests).
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM"]),
+        .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM", "TestSupport"]),
         // The admin tool's own logic (escaping for the terminal, who the actor is), tested in-process.
-        .testTarget(name: "scimsyncTests", dependencies: ["scimsync", "DirectoryStore"]),
+        .testTarget(name: "scimsyncTests", dependencies: ["scimsync", "DirectoryStore", "DirectoryOperations"]),
     ]
 )

@@ -36,7 +36,7 @@ let package = Package(
         fuzzTarget("filter", ["SCIM", "DirectoryStore"]),
         fuzzTarget("patch", ["SCIM"]),
         fuzzTarget("query", ["SCIM", "ScimService", "DirectoryStore"]),
-        fuzzTarget("config", ["ConfigDocument", "SyncRules", "DirectoryStore"]),
+        fuzzTarget("config", ["ConfigDocument", "SyncRules", "DirectoryStore", "DirectoryOperations"]),
         fuzzTarget("rules", ["SyncRules", "SCIM"]),
     ]
 )

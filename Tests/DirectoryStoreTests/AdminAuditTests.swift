@@ -2,8 +2,10 @@ import Foundation
 import GRDB
 import SCIM
 import SyncRules
+import TestSupport
 import Testing
 
+@testable import DirectoryOperations
 @testable import DirectoryStore
 
 /// Every admin action leaves one audit entry naming its actor, in the transaction of the change.

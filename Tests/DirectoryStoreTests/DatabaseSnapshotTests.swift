@@ -2,8 +2,10 @@ import CSQLiteHardening
 import Foundation
 import GRDB
 import SCIM
+import TestSupport
 import Testing
 
+@testable import DirectoryOperations
 @testable import DirectoryStore
 
 @Suite struct DatabaseSnapshotTests {

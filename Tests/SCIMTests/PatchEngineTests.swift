@@ -1,4 +1,5 @@
 import SCIM
+import TestSupport
 import Testing
 
 private let patchOpURN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"

@@ -1,4 +1,5 @@
 import SCIM
+import TestSupport
 import Testing
 
 private func prepare(_ text: String, id: String = "new-id") throws -> JSONObject {

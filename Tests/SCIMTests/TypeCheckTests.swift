@@ -1,4 +1,5 @@
 import SCIM
+import TestSupport
 import Testing
 
 /// Every client-writable attribute of the published schemas, with its path in an error detail

@@ -189,3 +189,79 @@ def test_a_case_only_group_rename_is_applied(stack, uniq):
     assert group_members(stack, app.directory, "ENG") == {"alice": ("user", [via_group(app.name, "ENG")])}
     assert any("group renamed: Eng to ENG" in (e.get("detail") or "") for e in audit(stack, app))
     assert not refused_entries(audit(stack, app))
+
+
+# ----- the audit records every change ---------------------------------------------------------------
+
+def test_the_audit_records_every_directory_change_of_a_write(stack, uniq):
+    app = new_rules_app(stack, uniq, "okta")
+    users = [create_user(app.idp, scim_user(f"user{i}")) for i in range(7)]
+    create_group(app.idp, "Everyone7", *users)
+    entry = next(e for e in stack.cli_json("audit", "--app", app.name) if e["operation"] == "group.create")
+    assert "and 3 more" in entry["detail"], entry["detail"]
+    changes = entry["changes"]
+    assert [c["change"] for c in changes] == ["groupCreated"] + ["membershipAdded"] * 7, changes
+    assert sorted(c["member"] for c in changes[1:]) == [f"user{i}" for i in range(7)]
+    assert {c["group"] for c in changes} == {"Everyone7"} and {c["app"] for c in changes} == {app.name}
+    assert all(c["origin"] == "IdP group Everyone7" and c["memberKind"] == "user" for c in changes[1:]), changes
+
+
+# ----- scimsync doctor -------------------------------------------------------------------------------
+
+def test_doctor_reports_repairs_and_names_what_needs_the_admin(stack, uniq):
+    import sqlite3
+    directory = uniq("dir")
+    stack.cli("directory", "create", directory)
+    for name in ("A", "B"):
+        stack.cli("group", "create", name, "--directory", directory)
+    stack.cli("group", "add-member", "A", "--group", "B", "--directory", directory)
+    con = sqlite3.connect(stack.db)
+    ids = dict(con.execute("SELECT name, id FROM dir_group WHERE directory_id = (SELECT id FROM directory WHERE name = ?)",
+                           (directory,)).fetchall())
+    with con:   # what an older schema let through: B contains A, and a member that is gone
+        con.execute("INSERT INTO dir_membership (group_id, member_kind, member_id, rule) VALUES (?, 'group', ?, 'admin')",
+                    (ids["B"], ids["A"]))
+        con.execute("INSERT INTO dir_membership (group_id, member_kind, member_id, rule) VALUES (?, 'user', 987654, 'admin')",
+                    (ids["A"],))
+    con.close()
+
+    cp = stack.cli("doctor", check=False)
+    assert cp.returncode == 1, cp
+    assert "orphanMemberships: 1 (to fix: run scimsync doctor --repair to remove them)" in cp.stdout, cp.stdout
+    assert "groups 'A' ⊃ 'B' ⊃ 'A'" in cp.stdout and "problems remain" in cp.stdout, cp.stdout
+
+    cp = stack.cli("doctor", "--repair", "--json", check=False)
+    assert cp.returncode == 1, cp
+    report = json.loads(cp.stdout)
+    assert {f["check"]: f["repaired"] for f in report["findings"]} == {"orphanMemberships": True, "groupCycles": False}
+    assert group_members(stack, directory, "A") == {"B": ("group", [ADMIN])}
+
+    stack.cli("group", "remove-member", "B", "--group", "A", "--directory", directory)
+    assert "no problems found" in stack.cli("doctor").stdout
+
+
+# ----- a dry run is the real run ---------------------------------------------------------------------
+
+def test_a_dry_run_over_apps_sharing_a_directory_is_the_real_run(stack, uniq):
+    """The first app's rename frees the name the second app's user then takes: a dry run that
+    previewed each app alone (rolling back the first before the second) refused the second."""
+    tag = uniq("t")
+    first = new_rules_app(stack, lambda _: f"a-{tag}", "okta")
+    second = new_rules_app(stack, lambda _: f"b-{tag}", "entra", directory=first.directory)
+    create_user(first.idp, scim_user("carol"))
+    rules_set(stack, second, "--username-pattern", "^carol$", "--username-replacement", "carol2")
+    create_user(second.idp, scim_user("carol", "Carol", "Two"))
+    rules_set(stack, first, "--username-pattern", "^carol$", "--username-replacement", "carol.old")
+    rules_set(stack, second, "--no-username-transform")
+
+    preview = json.loads(stack.cli("sync", "--dry-run", "--json").stdout)
+    before = stack.cli_json("audit", "--limit", "1")
+    done = json.loads(stack.cli("sync", "--json").stdout)
+    assert preview["dryRun"] is True and done["dryRun"] is False
+    mine = lambda doc: [c for c in doc["changes"] if c["app"] in (first.name, second.name)]  # noqa: E731
+    assert mine(preview) == mine(done), (mine(preview), mine(done))
+    assert {"app": second.name, "change": "userUpdated", "user": "carol", "fields": ["username"]}.items() <= \
+        next(c for c in mine(done) if c["app"] == second.name).items(), mine(done)
+    assert before != stack.cli_json("audit", "--limit", "1"), "the real run is audited"
+    assert must_user(stack, first.directory, "carol")["lastName"] == "Two"
+    assert must_user(stack, first.directory, "carol.old")["firstName"] == "Ada"

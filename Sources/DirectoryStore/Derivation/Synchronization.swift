@@ -8,16 +8,16 @@ extension DirectoryStore {
     static let synchronizationBatch = 500
 
     /// Re-derives the directory view of one app (or of every app) from its stored IdP view by its
-    /// current rules, and returns the changes. With `dryRun` the changes are made in a transaction
-    /// that is rolled back, so they are exactly what a real run would do, and nothing stays.
-    /// Each committed batch that changes something is audited as `actor`'s. A real run first
-    /// finishes the app's queued group work (``GroupWork``) that no live process holds.
+    /// current rules, and returns the changes. Each committed batch that changes something is
+    /// audited as `actor`'s. A real run first finishes the app's queued group work (``GroupWork``)
+    /// that no live process holds. With `dryRun` the real run is made on a private copy of the
+    /// database (see ``rehearsal(_:)``), so the changes are exactly what a real run would do, also
+    /// for several apps sharing a directory, and nothing of the live database is locked or changed.
     public func synchronize(app name: String?, dryRun: Bool, by actor: AdminActor) throws -> [DirectoryChange] {
+        if dryRun { return try rehearsal { try $0.synchronize(app: name, dryRun: false, by: actor) } }
         let owner = "sync:\(UUIDv4.make())"
         return try synchronizedApps(name).flatMap { appID in
-            dryRun
-                ? try transaction(commit: false) { db in try Self.deriveAll(db, appID: appID, rules: nil) }
-                : try finishGroupWork(owner: owner, appID: appID) + deriveAllInBatches(appID: appID, by: actor)
+            try finishGroupWork(owner: owner, appID: appID) + deriveAllInBatches(appID: appID, by: actor)
         }
     }
 
@@ -55,14 +55,6 @@ extension DirectoryStore {
         var seen: Set<String> = []
         return changes.filter { $0.change != .protectedGroupSkipped || seen.insert($0.summary).inserted }
     }
-
-    /// Derives all of an app's users and groups in the caller's transaction, by `rules` or the stored ones.
-    static func deriveAll(_ db: Database, appID: Int64, rules: AppRules?) throws -> [DirectoryChange] {
-        let deriver = try Deriver(db, appID: appID, rules: rules)
-        try deriver.deriveUsers(try Int64.fetchAll(db, sql: "SELECT pk FROM scim_user WHERE app_id = ? ORDER BY pk", arguments: [appID]))
-        try deriver.deriveGroups()
-        return deriver.changes
-    }
 }
 
 extension Deriver {
@@ -73,7 +65,8 @@ extension Deriver {
             db,
             operation: "sync",
             target: "App \(appName)",
-            detail: "\(changes.count) change\(changes.count == 1 ? "" : "s"); " + summary
+            detail: "\(changes.count) change\(changes.count == 1 ? "" : "s"); " + summary,
+            changes: changes
         )
     }
 

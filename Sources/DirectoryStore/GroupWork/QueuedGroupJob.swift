@@ -80,7 +80,8 @@ struct QueuedGroupJob {
             db,
             operation: "group.\(operation).batch",
             target: "Group \(groupID) (\(groupName))",
-            detail: detail
+            detail: detail,
+            changes: deriver.changes
         )
     }
 }
