@@ -98,6 +98,25 @@ import Testing
         #expect(try groupNames().isEmpty)
     }
 
+    @Test func listsTreatAQueuedDeleteAsADeletion() throws {
+        let big = try group("A", try users(10))
+        for name in ["B", "C", "D"] { _ = try group(name, []) }
+        func page(_ start: Int) throws -> (names: [String], total: Int) {
+            let page = try store.scimGroups(
+                appID: app.id,
+                query: try ListQuery.parse(["startIndex": "\(start)", "count": "2"], resourceType: .group)
+            )
+            return (page.resources.compactMap { $0.object()["displayName"]?.stringValue }, page.totalResults)
+        }
+        #expect(try page(1).names == ["A", "B"])
+        try store.deleteScimGroup(app: app, id: big.id, ifMatch: nil, audit: audit)
+        #expect(try page(3).names == ["D"], "the page after the first counts without the deleted group")
+        #expect(try page(3).total == 3)
+        try drain()
+        #expect(try page(1).names == ["B", "C"])
+        #expect(try page(1).total == 3, "counted deleted once")
+    }
+
     @Test func aSmallGroupIsStillDeletedInItsRequest() throws {
         let eng = try group("Eng", try users(3))
         try store.deleteScimGroup(app: app, id: eng.id, ifMatch: nil, audit: audit)
