@@ -69,6 +69,7 @@ struct ResponderCommand: ParsableCommand {
         let handlers = try (0..<workerCount).map { _ in
             FastCGIAdapter(application: ScimApplication(store: try DirectoryStore(path: path, migrate: false)), bodyLimit: bodyLimit)
         }
+        try GroupWorkThread.start(databasePath: path)
         let server = FastCGIServer(listener: listener, handlers: handlers)
         do {
             try server.run {
