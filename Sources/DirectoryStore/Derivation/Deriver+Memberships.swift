@@ -16,8 +16,7 @@ extension Deriver {
     /// Costs what the user's own groups cost, whatever the size of those groups. Memberships of
     /// other apps are never touched; the admin's only when the rules do not keep them.
     func deriveMemberships(scimID: String, directoryUserID: Int64, created: Bool) throws {
-        var desired: Set<Membership> = []
-        let groups = try Row.fetchAll(
+        let idpGroups = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
                     SELECT g.pk, g.display_name FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk
@@ -25,27 +24,16 @@ extension Deriver {
                     """
             ),
             arguments: [scimID, appID]
-        )
-        func want(_ names: [String], _ origin: MembershipOrigin) throws {
-            for name in names {
-                desired.insert(
-                    Membership(
-                        groupID: try groupID(named: name),
-                        memberKind: "user",
-                        memberID: directoryUserID,
-                        origin: origin
-                    )
-                )
+        ).map { (pk: $0["pk"] as Int64, name: $0["display_name"] as String) }
+        let plan = try MembershipPlanner.user(idpGroups: idpGroups, created: created, rules: rules.groupSync, isProtected: isProtected)
+        report(plan.skips)
+        let desired = Set(
+            try plan.memberships.map {
+                Membership(groupID: try groupID(named: $0.group), memberKind: "user", memberID: directoryUserID, origin: origin(of: $0.source))
             }
-        }
-        for group in groups {
-            try want(try targets(ofIdPGroup: group["display_name"]), .idpGroup(app: appID, groupPK: group["pk"]))
-        }
-        try want(rules.groupSync.defaultGroupsForAllUsers, .defaultGroup(app: appID))
-        if created { try want(rules.groupSync.defaultGroupsForNewUsers, .newUserGroup(app: appID)) }
-
+        )
         var existing = try derivedMemberships(ofUser: directoryUserID)
-        if !rules.groupSync.keepExistingMemberships {
+        if plan.replacesAdminMemberships {
             // The admin's memberships of a protected group are never the rules' to remove.
             existing.formUnion(
                 try memberships(
@@ -59,6 +47,15 @@ extension Deriver {
             )
         }
         try apply(desired: desired, existing: existing)
+    }
+
+    /// The stored origin of a planned membership of this app.
+    func origin(of source: MembershipSource) -> MembershipOrigin {
+        switch source {
+        case .idpGroup(let pk): .idpGroup(app: appID, groupPK: pk)
+        case .defaultGroup: .defaultGroup(app: appID)
+        case .newUserGroup: .newUserGroup(app: appID)
+        }
     }
 
     /// Adds what is desired and missing, removes what exists and is no longer desired.

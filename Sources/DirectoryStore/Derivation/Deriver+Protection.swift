@@ -11,21 +11,18 @@ struct ProtectionState {
 }
 
 extension Deriver {
-    /// The directory groups an IdP group fills: those its rules give it, less the protected groups
-    /// its own mapping row does not name. A protected group is the admin's: an IdP group reaches it
-    /// only through an explicit manual mapping, never by its name (on the fly, imported unmapped or
-    /// transformed). Each skip is reported once per derivation, so `sync` and the audit say why.
+    /// The directory groups an IdP group fills (``MembershipPlanner/targets(ofIdPGroup:rules:isProtected:)``),
+    /// each protected-group skip reported once per derivation, so `sync` and the audit say why.
     func targets(ofIdPGroup name: String) throws -> [String] {
-        var mapped: Set<String>?  // worked out only when a target is protected
-        return try rules.groupSync.directoryGroups(forIdPGroup: name).filter { target in
-            guard try isProtected(target) else { return true }
-            let explicit = try mapped ?? Set(rules.groupSync.mappedDirectoryGroups(forIdPGroup: name).map(\.nameKey))
-            mapped = explicit
-            guard !explicit.contains(target.nameKey) else { return true }
-            if protection.reported.insert([name.nameKey, target.nameKey]).inserted {
-                record(.protectedGroupSkipped, group: target, origin: "IdP group \(name)")
-            }
-            return false
+        let targets = try MembershipPlanner.targets(ofIdPGroup: name, rules: rules.groupSync, isProtected: isProtected)
+        report(targets.skips)
+        return targets.groups
+    }
+
+    /// Records the protected-group skips not yet reported in this derivation.
+    func report(_ skips: [ProtectedGroupSkip]) {
+        for skip in skips where protection.reported.insert([skip.idpGroup.nameKey, skip.group.nameKey]).inserted {
+            record(.protectedGroupSkipped, group: skip.group, origin: "IdP group \(skip.idpGroup)")
         }
     }
 
@@ -69,7 +66,7 @@ extension Deriver {
 
     /// Whether the directory group named `name` exists and is protected (one indexed lookup per
     /// name and derivation).
-    private func isProtected(_ name: String) throws -> Bool {
+    func isProtected(_ name: String) throws -> Bool {
         if let known = protection.protectedByKey[name.nameKey] { return known }
         let protected =
             try Bool.fetchOne(

@@ -1,0 +1,94 @@
+import SCIM
+
+/// Which of an app's rules a planned membership comes from (the app is the planner's).
+public enum MembershipSource: Sendable, Hashable {
+    /// The IdP group whose `scim_group.pk` is `pk`.
+    case idpGroup(pk: Int64)
+    /// The app's default groups for all users.
+    case defaultGroup
+    /// The app's default groups for new users: granted once, when the user is created.
+    case newUserGroup
+}
+
+/// A directory group a member belongs to by one rule.
+public struct PlannedMembership: Sendable, Hashable {
+    public var group: String
+    public var source: MembershipSource
+
+    public init(group: String, source: MembershipSource) {
+        self.group = group
+        self.source = source
+    }
+}
+
+/// A protected directory group an IdP group would have filled, had a mapping row of it named it.
+public struct ProtectedGroupSkip: Sendable, Hashable {
+    public var idpGroup: String
+    public var group: String
+
+    public init(idpGroup: String, group: String) {
+        self.idpGroup = idpGroup
+        self.group = group
+    }
+}
+
+/// The memberships the rules give one directory user.
+public struct UserMembershipPlan: Sendable, Equatable {
+    /// Every membership the user should have from this app, each once, in the rules' order.
+    public var memberships: [PlannedMembership]
+    public var skips: [ProtectedGroupSkip]
+    /// Whether the admin's memberships of the user (outside protected groups) are the rules' to
+    /// remove: keep existing memberships is off.
+    public var replacesAdminMemberships: Bool
+}
+
+/// The group rules' decisions about memberships, pure: the directory groups an IdP group fills,
+/// and the memberships a user gets from its IdP groups and the default groups.
+public enum MembershipPlanner {
+    /// The directory groups the IdP group `name` fills: those the rules give it, less the protected
+    /// groups its own mapping row does not name. A protected group is the admin's: an IdP group
+    /// reaches it only through an explicit manual mapping, never by its name (on the fly, imported
+    /// unmapped or transformed).
+    public static func targets(
+        ofIdPGroup name: String,
+        rules: GroupSyncRules,
+        isProtected: (String) throws -> Bool
+    ) throws -> (groups: [String], skips: [ProtectedGroupSkip]) {
+        var mapped: Set<String>?  // worked out only when a target is protected
+        var skips: [ProtectedGroupSkip] = []
+        let groups = try rules.directoryGroups(forIdPGroup: name).filter { target in
+            guard try isProtected(target) else { return true }
+            let explicit = try mapped ?? Set(rules.mappedDirectoryGroups(forIdPGroup: name).map(\.nameKey))
+            mapped = explicit
+            guard !explicit.contains(target.nameKey) else { return true }
+            skips.append(ProtectedGroupSkip(idpGroup: name, group: target))
+            return false
+        }
+        return (groups, skips)
+    }
+
+    /// The memberships of a directory user whose SCIM user is in `idpGroups` (by pk and name);
+    /// `created` when this write creates it (its default groups for new users apply once).
+    public static func user(
+        idpGroups: [(pk: Int64, name: String)],
+        created: Bool,
+        rules: GroupSyncRules,
+        isProtected: (String) throws -> Bool
+    ) throws -> UserMembershipPlan {
+        var plan = UserMembershipPlan(memberships: [], skips: [], replacesAdminMemberships: !rules.keepExistingMemberships)
+        var seen: Set<[String]> = []
+        func want(_ groups: [String], _ source: MembershipSource) {
+            for group in groups where seen.insert([group.nameKey, "\(source)"]).inserted {
+                plan.memberships.append(PlannedMembership(group: group, source: source))
+            }
+        }
+        for idpGroup in idpGroups {
+            let targets = try targets(ofIdPGroup: idpGroup.name, rules: rules, isProtected: isProtected)
+            want(targets.groups, .idpGroup(pk: idpGroup.pk))
+            plan.skips += targets.skips
+        }
+        want(rules.defaultGroupsForAllUsers, .defaultGroup)
+        if created { want(rules.defaultGroupsForNewUsers, .newUserGroup) }
+        return plan
+    }
+}
