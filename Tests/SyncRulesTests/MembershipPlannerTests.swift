@@ -87,4 +87,10 @@ import Testing
         )
         #expect(groups(plan) == ["Eng idpGroup(pk: 1)", "eng idpGroup(pk: 2)"])
     }
+
+    @Test func nestingPutsEachChildGroupInEachParentGroupButNoneInItsOwnSet() {
+        let pairs = MembershipPlanner.nesting(parentTargets: ["X", "Y"], childTargets: ["x", "Y", "Z"])
+        #expect(pairs.map { "\($0.parent)∋\($0.child)" } == ["X∋Z", "Y∋Z"])
+        #expect(MembershipPlanner.nesting(parentTargets: ["P"], childTargets: ["C", "C"]).count == 1)
+    }
 }

@@ -21,22 +21,11 @@ extension Deriver {
             arguments: [appID, groupPK]
         )
         let childTargets = try children.flatMap { try targets(ofIdPGroup: $0) }
-        // A child's target that is also a parent's target already holds the parent's members: nesting
-        // it in the parent's other targets would add nothing but a cycle (P→[X,Y], C→[X,Y], C∈P).
-        let parentKeys = Set(parents.map(\.nameKey))
-        var desired: Set<Membership> = []
-        for parent in parents {
-            for child in childTargets where !parentKeys.contains(child.nameKey) {
-                desired.insert(
-                    Membership(
-                        groupID: try groupID(named: parent),
-                        memberKind: "group",
-                        memberID: try groupID(named: child),
-                        origin: origin
-                    )
-                )
+        let desired = Set(
+            try MembershipPlanner.nesting(parentTargets: parents, childTargets: childTargets).map {
+                Membership(groupID: try groupID(named: $0.parent), memberKind: "group", memberID: try groupID(named: $0.child), origin: origin)
             }
-        }
+        )
         let existing = try memberships(
             sql: """
                 SELECT group_id, member_kind, member_id, \(MembershipOrigin.columns()) FROM dir_membership

@@ -91,4 +91,21 @@ public enum MembershipPlanner {
         if created { want(rules.defaultGroupsForNewUsers, .newUserGroup) }
         return plan
     }
+
+    /// The group-in-group memberships an IdP group makes: each directory group of each of its IdP
+    /// group members (`childTargets`) in each of its own (`parentTargets`), as (parent, child).
+    /// A child's group that is also one of the parent's already holds the parent's members:
+    /// nesting it in the parent's other groups would add nothing but a cycle
+    /// (P→[X,Y], C→[X,Y], C∈P would make Y∈X and X∈Y).
+    public static func nesting(parentTargets: [String], childTargets: [String]) -> [(parent: String, child: String)] {
+        let parentKeys = Set(parentTargets.map(\.nameKey))
+        var seen: Set<[String]> = []
+        var pairs: [(parent: String, child: String)] = []
+        for parent in parentTargets {
+            for child in childTargets where !parentKeys.contains(child.nameKey) && seen.insert([parent.nameKey, child.nameKey]).inserted {
+                pairs.append((parent, child))
+            }
+        }
+        return pairs
+    }
 }
