@@ -73,6 +73,19 @@ final class Deriver {
         )
     }
 
+    /// Records `operation` on `target` in `audit`, with every change this derivation made and a
+    /// detail of `before` (what the request did), the ``auditSummary`` and `after` (what is queued).
+    func record(in audit: AuditContext, operation: String, target: String, before: String? = nil, after: String? = nil) throws {
+        let parts = [before, auditSummary, after].compactMap { $0 }
+        try audit.record(
+            db,
+            operation: operation,
+            target: target,
+            detail: parts.isEmpty ? nil : parts.joined(separator: "; "),
+            changes: changes
+        )
+    }
+
     /// The changes in a line for the audit log, the first few named and the rest counted.
     var auditSummary: String? {
         guard !changes.isEmpty else { return nil }

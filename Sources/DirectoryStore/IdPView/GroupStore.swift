@@ -97,12 +97,11 @@ extension DirectoryStore {
             try Self.apply([.add(members)], to: group, app: app, db, &affected)
             _ = try affected.derive(deriver, group: group, batchSize: groupBatchSize, requestID: audit.requestID)
             if !affected.groupsChanged { try deriver.deriveGroup(pk: group.pk) }
-            try audit.record(
-                db,
+            try deriver.record(
+                in: audit,
                 operation: "group.create",
                 target: "Group \(id) (\(name))",
-                detail: Self.detail(members.isEmpty ? nil : Self.count(members.count, "member"), deriver.auditSummary),
-                changes: deriver.changes
+                before: members.isEmpty ? nil : Self.count(members.count, "member")
             )
             return StoredResource(id: id, json: json, meta: ResourceMeta(resourceType: "Group", created: now, lastModified: now, version: 1))
         }
@@ -172,16 +171,12 @@ extension DirectoryStore {
             let queued = try affected.derive(deriver, group: group, batchSize: groupBatchSize, requestID: audit.requestID)
             let now = Timestamp.now()
             try db.execute(sql: "UPDATE scim_group SET version = version + 1, modified_at = ? WHERE pk = ?", arguments: [now, group.pk])
-            try audit.record(
-                db,
+            try deriver.record(
+                in: audit,
                 operation: "group.update",
                 target: "Group \(id)",
-                detail: Self.detail(
-                    Self.summary(memberChanges),
-                    deriver.auditSummary,
-                    queued ? GroupWork.queuedNote(.rederive, batchSize: groupBatchSize) : nil
-                ),
-                changes: deriver.changes
+                before: Self.summary(memberChanges),
+                after: queued ? GroupWork.queuedNote(.rederive, batchSize: groupBatchSize) : nil
             )
             return StoredResource(
                 id: id,
@@ -220,13 +215,7 @@ extension DirectoryStore {
                 try deriver.releaseGroup(pk: pk, name: row["display_name"])
                 try db.execute(sql: "DELETE FROM scim_group WHERE pk = ?", arguments: [pk])
             }
-            try audit.record(
-                db,
-                operation: "group.delete",
-                target: "Group \(id) (\(row["display_name"] as String))",
-                detail: Self.detail(deriver.auditSummary, queued),
-                changes: deriver.changes
-            )
+            try deriver.record(in: audit, operation: "group.delete", target: "Group \(id) (\(row["display_name"] as String))", after: queued)
         }
     }
 
@@ -397,11 +386,6 @@ extension DirectoryStore {
 
     /// The audit detail: the request's member changes, then what the rules did in the directory,
     /// then the directory work it queued.
-    private static func detail(_ parts: String?...) -> String? {
-        let parts = parts.compactMap { $0 }
-        return parts.isEmpty ? nil : parts.joined(separator: "; ")
-    }
-
     private static func count(_ number: Int, _ noun: String) -> String {
         "\(number) \(noun)\(number == 1 ? "" : "s")"
     }

@@ -45,13 +45,7 @@ extension DirectoryStore {
             try Self.indexEmails(db, pk: pk, resource: resource)
             let deriver = try Deriver(db, appID: app.id)
             try deriver.deriveUser(pk: pk)
-            try audit.record(
-                db,
-                operation: "user.create",
-                target: "User \(id) (\(userName))",
-                detail: deriver.auditSummary,
-                changes: deriver.changes
-            )
+            try deriver.record(in: audit, operation: "user.create", target: "User \(id) (\(userName))")
             return StoredResource(id: id, json: json, meta: ResourceMeta(resourceType: "User", created: now, lastModified: now, version: 1))
         }
     }
@@ -113,13 +107,7 @@ extension DirectoryStore {
             try Self.indexEmails(db, pk: pk, resource: resource)
             let deriver = try Deriver(db, appID: app.id)
             try deriver.deriveUser(pk: pk)
-            try audit.record(
-                db,
-                operation: "user.update",
-                target: "User \(id) (\(userName))",
-                detail: deriver.auditSummary,
-                changes: deriver.changes
-            )
+            try deriver.record(in: audit, operation: "user.update", target: "User \(id) (\(userName))")
             return StoredResource(
                 id: id,
                 json: json,
@@ -149,13 +137,7 @@ extension DirectoryStore {
             try db.execute(sql: "DELETE FROM scim_user WHERE pk = ?", arguments: [row["pk"] as Int64])
             let deriver = try Deriver(db, appID: app.id)
             try deriver.releaseUser(directoryUserID: row["directory_user_id"])
-            try audit.record(
-                db,
-                operation: "user.delete",
-                target: "User \(id) (\(row["user_name"] as String))",
-                detail: deriver.auditSummary,
-                changes: deriver.changes
-            )
+            try deriver.record(in: audit, operation: "user.delete", target: "User \(id) (\(row["user_name"] as String))")
         }
     }
 
