@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The C library libfcgi (Debian libfcgi-dev), seen through a shim header.
@@ -51,24 +54,38 @@ let package = Package(
         .target(
             name: "DirectoryStore",
             dependencies: [
-                "SCIM", "SyncRules", "ConfigDocument", "CSQLiteHardening",
+                "SCIM", "SyncRules", "ConfigDocument", "CSQLiteHardening", "AppTraffic",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Each app's traffic, shared by every responder process through one mapped file beside the
+        // database: the rate limit's token bucket and the counters of `scimsync stats`.
+        .target(name: "AppTraffic"),
         // HTTP-agnostic SCIM service: request in, response out (routing, auth, SCIM semantics).
-        .target(name: "ScimService", dependencies: ["SCIM", "SyncRules", "DirectoryStore"]),
+        .target(
+            name: "ScimService",
+            dependencies: [
+                "SCIM", "SyncRules", "DirectoryStore", "AppTraffic",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "scimsync-fcgi",
             dependencies: [
-                "FastCGI", "ScimService", "DirectoryStore",
+                "FastCGI", "ScimService", "DirectoryStore", "AppTraffic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
             name: "scimsync",
             dependencies: [
-                "DirectoryStore", "SyncRules", "SCIM", "ConfigDocument",
+                "DirectoryStore", "SyncRules", "SCIM", "ConfigDocument", "AppTraffic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,7 +98,8 @@ let package = Package(
             name: "DirectoryStoreTests",
             dependencies: ["DirectoryStore", "SyncRules", "SCIM", "CSQLiteHardening"]
         ),
-        .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM"]),
+        .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM", "AppTraffic"]),
+        .testTarget(name: "AppTrafficTests", dependencies: ["AppTraffic"]),
         // The admin tool's own logic (escaping for the terminal, who the actor is), tested in-process.
         .testTarget(name: "scimsyncTests", dependencies: ["scimsync", "DirectoryStore"]),
     ]

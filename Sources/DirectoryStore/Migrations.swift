@@ -14,6 +14,9 @@ enum Migrations {
         migrator.registerMigration("v3-security-hardening") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4-app-rate-limit") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }
 
@@ -230,5 +233,16 @@ enum Migrations {
             '$.userSync.onDelete', coalesce(json_extract(rules, '$.userSync.onDelete'), 'delete'),
             '$.userSync.existingUsers', coalesce(json_extract(rules, '$.userSync.existingUsers'), 'adopt'))
         WHERE json_valid(rules) AND json_type(rules) = 'object';
+        """
+
+    /// Per-app rate limits the admin set (`scimsync app set-rate-limit`); an app without a row has
+    /// the default (`RateLimit.standard`). The traffic itself is counted outside SQLite (the
+    /// traffic file), so no request writes here.
+    private static let v4 = """
+        CREATE TABLE app_rate_limit (
+            app_id      INTEGER PRIMARY KEY REFERENCES app(id) ON DELETE CASCADE,
+            per_second  INTEGER NOT NULL,
+            burst       INTEGER NOT NULL
+        );
         """
 }
