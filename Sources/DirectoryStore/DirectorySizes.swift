@@ -6,6 +6,8 @@ public struct DirectorySizes: Sendable, Equatable {
     public struct Count: Sendable, Equatable {
         public var users: Int
         public var groups: Int
+
+        public static let zero = Count(users: 0, groups: 0)
     }
 
     /// Directory name → its users and groups (the directory view).

@@ -1,34 +1,56 @@
+import AppTraffic
 import DirectoryStore
 import Foundation
+import Logging
 import SCIM
 
 /// The SCIM service provider: routes `/scim/<app>/v2/...`, authenticates the app's bearer
-/// token, and answers with SCIM JSON. Knows nothing of FastCGI or HTTP servers.
+/// token, applies the app's rate limit, and answers with SCIM JSON; `/health` and `/metrics`
+/// at the root are for the operator. Knows nothing of FastCGI or HTTP servers.
 public final class ScimApplication: Sendable {
-    private let store: DirectoryStore
+    let store: DirectoryStore
     private let users: UsersEndpoint
     private let groups: GroupsEndpoint
     private let discovery = DiscoveryEndpoint()
+    /// Each app's rate limit and counters, shared with every responder process; nil: neither.
+    let traffic: TrafficFile?
+    /// Nil: no `/metrics`.
+    let metrics: ServiceMetrics?
+    /// Gets one line per request (see ``finish(_:_:app:started:)``).
+    let logger: Logger
 
-    public init(store: DirectoryStore) {
+    public init(store: DirectoryStore, traffic: TrafficFile? = nil, metrics: ServiceMetrics? = nil, logger: Logger = ServiceLog.logger) {
         self.store = store
         self.users = UsersEndpoint(store: store)
         self.groups = GroupsEndpoint(store: store)
+        self.traffic = traffic
+        self.metrics = metrics
+        self.logger = logger
     }
 
-    /// Answers one request; every answer carries the request's id in `X-Request-Id`.
+    /// Answers one request; every answer carries the request's id in `X-Request-Id`, and is
+    /// counted, measured and logged.
     public func respond(to request: ServiceRequest) -> ServiceResponse {
+        let started = ContinuousClock.now
+        _ = store.meter.take()
         var request = request
         let requestID = RequestOrigin.requestID(request.headers.requestID)
         request.headers.requestID = requestID
-        var response = answer(request)
+        var app: AuthenticatedApp?
+        var response = answer(request, app: &app)
         response.headers.append(("X-Request-Id", requestID))
+        finish(request, response, app: app, started: started)
         return response
     }
 
-    private func answer(_ request: ServiceRequest) -> ServiceResponse {
+    private func answer(_ request: ServiceRequest, app: inout AuthenticatedApp?) -> ServiceResponse {
+        switch request.path {
+        case "/health": return HealthEndpoint.answer(request, databasePath: store.path)
+        case "/metrics": return metricsAnswer(request)
+        default: break
+        }
         do {
-            return try route(request)
+            return try route(request, app: &app)
         } catch let error as ScimError {
             return .error(error)
         } catch  where DirectoryStore.isBusy(error) {
@@ -41,12 +63,12 @@ public final class ScimApplication: Sendable {
     }
 
     /// A GET is answered from one database snapshot; writes take their own transactions.
-    private func route(_ request: ServiceRequest) throws -> ServiceResponse {
-        guard request.method == "GET" else { return try routeRequest(request) }
-        return try store.snapshot { try routeRequest(request) }
+    private func route(_ request: ServiceRequest, app: inout AuthenticatedApp?) throws -> ServiceResponse {
+        guard request.method == "GET" else { return try routeRequest(request, app: &app) }
+        return try store.snapshot { try routeRequest(request, app: &app) }
     }
 
-    private func routeRequest(_ request: ServiceRequest) throws -> ServiceResponse {
+    private func routeRequest(_ request: ServiceRequest, app authenticated: inout AuthenticatedApp?) throws -> ServiceResponse {
         let segments = request.path.pathSegments
         guard segments.count >= 3, segments[0] == "scim", segments[2] == "v2",
             let appName = QueryString.decode(segments[1], plusIsSpace: false)
@@ -54,6 +76,8 @@ public final class ScimApplication: Sendable {
             throw ScimError.notFound("No SCIM endpoint at \(request.path); SCIM base URLs look like /scim/<app>/v2.")
         }
         let app = try authenticate(request, appName: appName)
+        authenticated = app
+        if let refusal = try rateLimited(app) { return refusal }
         let origin = RequestOrigin.base(configured: app.baseURL, scheme: request.headers.scheme, host: request.headers.host)
         let context = RequestContext(request: request, app: app, baseURL: "\(origin)/scim/\(app.name)/v2")
         return try dispatch(segments.dropFirst(3).map(String.init), context)

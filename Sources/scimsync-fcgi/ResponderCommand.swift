@@ -1,7 +1,9 @@
+import AppTraffic
 import ArgumentParser
 import DirectoryStore
 import FastCGI
 import Foundation
+import Logging
 import ScimService
 
 @main
@@ -50,6 +52,8 @@ struct ResponderCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Every line on standard error is one JSON object (journald, jq), from the first.
+        LoggingSystem.bootstrap(JSONLogHandler.init(label:))
         let environment = ProcessInfo.processInfo.environment
         guard let path = database ?? environment["SCIMSYNC_DATABASE"] else {
             throw ValidationError("Name the database with --database or SCIMSYNC_DATABASE.")
@@ -66,14 +70,22 @@ struct ResponderCommand: ParsableCommand {
         } else {
             listener = .inherited
         }
+        // One traffic file and one metrics registry per process, shared by its worker threads; the
+        // file is shared with the other processes on the same database too.
+        let traffic = try TrafficFile(path: TrafficFile.path(forDatabase: path), writable: true)
+        let metrics = ServiceMetrics()
         let handlers = try (0..<workerCount).map { _ in
-            FastCGIAdapter(application: ScimApplication(store: try DirectoryStore(path: path, migrate: false)), bodyLimit: bodyLimit)
+            FastCGIAdapter(
+                application: ScimApplication(store: try DirectoryStore(path: path, migrate: false), traffic: traffic, metrics: metrics),
+                bodyLimit: bodyLimit
+            )
         }
         let server = FastCGIServer(listener: listener, handlers: handlers)
         do {
             try server.run {
                 ServiceLog.note("ready on \(socket ?? listen ?? "inherited socket") with \(workerCount) workers, database \(path)")
             }
+            traffic.sync()
             ServiceLog.note("stopped")
         } catch {
             throw ValidationError("\(error)")

@@ -301,9 +301,12 @@ import Testing
 
     @Test func refusesAMigrationHistoryWithAGap() throws {
         let (path, message) = try refusalOfTampered("DELETE FROM grdb_migrations WHERE identifier = 'v2-sync-rules'")
+        // Whatever migrations follow v2, the history lacks v2 and this build's starts with it.
+        let recorded = Migrations.migrator.migrations.filter { $0 != "v2-sync-rules" }
+        let written = Migrations.migrator.migrations.prefix(recorded.count)
         #expect(
             message
-                == "\(path) has a migration history this build never writes: it records v1-directory-apps-idp-view-audit, \(currentSchema), not v1-directory-apps-idp-view-audit, v2-sync-rules"
+                == "\(path) has a migration history this build never writes: it records \(recorded.joined(separator: ", ")), not \(written.joined(separator: ", "))"
         )
     }
 

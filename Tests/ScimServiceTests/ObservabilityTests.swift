@@ -1,0 +1,60 @@
+import AppTraffic
+import DirectoryStore
+import SCIM
+import ScimService
+import Testing
+
+@Suite struct ObservabilityTests {
+    @Test func pastItsBurstAnAppGets429WithRetryAfterNamingTheLimit() throws {
+        let harness = try ServiceHarness(observed: true)
+        try harness.store.setRateLimit(appName: "okta", RateLimit(perSecond: 1, burst: 3), by: .test)
+        let statuses = (0..<4).map { _ in harness.send("GET", "/Users").status }
+        #expect(statuses == [200, 200, 200, 429])
+        let refused = harness.send("GET", "/Users")
+        #expect(refused.status == 429)
+        #expect(refused.header("Retry-After") == "1")
+        #expect(refused.header("Content-Type") == ServiceResponse.scimContentType)
+        let body = try #require(try refused.json().objectValue)
+        #expect(body["status"] == .string("429"))
+        #expect(body["scimType"] == nil)
+        #expect(body["detail"]?.stringValue?.contains("(limit rateLimitPerSecond = 1)") == true)
+        // The other app has its own bucket.
+        let entra = harness.send("GET", "!/scim/entra/v2/Users", authorization: "Bearer \(harness.otherToken)")
+        #expect(entra.status == 200)
+    }
+
+    @Test func eachAnswerIsCountedForItsApp() throws {
+        let harness = try ServiceHarness(observed: true)
+        _ = harness.send("GET", "/Users")
+        _ = harness.send("GET", "/Users/nope")
+        _ = harness.send("GET", "/Users", useToken: false)
+        let apps = try harness.store.apps()
+        let okta = try #require(apps.first { $0.name == "okta" })
+        let counts = try #require(harness.traffic?.counts()[okta.id]?.counts)
+        // The unauthenticated request belongs to no app.
+        #expect(counts.requests == 2)
+        #expect(counts.errors == 1)
+        #expect(counts.rateLimited == 0)
+        #expect(counts.lastContactMilliseconds != nil)
+    }
+
+    @Test func healthNeedsNoTokenAndSaysOnlyReadableWritableSchema() throws {
+        let harness = try ServiceHarness(observed: true)
+        let response = harness.send("GET", "!/health", useToken: false)
+        #expect(response.status == 200)
+        #expect(response.text == #"{"status":"ok","readable":true,"writable":true,"schemaCurrent":true}"#)
+        #expect(harness.send("POST", "!/health", useToken: false).status == 405)
+    }
+
+    @Test func metricsRenderTheAppSeries() throws {
+        let harness = try ServiceHarness(observed: true)
+        _ = harness.send("GET", "/Users")
+        let text = harness.send("GET", "!/metrics", useToken: false).text
+        #expect(text.contains(#"scimsync_app_requests_total{app="okta"} 1"#))
+        #expect(text.contains(#"endpoint="Users""#))
+        #expect(text.contains("scimsync_directory_users{directory=\"Corp\"} 0"))
+        // Without metrics (as in a test harness or an embedding), there is no /metrics.
+        let plain = try ServiceHarness()
+        #expect(plain.send("GET", "!/metrics", useToken: false).status == 404)
+    }
+}
