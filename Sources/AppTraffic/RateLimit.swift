@@ -22,6 +22,17 @@ public struct RateLimit: Sendable, Equatable, Codable {
     public static let perSecondName = "rateLimitPerSecond"
     public static let burstName = "rateLimitBurst"
 
+    /// `N/M` (N per second, bursts of M) or `N` (bursts of 2N), as the responder's
+    /// `--default-rate-limit` takes it; nil if it is neither or out of range.
+    public init?(text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let perSecond = Int(parts[0]) else { return nil }
+        let burst = parts.count == 2 ? Int(parts[1]) : min(Self.burstRange.upperBound, 2 * perSecond)
+        guard let burst else { return nil }
+        self.init(perSecond: perSecond, burst: burst)
+        if problem != nil { return nil }
+    }
+
     /// Why `perSecond` or `burst` cannot be used, or nil.
     public var problem: String? {
         if !Self.perSecondRange.contains(perSecond) {

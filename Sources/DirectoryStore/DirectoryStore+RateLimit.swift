@@ -2,15 +2,15 @@ import AppTraffic
 import GRDB
 
 extension DirectoryStore {
-    /// The rate limit of the app `appID`: the admin's, or ``RateLimit/standard``. One lookup by
-    /// primary key, inside the request's snapshot.
-    public func rateLimit(appID: Int64) throws -> RateLimit {
+    /// The rate limit the admin set for the app `appID`, or nil: then the responder's default
+    /// applies. One lookup by primary key, inside the request's snapshot.
+    public func configuredRateLimit(appID: Int64) throws -> RateLimit? {
         try read { db in
             let row = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT per_second, burst FROM app_rate_limit WHERE app_id = ?"),
                 arguments: [appID]
             )
-            return row.map { RateLimit(perSecond: $0[0], burst: $0[1]) } ?? .standard
+            return row.map { RateLimit(perSecond: $0[0], burst: $0[1]) }
         }
     }
 
@@ -23,7 +23,7 @@ extension DirectoryStore {
         }
     }
 
-    /// Sets the app's rate limit, or with nil brings back the default; audited.
+    /// Sets the app's rate limit, or with nil brings back the responder's default; audited.
     public func setRateLimit(appName name: String, _ limit: RateLimit?, by actor: AdminActor) throws {
         if let problem = limit?.problem { throw StoreError.invalid(problem) }
         try write { db in

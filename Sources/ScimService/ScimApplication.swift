@@ -16,15 +16,24 @@ public final class ScimApplication: Sendable {
     let traffic: TrafficFile?
     /// Nil: no `/metrics`.
     let metrics: ServiceMetrics?
+    /// The rate limit of an app without one of its own.
+    let defaultRateLimit: RateLimit
     /// Gets one line per request (see ``finish(_:_:app:started:)``).
     let logger: Logger
 
-    public init(store: DirectoryStore, traffic: TrafficFile? = nil, metrics: ServiceMetrics? = nil, logger: Logger = ServiceLog.logger) {
+    public init(
+        store: DirectoryStore,
+        traffic: TrafficFile? = nil,
+        metrics: ServiceMetrics? = nil,
+        defaultRateLimit: RateLimit = .standard,
+        logger: Logger = ServiceLog.logger
+    ) {
         self.store = store
         self.users = UsersEndpoint(store: store)
         self.groups = GroupsEndpoint(store: store)
         self.traffic = traffic
         self.metrics = metrics
+        self.defaultRateLimit = defaultRateLimit
         self.logger = logger
     }
 

@@ -9,8 +9,9 @@ extension AppCommand {
             abstract: "Set how many requests per second an app may send, and in bursts of how many.",
             discussion: """
                 Past it the app's requests are answered 429 with Retry-After, in every responder process
-                (they share one bucket per app). The default is \(RateLimit.standard.perSecond) per second in bursts of \
-                \(RateLimit.standard.burst).
+                (they share one bucket per app). Without one of its own, an app has the responder's default: \
+                \(RateLimit.standard.perSecond) per second in bursts of \(RateLimit.standard.burst) unless the responder \
+                is started with --default-rate-limit.
                 Examples:
                   scimsync app set-rate-limit okta-prod --per-second 100 --burst 200
                   scimsync app set-rate-limit okta-prod --default
@@ -23,7 +24,7 @@ extension AppCommand {
         @Option(help: "Requests per second, on average (\(RateLimit.perSecondRange.lowerBound)–\(RateLimit.perSecondRange.upperBound)).")
         var perSecond: Int?
         @Option(help: "Requests at once after a quiet time (default: twice --per-second).") var burst: Int?
-        @Flag(name: .customLong("default"), help: "Go back to the default limit.") var useDefault = false
+        @Flag(name: .customLong("default"), help: "Go back to the responder's default limit.") var useDefault = false
 
         func validate() throws {
             guard (perSecond == nil) == useDefault else { throw ValidationError("Pass --per-second (and --burst), or --default.") }
@@ -38,9 +39,9 @@ extension AppCommand {
         func run() throws {
             let shown = try global.withStore { store in
                 try store.setRateLimit(appName: app, limit, by: global.actor)
-                return try store.configuredRateLimit(appName: app) ?? .standard
+                return try store.configuredRateLimit(appName: app)
             }
-            Output.line("App '\(app)' may now send \(shown.perSecond) requests per second, in bursts of \(shown.burst).")
+            Output.line("App '\(app)' rate limit: \(RateLimitText.describe(shown)).")
         }
     }
 }

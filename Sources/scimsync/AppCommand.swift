@@ -90,7 +90,8 @@ struct AppCommand: ParsableCommand {
             var app: App
             var baseURL: String
             var tokens: [AppToken]
-            var rateLimit: RateLimit
+            /// Nil: the responder's default.
+            var rateLimit: RateLimit?
         }
 
         func run() throws {
@@ -100,7 +101,7 @@ struct AppCommand: ParsableCommand {
                     app: app,
                     baseURL: Output.baseURL(baseURL ?? app.baseURL, app: app.name),
                     tokens: try store.tokens(app: app.name),
-                    rateLimit: try store.rateLimit(appID: app.id)
+                    rateLimit: try store.configuredRateLimit(appID: app.id)
                 )
             }
             if output.json { return try Output.json(details) }
@@ -112,7 +113,7 @@ struct AppCommand: ParsableCommand {
                 State:         \(details.app.enabled ? "enabled" : "disabled")
                 SCIM base URL: \(details.baseURL)
                 Tokens:        \(details.tokens.filter { $0.revokedAt == nil }.count) not revoked
-                Rate limit:    \(details.rateLimit.perSecond) requests per second, bursts of \(details.rateLimit.burst)
+                Rate limit:    \(RateLimitText.describe(details.rateLimit))
                 """
             )
         }

@@ -35,7 +35,25 @@ struct StatsCommand: ParsableCommand {
         var lastContact: String?
         var users: Int
         var groups: Int
-        var rateLimit: RateLimit
+        /// Nil: the responder's default.
+        var rateLimit: RateLimit?
+
+        /// Every key is there, unknown values as null, so that scripts need not guess.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(app, forKey: .app)
+            try container.encode(requests, forKey: .requests)
+            try container.encode(errors, forKey: .errors)
+            try container.encode(rateLimited, forKey: .rateLimited)
+            try container.encode(lastContact, forKey: .lastContact)
+            try container.encode(users, forKey: .users)
+            try container.encode(groups, forKey: .groups)
+            try container.encode(rateLimit, forKey: .rateLimit)
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case app, requests, errors, rateLimited, lastContact, users, groups, rateLimit
+        }
     }
 
     func validate() throws {
@@ -76,7 +94,7 @@ struct StatsCommand: ParsableCommand {
                     },
                     users: size.users,
                     groups: size.groups,
-                    rateLimit: try store.rateLimit(appID: app.id)
+                    rateLimit: try store.configuredRateLimit(appID: app.id)
                 )
             }
         }
@@ -86,7 +104,7 @@ struct StatsCommand: ParsableCommand {
             stats.map {
                 [
                     $0.app, "\($0.requests)", "\($0.errors)", "\($0.rateLimited)", $0.lastContact ?? "never", "\($0.users)", "\($0.groups)",
-                    "\($0.rateLimit.perSecond)/s, burst \($0.rateLimit.burst)",
+                    $0.rateLimit.map { "\($0.perSecond)/s, burst \($0.burst)" } ?? "default",
                 ]
             }
         )

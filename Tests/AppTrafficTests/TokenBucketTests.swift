@@ -64,4 +64,12 @@ import Testing
         #expect(RateLimit(perSecond: 0, burst: 1).problem != nil)
         #expect(RateLimit(perSecond: 1, burst: 0).problem != nil)
     }
+
+    @Test func theResponderDefaultIsWrittenNOverM() {
+        #expect(RateLimit(text: "50/100") == RateLimit(perSecond: 50, burst: 100))
+        #expect(RateLimit(text: "30") == RateLimit(perSecond: 30, burst: 60))
+        for bad in ["", "0/10", "10/0", "ten", "10/", "/10", "1/2/3", "-5/10"] {
+            #expect(RateLimit(text: bad) == nil, "\(bad)")
+        }
+    }
 }
