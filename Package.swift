@@ -49,7 +49,7 @@ let package = Package(
         // The sync rules that derive the directory view from an IdP view. Pure, no I/O.
         .target(name: "SyncRules", dependencies: ["SCIM", "CPCRE2"]),
         // The configuration export document: format, versions, validation. Pure, no I/O.
-        .target(name: "ConfigDocument", dependencies: ["SCIM", "SyncRules"]),
+        .target(name: "ConfigDocument", dependencies: ["SCIM", "SyncRules", "AppTraffic"]),
         // SQLite storage of directories, apps, tokens, IdP views, directory view and audit.
         .target(
             name: "DirectoryStore",
@@ -93,7 +93,7 @@ let package = Package(
         .executableTarget(name: "bare-fcgi", dependencies: ["FastCGI"]),
         .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
         .testTarget(name: "SyncRulesTests", dependencies: ["SyncRules", "SCIM"]),
-        .testTarget(name: "ConfigDocumentTests", dependencies: ["ConfigDocument", "SyncRules", "SCIM"]),
+        .testTarget(name: "ConfigDocumentTests", dependencies: ["ConfigDocument", "SyncRules", "SCIM", "AppTraffic"]),
         .testTarget(
             name: "DirectoryStoreTests",
             dependencies: ["DirectoryStore", "SyncRules", "SCIM", "CSQLiteHardening"]

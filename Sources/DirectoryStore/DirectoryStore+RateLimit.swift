@@ -18,8 +18,27 @@ extension DirectoryStore {
     public func configuredRateLimit(appName name: String) throws -> RateLimit? {
         try read { db in
             guard let app = try Self.app(db, named: name) else { throw StoreError.notFound("app '\(name)'") }
-            return try Row.fetchOne(db, sql: "SELECT per_second, burst FROM app_rate_limit WHERE app_id = ?", arguments: [app.id])
-                .map { RateLimit(perSecond: $0[0], burst: $0[1]) }
+            return try Self.rateLimit(db, appID: app.id)
+        }
+    }
+
+    static func rateLimit(_ db: Database, appID: Int64) throws -> RateLimit? {
+        try Row.fetchOne(db, sql: "SELECT per_second, burst FROM app_rate_limit WHERE app_id = ?", arguments: [appID])
+            .map { RateLimit(perSecond: $0[0], burst: $0[1]) }
+    }
+
+    /// Keeps `limit` as the app's own, or with nil removes it.
+    static func storeRateLimit(_ db: Database, appID: Int64, _ limit: RateLimit?) throws {
+        if let limit {
+            try db.execute(
+                sql: """
+                    INSERT INTO app_rate_limit (app_id, per_second, burst) VALUES (?, ?, ?)
+                    ON CONFLICT (app_id) DO UPDATE SET per_second = excluded.per_second, burst = excluded.burst
+                    """,
+                arguments: [appID, limit.perSecond, limit.burst]
+            )
+        } else {
+            try db.execute(sql: "DELETE FROM app_rate_limit WHERE app_id = ?", arguments: [appID])
         }
     }
 
@@ -28,17 +47,7 @@ extension DirectoryStore {
         if let problem = limit?.problem { throw StoreError.invalid(problem) }
         try write { db in
             guard let app = try Self.app(db, named: name) else { throw StoreError.notFound("app '\(name)'") }
-            if let limit {
-                try db.execute(
-                    sql: """
-                        INSERT INTO app_rate_limit (app_id, per_second, burst) VALUES (?, ?, ?)
-                        ON CONFLICT (app_id) DO UPDATE SET per_second = excluded.per_second, burst = excluded.burst
-                        """,
-                    arguments: [app.id, limit.perSecond, limit.burst]
-                )
-            } else {
-                try db.execute(sql: "DELETE FROM app_rate_limit WHERE app_id = ?", arguments: [app.id])
-            }
+            try Self.storeRateLimit(db, appID: app.id, limit)
             let shown = limit.map { "\($0.perSecond) per second, burst \($0.burst)" } ?? "default"
             try AuditContext(actor, app: app).record(db, operation: "app.set-rate-limit", target: "App \(app.name)", detail: shown)
         }

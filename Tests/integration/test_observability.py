@@ -245,3 +245,18 @@ def test_stats_count_what_the_idp_sent(stack):
     bad = stack.cli("stats", "--since", "30d", check=False)
     assert bad.returncode != 0 and "--since" in bad.stderr
     client.close()
+
+
+def test_rate_limits_travel_in_the_configuration_export(stack):
+    name, client = new_app(stack, "exported")
+    stack.cli("app", "set-rate-limit", name, "--per-second", "3", "--burst", "4")
+    document = json.loads(stack.cli("export", "--redact").stdout)
+    (app,) = [a for a in document["apps"] if a["name"] == name]
+    assert app["rateLimit"] == {"perSecond": 3, "burst": 4}
+    app["rateLimit"] = {"perSecond": 9, "burst": 18}
+    path = stack.dir / f"{name}.json"  # readable by the mod_fcgid stack's admin user, www-data
+    path.write_text(json.dumps(document))
+    path.chmod(0o644)
+    stack.cli("import", str(path))
+    assert "Rate limit:    9 requests per second, in bursts of 18" in stack.cli("app", "show", name).stdout
+    client.close()
