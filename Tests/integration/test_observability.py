@@ -191,7 +191,9 @@ def test_metrics_answer_only_loopback(stack):
         while chunk := s.recv(65536):
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 403"), answer[:300]
-    assert b"scimsync_" not in answer
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert b"content-type: application/scim+json" in head.lower(), head
+    assert b"scimsync_" not in answer and b'"status":"403"' in body, answer[:600]
 
 
 # ----- logs ---------------------------------------------------------------------------------
