@@ -262,3 +262,25 @@ def test_rate_limits_travel_in_the_configuration_export(stack):
     stack.cli("import", str(path))
     assert "Rate limit:    9 requests per second, in bursts of 18" in stack.cli("app", "show", name).stdout
     client.close()
+
+
+def test_two_responder_processes_share_one_bucket_and_one_count(two_responders):
+    """nginx alternates between two responder processes: the burst is the app's, not each
+    process's, and the counts add up across them."""
+    s = two_responders
+    name, client = new_app(s, "shared")
+    s.cli("app", "set-rate-limit", name, "--per-second", "1", "--burst", "6")
+    statuses = [client.get("/Users").status_code for _ in range(8)]
+    # A bucket per process would have let all 8 through (4 each).
+    assert statuses.count(200) in (6, 7), statuses
+    assert statuses[:6] == [200] * 6 and 429 in statuses, statuses
+    pids = set()
+    for _ in range(4):
+        samples = scrape(s)
+        assert total(samples, "scimsync_app_requests_total", app=name) == 8
+        assert total(samples, "scimsync_app_rate_limited_total", app=name) == statuses.count(429)
+        pids |= {dict(labels)["pid"] for (n, labels) in samples if n == "scimsync_http_requests_total"}
+    assert len(pids) == 2, f"the scrapes should have reached both processes: {pids}"
+    (stats,) = s.cli_json("stats", "--app", name)
+    assert stats["requests"] == 8 and stats["rateLimited"] == statuses.count(429)
+    client.close()
