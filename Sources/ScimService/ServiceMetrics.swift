@@ -19,8 +19,13 @@ public final class ServiceMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
     private let pid = String(getpid())
-    /// Scrapes set the installation-wide counters from the file: one at a time.
-    private let scrapeLock = Mutex(())
+    /// Scrapes set the installation-wide series from the file and the database, one at a time;
+    /// the apps and directories the last one showed, whose series go when they do.
+    private let scraped = Mutex((apps: Set<String>(), directories: Set<String>()))
+
+    private static let appGauges = ["scimsync_app_users", "scimsync_app_groups", "scimsync_app_last_request_timestamp_seconds"]
+    private static let appCounters = ["scimsync_app_requests_total", "scimsync_app_errors_total", "scimsync_app_rate_limited_total"]
+    private static let directoryGauges = ["scimsync_directory_users", "scimsync_directory_groups"]
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -63,7 +68,16 @@ public final class ServiceMetrics: Sendable {
         let apps = try store.apps()
         let sizes = try store.sizes()
         let counts = traffic?.counts() ?? [:]
-        return scrapeLock.withLock { _ in
+        return scraped.withLock { scraped in
+            let names = (apps: Set(apps.map(\.name)), directories: Set(sizes.directories.keys))
+            for gone in scraped.apps.subtracting(names.apps) {
+                for label in Self.appGauges { Gauge(label: label, dimensions: [("app", gone)], factory: factory).destroy() }
+                for label in Self.appCounters { Counter(label: label, dimensions: [("app", gone)], factory: factory).destroy() }
+            }
+            for gone in scraped.directories.subtracting(names.directories) {
+                for label in Self.directoryGauges { Gauge(label: label, dimensions: [("directory", gone)], factory: factory).destroy() }
+            }
+            scraped = names
             for app in apps {
                 let labels = [("app", app.name)]
                 let size = sizes.apps[app.id] ?? DirectorySizes.Count.zero

@@ -57,4 +57,15 @@ import Testing
         let plain = try ServiceHarness()
         #expect(plain.send("GET", "!/metrics", useToken: false).status == 404)
     }
+
+    @Test func aDeletedAppLeavesTheInstallationWideSeries() throws {
+        let harness = try ServiceHarness(observed: true)
+        _ = harness.send("GET", "!/scim/entra/v2/Users", authorization: "Bearer \(harness.otherToken)")
+        #expect(harness.send("GET", "!/metrics", useToken: false).text.contains(#"scimsync_app_requests_total{app="entra"} 1"#))
+        try harness.store.deleteApp("entra", by: .test)
+        let text = harness.send("GET", "!/metrics", useToken: false).text
+        #expect(!text.contains(#"scimsync_app_requests_total{app="entra"}"#))
+        #expect(!text.contains(#"scimsync_app_users{app="entra"}"#))
+        #expect(text.contains(#"scimsync_app_users{app="okta"} 0"#))
+    }
 }
