@@ -21,17 +21,17 @@ extension ScimApplication {
         return response
     }
 
-    /// Counts the answer for its app (the traffic file), in the metrics, and logs it: one JSON
+    /// Counts the answer for its app (the traffic file; see ``RequestAttribution``), in the metrics, and logs it: one JSON
     /// line with the request id, app, method, path (never the query string, which holds filter
     /// values), status, duration and time in the database. Never a header or the body.
-    func finish(_ request: ServiceRequest, _ response: ServiceResponse, app: AuthenticatedApp?, started: ContinuousClock.Instant) {
+    func finish(_ request: ServiceRequest, _ response: ServiceResponse, attribution: RequestAttribution?, started: ContinuousClock.Instant) {
         let duration = started.duration(to: .now)
         let database = store.meter.take()
-        if let app, let traffic {
-            traffic.record(TrafficKey(id: app.id, name: app.name), TrafficOutcome(status: response.status))
+        if let attribution, let traffic {
+            traffic.record(TrafficKey(id: attribution.id, name: attribution.name), TrafficOutcome(status: response.status))
         }
         metrics?.record(
-            app: app?.name ?? "",
+            app: attribution?.name ?? "",
             endpoint: EndpointLabel.of(path: request.path),
             method: request.method,
             status: response.status,
@@ -46,7 +46,10 @@ extension ScimApplication {
             "duration_ms": .stringConvertible(Self.milliseconds(duration)),
             "db_ms": .stringConvertible((database.database * 1e6).rounded() / 1e3),
         ]
-        if let app { metadata["app"] = .string(app.name) }
+        if let attribution {
+            metadata["app"] = .string(attribution.name)
+            if !attribution.authenticated { metadata["authenticated"] = .stringConvertible(false) }
+        }
         logger.info("request", metadata: metadata)
     }
 

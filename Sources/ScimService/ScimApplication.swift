@@ -45,21 +45,21 @@ public final class ScimApplication: Sendable {
         var request = request
         let requestID = RequestOrigin.requestID(request.headers.requestID)
         request.headers.requestID = requestID
-        var app: AuthenticatedApp?
-        var response = answer(request, app: &app)
+        var attribution: RequestAttribution?
+        var response = answer(request, attribution: &attribution)
         response.headers.append(("X-Request-Id", requestID))
-        finish(request, response, app: app, started: started)
+        finish(request, response, attribution: attribution, started: started)
         return response
     }
 
-    private func answer(_ request: ServiceRequest, app: inout AuthenticatedApp?) -> ServiceResponse {
+    private func answer(_ request: ServiceRequest, attribution: inout RequestAttribution?) -> ServiceResponse {
         switch request.path {
         case "/health": return HealthEndpoint.answer(request, databasePath: store.path)
         case "/metrics": return metricsAnswer(request)
         default: break
         }
         do {
-            return try route(request, app: &app)
+            return try route(request, attribution: &attribution)
         } catch let error as ScimError {
             return .error(error)
         } catch  where DirectoryStore.isBusy(error) {
@@ -72,20 +72,28 @@ public final class ScimApplication: Sendable {
     }
 
     /// A GET is answered from one database snapshot; writes take their own transactions.
-    private func route(_ request: ServiceRequest, app: inout AuthenticatedApp?) throws -> ServiceResponse {
-        guard request.method == "GET" else { return try routeRequest(request, app: &app) }
-        return try store.snapshot { try routeRequest(request, app: &app) }
+    private func route(_ request: ServiceRequest, attribution: inout RequestAttribution?) throws -> ServiceResponse {
+        guard request.method == "GET" else { return try routeRequest(request, attribution: &attribution) }
+        return try store.snapshot { try routeRequest(request, attribution: &attribution) }
     }
 
-    private func routeRequest(_ request: ServiceRequest, app authenticated: inout AuthenticatedApp?) throws -> ServiceResponse {
+    private func routeRequest(_ request: ServiceRequest, attribution: inout RequestAttribution?) throws -> ServiceResponse {
         let segments = request.path.pathSegments
         guard segments.count >= 3, segments[0] == "scim", segments[2] == "v2",
             let appName = QueryString.decode(segments[1], plusIsSpace: false)
         else {
             throw ScimError.notFound("No SCIM endpoint at \(request.path); SCIM base URLs look like /scim/<app>/v2.")
         }
-        let app = try authenticate(request, appName: appName)
-        authenticated = app
+        let app: AuthenticatedApp
+        do {
+            app = try authenticate(request, appName: appName)
+        } catch let error as ScimError where error.status == 401 {
+            // A refused token still counts for the app its URL names, if there is one: an IdP
+            // whose token expired is still pushing, and the operator should see it.
+            attribution = try store.app(named: appName).map { RequestAttribution(id: $0.id, name: $0.name, authenticated: false) }
+            throw error
+        }
+        attribution = RequestAttribution(id: app.id, name: app.name, authenticated: true)
         if let refusal = try rateLimited(app) { return refusal }
         let origin = RequestOrigin.base(configured: app.baseURL, scheme: request.headers.scheme, host: request.headers.host)
         let context = RequestContext(request: request, app: app, baseURL: "\(origin)/scim/\(app.name)/v2")

@@ -11,8 +11,8 @@ struct StatsCommand: ParsableCommand {
             Answers "is my IdP still pushing?". The counts come from the traffic file beside the
             database (DATABASE-traffic), which every responder process adds to; they count since that
             file was made, or with --since from the start of the hour that time falls in (the file
-            keeps \(TrafficFile.hoursKept / 24) days of hours). ERRORS are answers of 400 and above but 429;
-            RATE-LIMITED are the 429s. USERS and GROUPS are the app's IdP view now.
+            keeps \(TrafficFile.hoursKept / 24) days of hours). ERRORS are answers of 400 and above but 429
+            (a refused token counts for the app its URL names); RATE-LIMITED are the 429s. USERS and GROUPS are the app's IdP view now.
             Examples:
               scimsync stats
               scimsync stats --app okta-prod --since 24h

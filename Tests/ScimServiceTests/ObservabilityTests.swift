@@ -28,14 +28,17 @@ import Testing
         _ = harness.send("GET", "/Users")
         _ = harness.send("GET", "/Users/nope")
         _ = harness.send("GET", "/Users", useToken: false)
+        _ = harness.send("GET", "!/scim/no-such-app/v2/Users")
         let apps = try harness.store.apps()
         let okta = try #require(apps.first { $0.name == "okta" })
-        let counts = try #require(harness.traffic?.counts()[okta.id]?.counts)
-        // The unauthenticated request belongs to no app.
-        #expect(counts.requests == 2)
-        #expect(counts.errors == 1)
-        #expect(counts.rateLimited == 0)
-        #expect(counts.lastContactMilliseconds != nil)
+        let counts = try #require(harness.traffic?.counts())
+        // A refused token counts for the app its URL names; a URL naming no app is nobody's.
+        #expect(counts[okta.id]?.counts.requests == 3)
+        #expect(counts[okta.id]?.counts.errors == 2)
+        #expect(counts.count == 1)
+        let oktaCounts = try #require(counts[okta.id]?.counts)
+        #expect(oktaCounts.rateLimited == 0)
+        #expect(oktaCounts.lastContactMilliseconds != nil)
     }
 
     @Test func healthNeedsNoTokenAndSaysOnlyReadableWritableSchema() throws {

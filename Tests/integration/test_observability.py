@@ -161,8 +161,9 @@ def test_metrics_counters_move_by_exactly_the_requests_sent(stack):
     after = scrape(stack)
 
     # Installation-wide, from the shared traffic file: exact whichever process answers.
-    assert total(after, "scimsync_app_requests_total", app=name) - total(before, "scimsync_app_requests_total", app=name) == 10
-    assert total(after, "scimsync_app_errors_total", app=name) - total(before, "scimsync_app_errors_total", app=name) == 3
+    # The refused token counts for the app its URL names too.
+    assert total(after, "scimsync_app_requests_total", app=name) - total(before, "scimsync_app_requests_total", app=name) == 11
+    assert total(after, "scimsync_app_errors_total", app=name) - total(before, "scimsync_app_errors_total", app=name) == 4
     assert total(after, "scimsync_app_rate_limited_total", app=name) == 0
     assert total(after, "scimsync_app_users", app=name) == 1
     assert total(after, "scimsync_directory_users", directory="corp") >= 1
@@ -176,8 +177,10 @@ def test_metrics_counters_move_by_exactly_the_requests_sent(stack):
 
         assert moved("scimsync_http_requests_total", app=name, endpoint="Users", method="GET", status="200") == 7
         assert moved("scimsync_http_requests_total", app=name, endpoint="Users/{id}", method="GET", status="404") == 3
-        assert moved("scimsync_http_request_duration_seconds_count", app=name, endpoint="Users") == 7
+        # 7 answered, and the one whose token was refused.
+        assert moved("scimsync_http_request_duration_seconds_count", app=name, endpoint="Users") == 8
         assert moved("scimsync_auth_failures_total") == 1
+        assert moved("scimsync_http_requests_total", app=name, status="401") == 1
         assert total(after, "scimsync_db_commit_seconds_count") >= 1
         assert total(after, "scimsync_db_write_lock_wait_seconds_count") >= 1
     client.close()
