@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "SyncRules", targets: ["SyncRules"]),
         .library(name: "ConfigDocument", targets: ["ConfigDocument"]),
         .library(name: "DirectoryStore", targets: ["DirectoryStore"]),
+        .library(name: "DirectoryOperations", targets: ["DirectoryOperations"]),
         .library(name: "ScimService", targets: ["ScimService"]),
     ],
     dependencies: [
@@ -62,6 +63,15 @@ let package = Package(
         // Each app's traffic, shared by every responder process through one mapped file beside the
         // database: the rate limit's token bucket and the counters of `scimsync stats`.
         .target(name: "AppTraffic"),
+        // What only the admin tool does with a whole database: configuration export and import,
+        // snapshots (backup, restore) and the consistency check. The responder does not link it.
+        .target(
+            name: "DirectoryOperations",
+            dependencies: [
+                "DirectoryStore", "SCIM", "SyncRules", "ConfigDocument",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         // HTTP-agnostic SCIM service: request in, response out (routing, auth, SCIM semantics).
         .target(
             name: "ScimService",
@@ -85,22 +95,26 @@ let package = Package(
         .executableTarget(
             name: "scimsync",
             dependencies: [
-                "DirectoryStore", "SyncRules", "SCIM", "ConfigDocument", "AppTraffic",
+                "DirectoryStore", "DirectoryOperations", "SyncRules", "SCIM", "ConfigDocument", "AppTraffic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The benchmark ceiling: the same libfcgi loop answering a fixed 1 KB JSON document.
         .executableTarget(name: "bare-fcgi", dependencies: ["FastCGI"]),
-        .testTarget(name: "SCIMTests", dependencies: ["SCIM"]),
+        // What the test targets share: temporary directories, the tests' admin, JSON text helpers.
+        .target(name: "TestSupport", dependencies: ["SCIM", "DirectoryStore"], path: "Tests/TestSupport"),
+        .testTarget(name: "SCIMTests", dependencies: ["SCIM", "TestSupport"]),
         .testTarget(name: "SyncRulesTests", dependencies: ["SyncRules", "SCIM"]),
         .testTarget(name: "ConfigDocumentTests", dependencies: ["ConfigDocument", "SyncRules", "SCIM", "AppTraffic"]),
         .testTarget(
             name: "DirectoryStoreTests",
-            dependencies: ["DirectoryStore", "SyncRules", "SCIM", "CSQLiteHardening"]
+            dependencies: ["DirectoryStore", "DirectoryOperations", "SyncRules", "SCIM", "CSQLiteHardening", "TestSupport"],
+            // Databases made by earlier schemas, read by path (see MigrationTests).
+            exclude: ["Fixtures"]
         ),
-        .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM", "AppTraffic"]),
+        .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM", "AppTraffic", "TestSupport"]),
         .testTarget(name: "AppTrafficTests", dependencies: ["AppTraffic"]),
         // The admin tool's own logic (escaping for the terminal, who the actor is), tested in-process.
-        .testTarget(name: "scimsyncTests", dependencies: ["scimsync", "DirectoryStore"]),
+        .testTarget(name: "scimsyncTests", dependencies: ["scimsync", "DirectoryStore", "DirectoryOperations"]),
     ]
 )

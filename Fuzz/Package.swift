@@ -34,9 +34,9 @@ let package = Package(
         ),
         fuzzTarget("json", ["SCIM"]),
         fuzzTarget("filter", ["SCIM", "DirectoryStore"]),
-        fuzzTarget("patch", ["SCIM"]),
+        fuzzTarget("patch", ["SCIM", "SyncRules"]),
         fuzzTarget("query", ["SCIM", "ScimService", "DirectoryStore"]),
-        fuzzTarget("config", ["ConfigDocument", "SyncRules", "DirectoryStore"]),
+        fuzzTarget("config", ["ConfigDocument", "SyncRules", "DirectoryStore", "DirectoryOperations"]),
         fuzzTarget("rules", ["SyncRules", "SCIM"]),
     ]
 )

@@ -85,8 +85,11 @@ struct GroupsEndpoint: ResourceEndpoint {
 
     /// A PATCH that changes only members answers 204 without reading the member list.
     private func patch(_ id: String, _ context: RequestContext) throws -> ServiceResponse {
-        let (memberChanges, rest) = try MemberPatch.split(try PatchRequest.parse(try context.jsonBody()), conversions: context.conversions)
-        let engine = PatchEngine(resourceType: type, conversions: context.conversions)
+        let (memberChanges, rest) = try MemberPatch.split(
+            try PatchRequest.parse(try context.jsonBody(), dialect: context.patchDialect),
+            conversions: context.conversions
+        )
+        let engine = PatchEngine(resourceType: type, conversions: context.conversions, dialect: context.patchDialect)
         let transform: ((JSONObject) throws(ScimError) -> JSONObject)? =
             rest.operations.isEmpty
             ? nil

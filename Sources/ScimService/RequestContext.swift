@@ -42,9 +42,9 @@ struct RequestContext {
 }
 
 extension RequestContext {
-    /// The value conversions of the app's provider profile: OneLogin's template writes a
-    /// multi-valued attribute as a single object; every other profile gets RFC 7643 types.
-    var conversions: ValueConversions {
-        app.provider == .onelogin ? .onelogin : .standard
-    }
+    /// The value conversions of the app's provider profile.
+    var conversions: ValueConversions { app.provider.valueConversions }
+
+    /// The PATCH deviations of the app's provider profile.
+    var patchDialect: PatchDialect { app.provider.patchDialect }
 }

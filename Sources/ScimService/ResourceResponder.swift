@@ -19,8 +19,7 @@ struct ResourceResponder {
     /// `If-None-Match` on a GET: 304 when the client's tag is current.
     func notModified(_ stored: StoredResource, _ context: RequestContext) -> ServiceResponse? {
         guard let ifNoneMatch = context.request.headers.ifNoneMatch else { return nil }
-        let tags = ifNoneMatch.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard tags.contains(stored.meta.etag) || tags.contains("*") else { return nil }
+        guard EntityTagList(ifNoneMatch).matches(stored.meta.etag) else { return nil }
         return ServiceResponse(status: 304, headers: [("ETag", stored.meta.etag)])
     }
 

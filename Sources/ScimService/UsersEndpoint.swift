@@ -70,8 +70,8 @@ struct UsersEndpoint: ResourceEndpoint {
     }
 
     private func patch(_ id: String, _ context: RequestContext) throws -> ServiceResponse {
-        let request = try PatchRequest.parse(try context.jsonBody())
-        let engine = PatchEngine(resourceType: type, conversions: context.conversions)
+        let request = try PatchRequest.parse(try context.jsonBody(), dialect: context.patchDialect)
+        let engine = PatchEngine(resourceType: type, conversions: context.conversions, dialect: context.patchDialect)
         let stored = try store.updateScimUser(
             app: context.app,
             id: id,

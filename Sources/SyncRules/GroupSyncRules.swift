@@ -52,8 +52,15 @@ public struct GroupSyncRules: Sendable, Equatable {
         } catch {
             throw .regexRefusal(rule: "groupSync.nameTransform", attribute: "displayName", value: name, error)
         }
-        let derived = transformed.trimmingCharacters(in: .whitespaces)
-        return derived.isEmpty ? [] : [derived]
+        do {
+            return [try DirectoryName.validated(transformed)]
+        } catch .empty {
+            return []
+        } catch {
+            throw .invalidValue(
+                "IdP group \(ScimError.quoted(name)) becomes directory group \(ScimError.quoted(transformed)), and a group name \(error)."
+            )
+        }
     }
 }
 

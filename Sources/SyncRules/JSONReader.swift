@@ -50,16 +50,12 @@ public final class JSONReader {
     /// A string naming something: not empty, at most 200 characters.
     public func name(_ value: JSONValue, at path: String) -> String? {
         guard let text = string(value, at: path) else { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.isEmpty {
-            problem(path, "must not be empty")
+        do {
+            return try DirectoryName.validated(text)
+        } catch {
+            problem(path, error.description)
             return nil
         }
-        if trimmed.count > 200 {
-            problem(path, "must be at most 200 characters")
-            return nil
-        }
-        return trimmed
     }
 
     public func choice<T: RawRepresentable & CaseIterable>(

@@ -42,11 +42,18 @@ public struct UserSyncRules: Sendable, Equatable {
         } catch {
             throw .regexRefusal(rule: "userSync.usernameTransform", attribute: source, value: userName, error)
         }
-        guard !username.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw .invalidValue("The sync rules make an empty directory username from \(source) '\(userName)'.")
+        let checked: String
+        do {
+            checked = try DirectoryName.validated(username)
+        } catch .empty {
+            throw .invalidValue("The sync rules make an empty directory username from \(source) \(ScimError.quoted(userName)).")
+        } catch {
+            throw .invalidValue(
+                "The sync rules make directory username \(ScimError.quoted(username)) from \(source) \(ScimError.quoted(userName)): a username \(error)."
+            )
         }
         return DirectoryUserFields(
-            username: username,
+            username: checked,
             email: value(.email, in: resource),
             displayName: value(.displayName, in: resource),
             firstName: value(.firstName, in: resource),

@@ -28,7 +28,10 @@ struct AppCommand: ParsableCommand {
         var global: GlobalOptions { root.global }
         @OptionGroup var output: OutputOptions
         @Argument(help: "The app's name; it becomes part of the URL /scim/<name>/v2.") var name: String
-        @Option(help: "The IdP: \(ProviderProfile.allCases.map(\.rawValue).joined(separator: ", ")).")
+        @Option(
+            help:
+                "The IdP: \(ProviderProfile.allCases.map(\.rawValue).joined(separator: ", ")); its requests are read in its dialect (generic: RFC 7644 as written)."
+        )
         var provider: ProviderProfile
         @Option(help: "The directory the app provisions into.") var directory: String
         @Flag(help: "Create the directory if it does not exist.") var createDirectory = false

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConfigDocument
+import DirectoryOperations
 import DirectoryStore
 import Foundation
 

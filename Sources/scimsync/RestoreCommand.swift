@@ -1,4 +1,5 @@
 import ArgumentParser
+import DirectoryOperations
 import DirectoryStore
 
 struct RestoreCommand: ParsableCommand {

@@ -17,11 +17,12 @@ struct ScimSyncCommand: ParsableCommand {
               scimsync sync --app okta-prod
               scimsync user list --directory staff --json
               scimsync backup --output /var/backups/scimsync/latest.sqlite
+              scimsync doctor --repair
             """,
         subcommands: [
             InitCommand.self, DirectoryCommand.self, AppCommand.self, TokenCommand.self, RulesCommand.self, SyncCommand.self,
             UserCommand.self, GroupCommand.self, AuditCommand.self, SettingsCommand.self, ExportCommand.self, ImportCommand.self,
-            BackupCommand.self, RestoreCommand.self, StatsCommand.self,
+            BackupCommand.self, RestoreCommand.self, DoctorCommand.self, StatsCommand.self,
         ]
     )
 

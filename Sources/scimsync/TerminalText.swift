@@ -1,3 +1,5 @@
+import SyncRules
+
 /// Text for the admin's terminal: the literal parts are the program's own, every interpolated
 /// value is escaped by ``TerminalText/escaped(_:)``.
 ///
@@ -57,13 +59,8 @@ struct TerminalText: ExpressibleByStringInterpolation, CustomStringConvertible {
         return result
     }
 
-    /// General category Cc (U+0000–U+001F, U+007F–U+009F), Zl and Zp (U+2028, U+2029), and the
-    /// Bidi_Control property (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069).
+    /// The characters no directory name may hold (``DirectoryName/isInvisible(_:)``).
     static func needsEscaping(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.isASCII { return scalar.value < 0x20 || scalar.value == 0x7F }
-        switch scalar.properties.generalCategory {
-        case .control, .lineSeparator, .paragraphSeparator: return true
-        default: return scalar.properties.isBidiControl
-        }
+        DirectoryName.isInvisible(scalar)
     }
 }

@@ -2,8 +2,10 @@ import CSQLiteHardening
 import Foundation
 import GRDB
 import SCIM
+import TestSupport
 import Testing
 
+@testable import DirectoryOperations
 @testable import DirectoryStore
 
 @Suite struct DatabaseSnapshotTests {
@@ -301,7 +303,6 @@ import Testing
 
     @Test func refusesAMigrationHistoryWithAGap() throws {
         let (path, message) = try refusalOfTampered("DELETE FROM grdb_migrations WHERE identifier = 'v2-sync-rules'")
-        // Whatever migrations follow v2, the history lacks v2 and this build's starts with it.
         let recorded = Migrations.migrator.migrations.filter { $0 != "v2-sync-rules" }
         let written = Migrations.migrator.migrations.prefix(recorded.count)
         #expect(

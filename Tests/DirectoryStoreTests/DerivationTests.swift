@@ -2,6 +2,7 @@ import DirectoryStore
 import Foundation
 import SCIM
 import SyncRules
+import TestSupport
 import Testing
 
 /// The store's rules engine, through its public API: the live SCIM path derives the directory

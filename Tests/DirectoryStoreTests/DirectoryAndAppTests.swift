@@ -1,5 +1,6 @@
 import DirectoryStore
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct DirectoryAndAppTests {

@@ -1,5 +1,6 @@
 import GRDB
 import SCIM
+import TestSupport
 import Testing
 
 @testable import DirectoryStore

@@ -2,6 +2,7 @@ import DirectoryStore
 import Foundation
 import SCIM
 import SyncRules
+import TestSupport
 import Testing
 
 @Suite struct ScimUserStoreTests {

@@ -3,6 +3,7 @@ import DirectoryStore
 import Foundation
 import GRDB
 import SyncRules
+import TestSupport
 import Testing
 
 @Suite struct TokenTests {

@@ -1,7 +1,9 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
+@testable import DirectoryOperations
 @testable import DirectoryStore
 
 /// A deleted token leaves its hash behind, and nothing (an import of an older export, a row put

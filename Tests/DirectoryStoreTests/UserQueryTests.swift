@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SCIM
+import TestSupport
 import Testing
 
 @testable import DirectoryStore

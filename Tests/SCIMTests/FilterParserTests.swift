@@ -1,4 +1,5 @@
 import SCIM
+import TestSupport
 import Testing
 
 private func path(_ name: String, _ sub: String? = nil, schema: String? = nil) -> AttributePath {

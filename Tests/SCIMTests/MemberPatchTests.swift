@@ -1,13 +1,15 @@
 import SCIM
+import TestSupport
 import Testing
 
 @Suite struct MemberPatchTests {
-    private func split(_ operations: String) throws -> (members: [MemberChange], rest: PatchRequest) {
+    private func split(_ operations: String, dialect: PatchDialect = .rfc) throws -> (members: [MemberChange], rest: PatchRequest) {
         try MemberPatch.split(
             try PatchRequest.parse(
                 try json(
                     #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":\#(operations)}"#
-                )
+                ),
+                dialect: dialect
             )
         )
     }
@@ -18,7 +20,8 @@ import Testing
             [{"op":"Add","path":"members","value":[{"value":"u1"},{"value":"g1","type":"Group"}]},
              {"op":"remove","path":"members[value eq \"u2\"]"},
              {"op":"Remove","path":"members","value":[{"value":"u3"}]}]
-            """#
+            """#,
+            dialect: .entra
         )
         #expect(
             members == [
@@ -27,6 +30,15 @@ import Testing
             ]
         )
         #expect(rest.operations.isEmpty)
+    }
+
+    @Test func removeWithAValueIsRefusedInRFC7644NotReadAsRemoveAll() {
+        #expect(throws: ScimError.self) { try split(#"[{"op":"remove","path":"members","value":[{"value":"u3"}]}]"#) }
+    }
+
+    @Test func aMemberKeepsTheDisplayItsClientWrote() throws {
+        let (members, _) = try split(#"[{"op":"add","path":"members","value":[{"value":"u1","display":"Ann"},{"value":"u2"}]}]"#)
+        #expect(members == [.add([MemberValue(id: "u1", display: "Ann"), MemberValue(id: "u2")])])
     }
 
     @Test func removeWithoutValueClearsAndReplaceReplaces() throws {

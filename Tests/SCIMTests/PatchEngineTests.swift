@@ -1,14 +1,17 @@
 import SCIM
+import TestSupport
 import Testing
 
 private let patchOpURN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
-private func request(_ operations: String) throws -> PatchRequest {
-    try PatchRequest.parse(try json(#"{"schemas":["\#(patchOpURN)"],"Operations":\#(operations)}"#))
+private func request(_ operations: String, dialect: PatchDialect = .rfc) throws -> PatchRequest {
+    try PatchRequest.parse(try json(#"{"schemas":["\#(patchOpURN)"],"Operations":\#(operations)}"#), dialect: dialect)
 }
 
-private func apply(_ operations: String, to resource: JSONObject, type: ResourceType = .user) throws -> JSONObject {
-    try PatchEngine(resourceType: type).apply(try request(operations), to: resource)
+/// Applies a PATCH in RFC 7644 as written, or in Entra ID's dialect (its op names, conversions, deviations).
+private func apply(_ operations: String, to resource: JSONObject, type: ResourceType = .user, entra: Bool = false) throws -> JSONObject {
+    try PatchEngine(resourceType: type, conversions: entra ? .entra : .rfc, dialect: entra ? .entra : .rfc)
+        .apply(try request(operations, dialect: entra ? .entra : .rfc), to: resource)
 }
 
 /// The error a PATCH request fails with, whether when parsed or when applied.
@@ -267,9 +270,10 @@ private func failure(_ operations: String, on resource: JSONObject) -> ScimError
               "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager":"m-9",
               "active":"False"}}]
             """,
-            to: user
+            to: user,
+            entra: true
         )
-        let result = try ResourceDocument.finish(patched, as: .user, id: "u1")
+        let result = try ResourceDocument.finish(patched, as: .user, id: "u1", conversions: .entra)
         #expect(result["name"] == .object(try object(#"{"givenName":"Babs","familyName":"Jensen"}"#)))
         #expect(result[enterpriseURN] == (try json(#"{"department":"Ops","manager":{"value":"m-9"}}"#)))
         #expect(result["schemas"] == .array([.string(userURN), .string(enterpriseURN)]))
@@ -286,7 +290,8 @@ private func failure(_ operations: String, on resource: JSONObject) -> ScimError
         let parsed = try request(
             """
             [{"op":"Replace","path":"title","value":"a"},{"op":"ADD","path":"nickName","value":"b"},{"op":"Remove","path":"name"}]
-            """
+            """,
+            dialect: .entra
         )
         #expect(parsed.operations.map(\.kind) == [.replace, .add, .remove])
         let result = try PatchEngine(resourceType: .user).apply(parsed, to: user)
@@ -295,20 +300,28 @@ private func failure(_ operations: String, on resource: JSONObject) -> ScimError
         #expect(result["name"] == nil)
     }
 
+    @Test func opNamesAreExactInRFC7644() {
+        for op in ["Replace", "ADD", "Remove"] {
+            #expect(throws: ScimError.invalidSyntax("Operations[0].op must be add, replace or remove.")) {
+                try request(#"[{"op":"\#(op)","path":"title","value":"a"}]"#)
+            }
+        }
+    }
+
     @Test func booleanStringsBecomeBooleans() throws {
-        let patched = try apply(#"[{"op":"Replace","path":"active","value":"False"}]"#, to: user)
-        #expect(try ResourceDocument.finish(patched, as: .user, id: "u1")["active"] == .bool(false))
-        let again = try apply(#"[{"op":"Replace","path":"active","value":"TRUE"}]"#, to: patched)
-        #expect(try ResourceDocument.finish(again, as: .user, id: "u1")["active"] == .bool(true))
+        let patched = try apply(#"[{"op":"Replace","path":"active","value":"False"}]"#, to: user, entra: true)
+        #expect(try ResourceDocument.finish(patched, as: .user, id: "u1", conversions: .entra)["active"] == .bool(false))
+        let again = try apply(#"[{"op":"Replace","path":"active","value":"TRUE"}]"#, to: patched, entra: true)
+        #expect(try ResourceDocument.finish(again, as: .user, id: "u1", conversions: .entra)["active"] == .bool(true))
     }
 
     @Test func entraMembersRemovalRemovesOnlyTheListedMembers() throws {
         let group = try object(#"{"schemas":["\#(groupURN)"],"id":"g1","displayName":"Eng","members":[{"value":"x"},{"value":"y"}]}"#)
         let operations = #"[{"op":"Remove","path":"members","value":[{"value":"x"}]}]"#
-        let result = try apply(operations, to: group, type: .group)
+        let result = try apply(operations, to: group, type: .group, entra: true)
         #expect(result["members"] == (try json(#"[{"value":"y"}]"#)))
         // The service applies member changes row by row: the same request is one removal of id x.
-        let split = try MemberPatch.split(try request(operations))
+        let split = try MemberPatch.split(try request(operations, dialect: .entra))
         #expect(split.members == [.remove(ids: ["x"])])
         #expect(split.rest.operations.isEmpty)
     }
@@ -328,15 +341,20 @@ private func failure(_ operations: String, on resource: JSONObject) -> ScimError
         #expect(split.rest.operations.first?.value == .object(JSONObject([("displayName", .string("Renamed"))])))
     }
 
-    @Test func valueFilterPathCreatesTheElementWhenAbsent() throws {
+    @Test func valueFilterPathCreatesTheElementWhenAbsentInEntrasDialect() throws {
         var bare = user
         bare["emails"] = nil
-        let created = try apply(#"[{"op":"replace","path":"emails[type eq \"work\"].value","value":"new@x.com"}]"#, to: bare)
+        let replace = #"[{"op":"replace","path":"emails[type eq \"work\"].value","value":"new@x.com"}]"#
+        let created = try apply(replace, to: bare, entra: true)
         #expect(created["emails"] == (try json(#"[{"type":"work","value":"new@x.com"}]"#)))
         var homeOnly = user
         homeOnly["emails"] = try json(#"[{"value":"b@home.com","type":"home"}]"#)
-        let appended = try apply(#"[{"op":"add","path":"emails[type eq \"work\"].value","value":"w@x.com"}]"#, to: homeOnly)
+        let add = #"[{"op":"add","path":"emails[type eq \"work\"].value","value":"w@x.com"}]"#
+        let appended = try apply(add, to: homeOnly, entra: true)
         #expect(appended["emails"] == (try json(#"[{"value":"b@home.com","type":"home"},{"type":"work","value":"w@x.com"}]"#)))
+        // RFC 7644 §3.5.2.3: a value filter that matches nothing is noTarget.
+        #expect(throws: ScimError.noTarget("No value of 'emails' matches the filter.")) { try apply(replace, to: bare) }
+        #expect(throws: ScimError.noTarget("No value of 'emails' matches the filter.")) { try apply(add, to: homeOnly) }
     }
 
     @Test func valueFilterWithoutMatchOrTemplateIsNoTarget() {
@@ -364,8 +382,8 @@ private func failure(_ operations: String, on resource: JSONObject) -> ScimError
                     """
                 ))
         )
-        let entra = try apply(#"[{"op":"Replace","path":"emails[type eq \"home\"].primary","value":"True"}]"#, to: user)
-        let finished = try ResourceDocument.finish(entra, as: .user, id: "u1")
+        let entra = try apply(#"[{"op":"Replace","path":"emails[type eq \"home\"].primary","value":"True"}]"#, to: user, entra: true)
+        let finished = try ResourceDocument.finish(entra, as: .user, id: "u1", conversions: .entra)
         #expect(
             finished["emails"]
                 == (try json(

@@ -1,4 +1,5 @@
 import SCIM
+import TestSupport
 import Testing
 
 @Suite struct ProjectionTests {

@@ -1,8 +1,9 @@
 import SCIM
+import TestSupport
 import Testing
 
-private func prepare(_ text: String, id: String = "new-id") throws -> JSONObject {
-    try ResourceDocument.prepare(try json(text), as: .user, id: id)
+private func prepare(_ text: String, id: String = "new-id", conversions: ValueConversions = .rfc) throws -> JSONObject {
+    try ResourceDocument.prepare(try json(text), as: .user, id: id, conversions: conversions)
 }
 
 private func failure(_ text: String) -> ScimError? {
@@ -74,31 +75,36 @@ private func failure(_ text: String) -> ScimError? {
         #expect(result["schemas"] == .array([.string(userURN), .string("urn:example:ext:1.0")]))
     }
 
-    @Test func managerGivenAsABareStringBecomesAnObject() throws {
-        let result = try prepare(
-            """
+    @Test func managerGivenAsABareStringBecomesAnObjectInEntrasDialectOnly() throws {
+        let bare = """
             {"schemas":["\(userURN)","\(enterpriseURN)"],"userName":"bob","\(enterpriseURN)":{"manager":"m-1","department":"D"}}
             """
-        )
+        let result = try prepare(bare, conversions: .entra)
         #expect(result[enterpriseURN] == (try json(#"{"manager":{"value":"m-1"},"department":"D"}"#)))
         let empty = try prepare(
             """
             {"schemas":["\(userURN)","\(enterpriseURN)"],"userName":"bob","\(enterpriseURN)":{"manager":""}}
-            """
+            """,
+            conversions: .entra
         )
         #expect(empty[enterpriseURN] == nil)
+        #expect(throws: ScimError.invalidValue("\(enterpriseURN):manager: expected an object, found a string.")) { try prepare(bare) }
     }
 
-    @Test func booleanStringsBecomeBooleans() throws {
-        let result = try prepare(
-            """
+    @Test func booleanStringsBecomeBooleansInEntrasAndOneLoginsDialects() throws {
+        let text = """
             {"schemas":["\(userURN)"],"userName":"bob","active":"True",
              "emails":[{"value":"a@x","primary":"true"},{"value":"b@x","primary":"FALSE"}]}
             """
-        )
-        #expect(result["active"] == .bool(true))
-        #expect(result["emails"] == (try json(#"[{"value":"a@x","primary":true},{"value":"b@x","primary":false}]"#)))
-        #expect(try prepare(#"{"schemas":["\#(userURN)"],"userName":"bob","active":"False"}"#)["active"] == .bool(false))
+        for conversions in [ValueConversions.entra, .onelogin] {
+            let result = try prepare(text, conversions: conversions)
+            #expect(result["active"] == .bool(true))
+            #expect(result["emails"] == (try json(#"[{"value":"a@x","primary":true},{"value":"b@x","primary":false}]"#)))
+            #expect(
+                try prepare(#"{"schemas":["\#(userURN)"],"userName":"bob","active":"False"}"#, conversions: conversions)["active"] == .bool(false)
+            )
+        }
+        #expect(throws: ScimError.invalidValue("active: expected a boolean, found a string.")) { try prepare(text) }
     }
 
     @Test func attributeNamesTakeTheSchemaSpellingAndNullsAreDropped() throws {

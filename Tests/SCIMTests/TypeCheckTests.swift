@@ -1,4 +1,5 @@
 import SCIM
+import TestSupport
 import Testing
 
 /// Every client-writable attribute of the published schemas, with its path in an error detail
@@ -81,7 +82,7 @@ private func targets() -> [Target] {
     return result
 }
 
-private func finish(_ object: JSONObject, _ type: ResourceType, _ conversions: ValueConversions = .standard) throws(ScimError) -> JSONObject {
+private func finish(_ object: JSONObject, _ type: ResourceType, _ conversions: ValueConversions = .rfc) throws(ScimError) -> JSONObject {
     try ResourceDocument.prepare(.object(object), as: type, id: "id-1", conversions: conversions)
 }
 
@@ -142,7 +143,8 @@ private func finish(_ object: JSONObject, _ type: ResourceType, _ conversions: V
                     + #""nickName":null,"phoneNumbers":[],"\#(enterpriseURN)":{"manager":"boss-1"}}"#
             ),
             as: .user,
-            id: "x"
+            id: "x",
+            conversions: .entra
         )
         #expect(stored["active"] == .bool(false))
         #expect(stored["emails"]?.arrayValue?.first?["primary"] == .bool(true))
@@ -201,9 +203,15 @@ private func finish(_ object: JSONObject, _ type: ResourceType, _ conversions: V
         let entra = try PatchRequest.parse(
             try json(
                 #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"active","value":"False"}]}"#
-            )
+            ),
+            dialect: .entra
         )
-        let patched = try ResourceDocument.finish(try PatchEngine(resourceType: .user).apply(entra, to: user), as: .user, id: "x")
+        let patched = try ResourceDocument.finish(
+            try PatchEngine(resourceType: .user, conversions: .entra, dialect: .entra).apply(entra, to: user),
+            as: .user,
+            id: "x",
+            conversions: .entra
+        )
         #expect(patched["active"] == .bool(false))
     }
 

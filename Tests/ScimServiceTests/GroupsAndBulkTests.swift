@@ -30,11 +30,18 @@ private func groupJSON(_ members: String) -> String {
         return Set(members.compactMap { $0["value"]?.stringValue })
     }
 
-    @Test func createReturnsMembersWithDisplayTypeAndRef() throws {
-        let response = harness.send("POST", "/Groups", body: groupJSON(#""displayName":"Eng","members":[{"value":"\#(alice)"}]"#))
+    @Test func membersReadBackWithTheDisplayWrittenAndNoOther() throws {
+        let response = harness.send(
+            "POST",
+            "/Groups",
+            body: groupJSON(#""displayName":"Eng","members":[{"value":"\#(alice)"},{"value":"\#(bob)","display":"Bobby"}]"#)
+        )
         #expect(response.status == 201)
-        let member = try #require(try response.json()["members"]?.arrayValue?.first)
-        #expect(member["display"] == .string("Alice A"))
+        let members = try #require(try response.json()["members"]?.arrayValue)
+        let member = try #require(members.first { $0["value"] == .string(alice) })
+        // Alice's displayName is "Alice A", but the client wrote no display for her.
+        #expect(member["display"] == nil)
+        #expect(members.first { $0["value"] == .string(bob) }?["display"] == .string("Bobby"))
         #expect(member["type"] == .string("User"))
         #expect(member["$ref"] == .string("https://\(ServiceHarness.host)/scim/okta/v2/Users/\(alice)"))
         #expect(response.header("Location")?.hasSuffix(try #require(try response.json()["id"]?.stringValue)) == true)
@@ -47,8 +54,8 @@ private func groupJSON(_ members: String) -> String {
             "/Groups/\(group)",
             body: patchJSON(
                 #"""
-                [{"op":"Add","path":"members","value":[{"value":"\#(bob)"}]},
-                 {"op":"Remove","path":"members[value eq \"\#(alice)\"]"}]
+                [{"op":"add","path":"members","value":[{"value":"\#(bob)"}]},
+                 {"op":"remove","path":"members[value eq \"\#(alice)\"]"}]
                 """#
             )
         )
@@ -57,15 +64,21 @@ private func groupJSON(_ members: String) -> String {
         #expect(try memberIDs(group) == [bob])
     }
 
-    @Test func entraRemoveShapeAndRenameWithId() throws {
+    @Test func removeWithAValueIsRefusedOutsideEntraAndRenameWithIdIsAccepted() throws {
         let group = try createGroup("Eng", members: [alice, bob])
+        let refused = harness.send(
+            "PATCH",
+            "/Groups/\(group)",
+            body: patchJSON(#"[{"op":"remove","path":"members","value":[{"value":"\#(alice)"}]}]"#)
+        )
+        #expect(refused.status == 400)
+        #expect(try refused.json()["scimType"] == .string("invalidSyntax"))
+        #expect(try memberIDs(group) == [alice, bob])
         #expect(
             harness.send(
                 "PATCH",
                 "/Groups/\(group)",
-                body: patchJSON(
-                    #"[{"op":"Remove","path":"members","value":[{"value":"\#(alice)"}]}]"#
-                )
+                body: patchJSON(#"[{"op":"remove","path":"members[value eq \"\#(alice)\"]"}]"#)
             ).status == 204
         )
         let renamed = harness.send(

@@ -3,20 +3,7 @@ import DirectoryStore
 import Foundation
 import SCIM
 import ScimService
-
-/// A directory under the system's temporary directory, deleted with its last reference.
-final class TemporaryDirectory: Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("scimsync-service-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
-    }
-}
+import TestSupport
 
 /// A `ScimApplication` on a fresh database with two apps, `okta` and `entra`, each with a token;
 /// `observed`, with a traffic file (rate limits, counters) and metrics, as the responder runs it.
@@ -33,7 +20,7 @@ struct ServiceHarness {
 
     init(observed: Bool = false) throws {
         temporary = try TemporaryDirectory()
-        store = try DirectoryStore(path: temporary.url.appendingPathComponent("scimsync.sqlite").path)
+        store = try DirectoryStore(path: temporary.path("scimsync.sqlite"))
         try store.createApp(name: "okta", provider: .okta, directoryName: "Corp", createDirectory: true, by: .test)
         try store.createApp(name: "entra", provider: .entra, directoryName: "Corp", by: .test)
         token = try store.issueToken(app: "okta", by: .test).secret
@@ -106,9 +93,4 @@ extension ServiceResponse {
     func json() throws -> JSONValue {
         try JSONParser.parse(body)
     }
-}
-
-extension AdminActor {
-    /// The admin of the tests' admin actions.
-    static let test = AdminActor("test")
 }

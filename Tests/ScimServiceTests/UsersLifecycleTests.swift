@@ -67,7 +67,7 @@ import Testing
             "/Users/\(id)",
             body: patchJSON(
                 """
-                [{"op":"Replace","path":"active","value":"False"},{"op":"add","path":"emails[type eq \\"work\\"].value","value":"ada@corp.com"}]
+                [{"op":"replace","path":"active","value":false},{"op":"add","path":"emails","value":[{"type":"work","value":"ada@corp.com"}]}]
                 """
             )
         )

@@ -1,7 +1,7 @@
 """Helpers for the sync-rules tests (test_rules_*.py): a fresh app on a fresh directory, the
 IdP-shaped requests those tests send, and the admin's view of the directory through `scimsync`.
 
-The interface these helpers read is /work/notes/rules-interface.md (kept in docs/ by the lead):
+The admin tool's JSON forms these helpers read (docs/RULES.md describes the rules):
 
 - `scimsync user show NAME --directory D --json`: a list with one user
   ({"name", "email", "displayName", "firstName", "lastName", "active", "memberships": [{"group", "origins"}], ...});

@@ -43,11 +43,11 @@ pytestmark = NGINX_ONLY
 def test_names_from_the_idp_are_escaped_in_text_and_exact_in_json(stack, uniq):
     app = stack.create_app(uniq("esc"))
     scim = stack.client(app.name, token=app.token)
-    user_name = evil(uniq("u"))
+    user_name = uniq("u") + " Zoë Ångström"
     display = evil("Display ")
     email = f"{uniq('mail')}{RLO}@example.com"
     user = create_user(scim, user_name, displayName=display, emails=[{"value": email, "primary": True}])
-    group_name = evil(uniq("g"))
+    group_name = uniq("g") + " Équipe"
     r = scim.post("/Groups", {"schemas": [GROUP_SCHEMA], "displayName": group_name,
                               "members": [{"value": user["id"]}]})
     assert_status(r, 201)
@@ -55,20 +55,15 @@ def test_names_from_the_idp_are_escaped_in_text_and_exact_in_json(stack, uniq):
     texts = {
         "user list": stack.cli("user", "list", "--directory", "corp").stdout,
         "user show": stack.cli("user", "show", user_name, "--directory", "corp").stdout,
-        "group list": stack.cli("group", "list", "--directory", "corp").stdout,
-        "group members": stack.cli("group", "members", group_name, "--directory", "corp").stdout,
         "audit": stack.cli("audit", "--app", app.name).stdout,
-        "rules set --dry-run": stack.cli("rules", "set", app.name, "--map", "displayName=userName", "--dry-run").stdout,
+        "rules set --dry-run": stack.cli("rules", "set", app.name, "--map", "displayName=emails.value",
+                                         "--dry-run").stdout,
     }
     for where, text in texts.items():
         assert_no_raw_controls(f"scimsync {where}", text)
-    assert escaped(user_name) in texts["user list"] and escaped(display) in texts["user list"]
+    assert user_name in texts["user list"] and escaped(display) in texts["user list"]
     assert escaped(email) in texts["user list"]
-    assert escaped(user_name) in texts["user show"] and escaped(group_name) in texts["user show"]
-    assert escaped(group_name) in texts["group list"]
-    assert escaped(user_name) in texts["group members"]
-    assert escaped(user_name) in texts["audit"] and escaped(group_name) in texts["audit"]
-    assert escaped(user_name) in texts["rules set --dry-run"]
+    assert group_name in texts["user show"]
     assert "\\u{1B}[31m" in texts["user list"], "escapes are written visibly"
 
     def json_of(*args: str):
@@ -80,35 +75,54 @@ def test_names_from_the_idp_are_escaped_in_text_and_exact_in_json(stack, uniq):
     assert listed[user_name]["displayName"] == display and listed[user_name]["email"] == email
     shown = json_of("user", "show", user_name, "--directory", "corp")
     assert shown[0]["name"] == user_name and [m["group"] for m in shown[0]["memberships"]] == [group_name]
-    assert group_name in [g["name"] for g in json_of("group", "list", "--directory", "corp")]
-    assert [m["member"] for m in json_of("group", "members", group_name, "--directory", "corp")] == [user_name]
-    targets = [e["target"] for e in json_of("audit", "--app", app.name)]
-    assert f"User {user['id']} ({user_name})" in targets
-    assert any(t.endswith(f"({group_name})") for t in targets), targets
-    preview = json_of("rules", "set", app.name, "--map", "displayName=userName", "--dry-run")
-    assert user_name in [c.get("user") for c in preview["changes"]]
+
+
+def test_names_with_control_characters_are_refused_and_their_refusals_printed_escaped(stack, uniq):
+    """A directory name holds no control character: the IdP's write is refused (400, naming the
+    character), and the audit of the refusal quotes the IdP's text escaped."""
+    app = stack.create_app(uniq("esc-refused"))
+    scim = stack.client(app.name, token=app.token)
+    user_name = evil(uniq("u"))
+    r = scim.post("/Users", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": user_name})
+    assert_status(r, 400)
+    assert r.json()["scimType"] == "invalidValue" and "must not contain control characters (it has U+001B)" in r.json()["detail"]
+    group_name = evil(uniq("g"))
+    r = scim.post("/Groups", {"schemas": [GROUP_SCHEMA], "displayName": group_name})
+    assert_status(r, 400)
+    assert "a group name must not contain control characters" in r.json()["detail"], r.text
+    assert stack.cli_json("user", "list", "--directory", "corp") is not None
+
+    text = stack.cli("audit", "--app", app.name).stdout
+    assert_no_raw_controls("scimsync audit", text)
+    assert escaped(user_name) in text and escaped(group_name) in text, text
+    targets = [e["target"] for e in parse_json_output(stack.cli("audit", "--app", app.name, "--json").stdout)]
+    assert f"User ({user_name})" in targets and f"Group ({group_name})" in targets, targets
 
 
 def test_a_synchronization_prints_names_escaped(stack, uniq):
+    """The IdP's userName is not the directory username (the rules map externalId) until the
+    admin unmaps it: then the sync refuses the user, quoting its userName escaped."""
     app = stack.create_app(uniq("esc-sync"))
+    stack.cli("rules", "set", app.name, "--map", "username=externalId")
     user_name = evil(uniq("sync"))
-    create_user(stack.client(app.name, token=app.token), user_name)
-    stack.cli("rules", "set", app.name, "--map", "displayName=userName")
+    create_user(stack.client(app.name, token=app.token), user_name, externalId=uniq("ext"))
+    stack.cli("rules", "set", app.name, "--unmap", "username")
     text = stack.cli("sync", "--app", app.name).stdout
     assert_no_raw_controls("scimsync sync", text)
-    assert f"user updated: {escaped(user_name)} (displayName)" in text, text
+    assert f"user refused: {escaped(user_name)}" in text, text
+    assert "must not contain control characters (it has U+001B)" in text, text
 
 
 def test_an_imported_files_names_and_problems_are_escaped(stack, uniq, tmp_path):
     document = json.loads(stack.cli("export").stdout)
-    directory = evil(uniq("dir"))
+    directory = uniq("dir") + " Société"
     document["directories"].append({"name": directory})
     good = tmp_path / "good.json"
     good.write_text(json.dumps(document))
     cp = stack.cli("import", str(good), "--dry-run")
-    assert_no_raw_controls("scimsync import", cp.stdout)
-    assert f"directory created: {escaped(directory)}" in cp.stdout, cp.stdout
+    assert f"directory created: {directory}" in cp.stdout, cp.stdout
 
+    document["directories"][-1] = {"name": evil(uniq("dir"))}
     key = f"bad{ESC_RED}key{RLO}"
     document[key] = 1
     bad = tmp_path / "bad.json"
@@ -117,20 +131,21 @@ def test_an_imported_files_names_and_problems_are_escaped(stack, uniq, tmp_path)
     assert cp.returncode == 1, cp
     assert_no_raw_controls("scimsync import (refused), stderr", cp.stderr)
     assert escaped(key) in cp.stderr, cp.stderr
+    assert "must not contain control characters (it has U+001B)" in cp.stderr, cp.stderr
 
 
-def test_rules_show_escapes_names_from_a_rules_file(stack, uniq, tmp_path):
+def test_a_rules_file_with_control_characters_in_names_is_refused_escaped(stack, uniq, tmp_path):
     app = stack.create_app(uniq("esc-rules"))
     rules = parse_json_output(stack.cli("rules", "show", app.name, "--json").stdout)
-    idp_group = evil("IdP ")
     rules["groupSync"]["mode"] = "manual"
-    rules["groupSync"]["mappings"] = [{"idpGroup": idp_group, "directoryGroups": [evil("dir ")]}]
+    rules["groupSync"]["mappings"] = [{"idpGroup": "IdP Équipe", "directoryGroups": [evil("dir ")]}]
     path = tmp_path / "rules.json"
     path.write_text(json.dumps(rules))
+    cp = stack.cli("rules", "set", app.name, "--file", str(path), check=False)
+    assert cp.returncode != 0, cp
+    assert_no_raw_controls("scimsync rules set (refused)", cp.stderr)
+    assert "/groupSync/mappings/0/directoryGroups/0" in cp.stderr and "control characters" in cp.stderr, cp.stderr
+    rules["groupSync"]["mappings"][0]["directoryGroups"] = ["dir Équipe"]
+    path.write_text(json.dumps(rules))
     stack.cli("rules", "set", app.name, "--file", str(path))
-    text = stack.cli("rules", "show", app.name).stdout
-    assert_no_raw_controls("scimsync rules show", text)
-    assert escaped(idp_group) in text, text
-    cp = stack.cli("rules", "show", app.name, "--json")
-    assert_no_raw_controls("scimsync rules show --json", cp.stdout)
-    assert parse_json_output(cp.stdout)["groupSync"]["mappings"][0]["idpGroup"] == idp_group
+    assert "dir Équipe" in stack.cli("rules", "show", app.name).stdout

@@ -12,17 +12,16 @@ package for a command-line front end), so that each result comes back as a `Chec
 can match against the documented exceptions. Pinned in scripts/install-deps.sh:
 `scim2-tester[httpx2]==0.5.2`.
 
-Every check must pass (SUCCESS, COMPLIANT or ACCEPTABLE), except the documented exceptions below,
-each with the RFC clause that makes the server's behaviour correct. An exception that no longer
-occurs fails `test_documented_exceptions_still_occur`, so that the list does not go stale.
+Every check must pass (SUCCESS, COMPLIANT or ACCEPTABLE), with no exception: the IdP view reads
+back exactly what the client wrote (group members included: a `display` only if the client wrote
+one).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -48,49 +47,6 @@ def _dump(value: Any) -> Any:
     if isinstance(value, list):
         return [_dump(v) for v in value]
     return value
-
-
-@dataclass(frozen=True)
-class DocumentedException:
-    name: str
-    clause: str
-    matches: Callable[[Any, dict], bool]
-
-
-def _members_display_filled_by_server(result, context: dict) -> bool:
-    """scim2-tester PATCHes `members` with elements whose `display` it leaves empty, and then
-    compares the whole element, `display` included. The server fills `display` in (the member's
-    display name). The server's /Schemas declare `members.display` readOnly: RFC 7643 §7 ("readOnly:
-    The attribute SHALL NOT be modified" by clients; its value is the service provider's) and
-    RFC 7643 §2.4 ("display: A human-readable name, primarily used for display purposes"; the
-    Group example of RFC 7643 §8.4 shows it on members the server returns). Every other part of
-    each element (value, $ref, type) must be exactly what was written."""
-    if result.status.name != "ERROR" or result.resource_type != "Group":
-        return False
-    if result.title not in ("check_add_attribute", "check_replace_attribute"):
-        return False
-    data = result.data if isinstance(result.data, dict) else {}
-    if data.get("urn") != "members" or not context.get("members_display_read_only"):
-        return False
-    expected = _dump(data.get("expected"))
-    actual = _dump(data.get("actual", data.get("modify_actual")))
-    if not isinstance(expected, list) or not isinstance(actual, list) or len(expected) != len(actual):
-        return False
-    for want, got in zip(expected, actual):
-        if want.get("display") is not None or not isinstance(got.get("display"), str) or not got["display"]:
-            return False
-        if {k: v for k, v in want.items() if k != "display"} != {k: v for k, v in got.items() if k != "display"}:
-            return False
-    return True
-
-
-DOCUMENTED_EXCEPTIONS = [
-    DocumentedException(
-        name="Group members: display is filled in by the server",
-        clause="RFC 7643 §7 (readOnly) with the server's /Schemas marking members.display readOnly; RFC 7643 §2.4, §8.4",
-        matches=_members_display_filled_by_server,
-    ),
-]
 
 
 def _cause(result) -> str:
@@ -129,18 +85,13 @@ def conformance(stack):
     http = httpx2.Client(base_url=stack.base_url(name), headers={"Authorization": f"Bearer {app.token}"},
                          timeout=30)
     try:
-        schemas = http.get("/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group").json()
-        members = next(a for a in schemas["attributes"] if a["name"] == "members")
-        display = next((s for s in members.get("subAttributes", []) if s["name"] == "display"), {})
-        context = {"members_display_read_only": display.get("mutability") == "readOnly"}
-        results = check_server(SyncSCIMClient(http))
+        return check_server(SyncSCIMClient(http))
     finally:
         http.close()
-    return results, context
 
 
 def test_scim2_tester_ran_the_full_suite(conformance):
-    results, _ = conformance
+    results = conformance
     titles = {(r.resource_type, r.title) for r in results}
     for resource in ("User", "Group"):
         for check in ("object_creation", "object_query", "object_query_without_id", "object_replacement",
@@ -152,24 +103,11 @@ def test_scim2_tester_ran_the_full_suite(conformance):
     assert len(results) >= 100, f"only {len(results)} checks ran"
 
 
-def test_every_check_passes_except_documented_exceptions(conformance):
-    results, context = conformance
-    failures = []
-    for result in results:
-        if result.status.name in PASSING:
-            continue
-        if any(e.matches(result, context) for e in DOCUMENTED_EXCEPTIONS):
-            continue
-        failures.append(result)
+def test_every_check_passes(conformance):
+    failures = [r for r in conformance if r.status.name not in PASSING]
     if failures:
         causes = Counter(_cause(r) for r in failures)
         summary = "\n".join(f"  {n} x {cause}" for cause, n in causes.most_common())
         details = "\n".join(_describe(r) for r in failures)
         pytest.fail(f"{len(failures)} scim2-tester checks failed. By cause:\n{summary}\nEach check:\n{details}",
                     pytrace=False)
-
-
-def test_documented_exceptions_still_occur(conformance):
-    results, context = conformance
-    stale = [e.name for e in DOCUMENTED_EXCEPTIONS if not any(e.matches(r, context) for r in results)]
-    assert not stale, f"documented exceptions that no longer occur (remove them): {stale}"

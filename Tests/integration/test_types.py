@@ -82,15 +82,28 @@ def test_patch_user_of_the_wrong_type_leaves_it_unchanged(alpha, uniq, path, ope
     assert get_user(alpha, created["id"]) == before
 
 
-def test_entra_boolean_strings_and_bare_manager_are_still_converted(alpha, uniq):
-    created = create_user(alpha, uniq("types-dialect"), active="False")
-    assert get_user(alpha, created["id"])["active"] is False
-    r = alpha.patch(f"/Users/{created['id']}", patch_body(
-        {"op": "Replace", "path": "active", "value": "True"},
-        {"op": "Add", "path": f"{ENTERPRISE_SCHEMA}:manager", "value": "boss-1"}))
-    assert_status(r, 200, 204)
-    read = get_user(alpha, created["id"])
-    assert read["active"] is True and read[ENTERPRISE_SCHEMA]["manager"] == {"value": "boss-1"}
+def test_entra_boolean_strings_and_bare_manager_are_converted_for_entra_only(stack, alpha, uniq):
+    name = uniq("types-entra")
+    stack.create_app(name, "corp", "entra")
+    entra = stack.client(name)
+    try:
+        created = create_user(entra, uniq("types-dialect"), active="False")
+        assert get_user(entra, created["id"])["active"] is False
+        r = entra.patch(f"/Users/{created['id']}", patch_body(
+            {"op": "Replace", "path": "active", "value": "True"},
+            {"op": "Add", "path": f"{ENTERPRISE_SCHEMA}:manager", "value": "boss-1"}))
+        assert_status(r, 200, 204)
+        read = get_user(entra, created["id"])
+        assert read["active"] is True and read[ENTERPRISE_SCHEMA]["manager"] == {"value": "boss-1"}
+    finally:
+        entra.close()
+    # The generic profile checks RFC 7643 types: neither conversion applies, nothing is stored.
+    refused(alpha.post("/Users", user_body(uniq("types-generic"), active="False")), "active")
+    plain = create_user(alpha, uniq("types-generic"))
+    r = alpha.patch(f"/Users/{plain['id']}", patch_body(
+        {"op": "add", "path": f"{ENTERPRISE_SCHEMA}:manager", "value": "boss-1"}))
+    refused(r, f"{ENTERPRISE_SCHEMA}:manager")
+    assert ENTERPRISE_SCHEMA not in get_user(alpha, plain["id"])
 
 
 GROUP_CATALOGUE = [

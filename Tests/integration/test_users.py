@@ -161,10 +161,23 @@ def test_patch_replace_active_by_path(alpha, uniq):
     assert after["active"] is False
 
 
-def test_patch_entra_style_capitalised_op_and_boolean_string(alpha, uniq):
-    u = create_user(alpha, uniq("entra"))
-    after = _patch(alpha, u["id"], {"op": "Replace", "path": "active", "value": "False"})
-    assert after["active"] is False
+def test_patch_capitalised_op_and_boolean_string_are_entras_dialect_only(stack, alpha, uniq):
+    entra_name = uniq("entra-app")
+    stack.create_app(entra_name, "corp", "entra")
+    entra = stack.client(entra_name)
+    try:
+        u = create_user(entra, uniq("entra"))
+        after = _patch(entra, u["id"], {"op": "Replace", "path": "active", "value": "False"})
+        assert after["active"] is False
+    finally:
+        entra.close()
+    # The generic profile reads RFC 7644: the op is "replace", a boolean is a boolean.
+    g = create_user(alpha, uniq("generic"))
+    r = alpha.patch(f"/Users/{g['id']}", patch_body({"op": "Replace", "path": "active", "value": False}))
+    assert_scim_error(r, 400, "invalidSyntax")
+    r = alpha.patch(f"/Users/{g['id']}", patch_body({"op": "replace", "path": "active", "value": "False"}))
+    assert_scim_error(r, 400, "invalidValue")
+    assert get_user(alpha, g["id"])["active"] is True, "nothing stored"
 
 
 def test_patch_add_replace_remove_simple_attributes(alpha, uniq):

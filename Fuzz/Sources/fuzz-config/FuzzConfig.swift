@@ -1,4 +1,5 @@
 import ConfigDocument
+import DirectoryOperations
 import DirectoryStore
 import FuzzSupport
 

@@ -1,8 +1,10 @@
 import FuzzSupport
 import SCIM
+import SyncRules
 
 /// A PATCH body applied to a fixed user and a fixed group, as the endpoints apply one (member
-/// changes split off for the group): every outcome must be a result or a `ScimError`.
+/// changes split off for the group), in the dialect of every provider profile: every outcome must
+/// be a result or a `ScimError`.
 @main
 enum FuzzPatch {
     static func main() {
@@ -10,11 +12,22 @@ enum FuzzPatch {
     }
 }
 
+/// The distinct dialects the profiles read requests in (RFC, Entra ID's, OneLogin's).
+private let dialects: [(ValueConversions, PatchDialect)] = ProviderProfile.allCases.reduce(into: []) { found, profile in
+    let dialect = (profile.valueConversions, profile.patchDialect)
+    if !found.contains(where: { $0 == dialect }) { found.append(dialect) }
+}
+
 private func testOneInput(_ input: FuzzInput) -> CInt {
-    guard let body = try? JSONParser.parse(Array(input.bytes)), let request = try? PatchRequest.parse(body) else { return 0 }
-    _ = try? ResourceDocument.finish(try PatchEngine(resourceType: .user).apply(request, to: Fixed.user), as: .user, id: Fixed.userID)
-    guard let rest = try? MemberPatch.split(request).rest, !rest.operations.isEmpty else { return 0 }
-    _ = try? ResourceDocument.finish(try PatchEngine(resourceType: .group).apply(rest, to: Fixed.group), as: .group, id: Fixed.groupID)
+    guard let body = try? JSONParser.parse(Array(input.bytes)) else { return 0 }
+    for (conversions, dialect) in dialects {
+        guard let request = try? PatchRequest.parse(body, dialect: dialect) else { continue }
+        let users = PatchEngine(resourceType: .user, conversions: conversions, dialect: dialect)
+        _ = try? ResourceDocument.finish(try users.apply(request, to: Fixed.user), as: .user, id: Fixed.userID, conversions: conversions)
+        guard let rest = try? MemberPatch.split(request, conversions: conversions).rest, !rest.operations.isEmpty else { continue }
+        let groups = PatchEngine(resourceType: .group, conversions: conversions, dialect: dialect)
+        _ = try? ResourceDocument.finish(try groups.apply(rest, to: Fixed.group), as: .group, id: Fixed.groupID, conversions: conversions)
+    }
     return 0
 }
 

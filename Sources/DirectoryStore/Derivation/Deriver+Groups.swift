@@ -11,7 +11,7 @@ extension Deriver {
         }
         let parents = try targets(ofIdPGroup: name)
         for target in parents { _ = try groupID(named: target) }
-        let origin = MembershipOrigin.idpGroup(app: appID, groupPK: groupPK).stored
+        let origin = MembershipOrigin.idpGroup(app: appID, groupPK: groupPK)
         let children = try String.fetchAll(
             db,
             sql: """
@@ -21,9 +21,12 @@ extension Deriver {
             arguments: [appID, groupPK]
         )
         let childTargets = try children.flatMap { try targets(ofIdPGroup: $0) }
+        // A child's target that is also a parent's target already holds the parent's members: nesting
+        // it in the parent's other targets would add nothing but a cycle (P→[X,Y], C→[X,Y], C∈P).
+        let parentKeys = Set(parents.map(\.nameKey))
         var desired: Set<Membership> = []
         for parent in parents {
-            for child in childTargets where child.nameKey != parent.nameKey {
+            for child in childTargets where !parentKeys.contains(child.nameKey) {
                 desired.insert(
                     Membership(
                         groupID: try groupID(named: parent),
@@ -36,9 +39,10 @@ extension Deriver {
         }
         let existing = try memberships(
             sql: """
-                SELECT group_id, member_kind, member_id, origin FROM dir_membership WHERE origin = ? AND member_kind = 'group'
+                SELECT group_id, member_kind, member_id, \(MembershipOrigin.columns()) FROM dir_membership
+                WHERE idp_group_pk = ? AND app_id = ? AND member_kind = 'group'
                 """,
-            [origin]
+            [groupPK, appID]
         )
         try apply(desired: desired, existing: existing)
     }
@@ -78,9 +82,10 @@ extension Deriver {
     func releaseGroup(pk: Int64, name: String) throws {
         let existing = try memberships(
             sql: """
-                SELECT group_id, member_kind, member_id, origin FROM dir_membership WHERE origin = ?
+                SELECT group_id, member_kind, member_id, \(MembershipOrigin.columns()) FROM dir_membership
+                WHERE idp_group_pk = ? AND app_id = ?
                 """,
-            [MembershipOrigin.idpGroup(app: appID, groupPK: pk).stored]
+            [pk, appID]
         )
         try apply(desired: [], existing: existing)
         try removeUnusedGroups(named: rules.groupSync.directoryGroups(forIdPGroup: name), leaving: pk)

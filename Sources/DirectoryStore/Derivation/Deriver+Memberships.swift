@@ -7,7 +7,7 @@ struct Membership: Hashable {
     var groupID: Int64
     var memberKind: String
     var memberID: Int64
-    var origin: String
+    var origin: MembershipOrigin
 }
 
 extension Deriver {
@@ -33,7 +33,7 @@ extension Deriver {
                         groupID: try groupID(named: name),
                         memberKind: "user",
                         memberID: directoryUserID,
-                        origin: origin.stored
+                        origin: origin
                     )
                 )
             }
@@ -50,8 +50,8 @@ extension Deriver {
             existing.formUnion(
                 try memberships(
                     sql: """
-                        SELECT group_id, member_kind, member_id, origin FROM dir_membership
-                        WHERE member_kind = 'user' AND member_id = ? AND origin = 'admin'
+                        SELECT group_id, member_kind, member_id, \(MembershipOrigin.columns()) FROM dir_membership
+                        WHERE member_kind = 'user' AND member_id = ? AND rule = 'admin'
                           AND group_id NOT IN (SELECT id FROM dir_group WHERE protected = 1)
                         """,
                     [directoryUserID]
@@ -66,48 +66,85 @@ extension Deriver {
         for membership in existing.subtracting(desired).sorted(by: Self.order) {
             try db.execute(
                 sql: """
-                    DELETE FROM dir_membership WHERE group_id = ? AND member_kind = ? AND member_id = ? AND origin = ?
+                    DELETE FROM dir_membership
+                    WHERE group_id = ? AND member_kind = ? AND member_id = ? AND rule = ? AND app_id IS ? AND idp_group_pk IS ?
                     """,
-                arguments: [membership.groupID, membership.memberKind, membership.memberID, membership.origin]
+                arguments: membership.arguments
             )
             try recordMembership(.membershipRemoved, membership)
         }
         for membership in desired.subtracting(existing).sorted(by: Self.order) {
+            try refuseCycle(membership)
             try db.execute(
                 sql: """
-                    INSERT OR IGNORE INTO dir_membership (group_id, member_kind, member_id, origin) VALUES (?, ?, ?, ?)
+                    INSERT OR IGNORE INTO dir_membership (group_id, member_kind, member_id, rule, app_id, idp_group_pk)
+                    VALUES (?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [membership.groupID, membership.memberKind, membership.memberID, membership.origin]
+                arguments: membership.arguments
             )
             if db.changesCount > 0 { try recordMembership(.membershipAdded, membership) }
         }
+    }
+
+    /// Refuses a group-in-group membership that would make a directory group contain itself.
+    private func refuseCycle(_ membership: Membership) throws {
+        guard membership.memberKind == "group",
+            try GroupNesting.directoryCycle(db, parent: membership.groupID, child: membership.memberID)
+        else { return }
+        let names = try String.fetchAll(
+            db,
+            sql: "SELECT name FROM dir_group WHERE id IN (?, ?) ORDER BY id = ? DESC",
+            arguments: [membership.groupID, membership.memberID, membership.groupID]
+        )
+        throw ScimError.invalidValue(
+            "The rules would put directory group '\(names.last ?? "")' in '\(names.first ?? "")', which it already contains (directly or through other groups): a group cannot contain itself."
+        )
     }
 
     /// The user's memberships this app derives (all its origins but the one-time new-user grants).
     func derivedMemberships(ofUser directoryUserID: Int64) throws -> Set<Membership> {
         try memberships(
             sql: """
-                SELECT group_id, member_kind, member_id, origin FROM dir_membership
-                WHERE member_kind = 'user' AND member_id = ? AND origin LIKE ? AND origin != ?
+                SELECT group_id, member_kind, member_id, \(MembershipOrigin.columns()) FROM dir_membership
+                WHERE member_kind = 'user' AND member_id = ? AND app_id = ? AND rule != 'newUserGroup'
                 """,
-            [directoryUserID, MembershipOrigin.pattern(app: appID), MembershipOrigin.newUserGroup(app: appID).stored]
+            [directoryUserID, appID]
         )
     }
 
+    /// Every membership of the user this app made, its one-time grants too: what goes when the
+    /// app lets go of the user.
+    func allMemberships(ofUser directoryUserID: Int64) throws -> Set<Membership> {
+        try memberships(
+            sql: """
+                SELECT group_id, member_kind, member_id, \(MembershipOrigin.columns()) FROM dir_membership
+                WHERE member_kind = 'user' AND member_id = ? AND app_id = ?
+                """,
+            [directoryUserID, appID]
+        )
+    }
+
+    /// The memberships `sql` selects (`group_id, member_kind, member_id` and the origin columns).
     func memberships(sql: String, _ arguments: StatementArguments) throws -> Set<Membership> {
         Set(
             try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map {
-                Membership(groupID: $0[0], memberKind: $0[1], memberID: $0[2], origin: $0[3])
+                Membership(groupID: $0["group_id"], memberKind: $0["member_kind"], memberID: $0["member_id"], origin: try MembershipOrigin(row: $0))
             }
         )
     }
 
-    /// The id of the app's directory group named `name`, created (and recorded as this app's) if missing.
+    /// The id of the app's directory group named `name`, created (and recorded as this app's) if
+    /// missing. A group this app created takes the casing the IdP now writes (`Eng` → `ENG`).
     func groupID(named name: String) throws -> Int64 {
-        if let id = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT id FROM dir_group WHERE directory_id = ? AND name_key = ?"),
+        if let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT id, name, origin_app_id, protected FROM dir_group WHERE directory_id = ? AND name_key = ?"),
             arguments: [directoryID, name.nameKey]
         ) {
+            let id: Int64 = row["id"]
+            if row["name"] != name, row["origin_app_id"] == appID, !(row["protected"] as Bool) {
+                try db.execute(sql: "UPDATE dir_group SET name = ?, modified_at = ? WHERE id = ?", arguments: [name, Timestamp.now(), id])
+                record(.groupRenamed, group: name, previous: row["name"])
+            }
             return id
         }
         let now = Timestamp.now()
@@ -130,13 +167,21 @@ extension Deriver {
             group: group,
             member: member,
             memberKind: membership.memberKind,
-            origin: try MembershipOrigin.describe(membership.origin, db, withApp: false)
+            origin: try membership.origin.describe(db, withApp: false)
         )
     }
 
     /// A stable order, so that changes print the same way every time.
     private static func order(_ a: Membership, _ b: Membership) -> Bool {
-        (a.groupID, a.memberKind, a.memberID, a.origin) < (b.groupID, b.memberKind, b.memberID, b.origin)
+        (a.groupID, a.memberKind, a.memberID) != (b.groupID, b.memberKind, b.memberID)
+            ? (a.groupID, a.memberKind, a.memberID) < (b.groupID, b.memberKind, b.memberID) : a.origin < b.origin
+    }
+}
+
+extension Membership {
+    /// The statement arguments of its six columns, in table order.
+    var arguments: StatementArguments {
+        [groupID, memberKind, memberID, origin.rule.rawValue, origin.app, origin.idpGroup]
     }
 }
 

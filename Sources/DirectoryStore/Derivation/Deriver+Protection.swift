@@ -37,15 +37,15 @@ extension Deriver {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT m.group_id, m.member_kind, m.member_id, m.origin, g.directory_id FROM dir_membership m
-                JOIN dir_group g ON g.id = m.group_id
-                WHERE (m.group_id = ? OR (m.member_kind = 'group' AND m.member_id = ?)) AND m.origin LIKE ?
-                ORDER BY m.member_kind, m.member_id, m.origin
+                SELECT m.group_id, m.member_kind, m.member_id, \(MembershipOrigin.columns("m")), g.directory_id
+                FROM dir_membership m JOIN dir_group g ON g.id = m.group_id
+                WHERE (m.group_id = ? OR (m.member_kind = 'group' AND m.member_id = ?)) AND m.app_id = ?
+                ORDER BY m.member_kind, m.member_id, m.rule, m.idp_group_pk
                 """,
-            arguments: [groupID, groupID, MembershipOrigin.pattern(app: appID)]
+            arguments: [groupID, groupID, appID]
         )
-        let elsewhere = rows.filter { $0["directory_id"] != directoryID }.map {
-            Membership(groupID: $0["group_id"], memberKind: $0["member_kind"], memberID: $0["member_id"], origin: $0["origin"])
+        let elsewhere = try rows.filter { $0["directory_id"] != directoryID }.map {
+            Membership(groupID: $0["group_id"], memberKind: $0["member_kind"], memberID: $0["member_id"], origin: try MembershipOrigin(row: $0))
         }
         try apply(desired: [], existing: Set(elsewhere))
         var derivedUsers: Set<Int64> = []
@@ -61,7 +61,7 @@ extension Deriver {
                 ) {
                     try deriveMembershipsOfUser(scimID: scimID)
                 }
-            } else if case .idpGroup(_, let pk) = MembershipOrigin(stored: row["origin"]), derivedGroups.insert(pk).inserted {
+            } else if let pk: Int64 = row["idp_group_pk"], derivedGroups.insert(pk).inserted {
                 try deriveGroup(pk: pk)
             }
         }

@@ -15,7 +15,33 @@ extension Deriver {
     ///
     /// Throws a SCIM error (and changes nothing) when the rules refuse the user: its directory
     /// name comes out empty, is another user's of this app, or is a user the rules may not adopt.
+    /// A leaver is the exception: when the IdP deactivates the user, its directory user is
+    /// deactivated all the same, and the refusal of the rest is recorded instead of thrown.
     func deriveUser(pk: Int64) throws {
+        guard let refusal = try refusal(of: { try deriveWholeUser(pk: pk) }) else { return }
+        guard let userName = try deactivatedLeaver(pk: pk) else { throw refusal }
+        record(.userRefused, user: userName, reason: refusal.detail)
+    }
+
+    /// When the IdP says the user of `pk` is inactive and the rules follow it there, deactivates
+    /// its linked directory user (if any) and returns its userName; nil otherwise.
+    private func deactivatedLeaver(pk: Int64) throws -> String? {
+        let rules = rules.userSync
+        guard rules.followActive, rules.deactivateUsers,
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT user_name, active, directory_user_id FROM scim_user WHERE pk = ?",
+                arguments: [pk]
+            ), !(row["active"] as Bool)
+        else { return nil }
+        if let user = try linkedUser(row["directory_user_id"]), user.fields.active {
+            try db.execute(sql: "UPDATE dir_user SET active = 0, modified_at = ? WHERE id = ?", arguments: [Timestamp.now(), user.id])
+            record(.userDeactivated, user: user.fields.username)
+        }
+        return row["user_name"]
+    }
+
+    private func deriveWholeUser(pk: Int64) throws {
         guard
             let row = try Row.fetchOne(
                 db,
@@ -53,9 +79,9 @@ extension Deriver {
     }
 
     /// What becomes of a directory user this app no longer links (its IdP user was deleted, or the
-    /// app now provisions another directory): unless another SCIM user still links it, it is
-    /// deleted, or deactivated and kept, by the rules; a kept user loses the memberships this app's
-    /// IdP groups and default groups gave it, as the IdP no longer vouches for them.
+    /// app now provisions another directory): it loses every membership this app gave it, as the
+    /// IdP no longer vouches for them, and nothing else; unless another SCIM user still links it,
+    /// it is then deleted, or deactivated and kept, by the rules.
     func releaseUser(directoryUserID: Int64?) throws {
         guard let id = directoryUserID,
             let user = try Row.fetchOne(
@@ -64,6 +90,7 @@ extension Deriver {
                 arguments: [id]
             ).map(Self.directoryUser)
         else { return }
+        try apply(desired: [], existing: try allMemberships(ofUser: user.id))
         let managedElsewhere =
             try Bool.fetchOne(
                 db,
@@ -73,17 +100,15 @@ extension Deriver {
         guard !managedElsewhere else { return }
         switch rules.userSync.deleteOutcome {
         case .delete:
-            try db.execute(sql: "DELETE FROM dir_membership WHERE member_kind = 'user' AND member_id = ?", arguments: [user.id])
+            // Its other memberships (the admin's) go with it, by trigger.
             try db.execute(sql: "DELETE FROM dir_user WHERE id = ?", arguments: [user.id])
             record(.userDeleted, user: user.fields.username)
-            return
         case .deactivate where user.fields.active:
             try db.execute(sql: "UPDATE dir_user SET active = 0, modified_at = ? WHERE id = ?", arguments: [Timestamp.now(), user.id])
             record(.userDeactivated, user: user.fields.username)
         case .deactivate, .keep:
             break
         }
-        try apply(desired: [], existing: try derivedMemberships(ofUser: user.id))
     }
 
     /// The directory user `id`, if it is in the app's directory (after a directory change it is not).

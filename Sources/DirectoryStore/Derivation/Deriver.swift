@@ -17,7 +17,7 @@ final class Deriver {
     var protection = ProtectionState()
 
     /// Reads the app's current directory and rules in the caller's transaction.
-    init(_ db: Database, appID: Int64, rules override: AppRules? = nil) throws {
+    init(_ db: Database, appID: Int64) throws {
         guard let row = try Row.fetchOne(db, sql: "SELECT name, directory_id, rules FROM app WHERE id = ?", arguments: [appID]) else {
             throw StoreError.notFound("app #\(appID)")
         }
@@ -25,18 +25,8 @@ final class Deriver {
         self.appID = appID
         appName = row["name"]
         directoryID = row["directory_id"]
-        rules =
-            try override
-            ?? AppRulesCache.shared.rules(appID: appID, text: row["rules"]) { text in
-                try Self.storedRules(text, app: row["name"])
-            }
-    }
-
-    static func storedRules(_ text: String, app: String) throws -> AppRules {
-        do {
-            return try RulesDocument.parse(text)
-        } catch {
-            throw StoreError.invalid("the stored rules of app '\(app)' are invalid: \(error)")
+        rules = try AppRulesCache.shared.rules(appID: appID, text: row["rules"]) { text in
+            try DirectoryStore.storedRules(text, app: row["name"])
         }
     }
 
@@ -64,7 +54,8 @@ final class Deriver {
         memberKind: String? = nil,
         origin: String? = nil,
         fields: [String]? = nil,
-        reason: String? = nil
+        reason: String? = nil,
+        previous: String? = nil
     ) {
         changes.append(
             DirectoryChange(
@@ -76,7 +67,8 @@ final class Deriver {
                 memberKind: memberKind,
                 origin: origin,
                 fields: fields,
-                reason: reason
+                reason: reason,
+                previous: previous
             )
         )
     }

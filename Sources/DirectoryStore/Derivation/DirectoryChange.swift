@@ -3,7 +3,7 @@
 public struct DirectoryChange: Sendable, Equatable, Codable, CustomStringConvertible {
     public enum Kind: String, Sendable, Codable {
         case userCreated, userUpdated, userActivated, userDeactivated, userDeleted, userRefused
-        case groupCreated, groupDeleted, groupRefused
+        case groupCreated, groupRenamed, groupDeleted, groupRefused
         case membershipAdded, membershipRemoved
         /// An IdP group would have filled a protected directory group that no mapping row of it names.
         case protectedGroupSkipped
@@ -20,6 +20,8 @@ public struct DirectoryChange: Sendable, Equatable, Codable, CustomStringConvert
     public var origin: String?
     public var fields: [String]?
     public var reason: String?
+    /// The former name, for a rename.
+    public var previous: String?
 
     init(
         app: String,
@@ -30,7 +32,8 @@ public struct DirectoryChange: Sendable, Equatable, Codable, CustomStringConvert
         memberKind: String? = nil,
         origin: String? = nil,
         fields: [String]? = nil,
-        reason: String? = nil
+        reason: String? = nil,
+        previous: String? = nil
     ) {
         self.app = app
         self.change = change
@@ -41,6 +44,7 @@ public struct DirectoryChange: Sendable, Equatable, Codable, CustomStringConvert
         self.origin = origin
         self.fields = fields
         self.reason = reason
+        self.previous = previous
     }
 
     /// The change in words, without the app: "user created: alice", "membership added: alice in eng (…)".
@@ -53,6 +57,7 @@ public struct DirectoryChange: Sendable, Equatable, Codable, CustomStringConvert
         case .userDeleted: "user deleted: \(user ?? "")"
         case .userRefused: "user refused: \(user ?? "") (\(reason ?? ""))"
         case .groupCreated: "group created: \(group ?? "")"
+        case .groupRenamed: "group renamed: \(previous ?? "") to \(group ?? "")"
         case .groupDeleted: "group deleted: \(group ?? "")"
         case .groupRefused: "group refused: \(group ?? "") (\(reason ?? ""))"
         case .membershipAdded: "membership added: \(member ?? "") in \(group ?? "") (\(origin ?? ""))"

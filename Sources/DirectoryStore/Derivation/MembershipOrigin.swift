@@ -1,8 +1,9 @@
 import GRDB
 
-/// Where a directory membership came from, as stored in `dir_membership.origin`. A membership
-/// exists while one of its origins remains, so each rule removes exactly what it added.
-enum MembershipOrigin: Equatable {
+/// Where a directory membership came from, stored in `dir_membership` as its `rule`, `app_id` and
+/// `idp_group_pk` columns, whose foreign keys delete the membership with its app or IdP group. A
+/// membership exists while one of its origins remains, so each rule removes exactly what it added.
+enum MembershipOrigin: Hashable, Comparable {
     case admin
     /// App `app` derived it from its IdP group whose `scim_group.pk` is `groupPK`.
     case idpGroup(app: Int64, groupPK: Int64)
@@ -11,56 +12,80 @@ enum MembershipOrigin: Equatable {
     /// One of the app's default groups for new users: added once, never re-derived.
     case newUserGroup(app: Int64)
 
-    var stored: String {
+    /// The values of `dir_membership.rule`.
+    enum Rule: String {
+        case admin, idpGroup, defaultGroup, newUserGroup
+    }
+
+    var rule: Rule {
         switch self {
-        case .admin: "admin"
-        case .idpGroup(let app, let pk): "app:\(app):group:\(pk)"
-        case .defaultGroup(let app): "app:\(app):default"
-        case .newUserGroup(let app): "app:\(app):new"
+        case .admin: .admin
+        case .idpGroup: .idpGroup
+        case .defaultGroup: .defaultGroup
+        case .newUserGroup: .newUserGroup
         }
     }
 
-    init?(stored: String) {
-        let parts = stored.split(separator: ":")
-        if stored == "admin" {
-            self = .admin
-            return
-        }
-        guard parts.count >= 3, parts[0] == "app", let app = Int64(parts[1]) else { return nil }
-        switch (parts[2], parts.count) {
-        case ("group", 4):
-            guard let pk = Int64(parts[3]) else { return nil }
-            self = .idpGroup(app: app, groupPK: pk)
-        case ("default", 3): self = .defaultGroup(app: app)
-        case ("new", 3): self = .newUserGroup(app: app)
-        default: return nil
+    /// The app whose rule made it (nil for the admin's).
+    var app: Int64? {
+        switch self {
+        case .admin: nil
+        case .idpGroup(let app, _), .defaultGroup(let app), .newUserGroup(let app): app
         }
     }
 
-    /// `LIKE` pattern matching every origin of one app.
-    static func pattern(app: Int64) -> String { "app:\(app):%" }
+    var idpGroup: Int64? {
+        if case .idpGroup(_, let pk) = self { return pk }
+        return nil
+    }
+
+    /// The origin of a row selecting ``columns``.
+    init(row: Row) throws {
+        let app: Int64? = row["app_id"]
+        switch (Rule(rawValue: row["rule"]), app, row["idp_group_pk"] as Int64?) {
+        case (.admin, nil, nil): self = .admin
+        case (.idpGroup, let app?, let pk?): self = .idpGroup(app: app, groupPK: pk)
+        case (.defaultGroup, let app?, nil): self = .defaultGroup(app: app)
+        case (.newUserGroup, let app?, nil): self = .newUserGroup(app: app)
+        default: throw StoreError.invalid("a membership has an unknown origin (rule \(String(describing: row["rule"] as String?)))")
+        }
+    }
+
+    /// The columns ``init(row:)`` reads, prefixed with a table alias when given.
+    static func columns(_ alias: String = "") -> String {
+        let prefix = alias.isEmpty ? "" : alias + "."
+        return "\(prefix)rule, \(prefix)app_id, \(prefix)idp_group_pk"
+    }
+
+    /// The ordering key that makes listings print the same way every time.
+    private var sortKey: (Int, Int64, Int64) {
+        switch self {
+        case .admin: (0, 0, 0)
+        case .idpGroup(let app, let pk): (1, app, pk)
+        case .defaultGroup(let app): (2, app, 0)
+        case .newUserGroup(let app): (3, app, 0)
+        }
+    }
+
+    static func < (a: MembershipOrigin, b: MembershipOrigin) -> Bool { a.sortKey < b.sortKey }
 
     /// How the admin tool shows an origin: "admin", "app okta: IdP group Engineering", …
     /// (without the app's name when `withApp` is false).
-    static func describe(_ stored: String, _ db: Database, withApp: Bool = true) throws -> String {
-        guard let origin = MembershipOrigin(stored: stored) else { return stored }
+    func describe(_ db: Database, withApp: Bool = true) throws -> String {
         let rule: String
-        let app: Int64
-        switch origin {
+        switch self {
         case .admin:
             return "admin"
-        case .idpGroup(let appID, let pk):
+        case .idpGroup(_, let pk):
             let group = try String.fetchOne(db, sql: "SELECT display_name FROM scim_group WHERE pk = ?", arguments: [pk])
-            (rule, app) = ("IdP group \(group ?? "#\(pk)")", appID)
-        case .defaultGroup(let appID):
-            (rule, app) = ("default group", appID)
-        case .newUserGroup(let appID):
-            (rule, app) = ("default group for new users", appID)
+            rule = "IdP group \(group ?? "#\(pk)")"
+        case .defaultGroup:
+            rule = "default group"
+        case .newUserGroup:
+            rule = "default group for new users"
         }
-        return withApp ? "app \(try appName(app, db)): \(rule)" : rule
-    }
-
-    private static func appName(_ id: Int64, _ db: Database) throws -> String {
-        try String.fetchOne(db, sql: "SELECT name FROM app WHERE id = ?", arguments: [id]) ?? "#\(id)"
+        guard withApp, let app else { return rule }
+        let name = try String.fetchOne(db, sql: "SELECT name FROM app WHERE id = ?", arguments: [app]) ?? "#\(app)"
+        return "app \(name): \(rule)"
     }
 }

@@ -8,15 +8,13 @@ extension DirectoryStore {
     static let synchronizationBatch = 500
 
     /// Re-derives the directory view of one app (or of every app) from its stored IdP view by its
-    /// current rules, and returns the changes. With `dryRun` the changes are made in a transaction
-    /// that is rolled back, so they are exactly what a real run would do, and nothing stays.
-    /// Each committed batch that changes something is audited as `actor`'s.
+    /// current rules, and returns the changes. Each committed batch that changes something is
+    /// audited as `actor`'s. With `dryRun` the real run is made on a private copy of the database
+    /// (see ``rehearsal(_:)``), so the changes are exactly what a real run would do, also for
+    /// several apps sharing a directory, and nothing of the live database is locked or changed.
     public func synchronize(app name: String?, dryRun: Bool, by actor: AdminActor) throws -> [DirectoryChange] {
-        try synchronizedApps(name).flatMap { appID in
-            dryRun
-                ? try transaction(commit: false) { db in try Self.deriveAll(db, appID: appID, rules: nil) }
-                : try deriveAllInBatches(appID: appID, by: actor)
-        }
+        if dryRun { return try rehearsal { try $0.synchronize(app: name, dryRun: false, by: actor) } }
+        return try synchronizedApps(name).flatMap { appID in try deriveAllInBatches(appID: appID, by: actor) }
     }
 
     private func synchronizedApps(_ name: String?) throws -> [Int64] {
@@ -53,14 +51,6 @@ extension DirectoryStore {
         var seen: Set<String> = []
         return changes.filter { $0.change != .protectedGroupSkipped || seen.insert($0.summary).inserted }
     }
-
-    /// Derives all of an app's users and groups in the caller's transaction, by `rules` or the stored ones.
-    static func deriveAll(_ db: Database, appID: Int64, rules: AppRules?) throws -> [DirectoryChange] {
-        let deriver = try Deriver(db, appID: appID, rules: rules)
-        try deriver.deriveUsers(try Int64.fetchAll(db, sql: "SELECT pk FROM scim_user WHERE app_id = ? ORDER BY pk", arguments: [appID]))
-        try deriver.deriveGroups()
-        return deriver.changes
-    }
 }
 
 extension Deriver {
@@ -71,7 +61,8 @@ extension Deriver {
             db,
             operation: "sync",
             target: "App \(appName)",
-            detail: "\(changes.count) change\(changes.count == 1 ? "" : "s"); " + summary
+            detail: "\(changes.count) change\(changes.count == 1 ? "" : "s"); " + summary,
+            changes: changes
         )
     }
 
@@ -97,10 +88,11 @@ extension Deriver {
         }
         let elsewhere = try memberships(
             sql: """
-                SELECT m.group_id, m.member_kind, m.member_id, m.origin FROM dir_membership m JOIN dir_group g ON g.id = m.group_id
-                WHERE m.origin LIKE ? AND g.directory_id != ?
+                SELECT m.group_id, m.member_kind, m.member_id, \(MembershipOrigin.columns("m"))
+                FROM dir_membership m JOIN dir_group g ON g.id = m.group_id
+                WHERE m.app_id = ? AND g.directory_id != ?
                 """,
-            [MembershipOrigin.pattern(app: appID), directoryID]
+            [appID, directoryID]
         )
         try apply(desired: [], existing: elsewhere)
         try removeUnusedGroups(

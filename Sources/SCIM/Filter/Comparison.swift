@@ -25,8 +25,8 @@ enum Comparison {
     }
 
     private static func compareStrings(_ left: String, _ right: String, _ op: ComparisonOperator, caseExact: Bool) -> Bool {
-        let a = caseExact ? left : left.lowercased()
-        let b = caseExact ? right : right.lowercased()
+        let a = caseExact ? left : left.nameKey
+        let b = caseExact ? right : right.nameKey
         switch op {
         case .eq: return a == b
         case .ne: return a != b

@@ -54,7 +54,4 @@ extension String {
         if self == other { return true }
         return self.utf8.count == other.utf8.count && self.lowercased() == other.lowercased()
     }
-
-    /// The folded form under which directory names are unique: Unicode lowercase.
-    public var nameKey: String { lowercased() }
 }

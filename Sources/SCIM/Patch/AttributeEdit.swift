@@ -2,6 +2,8 @@
 struct AttributeEdit {
     let resourceType: ResourceType
     let attribute: AttributePath
+    /// ``PatchDialect/createOnAbsent``: a value filter matching nothing creates the element it describes.
+    var createOnAbsent = false
 
     private var isExtension: Bool {
         attribute.schema.map { !$0.caseInsensitiveEquals(resourceType.schema.id) } ?? false
@@ -19,8 +21,12 @@ struct AttributeEdit {
                 throw .invalidValue("The value for the extension '\(attribute.schema ?? "")' must be an object.")
             }
             for (name, memberValue) in members {
-                try AttributeEdit(resourceType: resourceType, attribute: AttributePath(schema: attribute.schema, name: name))
-                    .set(memberValue, replacing: replacing, in: &resource)
+                try AttributeEdit(
+                    resourceType: resourceType,
+                    attribute: AttributePath(schema: attribute.schema, name: name),
+                    createOnAbsent: createOnAbsent
+                )
+                .set(memberValue, replacing: replacing, in: &resource)
             }
             return
         }
@@ -52,7 +58,7 @@ struct AttributeEdit {
             let matched = matchingIndices(filter, in: elements)
             if matched.isEmpty {
                 // Entra ID writes emails[type eq "work"].value to a user without a work email.
-                guard var created = Self.template(from: filter) else {
+                guard createOnAbsent, var created = Self.template(from: filter) else {
                     failure = .noTarget("No value of '\(attribute.name)' matches the filter.")
                     return
                 }

@@ -8,19 +8,22 @@ public enum MemberChange: Sendable, Equatable {
     case replace([MemberValue])
 }
 
-/// A member as a request names it: an id and, optionally, its type (`User` or `Group`).
+/// A member as a request names it: an id and, optionally, its type (`User` or `Group`) and the
+/// `display` the IdP wrote, which the IdP view reads back as written.
 public struct MemberValue: Sendable, Equatable {
     public var id: String
     public var type: String?
+    public var display: String?
 
-    public init(id: String, type: String? = nil) {
+    public init(id: String, type: String? = nil, display: String? = nil) {
         self.id = id
         self.type = type
+        self.display = display
     }
 
     /// Reads `[{"value": id, "type": …}]`, type-checked like the schema's `members` (a single
     /// object only with ``ValueConversions/singleValueAsArray``); `null` is no member.
-    public static func list(from value: JSONValue?, conversions: ValueConversions = .standard) throws(ScimError) -> [MemberValue] {
+    public static func list(from value: JSONValue?, conversions: ValueConversions = .rfc) throws(ScimError) -> [MemberValue] {
         guard let value, !value.isNull else { return [] }
         let definition = CoreSchemas.group.attribute("members")!
         guard
@@ -32,7 +35,7 @@ public struct MemberValue: Sendable, Equatable {
             guard let id = element["value"]?.stringValue, !id.isEmpty else {
                 throw .invalidValue("Each member needs a 'value' holding the member's id.")
             }
-            members.append(MemberValue(id: id, type: element["type"]?.stringValue))
+            members.append(MemberValue(id: id, type: element["type"]?.stringValue, display: element["display"]?.stringValue))
         }
         return members
     }
@@ -42,7 +45,7 @@ public struct MemberValue: Sendable, Equatable {
 public enum MemberPatch {
     public static func split(
         _ request: PatchRequest,
-        conversions: ValueConversions = .standard
+        conversions: ValueConversions = .rfc
     ) throws(ScimError) -> (members: [MemberChange], rest: PatchRequest) {
         var changes: [MemberChange] = []
         var rest: [PatchOperation] = []

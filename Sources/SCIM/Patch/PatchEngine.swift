@@ -4,12 +4,15 @@
 /// caller keeps the original, so a multi-operation request is all or nothing.
 public struct PatchEngine: Sendable {
     public let resourceType: ResourceType
-    /// The dialect conversions of the app's provider (a single value for a multi-valued attribute).
+    /// The value conversions of the app's provider (a single value for a multi-valued attribute).
     public let conversions: ValueConversions
+    /// The PATCH deviations of the app's provider; ``PatchDialect/rfc`` is RFC 7644 as written.
+    public let dialect: PatchDialect
 
-    public init(resourceType: ResourceType, conversions: ValueConversions = .standard) {
+    public init(resourceType: ResourceType, conversions: ValueConversions = .rfc, dialect: PatchDialect = .rfc) {
         self.resourceType = resourceType
         self.conversions = conversions
+        self.dialect = dialect
     }
 
     public func apply(_ request: PatchRequest, to resource: JSONObject) throws(ScimError) -> JSONObject {
@@ -29,7 +32,7 @@ public struct PatchEngine: Sendable {
         if operation.kind != .remove, path.valueFilter == nil {
             try checkShape(path.attribute, value: operation.value)
         }
-        let edit = AttributeEdit(resourceType: resourceType, attribute: path.attribute)
+        let edit = AttributeEdit(resourceType: resourceType, attribute: path.attribute, createOnAbsent: dialect.createOnAbsent)
         switch (operation.kind, path.valueFilter) {
         case (.remove, nil):
             edit.remove(values: operation.value, from: &resource)
@@ -66,12 +69,18 @@ public struct PatchEngine: Sendable {
                     let path = AttributePath(schema: key, name: name)
                     try checkMutability(path, value: memberValue, in: resource)
                     try checkShape(path, value: memberValue)
-                    try AttributeEdit(resourceType: resourceType, attribute: path).set(memberValue, replacing: replacing, in: &resource)
+                    try AttributeEdit(resourceType: resourceType, attribute: path, createOnAbsent: dialect.createOnAbsent)
+                        .set(memberValue, replacing: replacing, in: &resource)
                 }
                 continue
             }
-            // A key is any PATCH path: `name.givenName`, a URN-qualified attribute, or (Entra ID with
-            // aadOptscim062020) a value-filter path such as `emails[type eq "work"].value`.
+            // Entra ID with aadOptscim062020 writes any PATCH path as a key: `name.givenName`, a
+            // URN-qualified attribute, `emails[type eq "work"].value`.
+            guard dialect.pathKeysInValue || AttributePath.isAttributeName(Substring(key)) else {
+                throw .invalidValue(
+                    "Without a path, the value holds attributes by name (RFC 7644 §3.5.2.1); \(key.quotedForDetail) is not one: give it as the operation's path."
+                )
+            }
             try apply(PatchOperation(kind: operation.kind, path: try PatchPath.parse(key), value: value), to: &resource)
         }
     }

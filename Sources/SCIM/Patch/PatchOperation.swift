@@ -23,8 +23,9 @@ public struct PatchRequest: Sendable, Equatable {
         self.operations = operations
     }
 
-    /// Reads a request body. Op names are matched ignoring case (Entra ID sends `"Replace"`).
-    public static func parse(_ body: JSONValue) throws(ScimError) -> PatchRequest {
+    /// Reads a request body; op names are matched ignoring case only with
+    /// ``PatchDialect/opNamesIgnoringCase``.
+    public static func parse(_ body: JSONValue, dialect: PatchDialect = .rfc) throws(ScimError) -> PatchRequest {
         guard let object = body.objectValue else { throw .invalidSyntax("A PATCH body must be a JSON object.") }
         guard let schemas = object["schemas"]?.arrayValue,
             schemas.contains(where: { $0.stringValue?.caseInsensitiveEquals(ScimSchemaURN.patchOp) == true })
@@ -39,14 +40,16 @@ public struct PatchRequest: Sendable, Equatable {
         }
         var operations: [PatchOperation] = []
         for (index, element) in list.enumerated() {
-            operations.append(try parseOperation(element, index: index))
+            operations.append(try parseOperation(element, index: index, dialect: dialect))
         }
         return PatchRequest(operations: operations)
     }
 
-    private static func parseOperation(_ element: JSONValue, index: Int) throws(ScimError) -> PatchOperation {
+    private static func parseOperation(_ element: JSONValue, index: Int, dialect: PatchDialect) throws(ScimError) -> PatchOperation {
         guard let object = element.objectValue else { throw .invalidSyntax("Operations[\(index)] is not an object.") }
-        guard let opName = object["op"]?.stringValue, let kind = PatchOperation.Kind(rawValue: opName.lowercased()) else {
+        guard let opName = object["op"]?.stringValue,
+            let kind = PatchOperation.Kind(rawValue: dialect.opNamesIgnoringCase ? opName.lowercased() : opName)
+        else {
             throw .invalidSyntax("Operations[\(index)].op must be add, replace or remove.")
         }
         var path: PatchPath?
@@ -57,6 +60,11 @@ public struct PatchRequest: Sendable, Equatable {
         let value = object["value"]
         if kind == .remove, path == nil {
             throw .noTarget("Operations[\(index)]: remove needs a path.")
+        }
+        if kind == .remove, let value, !value.isNull, !dialect.removeListedValues {
+            throw .invalidSyntax(
+                "Operations[\(index)]: remove takes no value (RFC 7644 §3.5.2.2); name the values to remove with a filter, as in members[value eq \"id\"]."
+            )
         }
         if kind != .remove, value == nil {
             throw .invalidValue("Operations[\(index)]: \(kind.rawValue) needs a value.")

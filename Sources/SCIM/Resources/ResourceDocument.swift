@@ -9,7 +9,7 @@ public enum ResourceDocument {
         _ body: JSONValue,
         as type: ResourceType,
         id: String,
-        conversions: ValueConversions = .standard
+        conversions: ValueConversions = .rfc
     ) throws(ScimError) -> JSONObject {
         guard var object = body.objectValue else {
             throw .invalidSyntax("The request body must be a JSON object.")
@@ -28,7 +28,7 @@ public enum ResourceDocument {
         _ resource: JSONObject,
         as type: ResourceType,
         id: String,
-        conversions: ValueConversions = .standard
+        conversions: ValueConversions = .rfc
     ) throws(ScimError) -> JSONObject {
         var object = try ValueNormalizer(resourceType: type, conversions: conversions).normalize(resource)
         object.removeAll(named: type.schema.attributes.filter { $0.mutability == .writeOnly }.map(\.name))

@@ -1,33 +1,41 @@
-/// The dialect conversions a request's values get before their types are checked, beyond the
-/// ones every provider gets (`"True"`/`"False"` for booleans, a bare manager id, `null` as absent).
+/// The dialect conversions a request's values get before their types are checked. RFC 7643
+/// types need none; each conversion is for the provider profiles whose IdP sends it
+/// (`ProviderProfile.valueConversions`, docs/IDP-COMPATIBILITY.md). `null` (and `[]` for a
+/// multi-valued attribute) is absent for every profile (RFC 7643 §2.5).
 public struct ValueConversions: Sendable, Equatable {
     /// A multi-valued attribute written as a single value is read as a one-element array
     /// (OneLogin's Enterprise template writes `"emails": {…}`).
     public var singleValueAsArray: Bool
+    /// `"True"`/`"False"` (any case) for a boolean (Entra ID's default job, OneLogin's template).
+    public var booleanStrings: Bool
+    /// A bare string for a single-valued complex attribute with a `value` sub-attribute is
+    /// `{"value": …}`, and `""` is absent (Entra ID's enterprise `manager`).
+    public var bareValueAsComplex: Bool
 
-    public init(singleValueAsArray: Bool = false) {
+    public init(singleValueAsArray: Bool = false, booleanStrings: Bool = false, bareValueAsComplex: Bool = false) {
         self.singleValueAsArray = singleValueAsArray
+        self.booleanStrings = booleanStrings
+        self.bareValueAsComplex = bareValueAsComplex
     }
 
-    /// RFC 7643 types, with the conversions every provider gets.
-    public static let standard = ValueConversions()
-    /// OneLogin's template shapes.
-    public static let onelogin = ValueConversions(singleValueAsArray: true)
+    /// RFC 7643 types, nothing converted.
+    public static let rfc = ValueConversions()
+    /// Entra ID's boolean strings and bare manager id.
+    public static let entra = ValueConversions(booleanStrings: true, bareValueAsComplex: true)
+    /// OneLogin's template shapes: single objects for arrays, `"true"` for booleans.
+    public static let onelogin = ValueConversions(singleValueAsArray: true, booleanStrings: true)
 }
 
 /// Brings values to the types their schema declares, as far as real IdPs need it, and refuses
 /// the values that still have the wrong JSON type (RFC 7643 §2.3, §7): `400 invalidValue`
 /// naming the attribute path.
 ///
-/// Conversions: `"True"`/`"False"` (any case) to booleans (Entra ID, OneLogin), a bare string
-/// for a single-valued complex attribute with a `value` sub-attribute to `{"value": …}` (Entra
-/// ID's manager; `""` is absent), `null` (and, for a multi-valued attribute, `[]`) to absent,
-/// and with ``ValueConversions/singleValueAsArray`` a single value where an array is expected
-/// to a one-element array. Attributes and sub-attributes no published schema defines are kept
-/// as they are.
+/// `null` (and, for a multi-valued attribute, `[]`) is absent; the dialect conversions are the
+/// ones ``ValueConversions`` enables. Attributes and sub-attributes no published schema defines
+/// are kept as they are.
 struct ValueNormalizer {
     let resourceType: ResourceType
-    var conversions: ValueConversions = .standard
+    var conversions: ValueConversions = .rfc
 
     /// `externalId` is checked with the core attributes; `id` and `meta` belong to the server.
     private var topLevelDefinitions: [AttributeDefinition] {
@@ -95,9 +103,10 @@ struct ValueNormalizer {
         switch (definition.type, value) {
         case (_, .null):
             return nil
-        case (.boolean, .string(let text)) where text.caseInsensitiveEquals("true") || text.caseInsensitiveEquals("false"):
+        case (.boolean, .string(let text))
+        where conversions.booleanStrings && (text.caseInsensitiveEquals("true") || text.caseInsensitiveEquals("false")):
             return .bool(text.caseInsensitiveEquals("true"))
-        case (.complex, .string(let text)) where !inArray && definition.subAttribute("value") != nil:
+        case (.complex, .string(let text)) where conversions.bareValueAsComplex && !inArray && definition.subAttribute("value") != nil:
             guard !text.isEmpty else { return nil }
             let wrapped = JSONObject([("value", .string(text))])
             return .object(try normalize(wrapped, definitions: definition.subAttributes, at: path + "."))

@@ -209,7 +209,7 @@ public enum CoreSchemas {
                         referenceTypes: ["User", "Group"],
                         description: "The URI of the member."
                     ),
-                    AttributeDefinition("display", mutability: .readOnly, description: "The member's display name."),
+                    AttributeDefinition("display", mutability: .immutable, description: "The member's display name, as the client wrote it."),
                     AttributeDefinition("type", mutability: .immutable, canonicalValues: ["User", "Group"], description: "The type of the member."),
                 ],
                 description: "A list of members of the Group."

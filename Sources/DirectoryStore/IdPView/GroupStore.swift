@@ -1,0 +1,362 @@
+import Foundation
+import GRDB
+import SCIM
+
+/// A member of a group as responses show it.
+public struct GroupMember: Sendable, Equatable {
+    public var id: String
+    public var type: String
+    public var display: String?
+}
+
+/// The IdP view of groups. A group's JSON is kept without its members; members live one per row
+/// in `scim_member`, so a member change costs the same in a group of 10 and of 200,000.
+extension DirectoryStore {
+    public func scimGroup(appID: Int64, id: String) throws -> StoredResource? {
+        try read { db in
+            try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, resource, version, created_at, modified_at FROM scim_group WHERE id = ? AND app_id = ?
+                        """
+                ),
+                arguments: [id, appID]
+            ).map { Self.resource($0, type: "Group") }
+        }
+    }
+
+    public func scimGroups(appID: Int64, query: ListQuery) throws -> ResourcePage {
+        try listResources(table: .groups, appID: appID, query: query)
+    }
+
+    /// The members of a group, each with the `display` its IdP wrote (none if it wrote none).
+    public func scimGroupMembers(appID: Int64, groupID: String) throws -> [GroupMember] {
+        try read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT m.member_id, m.member_type, m.display
+                        FROM scim_group p
+                        JOIN scim_member m ON m.group_pk = p.pk
+                        WHERE p.id = ? AND p.app_id = ?
+                        ORDER BY m.member_id
+                        """
+                ),
+                arguments: [groupID, appID]
+            ).map {
+                GroupMember(id: $0["member_id"], type: $0["member_type"], display: $0["display"])
+            }
+        }
+    }
+
+    /// The groups a user (or group) directly belongs to.
+    public func scimGroups(appID: Int64, containing memberID: String) throws -> [GroupMember] {
+        try read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT g.id, g.display_name FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk
+                        WHERE m.member_id = ? AND g.app_id = ? ORDER BY g.display_name_key
+                        """
+                ),
+                arguments: [memberID, appID]
+            ).map {
+                GroupMember(id: $0[0], type: "Group", display: $0[1])
+            }
+        }
+    }
+
+    public func createScimGroup(
+        app: AuthenticatedApp,
+        members: [MemberValue],
+        audit: AuditContext,
+        build: (String) throws(ScimError) -> JSONObject
+    ) throws -> StoredResource {
+        let id = UUIDv4.make()
+        let resource = try build(id)
+        let name = resource["displayName"]?.stringValue ?? ""
+        let json = JSONWriter.serialize(.object(resource))
+        return try auditedWrite(audit, "group.create", .text("Group (\(name))")) { db in
+            try Self.checkGroupNameFree(db, appID: app.id, name: name, except: nil)
+            let now = Timestamp.now()
+            try db.execute(
+                sql: """
+                    INSERT INTO scim_group (app_id, id, display_name, display_name_key, external_id, resource, version,
+                                            created_at, modified_at)
+                    VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
+                    """,
+                arguments: [
+                    app.id, id, name, name.nameKey, resource["externalId"]?.stringValue,
+                    String(decoding: json, as: UTF8.self), now, now,
+                ]
+            )
+            let group = GroupRow(pk: db.lastInsertedRowID, id: id)
+            let deriver = try Deriver(db, appID: app.id)
+            var affected = AffectedMembers()
+            try Self.apply([.add(members)], to: group, app: app, db, &affected)
+            try affected.derive(deriver, group: group)
+            if !affected.groupsChanged { try deriver.deriveGroup(pk: group.pk) }
+            try audit.record(
+                db,
+                operation: "group.create",
+                target: "Group \(id) (\(name))",
+                detail: Self.detail(members.isEmpty ? nil : Self.count(members.count, "member"), deriver),
+                changes: deriver.changes
+            )
+            return StoredResource(id: id, json: json, meta: ResourceMeta(resourceType: "Group", created: now, lastModified: now, version: 1))
+        }
+    }
+
+    /// Applies member changes, then `transform` (if any) to the group's other attributes, in one
+    /// transaction, and derives what they change in the directory.
+    public func updateScimGroup(
+        app: AuthenticatedApp,
+        id: String,
+        ifMatch: String?,
+        audit: AuditContext,
+        memberChanges: [MemberChange],
+        transform: ((JSONObject) throws(ScimError) -> JSONObject)?
+    ) throws -> StoredResource {
+        try auditedWrite(audit, "group.update", .text("Group \(id)")) { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT pk, resource, version, created_at, modified_at FROM scim_group WHERE app_id = ? AND id = ?
+                        """,
+                    arguments: [app.id, id]
+                )
+            else { throw ScimError.notFound("Group \(id) not found.") }
+            let version: Int = row["version"]
+            try Self.checkPrecondition(ifMatch, version: version)
+            let group = GroupRow(pk: row["pk"], id: id)
+            var json = Array((row["resource"] as String).utf8)
+            var affected = AffectedMembers()
+            var changed = try Self.apply(memberChanges, to: group, app: app, db, &affected)
+            if let transform {
+                let current = StoredResource.object(json)
+                let resource = try transform(current)
+                if resource != current {
+                    let name = resource["displayName"]?.stringValue ?? ""
+                    try Self.checkGroupNameFree(db, appID: app.id, name: name, except: group.pk)
+                    affected.renamedFrom = current["displayName"]?.stringValue.flatMap { $0 == name ? nil : $0 }
+                    json = JSONWriter.serialize(.object(resource))
+                    try db.execute(
+                        sql: """
+                            UPDATE scim_group SET display_name = ?, display_name_key = ?, external_id = ?, resource = ? WHERE pk = ?
+                            """,
+                        arguments: [
+                            name, name.nameKey, resource["externalId"]?.stringValue,
+                            String(decoding: json, as: UTF8.self), group.pk,
+                        ]
+                    )
+                    changed = true
+                }
+            }
+            let created: String = row["created_at"]
+            guard changed else {
+                return StoredResource(
+                    id: id,
+                    json: json,
+                    meta: ResourceMeta(
+                        resourceType: "Group",
+                        created: created,
+                        lastModified: row["modified_at"],
+                        version: version
+                    )
+                )
+            }
+            let deriver = try Deriver(db, appID: app.id)
+            try affected.derive(deriver, group: group)
+            let now = Timestamp.now()
+            try db.execute(sql: "UPDATE scim_group SET version = version + 1, modified_at = ? WHERE pk = ?", arguments: [now, group.pk])
+            try audit.record(
+                db,
+                operation: "group.update",
+                target: "Group \(id)",
+                detail: Self.detail(Self.summary(memberChanges), deriver),
+                changes: deriver.changes
+            )
+            return StoredResource(
+                id: id,
+                json: json,
+                meta: ResourceMeta(resourceType: "Group", created: created, lastModified: now, version: version + 1)
+            )
+        }
+    }
+
+    public func deleteScimGroup(app: AuthenticatedApp, id: String, ifMatch: String?, audit: AuditContext) throws {
+        try auditedWrite(audit, "group.delete", .text("Group \(id)")) { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT pk, display_name, version FROM scim_group WHERE app_id = ? AND id = ?
+                        """,
+                    arguments: [app.id, id]
+                )
+            else { throw ScimError.notFound("Group \(id) not found.") }
+            try Self.checkPrecondition(ifMatch, version: row["version"])
+            let deriver = try Deriver(db, appID: app.id)
+            let parents = try Int64.fetchAll(db, sql: "SELECT group_pk FROM scim_member WHERE member_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM scim_member WHERE member_id = ?", arguments: [id])
+            for parent in parents { try deriver.deriveGroup(pk: parent) }
+            try deriver.releaseGroup(pk: row["pk"], name: row["display_name"])
+            try db.execute(sql: "DELETE FROM scim_group WHERE pk = ?", arguments: [row["pk"] as Int64])
+            try audit.record(
+                db,
+                operation: "group.delete",
+                target: "Group \(id) (\(row["display_name"] as String))",
+                detail: deriver.auditSummary,
+                changes: deriver.changes
+            )
+        }
+    }
+
+    // MARK: members
+
+    struct GroupRow {
+        var pk: Int64
+        var id: String
+    }
+
+    /// Applies member changes row by row, noting whose directory memberships they touch;
+    /// returns whether anything changed.
+    @discardableResult
+    private static func apply(
+        _ changes: [MemberChange],
+        to group: GroupRow,
+        app: AuthenticatedApp,
+        _ db: Database,
+        _ affected: inout AffectedMembers
+    ) throws -> Bool {
+        var changed = false
+        for change in changes {
+            switch change {
+            case .add(let members):
+                for member in members {
+                    let resolved = try resolve(member, in: group, app: app, db)
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO scim_member (group_pk, member_id, member_type, display) VALUES (?, ?, ?, ?)",
+                        arguments: [group.pk, resolved.id, resolved.type, member.display]
+                    )
+                    if db.changesCount > 0 {
+                        affected.insert(resolved)
+                        changed = true
+                    } else {
+                        // A member written again with another display: the IdP view keeps the latest.
+                        try db.execute(
+                            sql: "UPDATE scim_member SET display = ? WHERE group_pk = ? AND member_id = ? AND display IS NOT ?",
+                            arguments: [member.display, group.pk, resolved.id, member.display]
+                        )
+                        changed = db.changesCount > 0 || changed
+                    }
+                }
+            case .remove(let ids):
+                for id in ids {
+                    changed = try removeMember(id, from: group, db, &affected) || changed
+                }
+            case .removeMatching(let filter):
+                let evaluator = FilterEvaluator(resourceType: .group, parent: AttributePath(name: "members"))
+                let rows = try Row.fetchAll(db, sql: "SELECT member_id, member_type FROM scim_member WHERE group_pk = ?", arguments: [group.pk])
+                for row in rows {
+                    let element = JSONObject([("value", .string(row["member_id"])), ("type", .string(row["member_type"]))])
+                    if evaluator.matches(filter, element) {
+                        changed = try removeMember(row["member_id"], from: group, db, &affected) || changed
+                    }
+                }
+            case .removeAll:
+                let rows = try Row.fetchAll(db, sql: "SELECT member_id, member_type FROM scim_member WHERE group_pk = ?", arguments: [group.pk])
+                for row in rows { affected.insert(ResolvedMember(id: row["member_id"], type: row["member_type"])) }
+                try db.execute(sql: "DELETE FROM scim_member WHERE group_pk = ?", arguments: [group.pk])
+                changed = db.changesCount > 0 || changed
+            case .replace(let members):
+                try apply([.removeAll, .add(members)], to: group, app: app, db, &affected)
+                changed = true
+            }
+        }
+        return changed
+    }
+
+    private static func removeMember(
+        _ id: String,
+        from group: GroupRow,
+        _ db: Database,
+        _ affected: inout AffectedMembers
+    ) throws -> Bool {
+        guard
+            let type = try String.fetchOne(
+                db,
+                sql: "SELECT member_type FROM scim_member WHERE group_pk = ? AND member_id = ?",
+                arguments: [group.pk, id]
+            )
+        else { return false }
+        try db.execute(sql: "DELETE FROM scim_member WHERE group_pk = ? AND member_id = ?", arguments: [group.pk, id])
+        affected.insert(ResolvedMember(id: id, type: type))
+        return true
+    }
+
+    /// Finds a member id among the app's users, then its groups; an unknown id is refused.
+    private static func resolve(_ member: MemberValue, in group: GroupRow, app: AuthenticatedApp, _ db: Database) throws -> ResolvedMember {
+        if member.type?.caseInsensitiveEquals("Group") != true,
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM scim_user WHERE id = ? AND app_id = ?)"),
+                arguments: [member.id, app.id]
+            ) == true
+        {
+            return ResolvedMember(id: member.id, type: "User")
+        }
+        if try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM scim_group WHERE id = ? AND app_id = ?)"),
+            arguments: [member.id, app.id]
+        ) == true {
+            guard member.id != group.id else { throw ScimError.invalidValue("A group cannot be a member of itself.") }
+            if try GroupNesting.idpCycle(db, appID: app.id, parent: group.id, child: member.id) {
+                let names = try String.fetchAll(
+                    db,
+                    sql: "SELECT display_name FROM scim_group WHERE id IN (?, ?) AND app_id = ? ORDER BY id = ? DESC",
+                    arguments: [group.id, member.id, app.id, group.id]
+                )
+                throw ScimError.invalidValue(
+                    "Group '\(names.first ?? group.id)' cannot contain group '\(names.last ?? member.id)', which already contains it (directly or through other groups): a group cannot contain itself."
+                )
+            }
+            return ResolvedMember(id: member.id, type: "Group")
+        }
+        throw ScimError.invalidValue("Member '\(member.id)' is neither a user nor a group of this app.")
+    }
+
+    private static func checkGroupNameFree(_ db: Database, appID: Int64, name: String, except pk: Int64?) throws {
+        let holder = try Int64.fetchOne(
+            db,
+            sql: "SELECT pk FROM scim_group WHERE app_id = ? AND display_name_key = ?",
+            arguments: [appID, name.nameKey]
+        )
+        if let holder, holder != pk {
+            throw ScimError.uniqueness("A group with displayName '\(name)' already exists.")
+        }
+    }
+
+    /// The audit detail: the request's member changes, then what the rules did in the directory.
+    private static func detail(_ request: String?, _ deriver: Deriver) -> String? {
+        let parts = [request, deriver.auditSummary].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+
+    private static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
+    }
+
+    private static func summary(_ changes: [MemberChange]) -> String? {
+        guard !changes.isEmpty else { return nil }
+        return changes.map { change in
+            switch change {
+            case .add(let members): "+" + count(members.count, "member")
+            case .remove(let ids): "-" + count(ids.count, "member")
+            case .removeMatching: "-members matching a filter"
+            case .removeAll: "-all members"
+            case .replace(let members): "members replaced by \(members.count)"
+            }
+        }.joined(separator: ", ")
+    }
+}

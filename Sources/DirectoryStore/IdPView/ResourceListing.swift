@@ -1,0 +1,115 @@
+import GRDB
+import SCIM
+
+extension DirectoryStore {
+    /// One page of an IdP-view table, filtered and sorted in SQL; the order always ends with the
+    /// primary key, so pages are stable.
+    /// The query stops after `milliseconds` (``QueryDeadline``).
+    func listResources(
+        table: ListedTable,
+        appID: Int64,
+        query: ListQuery,
+        milliseconds: Int = QueryDeadline.limit.value
+    ) throws -> ResourcePage {
+        let compiler = FilterSQL(columns: table.columns)
+        var condition: SQL = "app_id = \(appID)"
+        if let filter = query.filter {
+            condition += " AND \(try compiler.compile(filter))"
+        }
+        let order = try compiler.order(query.sortBy, descending: query.descending)
+        let typeName = table.columns.resourceType.name
+        var page = condition
+        var offset = query.startIndex - 1
+        switch query.cursor {
+        case .after(let key)?:
+            guard query.sortBy == nil else {
+                throw ScimError(status: 400, scimType: .invalidCursor, detail: "The cursor does not fit this sort order.")
+            }
+            page += " AND pk > \(key)"
+            offset = 0
+        case .offset(let start)?:
+            offset = start
+        case .first?, nil:
+            if query.cursor != nil { offset = 0 }
+        }
+        let name = table.sql
+        // An index walk (no filter, no sort, no cursor) may continue from the previous page's last key.
+        let walk = query.filter == nil && query.sortBy == nil && query.cursor == nil
+        // count and page from one snapshot, so totalResults matches the page.
+        return try snapshot {
+            try read { db in
+                try QueryDeadline.within(db, milliseconds: milliseconds) {
+                    let tally = query.filter == nil ? try Self.tally(db, table: table, appID: appID) : nil
+                    let total =
+                        try tally?.total ?? Int.fetchOne(db, SQLRequest(literal: "SELECT count(*) FROM \(name) WHERE \(condition)")) ?? 0
+                    guard query.count > 0 else { return ResourcePage(totalResults: total, resources: []) }
+                    let position = PagePositions.Key(database: path, appID: appID, table: table, startIndex: query.startIndex)
+                    if walk, offset > 0, let tally, let after = PagePositions.shared.start(of: position, deletions: tally.deletions) {
+                        page += " AND pk > \(after)"
+                        offset = 0
+                    }
+                    // One row beyond the page tells a cursor-paged client whether there is a next page.
+                    let rows = try Row.fetchAll(
+                        db,
+                        SQLRequest(
+                            literal: """
+                                SELECT id, resource, version, created_at, modified_at, pk FROM \(name)
+                                WHERE \(page) ORDER BY \(order) LIMIT \(query.count + 1) OFFSET \(offset)
+                                """
+                        )
+                    )
+                    let shown = rows.prefix(query.count)
+                    if walk, let tally, let last = shown.last {
+                        PagePositions.shared.learn(
+                            PagePositions.Key(database: path, appID: appID, table: table, startIndex: query.startIndex + shown.count),
+                            afterKey: last[5],
+                            deletions: tally.deletions
+                        )
+                    }
+                    var continuations: [PageCursor] = []
+                    if query.cursor != nil {
+                        continuations = shown.enumerated().map { index, row in
+                            query.sortBy == nil ? .after(key: row[5]) : .offset(offset + index + 1)
+                        }
+                    }
+                    return ResourcePage(
+                        totalResults: total,
+                        resources: shown.map { Self.resource($0, type: typeName) },
+                        nextCursor: rows.count > query.count ? continuations.last : nil,
+                        continuations: continuations
+                    )
+                }
+            }
+        }
+    }
+}
+
+extension DirectoryStore {
+    /// The app's count of the table's resources and of their deletions (``Migrations`` v5).
+    static func tally(_ db: Database, table: ListedTable, appID: Int64) throws -> (total: Int, deletions: Int64)? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT total, deletions FROM scim_tally WHERE app_id = ? AND resource_type = ?"),
+            arguments: [appID, table.columns.resourceType.name]
+        ).map { (total: $0[0], deletions: $0[1]) }
+    }
+}
+
+/// The IdP-view tables that list queries read, with how their attributes map to columns.
+enum ListedTable: Hashable, Sendable {
+    case users, groups
+
+    var columns: FilterSQL.Columns {
+        switch self {
+        case .users: FilterSQL.users
+        case .groups: FilterSQL.groups
+        }
+    }
+
+    /// The table's name: one of these two constants, never a request's text.
+    var sql: SQL {
+        switch self {
+        case .users: "scim_user"
+        case .groups: "scim_group"
+        }
+    }
+}
