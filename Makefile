@@ -6,7 +6,7 @@
 
 SHELL := /bin/bash
 
-.PHONY: run test build bench clean
+.PHONY: run test build bench bench-groups clean
 
 run:
 	scripts/run.sh
@@ -19,6 +19,9 @@ build:
 
 bench:
 	bench/run.sh
+
+bench-groups:
+	python3 bench/large_groups.py
 
 # Removes build products and the run-time files of `make run`; keeps the demo database
 # (var/scimsync.sqlite) and its token (var/demo-token).

@@ -27,6 +27,8 @@
 #                            other work disturbed (at most twice per run) [60]
 #   BENCH_KEEP               1: keep the temporary run directory (configs, logs, database)
 #   BENCH_STRICT_TARGETS     1: exit 1 when a target fails (errors always exit 1)
+#   BENCH_LARGE_GROUPS       1: afterwards, bench/large_groups.py (delete and rename of a
+#                            200,000-member group; also `make bench-groups`) [0]
 #
 # Optional scenarios, not in the default list: filter_external_id, list_users (count=100 pages).
 #
@@ -579,8 +581,8 @@ INSERT INTO scim_member (group_pk, member_id, member_type)
   SELECT g.pk, 'member-' || i, 'User' FROM seq, scim_group g WHERE g.id = '$GROUP_BIG_ID' AND i <= $BIG_GROUP_MEMBERS;
 INSERT INTO scim_member (group_pk, member_id, member_type)
   SELECT g.pk, 'member-' || i, 'User' FROM seq, scim_group g WHERE g.id = '$GROUP_SMALL_ID' AND i <= 10;
-INSERT INTO dir_membership (group_id, member_kind, member_id, origin)
-  SELECT d.id, 'user', u.directory_user_id, 'app:' || g.app_id || ':group:' || g.pk
+INSERT INTO dir_membership (group_id, member_kind, member_id, rule, app_id, idp_group_pk)
+  SELECT d.id, 'user', u.directory_user_id, 'idpGroup', g.app_id, g.pk
   FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk JOIN scim_user u ON u.id = m.member_id
   JOIN app a ON a.id = g.app_id JOIN dir_group d ON d.directory_id = a.directory_id AND d.name_key = g.display_name_key;
 COMMIT;
@@ -701,5 +703,11 @@ main() {
   return "$rc"
 }
 
+# Optional (BENCH_LARGE_GROUPS=1): the DELETE and the rename of a 200,000-member IdP group, with
+# other IdP writes meanwhile (bench/large_groups.py, results in $RESULTS_DIR/large_groups.md).
+large_groups() {
+  SCIMSYNC_BIN_DIR=${BIN:-${SCIMSYNC_BIN_DIR:-}} python3 "$BENCH_DIR/large_groups.py" --results "$RESULTS_DIR/large_groups.md"
+}
+
 # On one line, so that bash never reads past it (the file may be edited while a run is going).
-main "$@"; exit $?
+main "$@"; rc=$?; if [[ ${BENCH_LARGE_GROUPS:-0} == 1 ]]; then large_groups || rc=$?; fi; exit $rc

@@ -102,6 +102,7 @@ struct ResponderCommand: ParsableCommand {
                 bodyLimit: bodyLimit
             )
         }
+        try GroupWorkThread.start(databasePath: path)
         let server = FastCGIServer(listener: listener, handlers: handlers)
         do {
             try server.run {

@@ -232,7 +232,8 @@ class Scim:
 
 
 class Stack:
-    def __init__(self, frontend: str, responders: int = 1, workers: int | None = None, keep: bool | None = None):
+    def __init__(self, frontend: str, responders: int = 1, workers: int | None = None, keep: bool | None = None,
+                 env: dict[str, str] | None = None):
         if frontend not in FRONTENDS:
             raise ValueError(frontend)
         if frontend != "nginx" and responders != 1:
@@ -240,6 +241,7 @@ class Stack:
         self.frontend = frontend
         self.responder_count = responders
         self.workers = workers
+        self.extra_env = env or {}   # extra responder environment (e.g. SCIMSYNC_GROUP_BATCH)
         self.keep = bool(os.environ.get("SCIMSYNC_KEEP_TMP")) if keep is None else keep
         self.bin_dir = bin_dir()
         self.cli_bin = self.bin_dir / "scimsync"
@@ -362,6 +364,7 @@ class Stack:
         env["SCIMSYNC_DEFAULT_RATE_LIMIT"] = TEST_DEFAULT_RATE_LIMIT
         if self.workers:
             env["SCIMSYNC_WORKERS"] = str(self.workers)
+        env.update(self.extra_env)
         return env
 
     def start_responder(self, index: int = 0) -> Proc:

@@ -109,7 +109,8 @@ def test_a_refused_900_kB_request_leaves_a_few_kB_in_the_audit(stack, uniq):
     huge = "a" * 900_000
     r = scim.post("/Users", user_body(huge, externalId=victim), headers={"X-Request-Id": "req-flood-1"})
     assert_scim_error(r, 409)
-    assert huge in r.json()["detail"], "the IdP is told the whole reason"
+    assert r.json()["detail"].startswith("userName '" + "a" * 40 + "…' (900000 characters) becomes"), \
+        "the IdP is told the reason, quoting the start of its value and its length"
 
     refused = [e for e in stack.cli_json("audit", "--app", app.name) if e["outcome"] == "refused"]
     assert len(refused) == 1, refused
@@ -117,9 +118,9 @@ def test_a_refused_900_kB_request_leaves_a_few_kB_in_the_audit(stack, uniq):
     assert entry["requestId"] == "req-flood-1"
     assert entry["operation"] == "user.create" and entry.get("actor") is None
     assert entry["target"].startswith("User (aaaa") and entry["detail"].startswith("userName 'aaaa")
-    for field in ("target", "detail"):
-        assert len(entry[field].encode()) <= REFUSED_TEXT_LIMIT, (field, len(entry[field].encode()))
-        assert entry[field].endswith(" more bytes not recorded)"), entry[field][-80:]
+    assert len(entry["target"].encode()) <= REFUSED_TEXT_LIMIT, len(entry["target"].encode())
+    assert entry["target"].endswith(" more bytes not recorded)"), entry["target"][-80:]
+    assert entry["detail"] == r.json()["detail"] and len(entry["detail"]) < 200, "the reason quotes a bounded part"
     with sqlite3.connect(stack.db) as db:
         stored = db.execute(
             "SELECT length(CAST(target AS BLOB)) + length(CAST(coalesce(detail, '') AS BLOB)) FROM audit "

@@ -77,7 +77,7 @@ extension DirectoryStore {
                 db,
                 sql: """
                     SELECT (SELECT count(*) FROM app_token WHERE app_id = :id), (SELECT count(*) FROM scim_user WHERE app_id = :id),
-                           (SELECT count(*) FROM scim_group WHERE app_id = :id)
+                           (SELECT count(*) FROM scim_group WHERE app_id = :id AND deleted_at IS NULL)
                     """,
                 arguments: ["id": app.id]
             )!

@@ -23,15 +23,26 @@ struct AffectedMembers {
         }
     }
 
-    func derive(_ deriver: Deriver, group: DirectoryStore.GroupRow) throws {
+    /// Derives what the change touches; returns whether it queued the re-derivation of a renamed
+    /// group's members instead (more than one batch of them: see ``GroupWork``).
+    func derive(_ deriver: Deriver, group: DirectoryStore.GroupRow, batchSize: Int, requestID: String?) throws -> Bool {
         if let renamedFrom {
-            try deriver.deriveGroupEverywhere(pk: group.pk, id: group.id)
-            try deriver.removeUnusedGroups(named: deriver.rules.groupSync.directoryGroups(forIdPGroup: renamedFrom))
-            return
+            guard try GroupWork.isLarge(deriver.db, groupPK: group.pk, appID: deriver.appID, batchSize: batchSize) else {
+                try deriver.deriveGroupEverywhere(pk: group.pk, id: group.id)
+                try deriver.removeUnusedGroups(named: deriver.rules.groupSync.directoryGroups(forIdPGroup: renamedFrom))
+                return false
+            }
+            // The new name's groups are made (or refused) now; the members follow batch by batch.
+            for id in users { try deriver.deriveMembershipsOfUser(scimID: id) }
+            try deriver.deriveGroup(pk: group.pk)
+            try deriver.deriveParents(ofGroup: group.id)
+            try GroupWork.queue(deriver.db, .rederive, groupPK: group.pk, requestID: requestID)
+            return true
         }
         for id in users {
             try deriver.deriveMembershipsOfUser(scimID: id)
         }
         if groupsChanged { try deriver.deriveGroup(pk: group.pk) }
+        return false
     }
 }

@@ -15,7 +15,7 @@ extension Deriver {
         let children = try String.fetchAll(
             db,
             sql: """
-                SELECT c.display_name FROM scim_member m JOIN scim_group c ON c.id = m.member_id AND c.app_id = ?
+                SELECT c.display_name FROM scim_member m JOIN scim_group c ON c.id = m.member_id AND c.app_id = ? AND c.deleted_at IS NULL
                 WHERE m.group_pk = ? AND m.member_type = 'Group'
                 """,
             arguments: [appID, groupPK]
@@ -71,7 +71,7 @@ extension Deriver {
         let parents = try Int64.fetchAll(
             db,
             sql: """
-                SELECT g.pk FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk WHERE m.member_id = ? AND g.app_id = ?
+                SELECT g.pk FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk WHERE m.member_id = ? AND g.app_id = ? AND g.deleted_at IS NULL
                 """,
             arguments: [id, appID]
         )
@@ -99,7 +99,7 @@ extension Deriver {
         var kept = Set(rules.groupSync.namedGroups.map(\.nameKey))
         for idpGroup in try String.fetchAll(
             db,
-            sql: "SELECT display_name FROM scim_group WHERE app_id = ? AND pk IS NOT ?",
+            sql: "SELECT display_name FROM scim_group WHERE app_id = ? AND pk IS NOT ? AND deleted_at IS NULL",
             arguments: [appID, leaving]
         ) {
             // A group whose name the rules cannot evaluate might derive any of them: delete none.

@@ -21,7 +21,7 @@ extension Deriver {
             db.cachedStatement(
                 sql: """
                     SELECT g.pk, g.display_name FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk
-                    WHERE m.member_id = ? AND g.app_id = ?
+                    WHERE m.member_id = ? AND g.app_id = ? AND g.deleted_at IS NULL
                     """
             ),
             arguments: [scimID, appID]

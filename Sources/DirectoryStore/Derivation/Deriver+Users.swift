@@ -2,14 +2,6 @@ import GRDB
 import SCIM
 import SyncRules
 
-/// A directory user as the derivation reads it.
-struct DirectoryUserRow {
-    var id: Int64
-    var fields: DirectoryUserFields
-    /// The app that maintains the user's fields: the one that created or adopted it.
-    var ownerApp: Int64?
-}
-
 extension Deriver {
     /// Brings the directory user of one SCIM user, and its memberships, in line with the rules.
     ///
@@ -49,33 +41,34 @@ extension Deriver {
                 arguments: [pk]
             )
         else { return }
-        let resource = StoredResource.object(Array((row["resource"] as String).utf8))
-        let desired = try rules.userSync.fields(for: resource)
-        let userName = resource["userName"]?.stringValue ?? ""
         let previous: Int64? = row["directory_user_id"]
-        let target = try linkedUser(previous) ?? adoptable(desired.username, userName: userName, pk: pk)
-        guard var planned = rules.userSync.reconcile(existing: target?.fields, desired: desired) else {
+        let plan = try UserPlanner.plan(
+            appID: appID,
+            rules: rules.userSync,
+            resource: StoredResource.object(Array((row["resource"] as String).utf8)),
+            linked: try linkedUser(previous),
+            state: UserState(deriver: self, scimPK: pk)
+        )
+        let directoryUserID: Int64
+        switch plan {
+        case .noUser:
             try link(pk, to: nil)
             try releaseUser(directoryUserID: previous)
             return
-        }
-        let directoryUserID: Int64
-        if let target {
-            if try ownsFields(of: target) {
-                if planned.username.nameKey != target.fields.username.nameKey {
-                    try checkRenameFree(planned.username, userName: userName, except: target.id)
-                }
-                try update(target, to: planned)
-            } else {
-                planned = target.fields
+        case .create(let fields):
+            directoryUserID = try insert(fields)
+        case .update(let user, let fields, let takingOver):
+            if takingOver {
+                try db.execute(sql: "UPDATE dir_user SET origin_app_id = ? WHERE id = ?", arguments: [appID, user.id])
             }
-            directoryUserID = target.id
-        } else {
-            directoryUserID = try insert(planned)
+            try update(user, to: fields)
+            directoryUserID = user.id
+        case .link(let user):
+            directoryUserID = user.id
         }
         try link(pk, to: directoryUserID)
         if previous != directoryUserID { try releaseUser(directoryUserID: previous) }
-        try deriveMemberships(scimID: row["id"], directoryUserID: directoryUserID, created: target == nil)
+        try deriveMemberships(scimID: row["id"], directoryUserID: directoryUserID, created: plan.creates)
     }
 
     /// What becomes of a directory user this app no longer links (its IdP user was deleted, or the
@@ -112,78 +105,13 @@ extension Deriver {
     }
 
     /// The directory user `id`, if it is in the app's directory (after a directory change it is not).
-    func linkedUser(_ id: Int64?) throws -> DirectoryUserRow? {
+    func linkedUser(_ id: Int64?) throws -> DirectoryUserRecord? {
         guard let id else { return nil }
         return try Row.fetchOne(
             db,
             sql: Self.directoryUserSelect + " WHERE id = ? AND directory_id = ?",
             arguments: [id, directoryID]
         ).map(Self.directoryUser)
-    }
-
-    /// Whether this app maintains the user's fields: it owns the user, or the owner no longer
-    /// links it (then this app takes it over). Another app's user is linked, not rewritten, so two
-    /// IdPs that know the same person do not overwrite each other back and forth.
-    private func ownsFields(of user: DirectoryUserRow) throws -> Bool {
-        if let owner = user.ownerApp, owner != appID {
-            let ownerLinks =
-                try Bool.fetchOne(
-                    db,
-                    sql: """
-                        SELECT EXISTS (SELECT 1 FROM scim_user WHERE directory_user_id = ? AND app_id = ?)
-                        """,
-                    arguments: [user.id, owner]
-                ) ?? false
-            if ownerLinks { return false }
-        }
-        if user.ownerApp != appID {
-            try db.execute(sql: "UPDATE dir_user SET origin_app_id = ? WHERE id = ?", arguments: [appID, user.id])
-        }
-        return true
-    }
-
-    /// The directory user already named `name` that this SCIM user may take over, or nil when the name is free.
-    private func adoptable(_ name: String, userName: String, pk: Int64) throws -> DirectoryUserRow? {
-        guard
-            let holder = try Row.fetchOne(
-                db,
-                sql: Self.directoryUserSelect + " WHERE directory_id = ? AND name_key = ?",
-                arguments: [directoryID, name.nameKey]
-            ).map(Self.directoryUser)
-        else { return nil }
-        if try linkedToAnotherUserOfThisApp(holder.id, pk: pk) {
-            throw ScimError.uniqueness(
-                "userName '\(userName)' becomes directory username '\(name)', which another user of this app already has."
-            )
-        }
-        // A user this app created (and kept after an IdP delete) is its own, whatever the policy.
-        guard rules.userSync.existingUsers == .adopt || holder.ownerApp == appID else {
-            throw ScimError.uniqueness(
-                "The directory already has a user named '\(holder.fields.username)' that this app does not manage, and its rules refuse to adopt existing users; to let it, set userSync.existingUsers to \"adopt\" (scimsync rules set APP --existing-users adopt)."
-            )
-        }
-        return holder
-    }
-
-    private func checkRenameFree(_ name: String, userName: String, except id: Int64) throws {
-        let holder = try Int64.fetchOne(
-            db,
-            sql: "SELECT id FROM dir_user WHERE directory_id = ? AND name_key = ?",
-            arguments: [directoryID, name.nameKey]
-        )
-        if let holder, holder != id {
-            throw ScimError.uniqueness("userName '\(userName)' becomes directory username '\(name)', which another directory user has.")
-        }
-    }
-
-    private func linkedToAnotherUserOfThisApp(_ directoryUserID: Int64, pk: Int64) throws -> Bool {
-        try Bool.fetchOne(
-            db,
-            sql: """
-                SELECT EXISTS (SELECT 1 FROM scim_user WHERE directory_user_id = ? AND app_id = ? AND pk != ?)
-                """,
-            arguments: [directoryUserID, appID, pk]
-        ) ?? false
     }
 
     private func insert(_ fields: DirectoryUserFields) throws -> Int64 {
@@ -204,7 +132,7 @@ extension Deriver {
         return db.lastInsertedRowID
     }
 
-    private func update(_ user: DirectoryUserRow, to fields: DirectoryUserFields) throws {
+    private func update(_ user: DirectoryUserRecord, to fields: DirectoryUserFields) throws {
         let changed = Self.changedFields(user.fields, fields)
         guard !changed.isEmpty || user.fields.active != fields.active else { return }
         try db.execute(
@@ -239,12 +167,12 @@ extension Deriver {
         return changed
     }
 
-    private static let directoryUserSelect = """
+    static let directoryUserSelect = """
         SELECT id, name, email, display_name, first_name, last_name, active, origin_app_id FROM dir_user
         """
 
-    static func directoryUser(_ row: Row) -> DirectoryUserRow {
-        DirectoryUserRow(
+    static func directoryUser(_ row: Row) -> DirectoryUserRecord {
+        DirectoryUserRecord(
             id: row["id"],
             fields: DirectoryUserFields(
                 username: row["name"],

@@ -9,12 +9,16 @@ extension DirectoryStore {
 
     /// Re-derives the directory view of one app (or of every app) from its stored IdP view by its
     /// current rules, and returns the changes. Each committed batch that changes something is
-    /// audited as `actor`'s. With `dryRun` the real run is made on a private copy of the database
-    /// (see ``rehearsal(_:)``), so the changes are exactly what a real run would do, also for
-    /// several apps sharing a directory, and nothing of the live database is locked or changed.
+    /// audited as `actor`'s. A real run first finishes the app's queued group work (``GroupWork``)
+    /// that no live process holds. With `dryRun` the real run is made on a private copy of the
+    /// database (see ``rehearsal(_:)``), so the changes are exactly what a real run would do, also
+    /// for several apps sharing a directory, and nothing of the live database is locked or changed.
     public func synchronize(app name: String?, dryRun: Bool, by actor: AdminActor) throws -> [DirectoryChange] {
         if dryRun { return try rehearsal { try $0.synchronize(app: name, dryRun: false, by: actor) } }
-        return try synchronizedApps(name).flatMap { appID in try deriveAllInBatches(appID: appID, by: actor) }
+        let owner = "sync:\(UUIDv4.make())"
+        return try synchronizedApps(name).flatMap { appID in
+            try finishGroupWork(owner: owner, appID: appID) + deriveAllInBatches(appID: appID, by: actor)
+        }
     }
 
     private func synchronizedApps(_ name: String?) throws -> [Int64] {
@@ -80,7 +84,7 @@ extension Deriver {
     /// left as it was), drops this app's memberships left in another directory (after the app
     /// moved), and removes groups it created that nothing uses.
     func deriveGroups() throws {
-        for pk in try Int64.fetchAll(db, sql: "SELECT pk FROM scim_group WHERE app_id = ? ORDER BY pk", arguments: [appID]) {
+        for pk in try Int64.fetchAll(db, sql: "SELECT pk FROM scim_group WHERE app_id = ? AND deleted_at IS NULL ORDER BY pk", arguments: [appID]) {
             if let error = try refusal(of: { try deriveGroup(pk: pk) }) {
                 let name = try String.fetchOne(db, sql: "SELECT display_name FROM scim_group WHERE pk = ?", arguments: [pk])
                 record(.groupRefused, group: name, reason: error.detail)

@@ -36,7 +36,7 @@ extension DirectoryStore {
                     db,
                     sql: """
                         SELECT a.id, (SELECT count(*) FROM scim_user WHERE app_id = a.id),
-                               (SELECT count(*) FROM scim_group WHERE app_id = a.id)
+                               (SELECT count(*) FROM scim_group WHERE app_id = a.id AND deleted_at IS NULL)
                         FROM app a
                         """
                 )

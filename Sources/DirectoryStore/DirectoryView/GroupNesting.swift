@@ -32,7 +32,7 @@ enum GroupNesting {
                         SELECT ?
                         UNION
                         SELECT m.member_id FROM contained c
-                        JOIN scim_group g ON g.id = c.id AND g.app_id = ?
+                        JOIN scim_group g ON g.id = c.id AND g.app_id = ? AND g.deleted_at IS NULL
                         JOIN scim_member m ON m.group_pk = g.pk AND m.member_type = 'Group'
                     )
                     SELECT EXISTS (SELECT 1 FROM contained WHERE id = ?)

@@ -17,7 +17,8 @@ extension DirectoryStore {
             try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT id, resource, version, created_at, modified_at FROM scim_group WHERE id = ? AND app_id = ?
+                        SELECT id, resource, version, created_at, modified_at FROM scim_group
+                        WHERE id = ? AND app_id = ? AND deleted_at IS NULL
                         """
                 ),
                 arguments: [id, appID]
@@ -38,7 +39,7 @@ extension DirectoryStore {
                         SELECT m.member_id, m.member_type, m.display
                         FROM scim_group p
                         JOIN scim_member m ON m.group_pk = p.pk
-                        WHERE p.id = ? AND p.app_id = ?
+                        WHERE p.id = ? AND p.app_id = ? AND p.deleted_at IS NULL
                         ORDER BY m.member_id
                         """
                 ),
@@ -56,7 +57,7 @@ extension DirectoryStore {
                 db.cachedStatement(
                     sql: """
                         SELECT g.id, g.display_name FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk
-                        WHERE m.member_id = ? AND g.app_id = ? ORDER BY g.display_name_key
+                        WHERE m.member_id = ? AND g.app_id = ? AND g.deleted_at IS NULL ORDER BY g.display_name_key
                         """
                 ),
                 arguments: [memberID, appID]
@@ -94,13 +95,13 @@ extension DirectoryStore {
             let deriver = try Deriver(db, appID: app.id)
             var affected = AffectedMembers()
             try Self.apply([.add(members)], to: group, app: app, db, &affected)
-            try affected.derive(deriver, group: group)
+            _ = try affected.derive(deriver, group: group, batchSize: groupBatchSize, requestID: audit.requestID)
             if !affected.groupsChanged { try deriver.deriveGroup(pk: group.pk) }
             try audit.record(
                 db,
                 operation: "group.create",
                 target: "Group \(id) (\(name))",
-                detail: Self.detail(members.isEmpty ? nil : Self.count(members.count, "member"), deriver),
+                detail: Self.detail(members.isEmpty ? nil : Self.count(members.count, "member"), deriver.auditSummary),
                 changes: deriver.changes
             )
             return StoredResource(id: id, json: json, meta: ResourceMeta(resourceType: "Group", created: now, lastModified: now, version: 1))
@@ -122,7 +123,8 @@ extension DirectoryStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT pk, resource, version, created_at, modified_at FROM scim_group WHERE app_id = ? AND id = ?
+                        SELECT pk, resource, version, created_at, modified_at FROM scim_group
+                        WHERE app_id = ? AND id = ? AND deleted_at IS NULL
                         """,
                     arguments: [app.id, id]
                 )
@@ -167,14 +169,18 @@ extension DirectoryStore {
                 )
             }
             let deriver = try Deriver(db, appID: app.id)
-            try affected.derive(deriver, group: group)
+            let queued = try affected.derive(deriver, group: group, batchSize: groupBatchSize, requestID: audit.requestID)
             let now = Timestamp.now()
             try db.execute(sql: "UPDATE scim_group SET version = version + 1, modified_at = ? WHERE pk = ?", arguments: [now, group.pk])
             try audit.record(
                 db,
                 operation: "group.update",
                 target: "Group \(id)",
-                detail: Self.detail(Self.summary(memberChanges), deriver),
+                detail: Self.detail(
+                    Self.summary(memberChanges),
+                    deriver.auditSummary,
+                    queued ? GroupWork.queuedNote(.rederive, batchSize: groupBatchSize) : nil
+                ),
                 changes: deriver.changes
             )
             return StoredResource(
@@ -191,23 +197,34 @@ extension DirectoryStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT pk, display_name, version FROM scim_group WHERE app_id = ? AND id = ?
+                        SELECT pk, display_name, version FROM scim_group WHERE app_id = ? AND id = ? AND deleted_at IS NULL
                         """,
                     arguments: [app.id, id]
                 )
             else { throw ScimError.notFound("Group \(id) not found.") }
             try Self.checkPrecondition(ifMatch, version: row["version"])
+            let pk: Int64 = row["pk"]
             let deriver = try Deriver(db, appID: app.id)
             let parents = try Int64.fetchAll(db, sql: "SELECT group_pk FROM scim_member WHERE member_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM scim_member WHERE member_id = ?", arguments: [id])
             for parent in parents { try deriver.deriveGroup(pk: parent) }
-            try deriver.releaseGroup(pk: row["pk"], name: row["display_name"])
-            try db.execute(sql: "DELETE FROM scim_group WHERE pk = ?", arguments: [row["pk"] as Int64])
+            var queued: String?
+            if try GroupWork.isLarge(db, groupPK: pk, appID: app.id, batchSize: groupBatchSize) {
+                // A tombstone until the batches have released what the group gave: deleting the row
+                // now would cascade to every membership in this one transaction.
+                try db.execute(sql: "UPDATE scim_group SET deleted_at = ? WHERE pk = ?", arguments: [Timestamp.now(), pk])
+                try db.execute(sql: "DELETE FROM group_work WHERE group_pk = ? AND kind = 'rederive'", arguments: [pk])
+                try GroupWork.queue(db, .release, groupPK: pk, requestID: audit.requestID)
+                queued = GroupWork.queuedNote(.release, batchSize: groupBatchSize)
+            } else {
+                try deriver.releaseGroup(pk: pk, name: row["display_name"])
+                try db.execute(sql: "DELETE FROM scim_group WHERE pk = ?", arguments: [pk])
+            }
             try audit.record(
                 db,
                 operation: "group.delete",
                 target: "Group \(id) (\(row["display_name"] as String))",
-                detail: deriver.auditSummary,
+                detail: Self.detail(deriver.auditSummary, queued),
                 changes: deriver.changes
             )
         }
@@ -244,12 +261,7 @@ extension DirectoryStore {
                         affected.insert(resolved)
                         changed = true
                     } else {
-                        // A member written again with another display: the IdP view keeps the latest.
-                        try db.execute(
-                            sql: "UPDATE scim_member SET display = ? WHERE group_pk = ? AND member_id = ? AND display IS NOT ?",
-                            arguments: [member.display, group.pk, resolved.id, member.display]
-                        )
-                        changed = db.changesCount > 0 || changed
+                        changed = try rewriteDisplay(of: resolved.id, in: group, to: member.display, db) || changed
                     }
                 }
             case .remove(let ids):
@@ -271,9 +283,55 @@ extension DirectoryStore {
                 try db.execute(sql: "DELETE FROM scim_member WHERE group_pk = ?", arguments: [group.pk])
                 changed = db.changesCount > 0 || changed
             case .replace(let members):
-                try apply([.removeAll, .add(members)], to: group, app: app, db, &affected)
-                changed = true
+                changed = try replaceMembers(with: members, in: group, app: app, db, &affected) || changed
             }
+        }
+        return changed
+    }
+
+    /// A member written again with another display: the IdP view keeps the latest (the directory
+    /// names members from the users, so nothing is re-derived). Returns whether it changed.
+    private static func rewriteDisplay(of memberID: String, in group: GroupRow, to display: String?, _ db: Database) throws -> Bool {
+        try db.execute(
+            sql: "UPDATE scim_member SET display = ? WHERE group_pk = ? AND member_id = ? AND display IS NOT ?",
+            arguments: [display, group.pk, memberID, display]
+        )
+        return db.changesCount > 0
+    }
+
+    /// Makes the group's members exactly `members`, touching only the rows that differ, so a PUT
+    /// that repeats the members changes nothing; returns whether anything changed.
+    private static func replaceMembers(
+        with members: [MemberValue],
+        in group: GroupRow,
+        app: AuthenticatedApp,
+        _ db: Database,
+        _ affected: inout AffectedMembers
+    ) throws -> Bool {
+        var current: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT member_id, member_type FROM scim_member WHERE group_pk = ?", arguments: [group.pk]) {
+            current[row["member_id"]] = row["member_type"]
+        }
+        var wanted: Set<String> = []
+        var changed = false
+        for member in members {
+            let resolved = try resolve(member, in: group, app: app, db)
+            guard wanted.insert(resolved.id).inserted else { continue }
+            guard current[resolved.id] == nil else {
+                changed = try rewriteDisplay(of: resolved.id, in: group, to: member.display, db) || changed
+                continue
+            }
+            try db.execute(
+                sql: "INSERT INTO scim_member (group_pk, member_id, member_type, display) VALUES (?, ?, ?, ?)",
+                arguments: [group.pk, resolved.id, resolved.type, member.display]
+            )
+            affected.insert(resolved)
+            changed = true
+        }
+        for (id, type) in current.sorted(by: { $0.key < $1.key }) where !wanted.contains(id) {
+            try db.execute(sql: "DELETE FROM scim_member WHERE group_pk = ? AND member_id = ?", arguments: [group.pk, id])
+            affected.insert(ResolvedMember(id: id, type: type))
+            changed = true
         }
         return changed
     }
@@ -307,7 +365,7 @@ extension DirectoryStore {
             return ResolvedMember(id: member.id, type: "User")
         }
         if try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM scim_group WHERE id = ? AND app_id = ?)"),
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM scim_group WHERE id = ? AND app_id = ? AND deleted_at IS NULL)"),
             arguments: [member.id, app.id]
         ) == true {
             guard member.id != group.id else { throw ScimError.invalidValue("A group cannot be a member of itself.") }
@@ -329,7 +387,7 @@ extension DirectoryStore {
     private static func checkGroupNameFree(_ db: Database, appID: Int64, name: String, except pk: Int64?) throws {
         let holder = try Int64.fetchOne(
             db,
-            sql: "SELECT pk FROM scim_group WHERE app_id = ? AND display_name_key = ?",
+            sql: "SELECT pk FROM scim_group WHERE app_id = ? AND display_name_key = ? AND deleted_at IS NULL",
             arguments: [appID, name.nameKey]
         )
         if let holder, holder != pk {
@@ -337,9 +395,10 @@ extension DirectoryStore {
         }
     }
 
-    /// The audit detail: the request's member changes, then what the rules did in the directory.
-    private static func detail(_ request: String?, _ deriver: Deriver) -> String? {
-        let parts = [request, deriver.auditSummary].compactMap { $0 }
+    /// The audit detail: the request's member changes, then what the rules did in the directory,
+    /// then the directory work it queued.
+    private static func detail(_ parts: String?...) -> String? {
+        let parts = parts.compactMap { $0 }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 

@@ -13,6 +13,8 @@ extension DirectoryStore {
     ) throws -> ResourcePage {
         let compiler = FilterSQL(columns: table.columns)
         var condition: SQL = "app_id = \(appID)"
+        // A deleted group whose directory work is still queued is a tombstone, no longer a resource.
+        if table == .groups { condition += " AND deleted_at IS NULL" }
         if let filter = query.filter {
             condition += " AND \(try compiler.compile(filter))"
         }

@@ -20,11 +20,14 @@ public final class DirectoryStore: Sendable {
     /// Time spent in transactions, for the responder's log and metrics.
     public let meter = TransactionMeter()
     public let path: String
+    /// Memberships (or members) one batch of group work handles (``GroupWork``).
+    public let groupBatchSize: Int
 
     /// Opens (creating if needed, mode 0600) the database at `path` and, unless `migrate` is
     /// false, brings it to the current schema. The connection is hardened (see
     /// ``ConnectionHardening``).
-    public init(path: String, migrate: Bool = true) throws {
+    public init(path: String, migrate: Bool = true, groupBatchSize: Int = GroupWork.batchSize) throws {
+        self.groupBatchSize = max(groupBatchSize, 1)
         var configuration = ConnectionHardening.configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.journalMode = .wal

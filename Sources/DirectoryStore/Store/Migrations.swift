@@ -28,8 +28,11 @@ package enum Migrations {
         migrator.registerMigration("v6-member-display-as-written") { db in
             try db.execute(sql: v6)
         }
-        migrator.registerMigration("v7-app-rate-limit") { db in
+        migrator.registerMigration("v7-queued-group-work") { db in
             try db.execute(sql: v7)
+        }
+        migrator.registerMigration("v8-app-rate-limit") { db in
+            try db.execute(sql: v8)
         }
         return migrator
     }
@@ -451,10 +454,42 @@ package enum Migrations {
         ALTER TABLE scim_member ADD COLUMN display TEXT;
         """
 
+    /// Large IdP groups: a deleted group stays as a tombstone (`deleted_at` set, invisible to the IdP
+    /// view) until its memberships are released batch by batch, and `group_work` is the durable
+    /// record of the directory work still to do for a group (see ``GroupWork``). For the tallies
+    /// (v5) a group is deleted when it becomes a tombstone, not again when the tombstone goes.
+    private static let v7 = """
+        ALTER TABLE scim_group ADD COLUMN deleted_at TEXT;
+        DROP INDEX scim_group_name;
+        CREATE UNIQUE INDEX scim_group_name ON scim_group(app_id, display_name_key) WHERE deleted_at IS NULL;
+
+        -- kind: 'release' (the group was deleted: remove what it gave, then the tombstone) or
+        -- 'rederive' (it was renamed: re-derive its user members after `cursor`, by member id).
+        CREATE TABLE group_work (
+            group_pk     INTEGER NOT NULL REFERENCES scim_group(pk) ON DELETE CASCADE,
+            kind         TEXT NOT NULL CHECK (kind IN ('release', 'rederive')),
+            cursor       TEXT NOT NULL DEFAULT '',
+            request_id   TEXT,
+            queued_at    TEXT NOT NULL,
+            lease_owner  TEXT,
+            lease_until  REAL,
+            PRIMARY KEY (group_pk, kind)
+        );
+
+        DROP TRIGGER scim_group_delete_tally;
+        CREATE TRIGGER scim_group_delete_tally AFTER DELETE ON scim_group WHEN old.deleted_at IS NULL BEGIN
+            UPDATE scim_tally SET total = total - 1, deletions = deletions + 1 WHERE app_id = old.app_id AND resource_type = 'Group';
+        END;
+        CREATE TRIGGER scim_group_tombstone_tally AFTER UPDATE OF deleted_at ON scim_group
+            WHEN old.deleted_at IS NULL AND new.deleted_at IS NOT NULL BEGIN
+            UPDATE scim_tally SET total = total - 1, deletions = deletions + 1 WHERE app_id = old.app_id AND resource_type = 'Group';
+        END;
+        """
+
     /// Per-app rate limits the admin set (`scimsync app set-rate-limit`); an app without a row has
     /// the responder's default. The traffic itself is counted outside SQLite (the traffic file),
     /// so no request writes here.
-    private static let v7 = """
+    private static let v8 = """
         CREATE TABLE app_rate_limit (
             app_id      INTEGER PRIMARY KEY REFERENCES app(id) ON DELETE CASCADE,
             per_second  INTEGER NOT NULL,
