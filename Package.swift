@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The C library libfcgi (Debian libfcgi-dev), seen through a shim header.
@@ -47,16 +50,19 @@ let package = Package(
         // The sync rules that derive the directory view from an IdP view. Pure, no I/O.
         .target(name: "SyncRules", dependencies: ["SCIM", "CPCRE2"]),
         // The configuration export document: format, versions, validation. Pure, no I/O.
-        .target(name: "ConfigDocument", dependencies: ["SCIM", "SyncRules"]),
+        .target(name: "ConfigDocument", dependencies: ["SCIM", "SyncRules", "AppTraffic"]),
         // SQLite storage of directories, apps, tokens, IdP views, directory view and audit.
         .target(
             name: "DirectoryStore",
             dependencies: [
-                "SCIM", "SyncRules", "ConfigDocument", "CSQLiteHardening",
+                "SCIM", "SyncRules", "ConfigDocument", "CSQLiteHardening", "AppTraffic",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Each app's traffic, shared by every responder process through one mapped file beside the
+        // database: the rate limit's token bucket and the counters of `scimsync stats`.
+        .target(name: "AppTraffic"),
         // What only the admin tool does with a whole database: configuration export and import,
         // snapshots (backup, restore) and the consistency check. The responder does not link it.
         .target(
@@ -67,18 +73,29 @@ let package = Package(
             ]
         ),
         // HTTP-agnostic SCIM service: request in, response out (routing, auth, SCIM semantics).
-        .target(name: "ScimService", dependencies: ["SCIM", "SyncRules", "DirectoryStore"]),
+        .target(
+            name: "ScimService",
+            dependencies: [
+                "SCIM", "SyncRules", "DirectoryStore", "AppTraffic",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "scimsync-fcgi",
             dependencies: [
-                "FastCGI", "ScimService", "DirectoryStore",
+                "FastCGI", "ScimService", "DirectoryStore", "AppTraffic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
             name: "scimsync",
             dependencies: [
-                "DirectoryStore", "DirectoryOperations", "SyncRules", "SCIM", "ConfigDocument",
+                "DirectoryStore", "DirectoryOperations", "SyncRules", "SCIM", "ConfigDocument", "AppTraffic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,14 +105,15 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["SCIM", "DirectoryStore"], path: "Tests/TestSupport"),
         .testTarget(name: "SCIMTests", dependencies: ["SCIM", "TestSupport"]),
         .testTarget(name: "SyncRulesTests", dependencies: ["SyncRules", "SCIM"]),
-        .testTarget(name: "ConfigDocumentTests", dependencies: ["ConfigDocument", "SyncRules", "SCIM"]),
+        .testTarget(name: "ConfigDocumentTests", dependencies: ["ConfigDocument", "SyncRules", "SCIM", "AppTraffic"]),
         .testTarget(
             name: "DirectoryStoreTests",
             dependencies: ["DirectoryStore", "DirectoryOperations", "SyncRules", "SCIM", "CSQLiteHardening", "TestSupport"],
             // Databases made by earlier schemas, read by path (see MigrationTests).
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM", "TestSupport"]),
+        .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM", "AppTraffic", "TestSupport"]),
+        .testTarget(name: "AppTrafficTests", dependencies: ["AppTraffic"]),
         // The admin tool's own logic (escaping for the terminal, who the actor is), tested in-process.
         .testTarget(name: "scimsyncTests", dependencies: ["scimsync", "DirectoryStore", "DirectoryOperations"]),
     ]

@@ -57,6 +57,10 @@ public enum ConfigDocument {
             ("directory", .string(app.directory)),
             ("enabled", .bool(app.enabled)),
             ("baseURL", app.baseURL.map(JSONValue.string) ?? .null),
+            (
+                "rateLimit",
+                app.rateLimit.map { .object(JSONObject([("perSecond", .integer($0.perSecond)), ("burst", .integer($0.burst))])) } ?? .null
+            ),
         ]
         if !redact, let tokens = app.tokens {
             members.append(

@@ -1,3 +1,4 @@
+import AppTraffic
 import Foundation
 import SCIM
 import SyncRules
@@ -61,7 +62,7 @@ struct ConfigReader {
                 let object = reader.object(
                     element.value,
                     at: path,
-                    keys: ["name", "provider", "directory", "enabled", "baseURL", "tokens"] + RulesDocument.keys
+                    keys: ["name", "provider", "directory", "enabled", "baseURL", "rateLimit", "tokens"] + RulesDocument.keys
                 )
             else { return nil }
             let name = required(object, "name", at: path).flatMap { appName($0, at: path + "/name") }
@@ -81,6 +82,7 @@ struct ConfigReader {
             }
             let enabled = reader.bool(object, "enabled", at: path, default: true)
             let baseURL = readBaseURL(object, at: path)
+            let rateLimit = readRateLimit(object, at: path)
             let tokens = reader.present(object, "tokens").map { _ in readTokens(object, at: path, hashes: &hashes) }
             let rules = RulesDocument.read(object, at: path, reader)
             guard let name, let provider, let directory else { return nil }
@@ -91,9 +93,28 @@ struct ConfigReader {
                 enabled: enabled,
                 tokens: tokens,
                 rules: rules,
-                baseURL: baseURL
+                baseURL: baseURL,
+                rateLimit: rateLimit
             )
         }
+    }
+
+    /// `{"perSecond": N, "burst": M}`, or null for the responder's default.
+    private func readRateLimit(_ app: JSONObject, at path: String) -> RateLimit? {
+        guard let value = reader.present(app, "rateLimit"), !value.isNull else { return nil }
+        let path = path + "/rateLimit"
+        guard let object = reader.object(value, at: path, keys: ["perSecond", "burst"]) else { return nil }
+        func whole(_ key: String, _ range: ClosedRange<Int>) -> Int? {
+            guard let number = object[key]?.numberValue, let whole = Int(exactly: number), range.contains(whole) else {
+                reader.problem(path + "/" + key, "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+                return nil
+            }
+            return whole
+        }
+        let perSecond = whole("perSecond", RateLimit.perSecondRange)
+        let burst = whole("burst", RateLimit.burstRange)
+        guard let perSecond, let burst else { return nil }
+        return RateLimit(perSecond: perSecond, burst: burst)
     }
 
     private func readBaseURL(_ app: JSONObject, at path: String) -> String? {

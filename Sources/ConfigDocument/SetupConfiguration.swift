@@ -1,3 +1,4 @@
+import AppTraffic
 import SyncRules
 
 /// The whole configuration of a ScimSync installation, as exports carry it: settings,
@@ -36,6 +37,8 @@ public struct SetupConfiguration: Sendable, Equatable {
         public var rules: AppRules
         /// The public URL responses build their URLs from (see ``PublicBaseURL``), if set.
         public var baseURL: String?
+        /// The app's own rate limit; nil: the responder's default.
+        public var rateLimit: RateLimit?
 
         public init(
             name: String,
@@ -44,7 +47,8 @@ public struct SetupConfiguration: Sendable, Equatable {
             enabled: Bool,
             tokens: [Token]?,
             rules: AppRules,
-            baseURL: String? = nil
+            baseURL: String? = nil,
+            rateLimit: RateLimit? = nil
         ) {
             self.name = name
             self.provider = provider
@@ -53,6 +57,7 @@ public struct SetupConfiguration: Sendable, Equatable {
             self.tokens = tokens
             self.rules = rules
             self.baseURL = baseURL
+            self.rateLimit = rateLimit
         }
     }
 

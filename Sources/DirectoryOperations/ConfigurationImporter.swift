@@ -49,6 +49,7 @@ struct ConfigurationImporter {
             if row["enabled"] != app.enabled { updated.append("enabled") }
             if row["base_url"] != app.baseURL { updated.append("base URL") }
             if try DirectoryStore.storedRules(row["rules"], app: app.name) != app.rules { updated.append("rules") }
+            if try DirectoryStore.rateLimit(db, appID: appID) != app.rateLimit { updated.append("rate limit") }
             if !updated.isEmpty {
                 try db.execute(
                     sql: "UPDATE app SET provider = ?, directory_id = ?, enabled = ?, rules = ?, base_url = ? WHERE id = ?",
@@ -69,6 +70,7 @@ struct ConfigurationImporter {
             appID = db.lastInsertedRowID
             changes.append("app created: \(app.name)")
         }
+        try DirectoryStore.storeRateLimit(db, appID: appID, app.rateLimit)
         if let tokens = app.tokens { try applyTokens(tokens, app: app.name, appID: appID, mode: mode) }
     }
 

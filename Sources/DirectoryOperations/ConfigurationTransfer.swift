@@ -33,7 +33,8 @@ extension DirectoryStore {
                         enabled: row["enabled"],
                         tokens: try Self.exportedTokens(db, appID: row["id"]),
                         rules: try DirectoryStore.storedRules(row["rules"], app: row["name"]),
-                        baseURL: row["base_url"]
+                        baseURL: row["base_url"],
+                        rateLimit: try Self.rateLimit(db, appID: row["id"])
                     )
                 }
                 return SetupConfiguration(

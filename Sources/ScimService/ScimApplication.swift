@@ -1,34 +1,65 @@
+import AppTraffic
 import DirectoryStore
 import Foundation
+import Logging
 import SCIM
 
 /// The SCIM service provider: routes `/scim/<app>/v2/...`, authenticates the app's bearer
-/// token, and answers with SCIM JSON. Knows nothing of FastCGI or HTTP servers.
+/// token, applies the app's rate limit, and answers with SCIM JSON; `/health` and `/metrics`
+/// at the root are for the operator. Knows nothing of FastCGI or HTTP servers.
 public final class ScimApplication: Sendable {
-    private let store: DirectoryStore
+    let store: DirectoryStore
     private let users: UsersEndpoint
     private let groups: GroupsEndpoint
     private let discovery = DiscoveryEndpoint()
+    /// Each app's rate limit and counters, shared with every responder process; nil: neither.
+    let traffic: TrafficFile?
+    /// Nil: no `/metrics`.
+    let metrics: ServiceMetrics?
+    /// The rate limit of an app without one of its own.
+    let defaultRateLimit: RateLimit
+    /// Gets one line per request (see ``finish(_:_:app:started:)``).
+    let logger: Logger
 
-    public init(store: DirectoryStore) {
+    public init(
+        store: DirectoryStore,
+        traffic: TrafficFile? = nil,
+        metrics: ServiceMetrics? = nil,
+        defaultRateLimit: RateLimit = .standard,
+        logger: Logger = ServiceLog.logger
+    ) {
         self.store = store
         self.users = UsersEndpoint(store: store)
         self.groups = GroupsEndpoint(store: store)
+        self.traffic = traffic
+        self.metrics = metrics
+        self.defaultRateLimit = defaultRateLimit
+        self.logger = logger
     }
 
-    /// Answers one request; every answer carries the request's id in `X-Request-Id`.
+    /// Answers one request; every answer carries the request's id in `X-Request-Id`, and is
+    /// counted, measured and logged.
     public func respond(to request: ServiceRequest) -> ServiceResponse {
+        let started = ContinuousClock.now
+        _ = store.meter.take()
         var request = request
         let requestID = RequestOrigin.requestID(request.headers.requestID)
         request.headers.requestID = requestID
-        var response = answer(request)
+        var attribution: RequestAttribution?
+        var response = answer(request, attribution: &attribution)
         response.headers.append(("X-Request-Id", requestID))
+        finish(request, response, attribution: attribution, started: started)
         return response
     }
 
-    private func answer(_ request: ServiceRequest) -> ServiceResponse {
+    private func answer(_ request: ServiceRequest, attribution: inout RequestAttribution?) -> ServiceResponse {
+        switch request.path {
+        case "/health": return HealthEndpoint.answer(request, databasePath: store.path)
+        case "/metrics": return metricsAnswer(request)
+        default: break
+        }
         do {
-            return try route(request)
+            return try route(request, attribution: &attribution)
         } catch let error as ScimError {
             return .error(error)
         } catch  where DirectoryStore.isBusy(error) {
@@ -41,19 +72,29 @@ public final class ScimApplication: Sendable {
     }
 
     /// A GET is answered from one database snapshot; writes take their own transactions.
-    private func route(_ request: ServiceRequest) throws -> ServiceResponse {
-        guard request.method == "GET" else { return try routeRequest(request) }
-        return try store.snapshot { try routeRequest(request) }
+    private func route(_ request: ServiceRequest, attribution: inout RequestAttribution?) throws -> ServiceResponse {
+        guard request.method == "GET" else { return try routeRequest(request, attribution: &attribution) }
+        return try store.snapshot { try routeRequest(request, attribution: &attribution) }
     }
 
-    private func routeRequest(_ request: ServiceRequest) throws -> ServiceResponse {
+    private func routeRequest(_ request: ServiceRequest, attribution: inout RequestAttribution?) throws -> ServiceResponse {
         let segments = request.path.pathSegments
         guard segments.count >= 3, segments[0] == "scim", segments[2] == "v2",
             let appName = QueryString.decode(segments[1], plusIsSpace: false)
         else {
             throw ScimError.notFound("No SCIM endpoint at \(request.path); SCIM base URLs look like /scim/<app>/v2.")
         }
-        let app = try authenticate(request, appName: appName)
+        let app: AuthenticatedApp
+        do {
+            app = try authenticate(request, appName: appName)
+        } catch let error as ScimError where error.status == 401 {
+            // A refused token still counts for the app its URL names, if there is one: an IdP
+            // whose token expired is still pushing, and the operator should see it.
+            attribution = try store.app(named: appName).map { RequestAttribution(id: $0.id, name: $0.name, authenticated: false) }
+            throw error
+        }
+        attribution = RequestAttribution(id: app.id, name: app.name, authenticated: true)
+        if let refusal = try rateLimited(app) { return refusal }
         let origin = RequestOrigin.base(configured: app.baseURL, scheme: request.headers.scheme, host: request.headers.host)
         let context = RequestContext(request: request, app: app, baseURL: "\(origin)/scim/\(app.name)/v2")
         return try dispatch(segments.dropFirst(3).map(String.init), context)

@@ -1,13 +1,15 @@
-import Foundation
+import Logging
 
-/// Diagnostics of the responder, one line each on standard error (the C `stderr` global is off
-/// limits in Swift 6). Never given request bodies or tokens.
+/// Diagnostics of the responder through swift-log (one JSON object per line once the responder
+/// bootstraps ``JSONLogHandler``). Never given request bodies, query strings or tokens.
 public enum ServiceLog {
+    public static let logger = Logger(label: "scimsync-fcgi")
+
     public static func note(_ message: String) {
-        FileHandle.standardError.write(Data("scimsync-fcgi: \(message)\n".utf8))
+        logger.notice("\(message)")
     }
 
     public static func error(_ message: String) {
-        note("error: \(message)")
+        logger.error("\(message)")
     }
 }

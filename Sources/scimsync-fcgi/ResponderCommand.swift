@@ -1,7 +1,9 @@
+import AppTraffic
 import ArgumentParser
 import DirectoryStore
 import FastCGI
 import Foundation
+import Logging
 import ScimService
 
 @main
@@ -41,15 +43,32 @@ struct ResponderCommand: ParsableCommand {
     @Option(help: "Largest request body accepted, in bytes (default: $SCIMSYNC_MAX_BODY_BYTES or 1048576).")
     var maxBodyBytes: Int?
 
+    @Option(
+        help: """
+            Rate limit of the apps without one of their own (scimsync app set-rate-limit), as N/M: N requests \
+            per second in bursts of M (default: $SCIMSYNC_DEFAULT_RATE_LIMIT or \(RateLimit.standard.perSecond)/\(RateLimit.standard.burst)).
+            """
+    )
+    var defaultRateLimit: String?
+
     func validate() throws {
         if socket != nil, listen != nil { throw ValidationError("Pass --socket or --listen, not both.") }
         if UInt32(socketMode, radix: 8) == nil { throw ValidationError("--socket-mode must be octal, such as 0660.") }
         if socketGroup != nil, socket == nil { throw ValidationError("--socket-group needs --socket.") }
         if let workers, !(1...512).contains(workers) { throw ValidationError("--workers must be between 1 and 512.") }
         if let listen, !FastCGIListener.isLoopback(listen) { throw ValidationError(FastCGIError.unsafeAddress(listen).description) }
+        if let defaultRateLimit, RateLimit(text: defaultRateLimit) == nil { throw ValidationError(Self.rateLimitProblem) }
     }
 
+    private static let rateLimitProblem = """
+        --default-rate-limit (or SCIMSYNC_DEFAULT_RATE_LIMIT) must be N/M, N requests per second from \
+        \(RateLimit.perSecondRange.lowerBound) to \(RateLimit.perSecondRange.upperBound) in bursts of M from \
+        \(RateLimit.burstRange.lowerBound) to \(RateLimit.burstRange.upperBound).
+        """
+
     func run() throws {
+        // Every line on standard error is one JSON object (journald, jq), from the first.
+        LoggingSystem.bootstrap(JSONLogHandler.init(label:))
         let environment = ProcessInfo.processInfo.environment
         guard let path = database ?? environment["SCIMSYNC_DATABASE"] else {
             throw ValidationError("Name the database with --database or SCIMSYNC_DATABASE.")
@@ -58,6 +77,8 @@ struct ResponderCommand: ParsableCommand {
         _ = try DirectoryStore(path: path)
         let bodyLimit = maxBodyBytes ?? environment["SCIMSYNC_MAX_BODY_BYTES"].flatMap(Int.init) ?? 1 << 20
         let workerCount = workers ?? environment["SCIMSYNC_WORKERS"].flatMap(Int.init) ?? 8
+        let rateLimitText = defaultRateLimit ?? environment["SCIMSYNC_DEFAULT_RATE_LIMIT"]
+        guard let rateLimit = rateLimitText.map(RateLimit.init(text:)) ?? .standard else { throw ValidationError(Self.rateLimitProblem) }
         let listener: FastCGIListener
         if let socket {
             listener = .unixSocket(path: socket, mode: UInt32(socketMode, radix: 8)!, group: try socketGroup.map(Self.groupID))
@@ -66,8 +87,20 @@ struct ResponderCommand: ParsableCommand {
         } else {
             listener = .inherited
         }
+        // One traffic file and one metrics registry per process, shared by its worker threads; the
+        // file is shared with the other processes on the same database too.
+        let traffic = try TrafficFile(path: TrafficFile.path(forDatabase: path), writable: true)
+        let metrics = ServiceMetrics()
         let handlers = try (0..<workerCount).map { _ in
-            FastCGIAdapter(application: ScimApplication(store: try DirectoryStore(path: path, migrate: false)), bodyLimit: bodyLimit)
+            FastCGIAdapter(
+                application: ScimApplication(
+                    store: try DirectoryStore(path: path, migrate: false),
+                    traffic: traffic,
+                    metrics: metrics,
+                    defaultRateLimit: rateLimit
+                ),
+                bodyLimit: bodyLimit
+            )
         }
         try GroupWorkThread.start(databasePath: path)
         let server = FastCGIServer(listener: listener, handlers: handlers)
@@ -75,6 +108,7 @@ struct ResponderCommand: ParsableCommand {
             try server.run {
                 ServiceLog.note("ready on \(socket ?? listen ?? "inherited socket") with \(workerCount) workers, database \(path)")
             }
+            traffic.sync()
             ServiceLog.note("stopped")
         } catch {
             throw ValidationError("\(error)")

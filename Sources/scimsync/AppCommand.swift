@@ -1,3 +1,4 @@
+import AppTraffic
 import ArgumentParser
 import DirectoryStore
 import SyncRules
@@ -8,7 +9,9 @@ struct AppCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "app",
         abstract: "Manage apps: one per IdP connection, each with its own SCIM base URL and tokens.",
-        subcommands: [Create.self, List.self, Show.self, SetDirectory.self, SetBaseURL.self, Disable.self, Enable.self, Delete.self]
+        subcommands: [
+            Create.self, List.self, Show.self, SetDirectory.self, SetBaseURL.self, SetRateLimit.self, Disable.self, Enable.self, Delete.self,
+        ]
     )
 
     struct Create: ParsableCommand {
@@ -90,6 +93,8 @@ struct AppCommand: ParsableCommand {
             var app: App
             var baseURL: String
             var tokens: [AppToken]
+            /// Nil: the responder's default.
+            var rateLimit: RateLimit?
         }
 
         func run() throws {
@@ -98,7 +103,8 @@ struct AppCommand: ParsableCommand {
                 return Details(
                     app: app,
                     baseURL: Output.baseURL(baseURL ?? app.baseURL, app: app.name),
-                    tokens: try store.tokens(app: app.name)
+                    tokens: try store.tokens(app: app.name),
+                    rateLimit: try store.configuredRateLimit(appID: app.id)
                 )
             }
             if output.json { return try Output.json(details) }
@@ -110,6 +116,7 @@ struct AppCommand: ParsableCommand {
                 State:         \(details.app.enabled ? "enabled" : "disabled")
                 SCIM base URL: \(details.baseURL)
                 Tokens:        \(details.tokens.filter { $0.revokedAt == nil }.count) not revoked
+                Rate limit:    \(RateLimitText.describe(details.rateLimit))
                 """
             )
         }

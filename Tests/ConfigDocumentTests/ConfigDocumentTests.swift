@@ -1,3 +1,4 @@
+import AppTraffic
 import ConfigDocument
 import Foundation
 import SCIM
@@ -116,7 +117,8 @@ private func everything() -> SetupConfiguration {
             enabled: true,
             tokens: [],
             rules: AppRules(),
-            baseURL: "https://scim.example.com:8443/idp"
+            baseURL: "https://scim.example.com:8443/idp",
+            rateLimit: RateLimit(perSecond: 20, burst: 60)
         ),
     ]
     for (index, provider) in [ProviderProfile.miniorange, .keycloak, .google, .generic].enumerated() {
@@ -167,7 +169,8 @@ private func everything() -> SetupConfiguration {
         let text = ConfigDocument.serialize(everything())
         for key in [
             "format", "version", "settings", "auditRetentionDays", "directories", "apps", "name", "provider", "directory",
-            "enabled", "baseURL", "tokens", "sha256", "hint", "createdAt", "expiresAt", "userSync", "createUsers", "updateUsers",
+            "enabled", "baseURL", "rateLimit", "perSecond", "burst", "tokens", "sha256", "hint", "createdAt", "expiresAt", "userSync", "createUsers",
+            "updateUsers",
             "deactivateUsers", "followActive", "onDelete", "existingUsers", "attributeMapping", "username", "email",
             "displayName", "firstName", "lastName", "path", "fallback", "usernameTransform", "pattern", "replacement",
             "groupSync", "mode", "defaultGroupsForNewUsers", "defaultGroupsForAllUsers", "mappings", "idpGroup",
@@ -214,7 +217,7 @@ private func everything() -> SetupConfiguration {
         )
         let text = ConfigDocument.serialize(configuration)
         let app = try #require(try JSONParser.parse(text)["apps"]?.arrayValue?.first?.objectValue)
-        #expect(app.keys == ["name", "provider", "directory", "enabled", "baseURL", "tokens", "userSync", "groupSync"])
+        #expect(app.keys == ["name", "provider", "directory", "enabled", "baseURL", "rateLimit", "tokens", "userSync", "groupSync"])
         #expect(
             app["userSync"]?.objectValue?.keys == [
                 "createUsers", "updateUsers", "deactivateUsers", "followActive", "onDelete",
@@ -516,7 +519,7 @@ private let unknownKeys: [Refusal] = [
         "unknown app key",
         document(apps: "[\(app(#""colour": "red""#))]"),
         "/apps/0/colour",
-        "unknown key (expected one of: name, provider, directory, enabled, baseURL, tokens, userSync, groupSync)"
+        "unknown key (expected one of: name, provider, directory, enabled, baseURL, rateLimit, tokens, userSync, groupSync)"
     ),
     Refusal("version-1 rules key in version 2", document(apps: "[\(app(#""rules": {}"#))]"), "/apps/0/rules", "unknown key"),
     Refusal("key differing in case", document(apps: "[\(app(#""Enabled": true"#))]"), "/apps/0/Enabled", "unknown key"),
@@ -686,6 +689,18 @@ private let wrongTypes: [Refusal] = [
 ]
 
 private let badValues: [Refusal] = [
+    Refusal(
+        "rate limit of zero",
+        document(apps: "[\(app(#""rateLimit": {"perSecond": 0, "burst": 10}"#))]"),
+        "/apps/0/rateLimit/perSecond",
+        "expected a whole number from 1 to 100000"
+    ),
+    Refusal(
+        "rate limit burst not whole",
+        document(apps: "[\(app(#""rateLimit": {"perSecond": 5, "burst": 2.5}"#))]"),
+        "/apps/0/rateLimit/burst",
+        "expected a whole number from 1 to 1000000"
+    ),
     Refusal(
         "bad username regex",
         document(apps: "[\(app(#""userSync": {"usernameTransform": {"pattern": "(", "replacement": ""}}"#))]"),

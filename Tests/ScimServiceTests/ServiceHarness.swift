@@ -1,10 +1,12 @@
+import AppTraffic
 import DirectoryStore
 import Foundation
 import SCIM
 import ScimService
 import TestSupport
 
-/// A `ScimApplication` on a fresh database with two apps, `okta` and `entra`, each with a token.
+/// A `ScimApplication` on a fresh database with two apps, `okta` and `entra`, each with a token;
+/// `observed`, with a traffic file (rate limits, counters) and metrics, as the responder runs it.
 struct ServiceHarness {
     static let host = "scim.example.com:8443"
     static let base = "/scim/okta/v2"
@@ -14,15 +16,17 @@ struct ServiceHarness {
     let service: ScimApplication
     let token: String
     let otherToken: String
+    let traffic: TrafficFile?
 
-    init() throws {
+    init(observed: Bool = false) throws {
         temporary = try TemporaryDirectory()
         store = try DirectoryStore(path: temporary.path("scimsync.sqlite"))
         try store.createApp(name: "okta", provider: .okta, directoryName: "Corp", createDirectory: true, by: .test)
         try store.createApp(name: "entra", provider: .entra, directoryName: "Corp", by: .test)
         token = try store.issueToken(app: "okta", by: .test).secret
         otherToken = try store.issueToken(app: "entra", by: .test).secret
-        service = ScimApplication(store: store)
+        traffic = observed ? try TrafficFile(path: TrafficFile.path(forDatabase: store.path), writable: true) : nil
+        service = ScimApplication(store: store, traffic: traffic, metrics: observed ? ServiceMetrics() : nil)
     }
 
     /// Sends a request under the okta app's base URL (or at `path` itself if it starts with `!`).

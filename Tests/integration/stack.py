@@ -14,6 +14,10 @@ The web server configuration is the deploy/ file itself, with only the listen ad
 path, binary path and database path substituted (plain string replacement), wrapped in a
 minimal generated main configuration.
 
+The responders run with a default rate limit far above what the tests send
+(SCIMSYNC_DEFAULT_RATE_LIMIT, TEST_DEFAULT_RATE_LIMIT; under mod_fcgid one FcgidInitialEnv line
+more): the tests of rate limits set an app's own.
+
 Environment:
   SCIMSYNC_BIN_DIR   where scimsync and scimsync-fcgi are (default: <repo>/.build/debug)
   SCIMSYNC_KEEP_TMP  set to 1 to keep the temporary directories for inspection
@@ -50,7 +54,9 @@ DEPLOY_BINARY = "/usr/local/bin/scimsync-fcgi"
 DEPLOY_DATABASE = "/var/lib/scimsync/scimsync.sqlite"
 DEPLOY_NGINX_ACCESS_LOG = "/var/log/nginx/scimsync-access.log"
 DEPLOY_APACHE_ACCESS_LOG = "${APACHE_LOG_DIR}/scimsync-access.log"
+DEPLOY_FCGID_WORKERS = "FcgidInitialEnv SCIMSYNC_WORKERS 1"
 
+TEST_DEFAULT_RATE_LIMIT = "100000/1000000"
 HTTP_TIMEOUT = 10          # every HTTP request of the tests
 CLI_TIMEOUT = 60           # every admin tool invocation (a debug build runs migrations first)
 START_TIMEOUT = 45         # a responder or a web server becoming ready
@@ -355,6 +361,7 @@ class Stack:
 
     def responder_env(self) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SCIMSYNC_")}
+        env["SCIMSYNC_DEFAULT_RATE_LIMIT"] = TEST_DEFAULT_RATE_LIMIT
         if self.workers:
             env["SCIMSYNC_WORKERS"] = str(self.workers)
         env.update(self.extra_env)
@@ -452,7 +459,8 @@ http {{
         else:
             site_src = DEPLOY / "apache" / "scimsync-fcgid.conf"
             repl = {DEPLOY_LISTEN: f"127.0.0.1:{self.port}", DEPLOY_BINARY: str(self.responder_bin),
-                    DEPLOY_DATABASE: str(self.db), DEPLOY_APACHE_ACCESS_LOG: str(self.access_log)}
+                    DEPLOY_DATABASE: str(self.db), DEPLOY_APACHE_ACCESS_LOG: str(self.access_log),
+                    DEPLOY_FCGID_WORKERS: f"{DEPLOY_FCGID_WORKERS}\n    FcgidInitialEnv SCIMSYNC_DEFAULT_RATE_LIMIT {TEST_DEFAULT_RATE_LIMIT}"}
             modules = ["fcgid"]
             fcgid_conf = (f"FcgidIPCDir {ap}/fcgidsock\n"
                           f"FcgidProcessTableFile {ap}/fcgid_shm\n")

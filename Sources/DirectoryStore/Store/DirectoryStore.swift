@@ -17,6 +17,8 @@ public final class DirectoryStore: Sendable {
 
     package let connection: DatabaseQueue
     let authCache = AuthCache()
+    /// Time spent in transactions, for the responder's log and metrics.
+    public let meter = TransactionMeter()
     public let path: String
     /// Memberships (or members) one batch of group work handles (``GroupWork``).
     public let groupBatchSize: Int
@@ -47,6 +49,8 @@ public final class DirectoryStore: Sendable {
     public func snapshot<T>(_ body: () throws -> T) throws -> T {
         try connection.unsafeReentrantRead { db in
             guard !db.isInsideTransaction else { return try body() }
+            let started = ContinuousClock.now
+            defer { meter.read(since: started) }
             try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
             do {
                 let result = try body()
@@ -64,9 +68,17 @@ public final class DirectoryStore: Sendable {
     /// Threads of this process queue on ``writeGate`` for the write lock, which hands over at
     /// once; only other processes meet SQLite's busy handler, which polls with sleeps.
     package func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        let requested = ContinuousClock.now
         Self.writeGate.lock()
         defer { Self.writeGate.unlock() }
-        return try connection.write(updates)
+        // Unset if the lock never came (busy past the timeout): all of it was waiting.
+        var (began, worked): (ContinuousClock.Instant?, ContinuousClock.Instant?) = (nil, nil)
+        defer { meter.write(requested: requested, began: began ?? .now, worked: worked ?? .now) }
+        return try connection.write { db in
+            began = .now
+            defer { worked = .now }
+            return try updates(db)
+        }
     }
 
     /// Runs `updates` in one IMMEDIATE transaction that commits only when `commit` is true: a dry

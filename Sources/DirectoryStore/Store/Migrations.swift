@@ -31,6 +31,9 @@ package enum Migrations {
         migrator.registerMigration("v7-queued-group-work") { db in
             try db.execute(sql: v7)
         }
+        migrator.registerMigration("v8-app-rate-limit") { db in
+            try db.execute(sql: v8)
+        }
         return migrator
     }
 
@@ -481,5 +484,16 @@ package enum Migrations {
             WHEN old.deleted_at IS NULL AND new.deleted_at IS NOT NULL BEGIN
             UPDATE scim_tally SET total = total - 1, deletions = deletions + 1 WHERE app_id = old.app_id AND resource_type = 'Group';
         END;
+        """
+
+    /// Per-app rate limits the admin set (`scimsync app set-rate-limit`); an app without a row has
+    /// the responder's default. The traffic itself is counted outside SQLite (the traffic file),
+    /// so no request writes here.
+    private static let v8 = """
+        CREATE TABLE app_rate_limit (
+            app_id      INTEGER PRIMARY KEY REFERENCES app(id) ON DELETE CASCADE,
+            per_second  INTEGER NOT NULL,
+            burst       INTEGER NOT NULL
+        );
         """
 }

@@ -1,0 +1,69 @@
+import Foundation
+import Logging
+import SCIM
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A swift-log handler writing one JSON object per line on standard error, for journald and
+/// `jq`: `time` (UTC, milliseconds), `level`, `message`, then the metadata by key. Each line is
+/// one write(2), so lines of several threads and processes never interleave.
+public struct JSONLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    public var logLevel: Logger.Level = .info
+    private let write: @Sendable ([UInt8]) -> Void
+
+    /// Writes to standard error (fd 2: the C `stderr` global is off limits in Swift 6).
+    public init(label: String) {
+        self.init(label: label) { line in
+            line.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+        }
+    }
+
+    /// Hands each line (newline included) to `write`.
+    public init(label: String, write: @escaping @Sendable ([UInt8]) -> Void) {
+        self.write = write
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var all = metadata
+        if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
+        if let given = event.metadata { all.merge(given) { $1 } }
+        write(Self.line(time: Date(), level: event.level, message: event.message.description, metadata: all))
+    }
+
+    /// One log line: the JSON object and a newline.
+    public static func line(time: Date, level: Logger.Level, message: String, metadata: Logger.Metadata) -> [UInt8] {
+        var members: [(key: String, value: JSONValue)] = [
+            ("time", .string(time.formatted(timeStyle))),
+            ("level", .string(level.rawValue)),
+            ("message", .string(message)),
+        ]
+        for key in metadata.keys.sorted() where !["time", "level", "message"].contains(key) {
+            members.append((key, json(metadata[key]!)))
+        }
+        return JSONWriter.serialize(.object(JSONObject(members))) + [UInt8(ascii: "\n")]
+    }
+
+    private static let timeStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+
+    /// Numbers and booleans given as such stay JSON numbers and booleans.
+    private static func json(_ value: Logger.Metadata.Value) -> JSONValue {
+        switch value {
+        case .string(let text): .string(text)
+        case .stringConvertible(let number as any BinaryInteger): .number("\(number)")
+        case .stringConvertible(let number as Double) where number.isFinite: .number("\(number)")
+        case .stringConvertible(let flag as Bool): .bool(flag)
+        case .stringConvertible(let other): .string(other.description)
+        case .array(let values): .array(values.map(json))
+        case .dictionary(let members): .object(JSONObject(members.keys.sorted().map { ($0, json(members[$0]!)) }))
+        }
+    }
+}
