@@ -13,8 +13,11 @@ public enum TokenBucket {
     /// Decides one request at `now` (nanoseconds), given the stored arrival time `tat`; returns
     /// the decision and the arrival time to store.
     public static func admit(tat: Int64, now: Int64, limit: RateLimit) -> (Decision, tat: Int64) {
-        let interval = 1_000_000_000 / Int64(max(1, limit.perSecond))
-        let tolerance = interval * Int64(max(1, limit.burst) - 1)
+        // Clamped to the ranges the admin tool allows, so no stored value can overflow the sums.
+        let perSecond = min(max(RateLimit.perSecondRange.lowerBound, limit.perSecond), RateLimit.perSecondRange.upperBound)
+        let burst = min(max(RateLimit.burstRange.lowerBound, limit.burst), RateLimit.burstRange.upperBound)
+        let interval = 1_000_000_000 / Int64(perSecond)
+        let tolerance = interval * Int64(burst - 1)
         // A stored time further ahead than one full bucket can only come from a clock set back
         // (or a limit lowered since): start from a full bucket rather than refuse for hours.
         var arrival = tat > now + tolerance + interval ? now : max(tat, now)

@@ -118,16 +118,17 @@ public final class TrafficFile: @unchecked Sendable {
                 bucket.update(repeating: 0, count: Self.bucketWords)
                 bucket[0] = hour
             }
-            slot[3] += 1
-            bucket[1] += 1
+            // Wrapping: a damaged file can hold any number, and must not stop the responder.
+            slot[3] &+= 1
+            bucket[1] &+= 1
             switch outcome {
             case .success: break
             case .error:
-                slot[4] += 1
-                bucket[2] += 1
+                slot[4] &+= 1
+                bucket[2] &+= 1
             case .rateLimited:
-                slot[5] += 1
-                bucket[3] += 1
+                slot[5] &+= 1
+                bucket[3] &+= 1
             }
             slot[6] = max(slot[6], now / 1_000_000)
         }
@@ -148,9 +149,9 @@ public final class TrafficFile: @unchecked Sendable {
                     for hour in 0..<Self.hoursKept {
                         let bucket = slot + Self.slotHeaderWords + hour * Self.bucketWords
                         guard bucket[0] >= sinceHour else { continue }
-                        counts.requests += bucket[1]
-                        counts.errors += bucket[2]
-                        counts.rateLimited += bucket[3]
+                        counts.requests &+= bucket[1]
+                        counts.errors &+= bucket[2]
+                        counts.rateLimited &+= bucket[3]
                     }
                 } else {
                     counts.requests = slot[3]

@@ -72,4 +72,15 @@ import Testing
             #expect(RateLimit(text: bad) == nil, "\(bad)")
         }
     }
+
+    @Test func storedValuesOutOfEveryRangeDecideWithoutTrapping() {
+        let now = 1_000 * second
+        for tat in [Int64.min, -1, 0, Int64.max] {
+            for limit in [
+                RateLimit(perSecond: Int.max, burst: Int.max), RateLimit(perSecond: Int.min, burst: Int.min), RateLimit(perSecond: 0, burst: 0),
+            ] {
+                _ = TokenBucket.admit(tat: tat, now: now, limit: limit)
+            }
+        }
+    }
 }

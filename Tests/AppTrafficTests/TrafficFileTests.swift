@@ -71,4 +71,27 @@ import Testing
     @Test func aMissingFileOpenedForReadingIsAnError() {
         #expect(throws: TrafficFileError.self) { try TrafficFile(path: temporaryPath(), writable: false) }
     }
+
+    @Test func aFileWhoseCountersWereSetToTheLargestNumbersStillCounts() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let file = try TrafficFile(path: path, writable: true)
+        let app = TrafficKey(id: 9, name: "okta")
+        let now = 500 * hour
+        file.record(app, .success, now: now)
+        // Whoever can write the file can put any number in it: every counter word of the slot.
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        let size = try handle.seekToEnd()
+        var words = [Int64](repeating: 0, count: Int(size) / 8)
+        try handle.seek(toOffset: 0)
+        _ = try handle.readToEnd().map { data in data.withUnsafeBytes { words = Array($0.bindMemory(to: Int64.self)) } }
+        for index in words.indices where index > 8 && words[index] == 1 { words[index] = Int64.max }  // the counts of one success
+        try handle.seek(toOffset: 0)
+        handle.write(words.withUnsafeBytes { Data($0) })
+        try handle.close()
+        file.record(app, .error, now: now)
+        file.record(app, .rateLimited, now: now)
+        _ = file.counts(sinceHour: 0)
+        _ = file.counts()
+    }
 }
