@@ -1,4 +1,5 @@
 import SCIM
+import SyncRules
 
 /// `POST /Bulk` (RFC 7644 §3.7): runs each operation as its own request through the same
 /// routes, in order, substituting `bulkId:<id>` references with the ids of resources created
@@ -65,6 +66,9 @@ struct BulkEndpoint {
         } catch let error as ScimError {
             entry["status"] = .string(String(error.status))
             entry["response"] = error.body
+        } catch let refusal as RuleRefusal {
+            entry["status"] = .string(String(ScimError(refusal).status))
+            entry["response"] = ScimError(refusal).body
         } catch {
             entry["status"] = .string("500")
             entry["response"] = ScimError.internalError().body

@@ -3,6 +3,7 @@ import DirectoryStore
 import Foundation
 import Logging
 import SCIM
+import SyncRules
 
 /// The SCIM service provider: routes `/scim/<app>/v2/...`, authenticates the app's bearer
 /// token, applies the app's rate limit, and answers with SCIM JSON; `/health` and `/metrics`
@@ -62,6 +63,8 @@ public final class ScimApplication: Sendable {
             return try route(request, attribution: &attribution)
         } catch let error as ScimError {
             return .error(error)
+        } catch let refusal as RuleRefusal {
+            return .error(ScimError(refusal))
         } catch  where DirectoryStore.isBusy(error) {
             return .error(.unavailable("The database is busy; retry the request."))
         } catch {

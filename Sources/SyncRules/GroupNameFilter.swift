@@ -21,18 +21,18 @@ public struct GroupNameFilter: Sendable, Equatable {
 
     /// Whether the group named `name` passes. A match that hits a regex limit refuses the write,
     /// naming the rule (`groupSync.filter.allow[i]` or `groupSync.filter.deny[i]`).
-    public func admits(_ name: String) throws(ScimError) -> Bool {
+    public func admits(_ name: String) throws(RuleRefusal) -> Bool {
         if !allowPatterns.isEmpty, try !Self.anyMatches(allowPatterns, "allow", name) { return false }
         return try !Self.anyMatches(denyPatterns, "deny", name)
     }
 
-    private static func anyMatches(_ patterns: [RegexPattern?], _ list: String, _ name: String) throws(ScimError) -> Bool {
+    private static func anyMatches(_ patterns: [RegexPattern?], _ list: String, _ name: String) throws(RuleRefusal) -> Bool {
         for (index, pattern) in patterns.enumerated() {
             guard let pattern else { continue }
             do {
                 if try pattern.matches(name) { return true }
             } catch {
-                throw .regexRefusal(rule: "groupSync.filter.\(list)[\(index)]", attribute: "displayName", value: name, error)
+                throw .regex(rule: "groupSync.filter.\(list)[\(index)]", attribute: "displayName", value: name, error)
             }
         }
         return false

@@ -38,7 +38,7 @@ public struct GroupSyncRules: Sendable, Equatable {
 
     /// The directory groups an IdP group's members belong to, by name. Throws (refusing the
     /// write) when the filter's or the transform's regex cannot decide within its limits.
-    public func directoryGroups(forIdPGroup name: String) throws(ScimError) -> [String] {
+    public func directoryGroups(forIdPGroup name: String) throws(RuleRefusal) -> [String] {
         guard try filter.admits(name) else { return [] }
         if mode == .manual {
             if let mapping = mappings.first(where: { $0.idpGroup.nameKey == name.nameKey }) {
@@ -50,15 +50,16 @@ public struct GroupSyncRules: Sendable, Equatable {
         do {
             transformed = try nameTransform?.apply(to: name) ?? name
         } catch {
-            throw .regexRefusal(rule: "groupSync.nameTransform", attribute: "displayName", value: name, error)
+            throw .regex(rule: "groupSync.nameTransform", attribute: "displayName", value: name, error)
         }
         do {
             return [try DirectoryName.validated(transformed)]
         } catch .empty {
             return []
         } catch {
-            throw .invalidValue(
-                "IdP group \(ScimError.quoted(name)) becomes directory group \(ScimError.quoted(transformed)), and a group name \(error)."
+            throw RuleRefusal(
+                .unusableValue,
+                "IdP group \(RuleRefusal.quoted(name)) becomes directory group \(RuleRefusal.quoted(transformed)), and a group name \(error)."
             )
         }
     }
@@ -67,7 +68,7 @@ public struct GroupSyncRules: Sendable, Equatable {
 extension GroupSyncRules {
     /// The directory groups an IdP group reaches through its row of the mapping table (manual
     /// mode, the group admitted by the filter): the only way an IdP group fills a protected group.
-    public func mappedDirectoryGroups(forIdPGroup name: String) throws(ScimError) -> [String] {
+    public func mappedDirectoryGroups(forIdPGroup name: String) throws(RuleRefusal) -> [String] {
         guard mode == .manual, try filter.admits(name) else { return [] }
         return mappings.first(where: { $0.idpGroup.nameKey == name.nameKey })?.directoryGroups ?? []
     }

@@ -33,23 +33,24 @@ public struct UserSyncRules: Sendable, Equatable {
     ///
     /// A username that comes out empty is refused, as the directory cannot hold it, and so is a
     /// username the transform's regex cannot produce within its limits.
-    public func fields(for resource: JSONObject) throws(ScimError) -> DirectoryUserFields {
+    public func fields(for resource: JSONObject) throws(RuleRefusal) -> DirectoryUserFields {
         let userName = value(.username, in: resource) ?? ""
         let source = attributeMapping[.username]?.path ?? "userName"
         let username: String
         do {
             username = try usernameTransform?.apply(to: userName) ?? userName
         } catch {
-            throw .regexRefusal(rule: "userSync.usernameTransform", attribute: source, value: userName, error)
+            throw .regex(rule: "userSync.usernameTransform", attribute: source, value: userName, error)
         }
         let checked: String
         do {
             checked = try DirectoryName.validated(username)
         } catch .empty {
-            throw .invalidValue("The sync rules make an empty directory username from \(source) \(ScimError.quoted(userName)).")
+            throw RuleRefusal(.unusableValue, "The sync rules make an empty directory username from \(source) \(RuleRefusal.quoted(userName)).")
         } catch {
-            throw .invalidValue(
-                "The sync rules make directory username \(ScimError.quoted(username)) from \(source) \(ScimError.quoted(userName)): a username \(error)."
+            throw RuleRefusal(
+                .unusableValue,
+                "The sync rules make directory username \(RuleRefusal.quoted(username)) from \(source) \(RuleRefusal.quoted(userName)): a username \(error)."
             )
         }
         return DirectoryUserFields(

@@ -184,7 +184,7 @@ import Testing
         let huge = String(repeating: "a", count: 900_000)
         let before = try fixture.store.auditEntries(AuditQuery()).count
         let audit = AuditContext(appID: app.id, appName: app.name, requestID: "req-huge")
-        #expect(throws: ScimError.self) {
+        #expect(throws: RuleRefusal.self) {
             try fixture.store.createScimUser(app: app, audit: audit) { id throws(ScimError) in
                 try ResourceDocument.prepare(try! JSONParser.parse(userBody(#""userName":"\#(huge)""#)), as: .user, id: id)
             }

@@ -318,11 +318,10 @@ import Testing
         #expect(try directoryUser("ada").email == nil)
         let before = try snapshot()
 
-        let error = #expect(throws: ScimError.self) {
+        let error = #expect(throws: RuleRefusal.self) {
             try user("ada@other.org", #""emails":[{"value":"ada@other.org","primary":true}]"#)
         }
-        #expect(error?.status == 409)
-        #expect(error?.scimType == .uniqueness)
+        #expect(error?.kind == .conflict)
         #expect(error?.detail.contains("ada@other.org") == true)
 
         #expect(try fixture.list(app, [:]).names == ["ada@corp.com"])
@@ -337,10 +336,10 @@ import Testing
         try user("ada@corp.com")
         let other = try user("grace@corp.com")
         let before = try snapshot()
-        let error = #expect(throws: ScimError.self) {
+        let error = #expect(throws: RuleRefusal.self) {
             try fixture.replaceUser(app, other, userBody(#""userName":"ada@other.org""#))
         }
-        #expect(error?.status == 409)
+        #expect(error?.kind == .conflict)
         #expect(try snapshot() == before)
         #expect(try fixture.list(app, [:]).names.sorted() == ["ada@corp.com", "grace@corp.com"])
     }
@@ -363,8 +362,8 @@ import Testing
 
     @Test func emptyTransformedUsernameIsRefused() throws {
         try setRules { $0.userSync.usernameTransform = RegexTransform(pattern: "^([^@]*)@corp\\.com$", replacement: "$1") }
-        let error = #expect(throws: ScimError.self) { try user("@corp.com") }
-        #expect(error?.status == 400)
+        let error = #expect(throws: RuleRefusal.self) { try user("@corp.com") }
+        #expect(error?.kind == .unusableValue)
         #expect(try fixture.list(app, [:]).total == 0)
         #expect(try store.directoryUsers(directory: "Corp").isEmpty)
     }
@@ -411,9 +410,8 @@ import Testing
 
     @Test func existingLocalUserIsRefusedByDefault() throws {
         let local = try store.createLocalUser(directory: "Corp", fields: DirectoryUserFields(username: "ada", email: "old@corp.com"), by: .test)
-        let error = #expect(throws: ScimError.self) { try user("ada", #""emails":[{"value":"ada@corp.com"}]"#) }
-        #expect(error?.status == 409)
-        #expect(error?.scimType == .uniqueness)
+        let error = #expect(throws: RuleRefusal.self) { try user("ada", #""emails":[{"value":"ada@corp.com"}]"#) }
+        #expect(error?.kind == .conflict)
         #expect(error?.detail.contains("existingUsers") == true, "the refusal says how to allow it")
         #expect(try store.directoryUsers(directory: "Corp") == [local])
         #expect(try fixture.list(app, [:]).total == 0)
@@ -626,8 +624,8 @@ import Testing
         try user("aaaa")
         try setRules { $0.userSync.usernameTransform = RegexTransform(pattern: "^(a|aa)+$", replacement: "x") }
         let before = try snapshot()
-        let error = #expect(throws: ScimError.self) { try user(String(repeating: "a", count: 40) + "b") }
-        #expect(error?.scimType == .invalidValue && error?.detail.contains("userSync.usernameTransform") == true)
+        let error = #expect(throws: RuleRefusal.self) { try user(String(repeating: "a", count: 40) + "b") }
+        #expect(error?.kind == .unusableValue && error?.detail.contains("userSync.usernameTransform") == true)
         #expect(try snapshot() == before)
         let refused = try latestAudit("user.create")
         #expect(refused.outcome == "refused")

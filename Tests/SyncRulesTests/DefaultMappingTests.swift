@@ -98,9 +98,8 @@ extension DefaultMappingTests {
     @Test func missingOrEmptyUserNameIsRefused() throws {
         for text in [#"{"displayName":"Nobody"}"#, #"{"userName":""}"#, #"{"userName":"   "}"#, #"{"userName":42}"#] {
             let object = try #require(try JSONParser.parse(text).objectValue)
-            let error = #expect(throws: ScimError.self, "\(text)") { try UserSyncRules().fields(for: object) }
-            #expect(error?.status == 400)
-            #expect(error?.scimType == .invalidValue)
+            let error = #expect(throws: RuleRefusal.self, "\(text)") { try UserSyncRules().fields(for: object) }
+            #expect(error?.kind == .unusableValue)
         }
     }
 

@@ -36,7 +36,7 @@ import Testing
         var rules = UserSyncRules()
         rules.usernameTransform = RegexTransform(pattern: "^(.*)$", replacement: "  $1\u{7}  ")
         let object = try #require(try JSONParser.parse(#"{"userName":"ada"}"#).objectValue)
-        #expect(throws: ScimError.self) { try rules.fields(for: object) }
+        #expect(throws: RuleRefusal.self) { try rules.fields(for: object) }
         rules.usernameTransform = RegexTransform(pattern: "^(.*)$", replacement: "  $1  ")
         #expect(try rules.fields(for: object).username == "ada", "trimmed, as a local name is")
     }
@@ -44,7 +44,7 @@ import Testing
     @Test func aTransformedGroupNameIsCheckedLikeALocalName() throws {
         var rules = GroupSyncRules()
         rules.nameTransform = RegexTransform(pattern: "^(.*)$", replacement: "$1\u{2029}")
-        #expect(throws: ScimError.self) { try rules.directoryGroups(forIdPGroup: "Eng") }
+        #expect(throws: RuleRefusal.self) { try rules.directoryGroups(forIdPGroup: "Eng") }
         rules.nameTransform = RegexTransform(pattern: "^Eng$", replacement: " ")
         #expect(try rules.directoryGroups(forIdPGroup: "Eng").isEmpty, "an empty name makes no group")
     }

@@ -118,8 +118,8 @@ import Testing
         var rules = UserSyncRules()
         rules.usernameTransform = catastrophic
         let user = try #require(try JSONParser.parse(#"{"userName":"\#(longName)"}"#).objectValue)
-        let error = try #require(#expect(throws: ScimError.self) { try rules.fields(for: user) })
-        #expect(error.status == 400 && error.scimType == .invalidValue)
+        let error = try #require(#expect(throws: RuleRefusal.self) { try rules.fields(for: user) })
+        #expect(error.kind == .unusableValue)
         #expect(error.detail.hasPrefix("The sync rule userSync.usernameTransform could not be applied to userName 'aaaa"))
         #expect(error.detail.contains("(10001 characters): its regular expression hit the match limit (1000000 backtracking steps per name)"))
         #expect(error.detail.count < 400, "the name is quoted in part")
@@ -128,16 +128,16 @@ import Testing
     @Test func groupFilterAndNameTransform() throws {
         var rules = GroupSyncRules()
         rules.filter = GroupNameFilter(allow: ["^team-", "^(a|aa)+$"])
-        let allow = #expect(throws: ScimError.self) { try rules.directoryGroups(forIdPGroup: longName) }
+        let allow = #expect(throws: RuleRefusal.self) { try rules.directoryGroups(forIdPGroup: longName) }
         #expect(allow?.detail.contains("groupSync.filter.allow[1] could not be applied to displayName") == true)
         rules.filter = GroupNameFilter(deny: ["^(a|aa)+$"])
-        let deny = #expect(throws: ScimError.self) { try rules.directoryGroups(forIdPGroup: longName) }
+        let deny = #expect(throws: RuleRefusal.self) { try rules.directoryGroups(forIdPGroup: longName) }
         #expect(deny?.detail.contains("groupSync.filter.deny[0]") == true)
         rules.filter = GroupNameFilter()
         rules.nameTransform = catastrophic
-        let transform = #expect(throws: ScimError.self) { try rules.directoryGroups(forIdPGroup: longName) }
+        let transform = #expect(throws: RuleRefusal.self) { try rules.directoryGroups(forIdPGroup: longName) }
         #expect(transform?.detail.contains("groupSync.nameTransform") == true)
-        #expect(transform?.status == 400)
+        #expect(transform?.kind == .unusableValue)
         #expect(try rules.directoryGroups(forIdPGroup: "aaaa") == ["x"])
     }
 }

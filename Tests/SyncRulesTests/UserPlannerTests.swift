@@ -75,7 +75,7 @@ private func plan(
                         == .update(holder, to: try rules.fields(for: try idpUser("ada")), takingOver: true)
                 )
             } else {
-                #expect(throws: ScimError.self) { try plan(try idpUser("ada"), rules: rules, in: directory) }
+                #expect(throws: RuleRefusal.self) { try plan(try idpUser("ada"), rules: rules, in: directory) }
             }
         }
     }
@@ -94,7 +94,7 @@ private func plan(
         var rules = UserSyncRules()
         rules.existingUsers = .adopt
         let directory = MemoryDirectory(users: [record(7, "ada", owner: app)], linkedByAnotherUserOfThisApp: [7])
-        #expect(throws: ScimError.self) { try plan(try idpUser("ada"), rules: rules, in: directory) }
+        #expect(throws: RuleRefusal.self) { try plan(try idpUser("ada"), rules: rules, in: directory) }
     }
 
     @Test func anotherAppThatStillLinksItsUserKeepsItsFields() throws {
@@ -110,7 +110,7 @@ private func plan(
     @Test func aRenameOntoAnotherUsersNameIsRefusedAndACaseOnlyRenameIsNot() throws {
         let alice = record(7, "alice", owner: app)
         let bob = record(8, "bob", owner: nil)
-        #expect(throws: ScimError.self) { try plan(try idpUser("bob"), linked: alice, in: MemoryDirectory(users: [alice, bob])) }
+        #expect(throws: RuleRefusal.self) { try plan(try idpUser("bob"), linked: alice, in: MemoryDirectory(users: [alice, bob])) }
         guard case .update(_, let fields, _) = try plan(try idpUser("ALICE"), linked: alice, in: MemoryDirectory(users: [alice, bob])) else {
             Issue.record("a case-only rename")
             return
@@ -130,7 +130,7 @@ private func plan(
     }
 
     @Test func anEmptyOrInvalidDirectoryNameIsRefused() throws {
-        #expect(throws: ScimError.self) { try plan(try idpUser("  ")) }
-        #expect(throws: ScimError.self) { try plan(try idpUser(#"ada\u001b[31m"#)) }
+        #expect(throws: RuleRefusal.self) { try plan(try idpUser("  ")) }
+        #expect(throws: RuleRefusal.self) { try plan(try idpUser(#"ada\u001b[31m"#)) }
     }
 }

@@ -161,9 +161,8 @@ private let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
         ]
         for (transform, userName) in cases {
             let user = try resource(#"{"userName":"\#(userName)"}"#)
-            let error = #expect(throws: ScimError.self, "\(transform) on \(userName)") { try rules(transform).fields(for: user) }
-            #expect(error?.status == 400)
-            #expect(error?.scimType == .invalidValue)
+            let error = #expect(throws: RuleRefusal.self, "\(transform) on \(userName)") { try rules(transform).fields(for: user) }
+            #expect(error?.kind == .unusableValue)
             #expect(error?.detail.contains(userName) == true)
         }
     }

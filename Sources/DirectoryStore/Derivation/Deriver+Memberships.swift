@@ -93,7 +93,8 @@ extension Deriver {
             sql: "SELECT name FROM dir_group WHERE id IN (?, ?) ORDER BY id = ? DESC",
             arguments: [membership.groupID, membership.memberID, membership.groupID]
         )
-        throw ScimError.invalidValue(
+        throw RuleRefusal(
+            .unusableValue,
             "The rules would put directory group '\(names.last ?? "")' in '\(names.first ?? "")', which it already contains (directly or through other groups): a group cannot contain itself."
         )
     }

@@ -30,9 +30,9 @@ final class Deriver {
         }
     }
 
-    /// Runs `body` in a savepoint. When the rules refuse (a SCIM error), what `body` did is
+    /// Runs `body` in a savepoint. When the rules refuse (a ``RuleRefusal``), what `body` did is
     /// undone, its recorded changes too, and the refusal is returned; other errors are thrown.
-    func refusal(of body: () throws -> Void) throws -> ScimError? {
+    func refusal(of body: () throws -> Void) throws -> RuleRefusal? {
         let recorded = changes.count
         do {
             try db.inSavepoint {
@@ -40,7 +40,7 @@ final class Deriver {
                 return .commit
             }
             return nil
-        } catch let refusal as ScimError {
+        } catch let refusal as RuleRefusal {
             changes.removeSubrange(recorded...)
             return refusal
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SCIM
+import SyncRules
 
 /// The SQLite database of ScimSync: directories, apps and tokens, each app's IdP view, the
 /// directory view and the audit log.
@@ -96,10 +97,10 @@ public final class DirectoryStore: Sendable {
         }
     }
 
-    /// A SCIM write: when it is refused with a SCIM error, nothing of it stays, and the refusal is
-    /// recorded in the audit log in a transaction of its own, so the admin can see what the IdP
-    /// tried and why it failed. Its target and detail quote the request, so each is cut to
-    /// ``AuditEntry/idpTextLimit`` bytes.
+    /// A SCIM write: when it is refused (a SCIM error, or the rules' ``RuleRefusal``), nothing of
+    /// it stays, and the refusal is recorded in the audit log in a transaction of its own, so the
+    /// admin can see what the IdP tried and why it failed. Its target and detail quote the
+    /// request, so each is cut to ``AuditEntry/idpTextLimit`` bytes.
     func auditedWrite<T>(
         _ audit: AuditContext,
         _ operation: String,
@@ -109,16 +110,23 @@ public final class DirectoryStore: Sendable {
         do {
             return try write(updates)
         } catch let error as ScimError {
-            try? write { db in
-                try audit.record(
-                    db,
-                    operation: operation,
-                    target: AuditEntry.capped(try target.text(db), toBytes: AuditEntry.idpTextLimit),
-                    outcome: "refused",
-                    detail: AuditEntry.capped(error.detail, toBytes: AuditEntry.idpTextLimit)
-                )
-            }
+            recordRefusal(audit, operation, target, detail: error.detail)
             throw error
+        } catch let refusal as RuleRefusal {
+            recordRefusal(audit, operation, target, detail: refusal.detail)
+            throw refusal
+        }
+    }
+
+    private func recordRefusal(_ audit: AuditContext, _ operation: String, _ target: AuditTarget, detail: String) {
+        try? write { db in
+            try audit.record(
+                db,
+                operation: operation,
+                target: AuditEntry.capped(try target.text(db), toBytes: AuditEntry.idpTextLimit),
+                outcome: "refused",
+                detail: AuditEntry.capped(detail, toBytes: AuditEntry.idpTextLimit)
+            )
         }
     }
 

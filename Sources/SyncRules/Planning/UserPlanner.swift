@@ -45,8 +45,9 @@ public enum UserPlanner {
         if planned.username.nameKey != target.fields.username.nameKey,
             let holder = try state.user(named: planned.username), holder.id != target.id
         {
-            throw ScimError.uniqueness(
-                "userName \(ScimError.quoted(userName)) becomes directory username '\(planned.username)', which another directory user has."
+            throw RuleRefusal(
+                .conflict,
+                "userName \(RuleRefusal.quoted(userName)) becomes directory username '\(planned.username)', which another directory user has."
             )
         }
         return .update(target, to: planned, takingOver: target.ownerApp != appID)
@@ -63,13 +64,15 @@ public enum UserPlanner {
     ) throws -> DirectoryUserRecord? {
         guard let holder = try state.user(named: name) else { return nil }
         if try state.isLinkedByAnotherUserOfThisApp(holder.id) {
-            throw ScimError.uniqueness(
-                "userName \(ScimError.quoted(userName)) becomes directory username '\(name)', which another user of this app already has."
+            throw RuleRefusal(
+                .conflict,
+                "userName \(RuleRefusal.quoted(userName)) becomes directory username '\(name)', which another user of this app already has."
             )
         }
         // A user this app created (and kept after an IdP delete) is its own, whatever the policy.
         guard rules.existingUsers == .adopt || holder.ownerApp == appID else {
-            throw ScimError.uniqueness(
+            throw RuleRefusal(
+                .conflict,
                 "The directory already has a user named '\(holder.fields.username)' that this app does not manage, and its rules refuse to adopt existing users; to let it, set userSync.existingUsers to \"adopt\" (scimsync rules set APP --existing-users adopt)."
             )
         }
