@@ -93,4 +93,19 @@ import Testing
         #expect(pairs.map { "\($0.parent)∋\($0.child)" } == ["X∋Z", "Y∋Z"])
         #expect(MembershipPlanner.nesting(parentTargets: ["P"], childTargets: ["C", "C"]).count == 1)
     }
+
+    @Test func onlyGroupsNoRuleAndNoRemainingIdPGroupNamesMayGo() throws {
+        let configured = rules { $0.defaultGroupsForAllUsers = ["everyone"] }
+        #expect(
+            MembershipPlanner.unnamedGroups(["Eng", "Ops", "everyone"], rules: configured, remainingIdPGroups: ["ops"])
+                == ["Eng"]
+        )
+    }
+
+    @Test func aRemainingIdPGroupTheRulesCannotEvaluateKeepsEveryGroup() throws {
+        var configured = GroupSyncRules()
+        configured.nameTransform = RegexTransform(pattern: "(a+)+$", replacement: "x")
+        let undecidable = String(repeating: "a", count: 10_000) + "!"
+        #expect(MembershipPlanner.unnamedGroups(["Eng"], rules: configured, remainingIdPGroups: [undecidable]).isEmpty)
+    }
 }

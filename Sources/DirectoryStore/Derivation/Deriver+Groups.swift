@@ -85,17 +85,12 @@ extension Deriver {
     /// IdP group the app still has (but `leaving`, which is being deleted).
     func removeUnusedGroups(named names: [String], leaving: Int64? = nil) throws {
         guard !names.isEmpty else { return }
-        var kept = Set(rules.groupSync.namedGroups.map(\.nameKey))
-        for idpGroup in try String.fetchAll(
+        let remaining = try String.fetchAll(
             db,
             sql: "SELECT display_name FROM scim_group WHERE app_id = ? AND pk IS NOT ? AND deleted_at IS NULL",
             arguments: [appID, leaving]
-        ) {
-            // A group whose name the rules cannot evaluate might derive any of them: delete none.
-            guard let derived = try? rules.groupSync.directoryGroups(forIdPGroup: idpGroup) else { return }
-            kept.formUnion(derived.map(\.nameKey))
-        }
-        for name in names where !kept.contains(name.nameKey) {
+        )
+        for name in MembershipPlanner.unnamedGroups(names, rules: rules.groupSync, remainingIdPGroups: remaining) {
             try db.execute(
                 sql: """
                     DELETE FROM dir_group WHERE directory_id = ? AND name_key = ? AND origin_app_id = ? AND \(Self.groupIsUnused)

@@ -108,4 +108,18 @@ public enum MembershipPlanner {
         }
         return pairs
     }
+
+    /// Which of `candidates` (directory groups the app created) the rules no longer name, given
+    /// the names of the app's remaining IdP groups: mapped and default groups stay, and so does
+    /// every group an IdP group still derives. A remaining IdP group whose name the rules cannot
+    /// evaluate might derive any of them, so then none goes. (The store deletes only those of
+    /// them nothing uses.)
+    public static func unnamedGroups(_ candidates: [String], rules: GroupSyncRules, remainingIdPGroups: [String]) -> [String] {
+        var kept = Set(rules.namedGroups.map(\.nameKey))
+        for idpGroup in remainingIdPGroups {
+            guard let derived = try? rules.directoryGroups(forIdPGroup: idpGroup) else { return [] }
+            kept.formUnion(derived.map(\.nameKey))
+        }
+        return candidates.filter { !kept.contains($0.nameKey) }
+    }
 }
