@@ -180,7 +180,6 @@ struct ConsistencyCheck: Sendable {
     static let staleNameKeys = ConsistencyCheck(
         name: "staleNameKeys",
         problems: { db in
-            db.add(function: DirectoryStore.foldFunction)
             var found: [String] = []
             for (table, column, key, kind) in [
                 ("dir_user", "name", "name_key", "directory user"), ("dir_group", "name", "name_key", "directory group"),

@@ -33,11 +33,3 @@ extension Deriver {
         }
     }
 }
-
-extension UserPlan {
-    /// Whether the plan creates the directory user (its default groups for new users apply).
-    var creates: Bool {
-        if case .create = self { return true }
-        return false
-    }
-}

@@ -384,8 +384,6 @@ extension DirectoryStore {
         }
     }
 
-    /// The audit detail: the request's member changes, then what the rules did in the directory,
-    /// then the directory work it queued.
     private static func count(_ number: Int, _ noun: String) -> String {
         "\(number) \(noun)\(number == 1 ? "" : "s")"
     }

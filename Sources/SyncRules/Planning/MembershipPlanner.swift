@@ -76,9 +76,10 @@ public enum MembershipPlanner {
         isProtected: (String) throws -> Bool
     ) throws -> UserMembershipPlan {
         var plan = UserMembershipPlan(memberships: [], skips: [], replacesAdminMemberships: !rules.keepExistingMemberships)
-        var seen: Set<[String]> = []
+        var seen: Set<PlannedMembership> = []
         func want(_ groups: [String], _ source: MembershipSource) {
-            for group in groups where seen.insert([group.nameKey, "\(source)"]).inserted {
+            // One membership per folded group name and rule, kept with the name as the rules write it.
+            for group in groups where seen.insert(PlannedMembership(group: group.nameKey, source: source)).inserted {
                 plan.memberships.append(PlannedMembership(group: group, source: source))
             }
         }

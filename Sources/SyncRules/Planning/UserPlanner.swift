@@ -22,6 +22,12 @@ public enum UserPlan: Sendable, Equatable {
     case update(DirectoryUserRecord, to: DirectoryUserFields, takingOver: Bool)
     /// Another app that still links `user` maintains its fields: this app only links it.
     case link(DirectoryUserRecord)
+
+    /// Whether the plan creates the directory user (its default groups for new users apply).
+    public var creates: Bool {
+        if case .create = self { return true }
+        return false
+    }
 }
 
 /// The user rules' decisions, pure: which directory user an IdP user becomes, or why the rules
