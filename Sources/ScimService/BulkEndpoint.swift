@@ -63,15 +63,10 @@ struct BulkEndpoint {
             if let id { entry["location"] = .string(context.location("/\(first)", id)) }
             if response.status >= 400, let body { entry["response"] = body }
             return (.object(entry), operation.method == "POST" && response.status == 201 ? id : nil)
-        } catch let error as ScimError {
-            entry["status"] = .string(String(error.status))
-            entry["response"] = error.body
-        } catch let refusal as RuleRefusal {
-            entry["status"] = .string(String(ScimError(refusal).status))
-            entry["response"] = ScimError(refusal).body
         } catch {
-            entry["status"] = .string("500")
-            entry["response"] = ScimError.internalError().body
+            let answer = ScimError(answering: error) ?? .internalError()
+            entry["status"] = .string(String(answer.status))
+            entry["response"] = answer.body
         }
         return (.object(entry), nil)
     }

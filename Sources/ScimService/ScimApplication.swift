@@ -61,13 +61,8 @@ public final class ScimApplication: Sendable {
         }
         do {
             return try route(request, attribution: &attribution)
-        } catch let error as ScimError {
-            return .error(error)
-        } catch let refusal as RuleRefusal {
-            return .error(ScimError(refusal))
-        } catch  where DirectoryStore.isBusy(error) {
-            return .error(.unavailable("The database is busy; retry the request."))
         } catch {
+            if let answer = ScimError(answering: error) { return .error(answer) }
             // The path is the client's text: the id and method are enough to find the request.
             ServiceLog.error("request \(request.headers.requestID ?? "-") \(request.method): \(error)")
             return .error(.internalError())

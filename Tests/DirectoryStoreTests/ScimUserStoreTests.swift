@@ -53,9 +53,9 @@ import Testing
 
     @Test func duplicateUserNameDifferingInCaseIsAUniquenessConflict() throws {
         try fixture.createUser(app, ada)
-        let error = #expect(throws: ScimError.self) { try fixture.createUser(app, userBody(#""userName":"ADA@corp.COM""#)) }
-        #expect(error?.status == 409)
-        #expect(error?.scimType == .uniqueness)
+        #expect(throws: IdPViewError.nameTaken(.user, name: "ADA@corp.COM")) {
+            try fixture.createUser(app, userBody(#""userName":"ADA@corp.COM""#))
+        }
         #expect(try fixture.list(app, [:]).total == 1)
         #expect(try store.directoryUsers(directory: "Corp").count == 1)
     }
@@ -88,10 +88,9 @@ import Testing
 
     @Test func updateWithMismatchingIfMatchIsPreconditionFailed() throws {
         let stored = try fixture.createUser(app, ada)
-        let error = #expect(throws: ScimError.self) {
+        #expect(throws: IdPViewError.versionMismatch(current: #"W/"1""#)) {
             try fixture.replaceUser(app, stored.id, ifMatch: #"W/"7""#, userBody(#""userName":"changed""#))
         }
-        #expect(error?.status == 412)
         let read = try #require(try store.scimUser(appID: app.id, id: stored.id))
         #expect(read.json == stored.json)
         #expect(read.meta.version == 1)
@@ -112,14 +111,13 @@ import Testing
         let users = try store.directoryUsers(directory: "Corp")
         #expect(users.map(\.name) == ["ada.lovelace", "bob"])
         #expect(users.first?.active == false)
-        let error = #expect(throws: ScimError.self) { try fixture.replaceUser(app, stored.id, userBody(#""userName":"BOB""#)) }
-        #expect(error?.status == 409)
-        #expect(error?.scimType == .uniqueness)
+        #expect(throws: IdPViewError.nameTaken(.user, name: "BOB")) {
+            try fixture.replaceUser(app, stored.id, userBody(#""userName":"BOB""#))
+        }
     }
 
     @Test func updateOfAnUnknownUserIsNotFound() throws {
-        let error = #expect(throws: ScimError.self) { try fixture.replaceUser(app, "nope", userBody(#""userName":"x""#)) }
-        #expect(error?.status == 404)
+        #expect(throws: IdPViewError.notFound(.user, id: "nope")) { try fixture.replaceUser(app, "nope", userBody(#""userName":"x""#)) }
     }
 
     @Test func deleteRemovesTheUserAndItsDirectoryUser() throws {
@@ -132,18 +130,18 @@ import Testing
         #expect(try store.scimUser(appID: app.id, id: stored.id) == nil)
         #expect(try store.scimUser(appID: app.id, id: kept.id) != nil)
         #expect(try store.directoryUsers(directory: "Corp").map(\.name) == ["bob"])
-        let again = #expect(throws: ScimError.self) { try store.deleteScimUser(app: app, id: stored.id, ifMatch: nil, audit: AuditContext()) }
-        #expect(again?.status == 404)
+        #expect(throws: IdPViewError.notFound(.user, id: stored.id)) {
+            try store.deleteScimUser(app: app, id: stored.id, ifMatch: nil, audit: AuditContext())
+        }
         // The userName is free again.
         #expect(throws: Never.self) { try fixture.createUser(app, ada) }
     }
 
     @Test func deleteWithMismatchingIfMatchKeepsTheUser() throws {
         let stored = try fixture.createUser(app, ada)
-        let error = #expect(throws: ScimError.self) {
+        #expect(throws: IdPViewError.versionMismatch(current: #"W/"1""#)) {
             try store.deleteScimUser(app: app, id: stored.id, ifMatch: #"W/"2""#, audit: AuditContext())
         }
-        #expect(error?.status == 412)
         #expect(try store.scimUser(appID: app.id, id: stored.id) != nil)
         try store.deleteScimUser(app: app, id: stored.id, ifMatch: #"W/"1""#, audit: AuditContext())
         #expect(try store.scimUser(appID: app.id, id: stored.id) == nil)

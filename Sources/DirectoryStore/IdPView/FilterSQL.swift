@@ -53,9 +53,9 @@ struct FilterSQL {
     ///
     /// The parser bounds a filter's terms and nesting (``ScimLimit/filterTerms``,
     /// ``ScimLimit/filterNesting``), so this recursion is bounded too.
-    func compile(_ filter: Filter) throws(ScimError) -> SQL {
+    func compile(_ filter: Filter) throws(IdPViewError) -> SQL {
         switch filter {
-        case .and, .or: return try Self.chain(filter) { filter throws(ScimError) in try compile(filter) }
+        case .and, .or: return try Self.chain(filter) { filter throws(IdPViewError) in try compile(filter) }
         case .not(let inner): return Self.not(try compile(inner), of: inner)
         case .present(let path): return try present(path)
         case .compare(let path, let op, let literal): return try compare(path, op, literal)
@@ -64,7 +64,7 @@ struct FilterSQL {
     }
 
     /// The `ORDER BY` expression for `sortBy`; the table's primary key always ends the order.
-    func order(_ sortBy: AttributePath?, descending: Bool) throws(ScimError) -> SQL {
+    func order(_ sortBy: AttributePath?, descending: Bool) throws(IdPViewError) -> SQL {
         let direction: SQL = descending ? "DESC" : "ASC"
         guard let sortBy else { return "pk" }
         let operand = try operand(sortBy)
@@ -74,7 +74,7 @@ struct FilterSQL {
     /// `a AND b AND c` in one pair of parentheses for a chain of one operator: the parser nests
     /// `a or b or c` as `(a or b) or c`, and SQLite's parser refuses expressions nested about a
     /// hundred deep, which a chain of `filterMaxTerms` terms would reach.
-    private static func chain(_ filter: Filter, _ compile: (Filter) throws(ScimError) -> SQL) throws(ScimError) -> SQL {
+    private static func chain(_ filter: Filter, _ compile: (Filter) throws(IdPViewError) -> SQL) throws(IdPViewError) -> SQL {
         let isAnd: Bool
         switch filter {
         case .and: isAnd = true
@@ -111,7 +111,7 @@ struct FilterSQL {
         var type: AttributeDefinition.DataType
     }
 
-    private func operand(_ path: AttributePath) throws(ScimError) -> Operand {
+    private func operand(_ path: AttributePath) throws(IdPViewError) -> Operand {
         let resolved = try SchemaPath(path, in: columns.resourceType)
         let definition = resolved.definition
         let type = definition?.type ?? .string
@@ -123,7 +123,7 @@ struct FilterSQL {
             switch resolved.subAttribute {
             case "created": return Operand(sql: SQL(sql: columns.created), caseExact: true, folded: false, type: .dateTime)
             case "lastModified": return Operand(sql: SQL(sql: columns.modified), caseExact: true, folded: false, type: .dateTime)
-            default: throw .invalidFilter("Filtering and sorting on \(path.description.quotedForDetail) is not supported.")
+            default: throw .unsupportedFilter("Filtering and sorting on \(path.description.quotedForDetail) is not supported.")
             }
         }
         return Operand(sql: "json_extract(resource, \(resolved.jsonPath))", caseExact: caseExact, folded: false, type: type)
@@ -135,7 +135,7 @@ struct FilterSQL {
 
     // MARK: operators
 
-    private func compare(_ path: AttributePath, _ op: ComparisonOperator, _ literal: JSONValue) throws(ScimError) -> SQL {
+    private func compare(_ path: AttributePath, _ op: ComparisonOperator, _ literal: JSONValue) throws(IdPViewError) -> SQL {
         if let indexed = indexedEmail(path, op, literal) { return indexed }
         if isMultiValued(path) {
             // emails.value eq "x" ≡ emails[value eq "x"]; emails eq "x" compares each element's value.
@@ -145,35 +145,35 @@ struct FilterSQL {
         return try compare(try operand(path), op, literal)
     }
 
-    private func compare(_ operand: Operand, _ op: ComparisonOperator, _ literal: JSONValue) throws(ScimError) -> SQL {
+    private func compare(_ operand: Operand, _ op: ComparisonOperator, _ literal: JSONValue) throws(IdPViewError) -> SQL {
         let column = operand.sql
         switch literal {
         case .null:
             switch op {
             case .eq: return "\(column) IS NULL"
             case .ne: return "\(column) IS NOT NULL"
-            default: throw .invalidFilter("Only eq and ne compare with null.")
+            default: throw .unsupportedFilter("Only eq and ne compare with null.")
             }
         case .bool(let flag):
-            guard op == .eq || op == .ne else { throw .invalidFilter("Booleans compare only with eq and ne.") }
+            guard op == .eq || op == .ne else { throw .unsupportedFilter("Booleans compare only with eq and ne.") }
             let value = flag ? 1 : 0
             return op == .eq ? "\(column) = \(value)" : "(\(column) IS NULL OR \(column) <> \(value))"
         case .number(let text):
             if operand.type == .decimal || operand.type == .integer {
-                guard let number = Double(text) else { throw .invalidFilter("\(text.quotedForDetail) is not a number.") }
+                guard let number = Double(text) else { throw .unsupportedFilter("\(text.quotedForDetail) is not a number.") }
                 return try ordered(column, op, number)
             }
             return try compareText(operand, op, text)
         case .string(let text):
-            if operand.type == .boolean { throw .invalidFilter("A boolean attribute compares with true or false.") }
+            if operand.type == .boolean { throw .unsupportedFilter("A boolean attribute compares with true or false.") }
             if operand.type == .dateTime { return try compareText(operand, op, try Self.storedTimestamp(text)) }
             return try compareText(operand, op, text)
         case .array, .object:
-            throw .invalidFilter("A filter value must be a string, number, boolean or null.")
+            throw .unsupportedFilter("A filter value must be a string, number, boolean or null.")
         }
     }
 
-    private func compareText(_ operand: Operand, _ op: ComparisonOperator, _ text: String) throws(ScimError) -> SQL {
+    private func compareText(_ operand: Operand, _ op: ComparisonOperator, _ text: String) throws(IdPViewError) -> SQL {
         var column = operand.sql
         var value = text
         if !operand.caseExact {
@@ -197,7 +197,7 @@ struct FilterSQL {
         }
     }
 
-    private func ordered(_ column: SQL, _ op: ComparisonOperator, _ value: some DatabaseValueConvertible & Sendable) throws(ScimError) -> SQL {
+    private func ordered(_ column: SQL, _ op: ComparisonOperator, _ value: some DatabaseValueConvertible & Sendable) throws(IdPViewError) -> SQL {
         switch op {
         case .eq: return "\(column) = \(value)"
         case .ne: return "(\(column) IS NULL OR \(column) <> \(value))"
@@ -205,11 +205,11 @@ struct FilterSQL {
         case .ge: return "\(column) >= \(value)"
         case .lt: return "\(column) < \(value)"
         case .le: return "\(column) <= \(value)"
-        default: throw .invalidFilter("'\(op.rawValue)' does not apply here.")
+        default: throw .unsupportedFilter("'\(op.rawValue)' does not apply here.")
         }
     }
 
-    private func present(_ path: AttributePath) throws(ScimError) -> SQL {
+    private func present(_ path: AttributePath) throws(IdPViewError) -> SQL {
         if columns.hasMemberTable, isMembers(path) {
             guard let sub = path.subAttribute else {
                 return "EXISTS (SELECT 1 FROM scim_member m WHERE m.group_pk = scim_group.pk)"
@@ -236,7 +236,7 @@ struct FilterSQL {
     }
 
     /// `emails[type eq "work" and value co "@x"]`: some element matches, tested with `json_each`.
-    private func valuePath(_ path: AttributePath, _ inner: Filter) throws(ScimError) -> SQL {
+    private func valuePath(_ path: AttributePath, _ inner: Filter) throws(IdPViewError) -> SQL {
         if case .compare(let sub, let op, let literal) = inner, sub.schema == nil, sub.subAttribute == nil,
             let indexed = indexedEmail(AttributePath(schema: path.schema, name: path.name, subAttribute: sub.name), op, literal)
         {
@@ -244,7 +244,7 @@ struct FilterSQL {
         }
         let resolved = try SchemaPath(path, in: columns.resourceType)
         guard let definition = resolved.definition, definition.multiValued || definition.type == .complex else {
-            throw .invalidFilter("\(path.description.quotedForDetail) is not a complex attribute.")
+            throw .unsupportedFilter("\(path.description.quotedForDetail) is not a complex attribute.")
         }
         if columns.hasMemberTable, isMembers(path) {
             let condition = try element(inner, parent: resolved, source: .memberRow)
@@ -267,12 +267,12 @@ struct FilterSQL {
         case resource
     }
 
-    private func element(_ filter: Filter, parent: SchemaPath, source: ElementSource) throws(ScimError) -> SQL {
+    private func element(_ filter: Filter, parent: SchemaPath, source: ElementSource) throws(IdPViewError) -> SQL {
         switch filter {
         case .and, .or:
-            return try Self.chain(filter) { filter throws(ScimError) in try element(filter, parent: parent, source: source) }
+            return try Self.chain(filter) { filter throws(IdPViewError) in try element(filter, parent: parent, source: source) }
         case .not(let inner): return Self.not(try element(inner, parent: parent, source: source), of: inner)
-        case .valuePath: throw .invalidFilter("Value filters do not nest.")
+        case .valuePath: throw .unsupportedFilter("Value filters do not nest.")
         case .present(let path):
             let sql = try elementOperand(path, parent: parent, source: source).sql
             return "(\(sql) IS NOT NULL AND \(sql) <> '')"
@@ -285,9 +285,9 @@ struct FilterSQL {
         path.name.caseInsensitiveEquals("members")
     }
 
-    private func elementOperand(_ path: AttributePath, parent: SchemaPath, source: ElementSource) throws(ScimError) -> Operand {
+    private func elementOperand(_ path: AttributePath, parent: SchemaPath, source: ElementSource) throws(IdPViewError) -> Operand {
         guard path.schema == nil, path.subAttribute == nil else {
-            throw .invalidFilter("Inside \(parent.name)[…], name a sub-attribute of \(parent.name), not \(path.description.quotedForDetail).")
+            throw .unsupportedFilter("Inside \(parent.name)[…], name a sub-attribute of \(parent.name), not \(path.description.quotedForDetail).")
         }
         let sub = try parent.appending(path.name)
         let definition = sub.definition
@@ -296,7 +296,7 @@ struct FilterSQL {
             switch sub.subAttribute {
             case "value": return Operand(sql: "m.member_id", caseExact: true, folded: false, type: .string)
             case "type": return Operand(sql: "m.member_type", caseExact: false, folded: false, type: .string)
-            default: throw .invalidFilter("Members can be filtered by value and type only.")
+            default: throw .unsupportedFilter("Members can be filtered by value and type only.")
             }
         case .arrayElement:
             return Operand(
@@ -318,13 +318,13 @@ struct FilterSQL {
     private static let formats: [Date.ISO8601FormatStyle] = [Timestamp.parseStyle, .iso8601]
 
     /// A filter's dateTime in the store's own form (UTC, milliseconds), so that text order is time order.
-    static func storedTimestamp(_ text: String) throws(ScimError) -> String {
+    static func storedTimestamp(_ text: String) throws(IdPViewError) -> String {
         // Already in the stored form: keep it, since a trip through Date can round the milliseconds.
         if Timestamp.isStored(text) { return text }
         for format in formats {
             if let date = try? Date(text, strategy: format) { return Timestamp.string(date) }
         }
-        throw .invalidFilter("\(text.quotedForDetail) is not an RFC 3339 date and time.")
+        throw .unsupportedFilter("\(text.quotedForDetail) is not an RFC 3339 date and time.")
     }
 
     static func likeEscaped(_ text: String) -> String {

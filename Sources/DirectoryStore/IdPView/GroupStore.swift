@@ -71,7 +71,7 @@ extension DirectoryStore {
         app: AuthenticatedApp,
         members: [MemberValue],
         audit: AuditContext,
-        build: (String) throws(ScimError) -> JSONObject
+        build: (String) throws -> JSONObject
     ) throws -> StoredResource {
         let id = UUIDv4.make()
         let resource = try build(id)
@@ -115,7 +115,7 @@ extension DirectoryStore {
         ifMatch: String?,
         audit: AuditContext,
         memberChanges: [MemberChange],
-        transform: ((JSONObject) throws(ScimError) -> JSONObject)?
+        transform: ((JSONObject) throws -> JSONObject)?
     ) throws -> StoredResource {
         try auditedWrite(audit, "group.update", .text("Group \(id)")) { db in
             guard
@@ -127,7 +127,7 @@ extension DirectoryStore {
                         """,
                     arguments: [app.id, id]
                 )
-            else { throw ScimError.notFound("Group \(id) not found.") }
+            else { throw IdPViewError.notFound(.group, id: id) }
             let version: Int = row["version"]
             try Self.checkPrecondition(ifMatch, version: version)
             let group = GroupRow(pk: row["pk"], id: id)
@@ -196,7 +196,7 @@ extension DirectoryStore {
                         """,
                     arguments: [app.id, id]
                 )
-            else { throw ScimError.notFound("Group \(id) not found.") }
+            else { throw IdPViewError.notFound(.group, id: id) }
             try Self.checkPrecondition(ifMatch, version: row["version"])
             let pk: Int64 = row["pk"]
             let deriver = try Deriver(db, appID: app.id)
@@ -357,20 +357,20 @@ extension DirectoryStore {
             db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM scim_group WHERE id = ? AND app_id = ? AND deleted_at IS NULL)"),
             arguments: [member.id, app.id]
         ) == true {
-            guard member.id != group.id else { throw ScimError.invalidValue("A group cannot be a member of itself.") }
+            guard member.id != group.id else { throw IdPViewError.invalidMember("A group cannot be a member of itself.") }
             if try GroupNesting.idpCycle(db, appID: app.id, parent: group.id, child: member.id) {
                 let names = try String.fetchAll(
                     db,
                     sql: "SELECT display_name FROM scim_group WHERE id IN (?, ?) AND app_id = ? ORDER BY id = ? DESC",
                     arguments: [group.id, member.id, app.id, group.id]
                 )
-                throw ScimError.invalidValue(
+                throw IdPViewError.invalidMember(
                     "Group '\(names.first ?? group.id)' cannot contain group '\(names.last ?? member.id)', which already contains it (directly or through other groups): a group cannot contain itself."
                 )
             }
             return ResolvedMember(id: member.id, type: "Group")
         }
-        throw ScimError.invalidValue("Member '\(member.id)' is neither a user nor a group of this app.")
+        throw IdPViewError.invalidMember("Member '\(member.id)' is neither a user nor a group of this app.")
     }
 
     private static func checkGroupNameFree(_ db: Database, appID: Int64, name: String, except pk: Int64?) throws {
@@ -380,7 +380,7 @@ extension DirectoryStore {
             arguments: [appID, name.nameKey]
         )
         if let holder, holder != pk {
-            throw ScimError.uniqueness("A group with displayName '\(name)' already exists.")
+            throw IdPViewError.nameTaken(.group, name: name)
         }
     }
 

@@ -25,7 +25,7 @@ extension DirectoryStore {
         switch query.cursor {
         case .after(let key)?:
             guard query.sortBy == nil else {
-                throw ScimError(status: 400, scimType: .invalidCursor, detail: "The cursor does not fit this sort order.")
+                throw IdPViewError.invalidCursor("The cursor does not fit this sort order.")
             }
             page += " AND pk > \(key)"
             offset = 0

@@ -14,23 +14,23 @@ struct SchemaPath {
 
     var isCore: Bool { extensionSchema == nil }
 
-    init(_ path: AttributePath, in type: ResourceType) throws(ScimError) {
+    init(_ path: AttributePath, in type: ResourceType) throws(IdPViewError) {
         if let urn = path.schema, !urn.caseInsensitiveEquals(type.schema.id) {
             guard let schema = type.extensions.first(where: { $0.id.caseInsensitiveEquals(urn) }) else {
-                throw .invalidFilter("\(urn.quotedForDetail) is not a schema this server publishes for \(type.name) resources.")
+                throw .unsupportedFilter("\(urn.quotedForDetail) is not a schema this server publishes for \(type.name) resources.")
             }
             extensionSchema = schema.id
         } else {
             extensionSchema = nil
         }
         guard AttributePath.isAttributeName(Substring(path.name)) else {
-            throw .invalidFilter("\(path.description.quotedForDetail) does not name an attribute.")
+            throw .unsupportedFilter("\(path.description.quotedForDetail) does not name an attribute.")
         }
         let top = type.topLevelDefinition(for: path)
         name = top?.name ?? path.name
         if let sub = path.subAttribute {
             guard AttributePath.isAttributeName(Substring(sub)) else {
-                throw .invalidFilter("\(path.description.quotedForDetail) does not name an attribute.")
+                throw .unsupportedFilter("\(path.description.quotedForDetail) does not name an attribute.")
             }
             let subDefinition = top?.subAttribute(sub)
             subAttribute = subDefinition?.name ?? sub
@@ -49,9 +49,9 @@ struct SchemaPath {
     }
 
     /// The sub-attribute `sub` of this (top-level) attribute, as a value filter names it.
-    func appending(_ sub: String) throws(ScimError) -> SchemaPath {
+    func appending(_ sub: String) throws(IdPViewError) -> SchemaPath {
         guard subAttribute == nil, AttributePath.isAttributeName(Substring(sub)) else {
-            throw .invalidFilter("\(sub.quotedForDetail) does not name a sub-attribute of \(name).")
+            throw .unsupportedFilter("\(sub.quotedForDetail) does not name a sub-attribute of \(name).")
         }
         let top = definition
         let subDefinition = top?.subAttribute(sub)

@@ -20,7 +20,7 @@ extension DirectoryStore {
     public func createScimUser(
         app: AuthenticatedApp,
         audit: AuditContext,
-        build: (String) throws(ScimError) -> JSONObject
+        build: (String) throws -> JSONObject
     ) throws -> StoredResource {
         let id = UUIDv4.make()
         let resource = try build(id)
@@ -58,7 +58,7 @@ extension DirectoryStore {
         id: String,
         ifMatch: String?,
         audit: AuditContext,
-        transform: (JSONObject) throws(ScimError) -> JSONObject
+        transform: (JSONObject) throws -> JSONObject
     ) throws -> StoredResource {
         try auditedWrite(audit, "user.update", .scimUser(appID: app.id, id: id)) { db in
             guard
@@ -69,7 +69,7 @@ extension DirectoryStore {
                         """,
                     arguments: [app.id, id]
                 )
-            else { throw ScimError.notFound("User \(id) not found.") }
+            else { throw IdPViewError.notFound(.user, id: id) }
             let version: Int = row["version"]
             try Self.checkPrecondition(ifMatch, version: version)
             let current = StoredResource.object(Array((row["resource"] as String).utf8))
@@ -131,7 +131,7 @@ extension DirectoryStore {
                         """,
                     arguments: [app.id, id]
                 )
-            else { throw ScimError.notFound("User \(id) not found.") }
+            else { throw IdPViewError.notFound(.user, id: id) }
             try Self.checkPrecondition(ifMatch, version: row["version"])
             try db.execute(sql: "DELETE FROM scim_member WHERE member_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM scim_user WHERE pk = ?", arguments: [row["pk"] as Int64])
@@ -179,7 +179,7 @@ extension DirectoryStore {
             arguments: [appID, userName.nameKey]
         )
         if let holder, holder != pk {
-            throw ScimError.uniqueness("A user with userName '\(userName)' already exists.")
+            throw IdPViewError.nameTaken(.user, name: userName)
         }
     }
 
@@ -188,7 +188,7 @@ extension DirectoryStore {
         guard let ifMatch else { return }
         let current = ResourceMeta(resourceType: "", created: "", lastModified: "", version: version).etag
         guard EntityTagList(ifMatch).matches(current) else {
-            throw ScimError.preconditionFailed("The resource has changed: its version is \(current).")
+            throw IdPViewError.versionMismatch(current: current)
         }
     }
 }

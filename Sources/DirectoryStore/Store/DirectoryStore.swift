@@ -97,8 +97,8 @@ public final class DirectoryStore: Sendable {
         }
     }
 
-    /// A SCIM write: when it is refused (a SCIM error, or the rules' ``RuleRefusal``), nothing of
-    /// it stays, and the refusal is recorded in the audit log in a transaction of its own, so the
+    /// A SCIM write: when it is refused (any ``WriteRefusal``: the store's, the rules', or the
+    /// caller's own validation), nothing of it stays, and the refusal is recorded in the audit log in a transaction of its own, so the
     /// admin can see what the IdP tried and why it failed. Its target and detail quote the
     /// request, so each is cut to ``AuditEntry/idpTextLimit`` bytes.
     func auditedWrite<T>(
@@ -109,11 +109,8 @@ public final class DirectoryStore: Sendable {
     ) throws -> T {
         do {
             return try write(updates)
-        } catch let error as ScimError {
-            recordRefusal(audit, operation, target, detail: error.detail)
-            throw error
-        } catch let refusal as RuleRefusal {
-            recordRefusal(audit, operation, target, detail: refusal.detail)
+        } catch let refusal as any WriteRefusal {
+            recordRefusal(audit, operation, target, detail: refusal.refusalDetail)
             throw refusal
         }
     }
