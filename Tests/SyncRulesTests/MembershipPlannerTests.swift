@@ -108,4 +108,40 @@ import Testing
         let undecidable = String(repeating: "a", count: 10_000) + "!"
         #expect(MembershipPlanner.unnamedGroups(["Eng"], rules: configured, remainingIdPGroups: [undecidable]).isEmpty)
     }
+
+    /// The plan's differences from what the user holds, for each kind of held membership.
+    @Test(arguments: [
+        // (held origin, group protected, keep existing, planned by the rules, removed, added)
+        (HeldMembership.Origin.app(.idpGroup(pk: 1)), false, true, false, true, false),
+        (.app(.idpGroup(pk: 1)), false, true, true, false, false),
+        (.app(.defaultGroup), false, true, false, true, false),
+        (.app(.newUserGroup), false, true, false, false, false),
+        (.admin, false, true, false, false, false),
+        (.admin, false, false, false, true, false),
+        (.admin, true, false, false, false, false),
+        // The rules' own membership of a group the admin also put the user in is one more origin.
+        (.admin, false, true, true, false, true),
+    ])
+    func changesMatrix(origin: HeldMembership.Origin, protected: Bool, keep: Bool, planned: Bool, removed: Bool, added: Bool) {
+        let plan = UserMembershipPlan(
+            memberships: planned ? [PlannedMembership(group: "ENG", source: .idpGroup(pk: 1))] : [],
+            skips: [],
+            replacesAdminMemberships: !keep
+        )
+        let held = HeldMembership(group: "Eng", origin: origin, groupIsProtected: protected)
+        let changes = MembershipPlanner.changes(plan, held: [held])
+        #expect(changes.removals == (removed ? [held] : []))
+        #expect(changes.additions.count == (added ? 1 : 0))
+    }
+
+    @Test func aNewUserGrantIsNotAddedTwice() {
+        let plan = UserMembershipPlan(
+            memberships: [PlannedMembership(group: "onboarding", source: .newUserGroup)],
+            skips: [],
+            replacesAdminMemberships: false
+        )
+        let held = HeldMembership(group: "Onboarding", origin: .app(.newUserGroup), groupIsProtected: false)
+        #expect(MembershipPlanner.changes(plan, held: [held]) == MembershipChanges())
+        #expect(MembershipPlanner.changes(plan, held: []).additions.map(\.group) == ["onboarding"])
+    }
 }

@@ -27,26 +27,35 @@ extension Deriver {
         ).map { (pk: $0["pk"] as Int64, name: $0["display_name"] as String) }
         let plan = try MembershipPlanner.user(idpGroups: idpGroups, created: created, rules: rules.groupSync, isProtected: isProtected)
         report(plan.skips)
-        let desired = Set(
-            try plan.memberships.map {
-                Membership(groupID: try groupID(named: $0.group), memberKind: "user", memberID: directoryUserID, origin: origin(of: $0.source))
-            }
-        )
-        var existing = try derivedMemberships(ofUser: directoryUserID)
-        if plan.replacesAdminMemberships {
-            // The admin's memberships of a protected group are never the rules' to remove.
-            existing.formUnion(
-                try memberships(
-                    sql: """
-                        SELECT group_id, member_kind, member_id, \(MembershipOrigin.columns()) FROM dir_membership
-                        WHERE member_kind = 'user' AND member_id = ? AND rule = 'admin'
-                          AND group_id NOT IN (SELECT id FROM dir_group WHERE protected = 1)
-                        """,
-                    [directoryUserID]
-                )
+        let held = try heldMemberships(ofUser: directoryUserID)
+        let changes = MembershipPlanner.changes(plan, held: held.map(\.held))
+        let stored = Dictionary(held.map { ($0.held, $0.row) }, uniquingKeysWith: { first, _ in first })
+        try apply(
+            removals: Set(changes.removals.compactMap { stored[$0] }),
+            additions: Set(
+                try changes.additions.map {
+                    Membership(groupID: try groupID(named: $0.group), memberKind: "user", memberID: directoryUserID, origin: origin(of: $0.source))
+                }
             )
+        )
+    }
+
+    /// The user's memberships the planner weighs: every one this app made, and the admin's.
+    private func heldMemberships(ofUser directoryUserID: Int64) throws -> [(held: HeldMembership, row: Membership)] {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT m.group_id, m.member_kind, m.member_id, \(MembershipOrigin.columns("m")), g.name, g.protected
+                    FROM dir_membership m JOIN dir_group g ON g.id = m.group_id
+                    WHERE m.member_kind = 'user' AND m.member_id = ? AND (m.app_id = ? OR m.rule = 'admin')
+                    """
+            ),
+            arguments: [directoryUserID, appID]
+        ).map { row in
+            let origin = try MembershipOrigin(row: row)
+            let membership = Membership(groupID: row["group_id"], memberKind: "user", memberID: directoryUserID, origin: origin)
+            return (HeldMembership(group: row["name"], origin: origin.held, groupIsProtected: row["protected"]), membership)
         }
-        try apply(desired: desired, existing: existing)
     }
 
     /// The stored origin of a planned membership of this app.
@@ -60,7 +69,12 @@ extension Deriver {
 
     /// Adds what is desired and missing, removes what exists and is no longer desired.
     func apply(desired: Set<Membership>, existing: Set<Membership>) throws {
-        for membership in existing.subtracting(desired).sorted(by: Self.order) {
+        try apply(removals: existing.subtracting(desired), additions: desired.subtracting(existing))
+    }
+
+    /// Removes `removals`, then adds `additions` (refusing any that would close a cycle).
+    func apply(removals: Set<Membership>, additions: Set<Membership>) throws {
+        for membership in removals.sorted(by: Self.order) {
             try db.execute(
                 sql: """
                     DELETE FROM dir_membership
@@ -70,7 +84,7 @@ extension Deriver {
             )
             try recordMembership(.membershipRemoved, membership)
         }
-        for membership in desired.subtracting(existing).sorted(by: Self.order) {
+        for membership in additions.sorted(by: Self.order) {
             try refuseCycle(membership)
             try db.execute(
                 sql: """
@@ -96,17 +110,6 @@ extension Deriver {
         throw RuleRefusal(
             .unusableValue,
             "The rules would put directory group '\(names.last ?? "")' in '\(names.first ?? "")', which it already contains (directly or through other groups): a group cannot contain itself."
-        )
-    }
-
-    /// The user's memberships this app derives (all its origins but the one-time new-user grants).
-    func derivedMemberships(ofUser directoryUserID: Int64) throws -> Set<Membership> {
-        try memberships(
-            sql: """
-                SELECT group_id, member_kind, member_id, \(MembershipOrigin.columns()) FROM dir_membership
-                WHERE member_kind = 'user' AND member_id = ? AND app_id = ? AND rule != 'newUserGroup'
-                """,
-            [directoryUserID, appID]
         )
     }
 

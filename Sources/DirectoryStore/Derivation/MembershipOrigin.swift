@@ -1,4 +1,5 @@
 import GRDB
+import SyncRules
 
 /// Where a directory membership came from, stored in `dir_membership` as its `rule`, `app_id` and
 /// `idp_group_pk` columns, whose foreign keys delete the membership with its app or IdP group. A
@@ -37,6 +38,16 @@ enum MembershipOrigin: Hashable, Comparable {
     var idpGroup: Int64? {
         if case .idpGroup(_, let pk) = self { return pk }
         return nil
+    }
+
+    /// The origin as the planner weighs it (the app is the planner's own).
+    var held: HeldMembership.Origin {
+        switch self {
+        case .admin: .admin
+        case .idpGroup(_, let pk): .app(.idpGroup(pk: pk))
+        case .defaultGroup: .app(.defaultGroup)
+        case .newUserGroup: .app(.newUserGroup)
+        }
     }
 
     /// The origin of a row selecting ``columns``.

@@ -32,6 +32,40 @@ public struct ProtectedGroupSkip: Sendable, Hashable {
     }
 }
 
+/// A membership a directory user holds now, as the planner weighs it.
+public struct HeldMembership: Sendable, Hashable {
+    /// Who made it.
+    public enum Origin: Sendable, Hashable {
+        /// One of this app's rules.
+        case app(MembershipSource)
+        /// The admin (`scimsync group add-member`).
+        case admin
+    }
+
+    /// The directory group's name.
+    public var group: String
+    public var origin: Origin
+    /// Whether the group is protected: its admin memberships are never the rules' to remove.
+    public var groupIsProtected: Bool
+
+    public init(group: String, origin: Origin, groupIsProtected: Bool) {
+        self.group = group
+        self.origin = origin
+        self.groupIsProtected = groupIsProtected
+    }
+}
+
+/// What a user's memberships from one app must change for the rules' plan to hold.
+public struct MembershipChanges: Sendable, Equatable {
+    public var additions: [PlannedMembership]
+    public var removals: [HeldMembership]
+
+    public init(additions: [PlannedMembership] = [], removals: [HeldMembership] = []) {
+        self.additions = additions
+        self.removals = removals
+    }
+}
+
 /// The memberships the rules give one directory user.
 public struct UserMembershipPlan: Sendable, Equatable {
     /// Every membership the user should have from this app, each once, in the rules' order.
@@ -40,6 +74,12 @@ public struct UserMembershipPlan: Sendable, Equatable {
     /// Whether the admin's memberships of the user (outside protected groups) are the rules' to
     /// remove: keep existing memberships is off.
     public var replacesAdminMemberships: Bool
+
+    public init(memberships: [PlannedMembership], skips: [ProtectedGroupSkip], replacesAdminMemberships: Bool) {
+        self.memberships = memberships
+        self.skips = skips
+        self.replacesAdminMemberships = replacesAdminMemberships
+    }
 }
 
 /// The group rules' decisions about memberships, pure: the directory groups an IdP group fills,
@@ -91,6 +131,31 @@ public enum MembershipPlanner {
         want(rules.defaultGroupsForAllUsers, .defaultGroup)
         if created { want(rules.defaultGroupsForNewUsers, .newUserGroup) }
         return plan
+    }
+
+    /// What must change for the user to hold exactly what `plan` gives it, given what it holds
+    /// (`held`: its memberships from this app and the admin's). A one-time new-user grant stays
+    /// once given; the admin's memberships go only when the plan replaces them, and never from a
+    /// protected group; other apps' memberships are not the planner's to see.
+    public static func changes(_ plan: UserMembershipPlan, held: [HeldMembership]) -> MembershipChanges {
+        let heldKeys = Set(held.map { HeldKey(group: $0.group.nameKey, origin: $0.origin) })
+        let plannedKeys = Set(plan.memberships.map { HeldKey(group: $0.group.nameKey, origin: .app($0.source)) })
+        let additions = plan.memberships.filter { !heldKeys.contains(HeldKey(group: $0.group.nameKey, origin: .app($0.source))) }
+        let removals = held.filter { membership in
+            guard !plannedKeys.contains(HeldKey(group: membership.group.nameKey, origin: membership.origin)) else { return false }
+            switch membership.origin {
+            case .app(.newUserGroup): return false
+            case .app: return true
+            case .admin: return plan.replacesAdminMemberships && !membership.groupIsProtected
+            }
+        }
+        return MembershipChanges(additions: additions, removals: removals)
+    }
+
+    /// A membership's identity: its group by folded name, and who made it.
+    private struct HeldKey: Hashable {
+        var group: String
+        var origin: HeldMembership.Origin
     }
 
     /// The group-in-group memberships an IdP group makes: each directory group of each of its IdP
