@@ -47,10 +47,12 @@ extension DirectoryStore {
     }
 
     /// Applies a configuration in one transaction and returns what changed, one line each; with
-    /// `dryRun` the transaction is rolled back. Rules changes reach existing directory objects on
-    /// the next ``synchronize(app:dryRun:)``.
+    /// `dryRun` the very import runs on a private copy (``rehearsal(_:)``), so the live database
+    /// is only read. Rules changes reach existing directory objects on the next
+    /// ``synchronize(app:dryRun:)``.
     public func importConfiguration(_ configuration: SetupConfiguration, mode: ImportMode, dryRun: Bool, by actor: AdminActor) throws -> [String] {
-        try transaction(commit: !dryRun) { db in
+        if dryRun { return try rehearsal { try $0.importConfiguration(configuration, mode: mode, dryRun: false, by: actor) } }
+        return try write { db in
             var importer = ConfigurationImporter(db: db)
             try importer.apply(configuration, mode: mode)
             if !importer.changes.isEmpty {

@@ -82,21 +82,6 @@ public final class DirectoryStore: Sendable {
         }
     }
 
-    /// Runs `updates` in one IMMEDIATE transaction that commits only when `commit` is true: a dry
-    /// run makes every change, reports it, and leaves nothing behind.
-    package func transaction<T>(commit: Bool, _ updates: (Database) throws -> T) throws -> T {
-        Self.writeGate.lock()
-        defer { Self.writeGate.unlock() }
-        return try connection.inDatabase { db in
-            var result: T?
-            try db.inTransaction(.immediate) {
-                result = try updates(db)
-                return commit ? .commit : .rollback
-            }
-            return result!
-        }
-    }
-
     /// A SCIM write: when it is refused (any ``WriteRefusal``: the store's, the rules', or the
     /// caller's own validation), nothing of it stays, and the refusal is recorded in the audit log in a transaction of its own, so the
     /// admin can see what the IdP tried and why it failed. Its target and detail quote the

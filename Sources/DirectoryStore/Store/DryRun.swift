@@ -6,7 +6,7 @@ extension DirectoryStore {
     /// changes a real run would, in the same order and the same batches, for one app or for several
     /// that share a directory, while the live database is only read (no write lock, so IdP writes
     /// go on meanwhile). The copy costs disk space the size of the database, for a moment.
-    func rehearsal<T>(_ body: (DirectoryStore) throws -> T) throws -> T {
+    package func rehearsal<T>(_ body: (DirectoryStore) throws -> T) throws -> T {
         let temporary = PrivateFile.temporaryPath(beside: path)
         defer { PrivateFile.removeDatabaseFiles(temporary) }
         try PrivateFile.create(temporary)
