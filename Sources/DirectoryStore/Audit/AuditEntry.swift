@@ -110,14 +110,16 @@ extension DirectoryStore {
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         return try read { db in
-            try Row.fetchAll(
+            let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT id, at, app_name, request_id, actor, operation, target, outcome, detail FROM audit\(filter)
                     ORDER BY id DESC LIMIT ?
                     """,
                 arguments: StatementArguments(arguments + [query.limit])
-            ).map {
+            )
+            let changes = try AuditEntry.changes(of: rows.map { $0[0] as Int64 }, db)
+            return rows.map {
                 AuditEntry(
                     id: $0[0],
                     at: $0[1],
@@ -128,7 +130,7 @@ extension DirectoryStore {
                     target: $0[6],
                     outcome: $0[7],
                     detail: $0[8],
-                    changes: try AuditEntry.changes(of: $0[0], db)
+                    changes: changes[$0[0], default: []]
                 )
             }
         }
@@ -155,32 +157,36 @@ extension AuditEntry {
         }
     }
 
-    /// The directory changes recorded with the entry `auditID`.
-    static func changes(of auditID: Int64, _ db: Database) throws -> [DirectoryChange] {
-        try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT app_name, change, user_name, group_name, member, member_kind, origin, fields, reason, previous
-                    FROM audit_change WHERE audit_id = ? ORDER BY seq
-                    """
-            ),
-            arguments: [auditID]
-        ).map { row in
-            guard let kind = DirectoryChange.Kind(rawValue: row["change"]) else {
-                throw StoreError.invalid("audit entry #\(auditID) records an unknown change '\(row["change"] as String)'")
-            }
-            return DirectoryChange(
-                app: row["app_name"],
-                kind,
-                user: row["user_name"],
-                group: row["group_name"],
-                member: row["member"],
-                memberKind: row["member_kind"],
-                origin: row["origin"],
-                fields: (row["fields"] as String?).map { $0.split(separator: "\n").map(String.init) },
-                reason: row["reason"],
-                previous: row["previous"]
-            )
+    /// The directory changes recorded with each of the entries `auditIDs`, in order, in one query.
+    static func changes(of auditIDs: [Int64], _ db: Database) throws -> [Int64: [DirectoryChange]] {
+        guard !auditIDs.isEmpty else { return [:] }
+        // The ids as one JSON array: a listing of any length is one bound value.
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT audit_id, app_name, change, user_name, group_name, member, member_kind, origin, fields, reason, previous
+                FROM audit_change WHERE audit_id IN (SELECT value FROM json_each(?)) ORDER BY audit_id, seq
+                """,
+            arguments: ["[" + auditIDs.map(String.init).joined(separator: ",") + "]"]
+        )
+        return try Dictionary(grouping: rows) { $0["audit_id"] as Int64 }.mapValues { try $0.map(change) }
+    }
+
+    private static func change(_ row: Row) throws -> DirectoryChange {
+        guard let kind = DirectoryChange.Kind(rawValue: row["change"]) else {
+            throw StoreError.invalid("audit entry #\(row["audit_id"] as Int64) records an unknown change '\(row["change"] as String)'")
         }
+        return DirectoryChange(
+            app: row["app_name"],
+            kind,
+            user: row["user_name"],
+            group: row["group_name"],
+            member: row["member"],
+            memberKind: row["member_kind"],
+            origin: row["origin"],
+            fields: (row["fields"] as String?).map { $0.split(separator: "\n").map(String.init) },
+            reason: row["reason"],
+            previous: row["previous"]
+        )
     }
 }
