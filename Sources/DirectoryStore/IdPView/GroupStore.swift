@@ -78,7 +78,7 @@ extension DirectoryStore {
         let name = resource["displayName"]?.stringValue ?? ""
         let json = JSONWriter.serialize(.object(resource))
         return try auditedWrite(audit, "group.create", .text("Group (\(name))")) { db in
-            try Self.checkGroupNameFree(db, appID: app.id, name: name, except: nil)
+            try Self.checkNameFree(db, .group, appID: app.id, name: name, except: nil)
             let now = Timestamp.now()
             try db.execute(
                 sql: """
@@ -139,7 +139,7 @@ extension DirectoryStore {
                 let resource = try transform(current)
                 if resource != current {
                     let name = resource["displayName"]?.stringValue ?? ""
-                    try Self.checkGroupNameFree(db, appID: app.id, name: name, except: group.pk)
+                    try Self.checkNameFree(db, .group, appID: app.id, name: name, except: group.pk)
                     affected.renamedFrom = current["displayName"]?.stringValue.flatMap { $0 == name ? nil : $0 }
                     json = JSONWriter.serialize(.object(resource))
                     try db.execute(
@@ -371,17 +371,6 @@ extension DirectoryStore {
             return ResolvedMember(id: member.id, type: "Group")
         }
         throw IdPViewError.invalidMember("Member '\(member.id)' is neither a user nor a group of this app.")
-    }
-
-    private static func checkGroupNameFree(_ db: Database, appID: Int64, name: String, except pk: Int64?) throws {
-        let holder = try Int64.fetchOne(
-            db,
-            sql: "SELECT pk FROM scim_group WHERE app_id = ? AND display_name_key = ? AND deleted_at IS NULL",
-            arguments: [appID, name.nameKey]
-        )
-        if let holder, holder != pk {
-            throw IdPViewError.nameTaken(.group, name: name)
-        }
     }
 
     private static func count(_ number: Int, _ noun: String) -> String {

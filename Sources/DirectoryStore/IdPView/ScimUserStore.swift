@@ -27,7 +27,7 @@ extension DirectoryStore {
         let json = JSONWriter.serialize(.object(resource))
         let userName = resource["userName"]?.stringValue ?? ""
         return try auditedWrite(audit, "user.create", .text("User (\(userName))")) { db in
-            try Self.checkUserNameFree(db, appID: app.id, userName: userName, except: nil)
+            try Self.checkNameFree(db, .user, appID: app.id, name: userName, except: nil)
             let now = Timestamp.now()
             try db.execute(
                 sql: """
@@ -90,7 +90,7 @@ extension DirectoryStore {
                 )
             }
             let userName = resource["userName"]?.stringValue ?? ""
-            try Self.checkUserNameFree(db, appID: app.id, userName: userName, except: pk)
+            try Self.checkNameFree(db, .user, appID: app.id, name: userName, except: pk)
             let now = Timestamp.now()
             try db.execute(
                 sql: """
@@ -170,17 +170,6 @@ extension DirectoryStore {
             json: Array((row[1] as String).utf8),
             meta: ResourceMeta(resourceType: type, created: row[3], lastModified: row[4], version: row[2])
         )
-    }
-
-    private static func checkUserNameFree(_ db: Database, appID: Int64, userName: String, except pk: Int64?) throws {
-        let holder = try Int64.fetchOne(
-            db,
-            sql: "SELECT pk FROM scim_user WHERE app_id = ? AND user_name_key = ?",
-            arguments: [appID, userName.nameKey]
-        )
-        if let holder, holder != pk {
-            throw IdPViewError.nameTaken(.user, name: userName)
-        }
     }
 
     /// `If-Match` (RFC 7644 §3.14): `*` or one of the listed entity tags must be the current version.
