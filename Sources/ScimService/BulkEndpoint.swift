@@ -1,10 +1,21 @@
+import DirectoryStore
 import SCIM
 import SyncRules
 
 /// `POST /Bulk` (RFC 7644 §3.7): runs each operation as its own request through the same
 /// routes, in order, substituting `bulkId:<id>` references with the ids of resources created
 /// earlier in the request, and stopping after `failOnErrors` errors.
+///
+/// Up to ``operationsPerCommit`` operations in a row share one transaction, each in a savepoint
+/// of its own (one that fails is undone alone), so a thousand operations cost ten syncs to disk,
+/// not a thousand. The answer goes out after the last commit; an operation whose commit failed
+/// is answered as failed.
 struct BulkEndpoint {
+    /// How many operations share a commit: enough to spread its cost, few enough that one
+    /// transaction holds the write lock for tens of milliseconds, not seconds.
+    static let operationsPerCommit = 100
+
+    let store: DirectoryStore
     let dispatch: ([String], RequestContext) throws -> ServiceResponse
 
     func handle(_ context: RequestContext) throws -> ServiceResponse {
@@ -12,16 +23,25 @@ struct BulkEndpoint {
             throw ScimLimit.bulkPayload.exceeded("The bulk request is \(body.count) bytes", status: 413, scimType: nil)
         }
         let request = try BulkRequest.parse(try context.jsonBody(), maxOperations: ScimLimit.bulkOperations.value)
-        var resolved: [String: String] = [:]
-        var results: [JSONValue] = []
-        var errors = 0
-        for operation in request.operations {
-            if let limit = request.failOnErrors, errors >= limit { break }
-            let (result, createdID) = run(operation, resolved: resolved, context)
-            if let bulkId = operation.bulkId, let createdID { resolved[bulkId] = createdID }
-            if (result["status"]?.stringValue).flatMap(Int.init).map({ $0 >= 400 }) ?? true { errors += 1 }
-            results.append(result)
+        var progress = BulkProgress()
+        var pending = request.operations[...]
+        while !pending.isEmpty, !progress.stopped(by: request.failOnErrors) {
+            let chunk = pending.prefix(Self.operationsPerCommit)
+            pending = pending.dropFirst(chunk.count)
+            let before = progress
+            do {
+                try store.grouped {
+                    for operation in chunk {
+                        if progress.stopped(by: request.failOnErrors) { break }
+                        let (result, createdID) = run(operation, resolved: progress.resolved, context)
+                        progress.add(result, bulkId: operation.bulkId, createdID: createdID)
+                    }
+                }
+            } catch {
+                progress.uncommitted(since: before, ScimError(answering: error) ?? .internalError())
+            }
         }
+        let results = progress.results
         return .json(
             200,
             .object(
@@ -69,5 +89,41 @@ struct BulkEndpoint {
             entry["response"] = answer.body
         }
         return (.object(entry), nil)
+    }
+}
+
+/// What a bulk request's operations have answered so far.
+private struct BulkProgress {
+    var results: [JSONValue] = []
+    var resolved: [String: String] = [:]
+    var errors = 0
+
+    func stopped(by failOnErrors: Int?) -> Bool {
+        failOnErrors.map { errors >= $0 } ?? false
+    }
+
+    mutating func add(_ result: JSONValue, bulkId: String?, createdID: String?) {
+        if let bulkId, let createdID { resolved[bulkId] = createdID }
+        if Self.failed(result) { errors += 1 }
+        results.append(result)
+    }
+
+    /// The commit of the operations answered since `before` failed: none of them is on disk, so
+    /// each that succeeded is answered with `error`, and what they created is unknown to the rest.
+    mutating func uncommitted(since before: BulkProgress, _ error: ScimError) {
+        for index in before.results.count..<results.count where !Self.failed(results[index]) {
+            guard case .object(var entry) = results[index] else { continue }
+            entry["status"] = .string(String(error.status))
+            entry["response"] = error.body
+            entry["location"] = nil
+            entry["version"] = nil
+            results[index] = .object(entry)
+            errors += 1
+        }
+        resolved = before.resolved
+    }
+
+    private static func failed(_ result: JSONValue) -> Bool {
+        (result["status"]?.stringValue).flatMap(Int.init).map { $0 >= 400 } ?? true
     }
 }

@@ -114,7 +114,7 @@ public final class ScimApplication: Sendable {
             return try searchAll(context)
         case "Bulk" where rest.count == 1:
             guard request.method == "POST" else { throw ScimError.methodNotAllowed(request.method, request.path) }
-            return try BulkEndpoint(dispatch: dispatch).handle(context)
+            return try BulkEndpoint(store: store, dispatch: dispatch).handle(context)
         case "ServiceProviderConfig", "ResourceTypes", "Schemas":
             guard request.method == "GET" else { throw ScimError.methodNotAllowed(request.method, request.path) }
             return try discovery.handle(resource, Array(rest.dropFirst()), context)

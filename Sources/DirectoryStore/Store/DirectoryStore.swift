@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SCIM
 import SyncRules
+import Synchronization
 
 /// The SQLite database of ScimSync: directories, apps and tokens, each app's IdP view, the
 /// directory view and the audit log.
@@ -23,6 +24,10 @@ public final class DirectoryStore: Sendable {
     public let path: String
     /// Memberships (or members) one batch of group work handles (``GroupWork``).
     public let groupBatchSize: Int
+    /// The group commit of every store of this process on this database file.
+    let committer: GroupCommit
+    /// Above zero while ``grouped(_:)`` runs: writes join its transaction.
+    private let grouping = Atomic<Int>(0)
 
     /// Opens (creating if needed, mode 0600) the database at `path` and, unless `migrate` is
     /// false, brings it to the current schema. The connection is hardened (see
@@ -39,6 +44,7 @@ public final class DirectoryStore: Sendable {
         // SQLite would create a missing file with the umask's mode, and its WAL with the same.
         try PrivateFile.createIfMissing(path)
         self.path = path
+        committer = GroupCommit.forDatabase(at: path)
         connection = try DatabaseQueue(path: path, configuration: configuration)
         if migrate {
             try Migrations.migrator.migrate(connection)
@@ -64,21 +70,43 @@ public final class DirectoryStore: Sendable {
         }
     }
 
-    /// Runs `updates` in one IMMEDIATE transaction.
+    /// Runs `updates` in a transaction, durable when this returns.
     ///
-    /// Threads of this process queue on ``writeGate`` for the write lock, which hands over at
-    /// once; only other processes meet SQLite's busy handler, which polls with sleeps.
+    /// Writes of this process's threads that arrive together share one transaction and one
+    /// commit, each in its own savepoint (``GroupCommit``); inside ``grouped(_:)`` a write is a
+    /// savepoint of the group's transaction. Only other processes meet SQLite's busy handler,
+    /// which polls with sleeps.
     package func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        if grouping.load(ordering: .relaxed) > 0 {
+            return try connection.unsafeReentrantWrite { db in
+                guard db.isInsideTransaction else { throw GroupCommit.transactionEnded }
+                return try GroupCommit.inSavepoint(db, updates)
+            }
+        }
         let requested = ContinuousClock.now
-        Self.writeGate.lock()
-        defer { Self.writeGate.unlock() }
-        // Unset if the lock never came (busy past the timeout): all of it was waiting.
-        var (began, worked): (ContinuousClock.Instant?, ContinuousClock.Instant?) = (nil, nil)
-        defer { meter.write(requested: requested, began: began ?? .now, worked: worked ?? .now) }
-        return try connection.write { db in
+        do {
+            let (result, timing) = try committer.write(on: connection, updates)
+            meter.write(requested: requested, began: timing.began, worked: timing.worked)
+            return result
+        } catch {
+            meter.write(requested: requested, began: .now, worked: .now)
+            throw error
+        }
+    }
+
+    /// Runs `body` with every write it makes in one transaction of this thread's own, each write
+    /// in a savepoint (undone alone when it fails), committed together when `body` returns: the
+    /// operations of one `/Bulk` request share a few commits instead of one each. Nothing is
+    /// durable until this returns; when it throws, nothing of `body` is.
+    public func grouped<T>(_ body: () throws -> T) throws -> T {
+        let requested = ContinuousClock.now
+        var began = requested
+        defer { meter.write(requested: requested, began: began, worked: .now) }
+        return try committer.exclusive(on: connection) { _ in
             began = .now
-            defer { worked = .now }
-            return try updates(db)
+            grouping.add(1, ordering: .relaxed)
+            defer { grouping.subtract(1, ordering: .relaxed) }
+            return try body()
         }
     }
 
@@ -111,8 +139,6 @@ public final class DirectoryStore: Sendable {
             )
         }
     }
-
-    private static let writeGate = NSLock()
 
     /// `scim_fold(text)`: Unicode lowercase, the same folding as the `*_key` columns, because
     /// SQLite's `lower()` and `LIKE` fold ASCII only.

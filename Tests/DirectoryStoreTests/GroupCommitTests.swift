@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import Synchronization
+import Testing
+
+@testable import DirectoryStore
+
+/// Writes that arrive together share one transaction and one commit, each undone alone when it
+/// fails, and none returns before its commit.
+@Suite struct GroupCommitTests {
+    let fixture: StoreFixture
+    var committer: GroupCommit { fixture.store.committer }
+
+    init() throws {
+        fixture = try StoreFixture()
+        try fixture.store.write { db in try db.execute(sql: "CREATE TABLE note (text TEXT NOT NULL UNIQUE)") }
+    }
+
+    /// A store of its own for each writer thread, as the responder's workers have.
+    private func stores(_ count: Int) throws -> [DirectoryStore] {
+        try (0..<count).map { _ in try DirectoryStore(path: fixture.path) }
+    }
+
+    private func notes() throws -> [String] {
+        try DatabaseQueue(path: fixture.path).read { db in try String.fetchAll(db, sql: "SELECT text FROM note ORDER BY text") }
+    }
+
+    /// Queues one write per text on its own thread while `holder` keeps the lead, then lets them
+    /// go: they all wait in one queue, so the next leader commits them together.
+    private func queuedTogether(
+        _ texts: [String],
+        _ write: @escaping @Sendable (DirectoryStore, String) throws -> Void
+    ) throws -> [String: Result<Void, any Error>] {
+        let writers = try stores(texts.count)
+        let holder = try DirectoryStore(path: fixture.path)
+        let results = Mutex<[String: Result<Void, any Error>]>([:])
+        let group = DispatchGroup()
+        try holder.grouped {
+            for (store, text) in zip(writers, texts) {
+                // A thread each, as the responder's workers: a thread pool would start them late.
+                group.enter()
+                Thread {
+                    let result = Result { try write(store, text) }
+                    results.withLock { $0[text] = result }
+                    group.leave()
+                }.start()
+            }
+            while committer.queued < texts.count { usleep(1000) }
+        }
+        group.wait()
+        return results.withLock { $0 }
+    }
+
+    @Test func writesThatArriveTogetherShareOneCommit() throws {
+        let before = committer.commits
+        let texts = (1...20).map { "note \($0)" }
+        let results = try queuedTogether(texts) { store, text in
+            try store.write { db in try db.execute(sql: "INSERT INTO note (text) VALUES (?)", arguments: [text]) }
+        }
+        #expect(results.values.allSatisfy { (try? $0.get()) != nil })
+        #expect(committer.commits - before == 1, "twenty writes, one commit")
+        #expect(try notes() == texts.sorted())
+    }
+
+    @Test func aFailingWriteIsUndoneAloneAndTheOthersCommit() throws {
+        let results = try queuedTogether(["a", "b", "c"]) { store, text in
+            try store.write { db in
+                try db.execute(sql: "INSERT INTO note (text) VALUES (?)", arguments: [text])
+                if text == "b" { try db.execute(sql: "INSERT INTO note (text) VALUES ('a')") }  // unique: fails
+            }
+        }
+        #expect((try? results["a"]?.get()) != nil)
+        #expect((try? results["c"]?.get()) != nil)
+        #expect(throws: DatabaseError.self) { try results["b"]?.get() }
+        #expect(try notes() == ["a", "c"])
+    }
+
+    @Test func whenTheSharedTransactionIsLostNoWriteOfItClaimsSuccess() throws {
+        let results = try queuedTogether(["a", "b"]) { store, text in
+            try store.write { db in
+                try db.execute(sql: "INSERT INTO note (text) VALUES (?)", arguments: [text])
+                if text == "b" { try db.execute(sql: "ROLLBACK") }  // ends every write's transaction
+            }
+        }
+        #expect(results.values.allSatisfy { (try? $0.get()) == nil })
+        #expect(try notes() == [])
+        // The next writes go on in a transaction of their own.
+        try fixture.store.write { db in try db.execute(sql: "INSERT INTO note (text) VALUES ('after')") }
+        #expect(try notes() == ["after"])
+    }
+
+    @Test func aGroupedRunCommitsItsWritesTogetherEachUndoneAlone() throws {
+        let store = fixture.store
+        try store.grouped {
+            try store.write { db in try db.execute(sql: "INSERT INTO note (text) VALUES ('x')") }
+            #expect(throws: DatabaseError.self) {
+                try store.write { db in
+                    try db.execute(sql: "INSERT INTO note (text) VALUES ('y')")
+                    try db.execute(sql: "INSERT INTO note (text) VALUES ('x')")
+                }
+            }
+            try store.write { db in try db.execute(sql: "INSERT INTO note (text) VALUES ('z')") }
+            #expect(try notes() == [], "nothing is visible to others before the commit")
+        }
+        #expect(try notes() == ["x", "z"])
+    }
+}
