@@ -51,6 +51,12 @@ import Testing
         return results.withLock { $0 }
     }
 
+    @Test func everyCommitIsSyncedToDisk() throws {
+        // 2 is FULL: in WAL mode, the WAL is synced at every commit, not only at checkpoints.
+        #expect(try fixture.store.connection.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
+        #expect(try DirectoryStore(path: fixture.path).connection.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
+    }
+
     @Test func writesThatArriveTogetherShareOneCommit() throws {
         let before = committer.commits
         let texts = (1...20).map { "note \($0)" }
@@ -63,16 +69,17 @@ import Testing
     }
 
     @Test func aFailingWriteIsUndoneAloneAndTheOthersCommit() throws {
+        try fixture.store.write { db in try db.execute(sql: "INSERT INTO note (text) VALUES ('taken')") }
         let results = try queuedTogether(["a", "b", "c"]) { store, text in
             try store.write { db in
                 try db.execute(sql: "INSERT INTO note (text) VALUES (?)", arguments: [text])
-                if text == "b" { try db.execute(sql: "INSERT INTO note (text) VALUES ('a')") }  // unique: fails
+                if text == "b" { try db.execute(sql: "INSERT INTO note (text) VALUES ('taken')") }  // unique: fails
             }
         }
         #expect((try? results["a"]?.get()) != nil)
         #expect((try? results["c"]?.get()) != nil)
         #expect(throws: DatabaseError.self) { try results["b"]?.get() }
-        #expect(try notes() == ["a", "c"])
+        #expect(try notes() == ["a", "c", "taken"])
     }
 
     @Test func whenTheSharedTransactionIsLostNoWriteOfItClaimsSuccess() throws {

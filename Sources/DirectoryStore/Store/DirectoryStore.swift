@@ -37,15 +37,16 @@ public final class DirectoryStore: Sendable {
         var configuration = ConnectionHardening.configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.journalMode = .wal
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            db.add(function: Self.foldFunction)
-        }
+        configuration.prepareDatabase { db in db.add(function: Self.foldFunction) }
         // SQLite would create a missing file with the umask's mode, and its WAL with the same.
         try PrivateFile.createIfMissing(path)
         self.path = path
         committer = GroupCommit.forDatabase(at: path)
         connection = try DatabaseQueue(path: path, configuration: configuration)
+        // After GRDB's WAL set-up, which chooses `synchronous = NORMAL` (a commit synced only at
+        // the next checkpoint): every commit is synced before it returns, or an acknowledged
+        // write could be lost with the power.
+        try connection.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         if migrate {
             try Migrations.migrator.migrate(connection)
         }

@@ -1,0 +1,107 @@
+"""Group commit keeps the promise of a 201: the responder answers a write only after the WAL sync
+(fdatasync) of the commit that holds it, and concurrent writes share those syncs. Watched with
+strace attached to the responder behind nginx, as an operator could."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from collections import defaultdict
+
+import pytest
+
+from load import CreateLoad
+from stack import Stack, wait_until
+
+CLIENTS = 16
+LOAD_SECONDS = 2.0
+
+# strace -f -ttt -y: "<tid> <epoch seconds> <call>(<fd><path>, ...) = <result>", a call another
+# thread interrupts split into "... <unfinished ...>" and "<tid> <time> <... call resumed> ...".
+LINE = re.compile(r"^(\d+)\s+(\d+\.\d+)\s+(.*)$")
+
+
+@pytest.fixture
+def traced():
+    if shutil.which("strace") is None or os.geteuid() != 0:
+        pytest.skip("needs strace and the right to attach to the responder (root)")
+    s = Stack("nginx", workers=8)
+    try:
+        s.start(apps=(("alpha", "corp", "generic"),))
+        yield s
+    finally:
+        s.cleanup()
+
+
+def attach(pid: int, out) -> subprocess.Popen:
+    tracer = subprocess.Popen(
+        ["strace", "-f", "-ttt", "-y", "-s", "80", "-e", "trace=read,write,fdatasync,fsync", "-o", str(out),
+         "-p", str(pid)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # strace says "Process N attached" once per thread before tracing.
+    wait_until("strace to attach", lambda: out.exists() and out.stat().st_size > 0 or tracer.poll() is not None, 10)
+    time.sleep(0.5)
+    return tracer
+
+
+def events(trace_text: str):
+    """(tid, time, kind) in order: 'read' of a request, 'answer' carrying a 2xx status line,
+    'sync' when an fdatasync/fsync of the WAL returned."""
+    pending: dict[int, str] = {}
+    for line in trace_text.splitlines():
+        m = LINE.match(line)
+        if not m:
+            continue
+        tid, at, call = int(m.group(1)), float(m.group(2)), m.group(3)
+        if "<unfinished ...>" in call:
+            pending[tid] = call
+            continue
+        if call.startswith("<..."):
+            call = pending.pop(tid, "") + call
+        if call.startswith(("fdatasync(", "fsync(")) and "-wal>" in call.split(",")[0] + call.split(")")[0]:
+            yield tid, at, "sync"
+        elif call.startswith("read(") and "socket:" in call.split(",")[0]:
+            yield tid, at, "read"
+        elif call.startswith("write(") and "socket:" in call.split(",")[0] and re.search(r"Status: 2\d\d", call):
+            yield tid, at, "answer"
+
+
+def test_no_write_is_answered_before_its_sync_and_writes_share_syncs(traced):
+    s = traced
+    out = s.dir / "responder.strace"
+    tracer = attach(s.responders[0].pid, out)
+    created = []
+
+    def record(name, outcome, finished):
+        if not isinstance(outcome, Exception) and outcome.status_code == 201:
+            created.append(name)
+
+    load = CreateLoad(s, "alpha", "grouped", CLIENTS, record)
+    time.sleep(LOAD_SECONDS)
+    load.stop()
+    tracer.send_signal(signal.SIGINT)
+    tracer.wait(timeout=20)
+
+    window_start: dict[int, float] = {}
+    syncs: list[float] = []
+    answers = 0
+    early = []
+    for tid, at, kind in events(out.read_text(errors="replace")):
+        if kind == "sync":
+            syncs.append(at)
+        elif kind == "read":
+            window_start.setdefault(tid, at)
+        else:
+            answers += 1
+            start = window_start.pop(tid, None)
+            # A sync must have returned after this worker began reading the request.
+            if start is None or not any(start < t < at for t in syncs[-200:]):
+                early.append((tid, start, at))
+    print(f"group commit: {len(created)} users created, {answers} answers traced, {len(syncs)} WAL syncs")
+    assert answers >= 50, f"too little load traced to mean anything ({answers} answers)"
+    assert not early, f"{len(early)} answers went out with no WAL sync since their request; first {early[0]}"
+    assert len(syncs) < answers, f"{len(syncs)} syncs for {answers} writes: concurrent writes did not share commits"
