@@ -15,9 +15,11 @@ from collections import defaultdict
 import pytest
 
 from load import CreateLoad
+from scimcheck import user_body
 from stack import Stack, wait_until
 
 CLIENTS = 16
+BULK_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
 LOAD_SECONDS = 2.0
 
 # strace -f -ttt -y: "<tid> <epoch seconds> <call>(<fd><path>, ...) = <result>", a call another
@@ -105,3 +107,24 @@ def test_no_write_is_answered_before_its_sync_and_writes_share_syncs(traced):
     assert answers >= 50, f"too little load traced to mean anything ({answers} answers)"
     assert not early, f"{len(early)} answers went out with no WAL sync since their request; first {early[0]}"
     assert len(syncs) < answers, f"{len(syncs)} syncs for {answers} writes: concurrent writes did not share commits"
+
+
+def test_a_bulk_request_of_a_thousand_creates_takes_a_handful_of_syncs(traced):
+    s = traced
+    alpha = s.client("alpha")
+    operations = [{"method": "POST", "path": "/Users", "bulkId": f"b{i}", "data": user_body(f"bulk-{i}")}
+                  for i in range(1000)]
+    operations[500]["data"] = user_body("bulk-7")  # taken by operation 7: refused alone
+    out = s.dir / "bulk.strace"
+    tracer = attach(s.responders[0].pid, out)
+    r = alpha.post("/Bulk", {"schemas": [BULK_SCHEMA], "Operations": operations})
+    tracer.send_signal(signal.SIGINT)
+    tracer.wait(timeout=20)
+    assert r.status_code == 200, r.text
+    statuses = [op["status"] for op in r.json()["Operations"]]
+    assert statuses.count("201") == 999 and statuses[500] == "409", statuses[495:505]
+    syncs = sum(1 for _, _, kind in events(out.read_text(errors="replace")) if kind == "sync")
+    print(f"bulk: 1000 operations, {syncs} WAL syncs")
+    assert 1 <= syncs <= 20, f"{syncs} syncs for one bulk request of 1000 operations"
+    listed = alpha.get("/Users", params={"filter": 'userName sw "bulk-"', "count": 0}).json()
+    assert listed["totalResults"] == 999
