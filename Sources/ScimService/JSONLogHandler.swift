@@ -41,15 +41,22 @@ public struct JSONLogHandler: LogHandler {
 
     /// One log line: the JSON object and a newline.
     public static func line(time: Date, level: Logger.Level, message: String, metadata: Logger.Metadata) -> [UInt8] {
-        var members: [(key: String, value: JSONValue)] = [
-            ("time", .string(timestamp(time))),
-            ("level", .string(level.rawValue)),
-            ("message", .string(message)),
-        ]
-        for key in metadata.keys.sorted() where !["time", "level", "message"].contains(key) {
-            members.append((key, json(metadata[key]!)))
+        // Written member by member into one buffer: no JSON object is built for a line.
+        var writer = JSONWriter(capacity: 384)
+        writer.appendRaw("{\"time\":")
+        writer.writeString(timestamp(time))
+        writer.appendRaw(",\"level\":")
+        writer.writeString(level.rawValue)
+        writer.appendRaw(",\"message\":")
+        writer.writeString(message)
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) where key != "time" && key != "level" && key != "message" {
+            writer.appendRaw(",")
+            writer.writeString(key)
+            writer.appendRaw(":")
+            writer.write(json(value))
         }
-        return JSONWriter.serialize(.object(JSONObject(members))) + [UInt8(ascii: "\n")]
+        writer.appendRaw("}\n")
+        return writer.bytes
     }
 
     /// `2025-12-01T12:00:00.250Z` (UTC, milliseconds), written by hand: Foundation's

@@ -22,21 +22,25 @@ public final class ServiceMetrics: Sendable {
     /// Scrapes set the installation-wide series from the file and the database, one at a time;
     /// the apps and directories the last one showed, whose series go when they do.
     private let scraped = Mutex((apps: Set<String>(), directories: Set<String>()))
-    /// Each kind of answer's counter and timer, made once: looking them up in the factory on every
-    /// request (labels hashed under the registry's lock) cost more than counting.
-    private let requestSeries = Mutex<[RequestSeries: RequestHandles]>([:])
     private let lockWait: Metrics.Timer
     private let commit: Metrics.Timer
     private let authFailures: Metrics.Counter
 
-    private struct RequestSeries: Hashable {
+    /// Each kind of answer's counter and timer, made once: looking them up in the factory on every
+    /// request (labels hashed under the registry's lock) cost more than counting. One cache per
+    /// worker thread (its ``ScimApplication``), so that the threads never wait for one another's.
+    final class SeriesCache: Sendable {
+        fileprivate let handles = Mutex<[RequestSeries: RequestHandles]>([:])
+    }
+
+    fileprivate struct RequestSeries: Hashable {
         var app: String
         var endpoint: String
         var method: String
         var status: Int
     }
 
-    private struct RequestHandles: @unchecked Sendable {
+    fileprivate struct RequestHandles: @unchecked Sendable {
         // @unchecked: swift-metrics handles are thread-safe, but not marked Sendable.
         var requests: Metrics.Counter
         var duration: Metrics.Timer
@@ -67,9 +71,17 @@ public final class ServiceMetrics: Sendable {
     private static let methods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 
     /// Counts one answered request.
-    func record(app: String, endpoint: String, method: String, status: Int, duration: Duration, database: TransactionMeter.Reading) {
+    func record(
+        app: String,
+        endpoint: String,
+        method: String,
+        status: Int,
+        duration: Duration,
+        database: TransactionMeter.Reading,
+        cache: SeriesCache
+    ) {
         let method = Self.methods.contains(method) ? method : "other"
-        let handles = handles(for: RequestSeries(app: app, endpoint: endpoint, method: method, status: status))
+        let handles = handles(for: RequestSeries(app: app, endpoint: endpoint, method: method, status: status), in: cache)
         handles.requests.increment()
         handles.duration.recordNanoseconds(Self.nanoseconds(duration))
         if let wait = database.lockWait { lockWait.recordNanoseconds(Int64(wait * 1e9)) }
@@ -77,8 +89,8 @@ public final class ServiceMetrics: Sendable {
         if status == 401 { authFailures.increment() }
     }
 
-    private func handles(for series: RequestSeries) -> RequestHandles {
-        if let known = requestSeries.withLock({ $0[series] }) { return known }
+    private func handles(for series: RequestSeries, in cache: SeriesCache) -> RequestHandles {
+        if let known = cache.handles.withLock({ $0[series] }) { return known }
         let made = RequestHandles(
             requests: Counter(
                 label: "scimsync_http_requests_total",
@@ -94,7 +106,7 @@ public final class ServiceMetrics: Sendable {
                 factory: factory
             )
         )
-        requestSeries.withLock { cache in
+        cache.handles.withLock { cache in
             if cache.count >= Self.requestSeriesKept { cache.removeAll(keepingCapacity: true) }
             cache[series] = made
         }

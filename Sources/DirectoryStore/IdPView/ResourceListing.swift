@@ -37,13 +37,16 @@ extension DirectoryStore {
         let name = table.sql
         // An index walk (no filter, no sort, no cursor) may continue from the previous page's last key.
         let walk = query.filter == nil && query.sortBy == nil && query.cursor == nil
+        let cached = ListStatements.fewShapes(query)
         // count and page from one snapshot, so totalResults matches the page.
         return try snapshot {
             try read { db in
                 try QueryDeadline.within(db, milliseconds: milliseconds) {
                     let tally = query.filter == nil ? try Self.tally(db, table: table, appID: appID) : nil
                     let total =
-                        try tally?.total ?? Int.fetchOne(db, SQLRequest(literal: "SELECT count(*) FROM \(name) WHERE \(condition)")) ?? 0
+                        try tally?.total
+                        ?? Int.fetchOne(ListStatements.statement(db, "SELECT count(*) FROM \(name) WHERE \(condition)", cached: cached))
+                        ?? 0
                     guard query.count > 0 else { return ResourcePage(totalResults: total, resources: []) }
                     let position = PagePositions.Key(database: path, appID: appID, table: table, startIndex: query.startIndex)
                     if walk, offset > 0, let tally, let after = PagePositions.shared.start(of: position, deletions: tally.deletions) {
@@ -52,12 +55,13 @@ extension DirectoryStore {
                     }
                     // One row beyond the page tells a cursor-paged client whether there is a next page.
                     let rows = try Row.fetchAll(
-                        db,
-                        SQLRequest(
-                            literal: """
-                                SELECT id, resource, version, created_at, modified_at, pk FROM \(name)
-                                WHERE \(page) ORDER BY \(order) LIMIT \(query.count + 1) OFFSET \(offset)
-                                """
+                        ListStatements.statement(
+                            db,
+                            """
+                            SELECT id, resource, version, created_at, modified_at, pk FROM \(name)
+                            WHERE \(page) ORDER BY \(order) LIMIT \(query.count + 1) OFFSET \(offset)
+                            """,
+                            cached: cached
                         )
                     )
                     let shown = rows.prefix(query.count)

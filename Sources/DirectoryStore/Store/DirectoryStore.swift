@@ -15,6 +15,8 @@ import SyncRules
 /// instead of failing.
 public final class DirectoryStore: Sendable {
     public static let busyTimeout: TimeInterval = 10
+    /// The page cache of one connection, in KiB (the responder has one connection per worker).
+    public static let pageCacheKiB = 16 * 1024
 
     package let connection: DatabaseQueue
     let authCache = AuthCache()
@@ -34,6 +36,9 @@ public final class DirectoryStore: Sendable {
         configuration.journalMode = .wal
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Each worker's connection keeps this many KiB of pages (SQLite's default, 2 MiB,
+            // missed on most reads of a 10,000-user directory: a pread(2) per GET).
+            try db.execute(sql: "PRAGMA cache_size = -\(Self.pageCacheKiB)")
             db.add(function: Self.foldFunction)
         }
         // SQLite would create a missing file with the umask's mode, and its WAL with the same.
