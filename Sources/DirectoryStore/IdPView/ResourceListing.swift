@@ -21,6 +21,8 @@ extension DirectoryStore {
         let order = try compiler.order(query.sortBy, descending: query.descending)
         let typeName = table.columns.resourceType.name
         var page = condition
+        // Whether the page's rows are fewer than the condition's (a cursor or a walk starts after a key).
+        var narrowed = false
         var offset = query.startIndex - 1
         switch query.cursor {
         case .after(let key)?:
@@ -28,6 +30,7 @@ extension DirectoryStore {
                 throw ScimError(status: 400, scimType: .invalidCursor, detail: "The cursor does not fit this sort order.")
             }
             page += " AND pk > \(key)"
+            narrowed = true
             offset = 0
         case .offset(let start)?:
             offset = start
@@ -43,14 +46,16 @@ extension DirectoryStore {
             try read { db in
                 try QueryDeadline.within(db, milliseconds: milliseconds) {
                     let tally = query.filter == nil ? try Self.tally(db, table: table, appID: appID) : nil
-                    let total =
+                    func counted() throws -> Int {
                         try tally?.total
-                        ?? Int.fetchOne(ListStatements.statement(db, "SELECT count(*) FROM \(name) WHERE \(condition)", cached: cached))
-                        ?? 0
-                    guard query.count > 0 else { return ResourcePage(totalResults: total, resources: []) }
+                            ?? Int.fetchOne(ListStatements.statement(db, "SELECT count(*) FROM \(name) WHERE \(condition)", cached: cached))
+                            ?? 0
+                    }
+                    guard query.count > 0 else { return ResourcePage(totalResults: try counted(), resources: []) }
                     let position = PagePositions.Key(database: path, appID: appID, table: table, startIndex: query.startIndex)
                     if walk, offset > 0, let tally, let after = PagePositions.shared.start(of: position, deletions: tally.deletions) {
                         page += " AND pk > \(after)"
+                        narrowed = true
                         offset = 0
                     }
                     // One row beyond the page tells a cursor-paged client whether there is a next page.
@@ -65,6 +70,9 @@ extension DirectoryStore {
                         )
                     )
                     let shown = rows.prefix(query.count)
+                    // A page from the first match that holds every match is its own count (an `eq`
+                    // filter's page, usually): no second query.
+                    let total = !narrowed && offset == 0 && rows.count <= query.count ? rows.count : try counted()
                     if walk, let tally, let last = shown.last {
                         PagePositions.shared.learn(
                             PagePositions.Key(database: path, appID: appID, table: table, startIndex: query.startIndex + shown.count),
