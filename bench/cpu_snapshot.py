@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Prints "TOTAL BUSY OURS" in clock ticks, for bench/run.sh's disturbance check.
+"""Prints "TOTAL BUSY OURS [USER SYSTEM]" in clock ticks, for bench/run.sh's disturbance check
+and its CPU time per request.
 
 TOTAL and BUSY: the whole machine's CPU time and its non-idle part (/proc/stat).
 OURS: CPU time of process ROOT_PID and all its descendants, including descendants that have
 exited and been waited for (cutime/cstime).  Two snapshots around a wrk run tell how much of
 the machine other work used meanwhile: (BUSY2-BUSY1) - (OURS2-OURS1), out of TOTAL2-TOTAL1.
+USER and SYSTEM (with RESPONDER_PID): the user and kernel CPU time of that process, its threads
+and its descendants (the C responder's worker processes), which over a wrk run divided by the
+requests served is the responder's CPU time per request.
 
-usage: cpu_snapshot.py ROOT_PID
+usage: cpu_snapshot.py ROOT_PID [RESPONDER_PID]
 """
 import os
 import sys
@@ -32,8 +36,21 @@ def processes():
             continue
         fields = text[text.rindex(")") + 2:].split()
         # fields[1] = ppid; fields[11..14] = utime stime cutime cstime
-        table[int(name)] = (int(fields[1]), sum(int(v) for v in fields[11:15]))
+        times = [int(v) for v in fields[11:15]]
+        table[int(name)] = (int(fields[1]), sum(times), times[0] + times[2], times[1] + times[3])
     return table
+
+
+def tree(table, children, root, fields):
+    """Sums `fields` of the table's rows over `root` and its descendants."""
+    sums, stack = [0] * len(fields), [root]
+    while stack:
+        pid = stack.pop()
+        if pid in table:
+            for i, field in enumerate(fields):
+                sums[i] += table[pid][field]
+        stack.extend(children.get(pid, []))
+    return sums
 
 
 def main():
@@ -41,15 +58,13 @@ def main():
     total, busy = machine()
     table = processes()
     children = {}
-    for pid, (ppid, _) in table.items():
-        children.setdefault(ppid, []).append(pid)
-    ours, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        if pid in table:
-            ours += table[pid][1]
-        stack.extend(children.get(pid, []))
-    print(total, busy, ours)
+    for pid, row in table.items():
+        children.setdefault(row[0], []).append(pid)
+    (ours,) = tree(table, children, root, [1])
+    values = [total, busy, ours]
+    if len(sys.argv) > 2:
+        values += tree(table, children, int(sys.argv[2]), [2, 3])
+    print(*values)
 
 
 if __name__ == "__main__":

@@ -3,16 +3,20 @@
 
 Each input line is one wrk run:
   {"scenario": id, "label": text, "workers": N or null, "round": R, "background_cpu": pct,
-   "other_cpu": pct, "result": {BENCH_RESULT from bench/lua/common.lua}}
+   "other_cpu": pct, "responder_cpu": {"user_s": s, "system_s": s} or null,
+   "result": {BENCH_RESULT from bench/lua/common.lua}}
 Runs of the same scenario and worker count (the rounds) are summarised by their median; the
 req/s column also shows the spread (lowest–highest) when there are several rounds.
-A scenario is compared with the static-file ceiling of the run and with the bare responder
-(scenario "bare") at the same worker count.
+A scenario is compared with the static-file ceiling of the run, with the C libfcgi responder
+(scenario "c_fcgi") and with the bare Swift responder (scenario "bare") at the same worker count.
+"CPU µs/req" is the responder's CPU time (user + kernel, its threads and processes) over the
+requests it answered, "kernel" the kernel's share of it.
 
 The "× bare" column and the targets use ratio(): the median over rounds of the ratio within
 each round, or the ratio of the medians when the rounds do not pair up.
 Targets: --target 'LABEL|NUMERATOR|DENOMINATOR|METRIC|OP|THRESHOLD', evaluated at every worker
-count where both scenarios ran.  METRIC: rps, p50, p99 (ms).  OP: >= or <=.
+count where both scenarios ran.  METRIC: rps, p50, p99 (ms), cpu_us.  OP: >= or <=.  An empty
+DENOMINATOR compares the metric itself with THRESHOLD.
 Exit status: 1 if a run had errors (non-2xx or socket errors), or if a target failed and
 --strict-targets was given; 0 otherwise.
 """
@@ -40,6 +44,10 @@ def load(path):
         run["socket_errors"] = r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["timeouts"]
         run.setdefault("round", 1)
         run.setdefault("background_cpu", 0)
+        cpu = run.get("responder_cpu")
+        run["cpu_us"] = 1e6 * (cpu["user_s"] + cpu["system_s"]) / r["requests"] if cpu and r["requests"] else None
+        run["kernel_share"] = (cpu["system_s"] / (cpu["user_s"] + cpu["system_s"])
+                               if cpu and cpu["user_s"] + cpu["system_s"] > 0 else None)
     return runs
 
 
@@ -56,6 +64,9 @@ def summarise(runs):
         rs = row["runs"]
         for metric in ("rps", "p50", "p99"):
             row[metric] = statistics.median(r[metric] for r in rs)
+        for metric in ("cpu_us", "kernel_share"):
+            values = [r[metric] for r in rs if r[metric] is not None]
+            row[metric] = statistics.median(values) if values else None
         row["rps_min"] = min(r["rps"] for r in rs)
         row["rps_max"] = max(r["rps"] for r in rs)
         row["non2xx"] = sum(r["non2xx"] for r in rs)
@@ -88,6 +99,7 @@ def ratio(a, b, metric):
 def build_table(rows, show_spread):
     static = next((r for r in rows if r["scenario"] == "static"), None)
     bare = {r["workers"]: r for r in rows if r["scenario"] == "bare"}
+    c_fcgi = {r["workers"]: r for r in rows if r["scenario"] == "c_fcgi"}
     table = []
     for r in rows:
         err_text = "0"
@@ -97,6 +109,7 @@ def build_table(rows, show_spread):
                 err_text += ", %d socket" % r["socket_errors"]
             err_text += " !!"
         ceiling_bare = bare.get(r["workers"])
+        ceiling_c = c_fcgi.get(r["workers"])
         cells = [
             r["label"],
             "—" if r["workers"] is None else str(r["workers"]),
@@ -109,8 +122,12 @@ def build_table(rows, show_spread):
             fmt_ms(r["p99"]),
             err_text,
             fmt_ratio(r["rps"] / static["rps"] if static and static["rps"] else None),
+            fmt_ratio(ratio(r, ceiling_c, "rps")[0]
+                      if ceiling_c and r["scenario"] != "static" else None),
             fmt_ratio(ratio(r, ceiling_bare, "rps")[0]
                       if ceiling_bare and r["scenario"] != "static" else None),
+            "—" if r["cpu_us"] is None else "%.1f" % r["cpu_us"],
+            "—" if r["kernel_share"] is None else "%.0f %%" % (100 * r["kernel_share"]),
         ]
         table.append(cells)
     return table
@@ -118,7 +135,7 @@ def build_table(rows, show_spread):
 
 def header(show_spread):
     return (["scenario", "workers", "req/s"] + (["req/s range"] if show_spread else [])
-            + ["p50 ms", "p99 ms", "errors", "× static", "× bare"])
+            + ["p50 ms", "p99 ms", "errors", "× static", "× C", "× bare", "CPU µs/req", "kernel"])
 
 
 def text_table(table, head):
@@ -152,20 +169,31 @@ def evaluate_targets(rows, specs):
         label, numerator, denominator, metric, op, threshold = spec.split("|")
         threshold = float(threshold)
         for workers in worker_counts:
-            a, b = by_key.get((numerator, workers)), by_key.get((denominator, workers))
-            if not a or not b or not b[metric]:
-                continue
-            value, ratios = ratio(a, b, metric)
+            a = by_key.get((numerator, workers))
+            if denominator:
+                b = by_key.get((denominator, workers))
+                if not a or not b or not b[metric]:
+                    continue
+                value, ratios = ratio(a, b, metric)
+                how = ("median of %d paired rounds: %s" % (len(ratios), ", ".join("%.3f" % x for x in ratios))
+                       if ratios else None)
+            else:
+                b = None
+                if not a or a[metric] is None:
+                    continue
+                value, rounds = a[metric], [r[metric] for r in a["runs"] if r[metric] is not None]
+                how = "median of %d rounds: %s" % (len(rounds), ", ".join("%.1f" % x for x in rounds)) if len(rounds) > 1 else None
             if value is None:
                 continue
-            how = "median of %d paired rounds: %s" % (len(ratios), ", ".join("%.3f" % x for x in ratios)) if ratios else None
             passed = value >= threshold if op == ">=" else value <= threshold
-            tainted = (a["non2xx"] + a["socket_errors"] + b["non2xx"] + b["socket_errors"]) > 0
+            tainted = sum(x["non2xx"] + x["socket_errors"] for x in (a, b) if x) > 0
             verdict = "PASS" if passed and not tainted else "FAIL"
             # Rounded towards failing, so that a shown value never seems to meet a missed target.
-            shown = (math.floor if op == ">=" else math.ceil)(value * 1000) / 1000
-            text = "%s = %.3f (target %s %.2f): %s  [%d workers%s]" % (
-                label, shown, op, threshold, verdict, workers, "; " + how if how else "")
+            digits = 1000 if denominator else 10
+            shown = (math.floor if op == ">=" else math.ceil)(value * digits) / digits
+            text = "%s = %s (target %s %s): %s  [%d workers%s]" % (
+                label, ("%.3f" if denominator else "%.1f") % shown, op, ("%.2f" if denominator else "%g") % threshold,
+                verdict, workers, "; " + how if how else "")
             if tainted:
                 text += " — INVALID: errors during the measurement"
             verdicts.append((verdict == "PASS", text))

@@ -9,9 +9,13 @@ import Glibc
 /// (`MAP_SHARED`): the arrival time of its rate limit's token bucket, its counters since the file
 /// was made and per hour for the last ``hoursKept`` hours, and its last contact.
 ///
-/// Every change takes an exclusive `flock(2)` on the file (after this process's own mutex, since
-/// threads share one open file), so several processes under mod_fcgid share one bucket. The
-/// counters are durable without a SQLite write per request: they live in the page cache, which
+/// A request's bucket and counters change by atomic operations on the mapped words (a
+/// compare-and-swap of the bucket's one number, atomic additions to the counters), so several
+/// processes under mod_fcgid share one bucket and no request waits for another or makes a system
+/// call. Only what changes the file's layout, an app taking a slot or an hour's counters starting
+/// from zero, takes an exclusive `flock(2)` on the file (after this process's own mutex, since
+/// threads share one open file). (Taking that lock for every request made the threads of a
+/// process queue on it: more than half of a GET's time.) The counters are durable without a SQLite write per request: they live in the page cache, which
 /// the kernel writes back to the file within its dirty-page expiry (30 s by default), and
 /// ``sync()`` (at shutdown) writes them at once; a responder that crashes loses nothing, an
 /// operating system that crashes loses at most the last writeback interval.
@@ -100,38 +104,62 @@ public final class TrafficFile: @unchecked Sendable {
 
     /// Takes one token of `app`'s bucket at `now` (nanoseconds since 1970), or says when to retry.
     public func admit(_ app: TrafficKey, limit: RateLimit, now: Int64 = TrafficFile.nowNanoseconds()) -> TokenBucket.Decision {
-        exclusively {
-            guard let slot = slot(for: app) else { return .allowed }
-            let (decision, tat) = TokenBucket.admit(tat: slot[2], now: now, limit: limit)
-            slot[2] = tat
-            return decision
+        guard let slot = slot(for: app) else { return .allowed }
+        let tat = Self.atomic(slot + 2)
+        var stored = tat.pointee.load(ordering: .relaxed)
+        while true {
+            let (decision, next) = TokenBucket.admit(tat: stored, now: now, limit: limit)
+            if next == stored { return decision }
+            let (exchanged, original) = tat.pointee.compareExchange(expected: stored, desired: next, ordering: .relaxed)
+            if exchanged { return decision }
+            stored = original
         }
     }
 
     /// Counts one answer of `app` at `now` (nanoseconds since 1970).
     public func record(_ app: TrafficKey, _ outcome: TrafficOutcome, now: Int64 = TrafficFile.nowNanoseconds()) {
-        exclusively {
-            guard let slot = slot(for: app) else { return }
-            let hour = now / 3_600_000_000_000
-            let bucket = slot + Self.slotHeaderWords + Int(hour % Int64(Self.hoursKept)) * Self.bucketWords
-            if bucket[0] != hour {
-                bucket.update(repeating: 0, count: Self.bucketWords)
-                bucket[0] = hour
-            }
-            // Wrapping: a damaged file can hold any number, and must not stop the responder.
-            slot[3] &+= 1
-            bucket[1] &+= 1
-            switch outcome {
-            case .success: break
-            case .error:
-                slot[4] &+= 1
-                bucket[2] &+= 1
-            case .rateLimited:
-                slot[5] &+= 1
-                bucket[3] &+= 1
-            }
-            slot[6] = max(slot[6], now / 1_000_000)
+        guard let slot = slot(for: app) else { return }
+        let hour = now / 3_600_000_000_000
+        let bucket = slot + Self.slotHeaderWords + Int(hour % Int64(Self.hoursKept)) * Self.bucketWords
+        if Self.atomic(bucket).pointee.load(ordering: .acquiring) != hour { startHour(hour, bucket) }
+        // Wrapping: a damaged file can hold any number, and must not stop the responder.
+        Self.add(slot + 3)
+        Self.add(bucket + 1)
+        switch outcome {
+        case .success: break
+        case .error:
+            Self.add(slot + 4)
+            Self.add(bucket + 2)
+        case .rateLimited:
+            Self.add(slot + 5)
+            Self.add(bucket + 3)
         }
+        let lastContact = Self.atomic(slot + 6)
+        var seen = lastContact.pointee.load(ordering: .relaxed)
+        while seen < now / 1_000_000 {
+            let (exchanged, original) = lastContact.pointee.compareExchange(expected: seen, desired: now / 1_000_000, ordering: .relaxed)
+            if exchanged { break }
+            seen = original
+        }
+    }
+
+    /// An hour's counters start from zero, once: under the file lock, and its hour is written
+    /// last, so every other writer counts into the cleared bucket.
+    private func startHour(_ hour: Int64, _ bucket: UnsafeMutablePointer<Int64>) {
+        exclusively {
+            guard Self.atomic(bucket).pointee.load(ordering: .acquiring) != hour else { return }
+            for word in 1..<Self.bucketWords { Self.atomic(bucket + word).pointee.store(0, ordering: .relaxed) }
+            Self.atomic(bucket).pointee.store(hour, ordering: .releasing)
+        }
+    }
+
+    /// The mapped word at `pointer`, for atomic access (the file's words are aligned `Int64`s).
+    private static func atomic(_ pointer: UnsafeMutablePointer<Int64>) -> UnsafeMutablePointer<Atomic<Int64>> {
+        UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Atomic<Int64>.self)
+    }
+
+    private static func add(_ pointer: UnsafeMutablePointer<Int64>) {
+        atomic(pointer).pointee.wrappingAdd(1, ordering: .relaxed)
     }
 
     /// Each app's counts, by app id: since the file was made, or (with `sinceHour`, hours since
@@ -189,24 +217,41 @@ public final class TrafficFile: @unchecked Sendable {
         words + Self.headerWords + index * Self.slotWords
     }
 
-    /// The slot of `app` (open addressing by id); an app whose id was reused under another name
-    /// starts again from zero. Nil when the file is full or read-only.
+    /// The slot of `app`: found without a lock when it holds the app already, else taken under
+    /// the file lock. Nil when the file is full or read-only.
     private func slot(for app: TrafficKey) -> UnsafeMutablePointer<Int64>? {
         guard writable else { return nil }
         let start = Int(UInt64(bitPattern: app.id) % UInt64(Self.slotCount))
         for probe in 0..<Self.slotCount {
             let slot = slotPointer((start + probe) % Self.slotCount)
+            let id = Self.atomic(slot).pointee.load(ordering: .acquiring)
+            if id == app.id, UInt64(bitPattern: Self.atomic(slot + 1).pointee.load(ordering: .relaxed)) == app.nameHash {
+                return slot
+            }
+            if id == app.id || id == 0 { break }
+        }
+        return exclusively { claimSlot(for: app) }
+    }
+
+    /// The slot of `app` (open addressing by id), under the file lock; an app whose id was reused
+    /// under another name starts again from zero. The id is written last, so a reader without
+    /// the lock never takes a slot whose name is not yet there.
+    private func claimSlot(for app: TrafficKey) -> UnsafeMutablePointer<Int64>? {
+        let start = Int(UInt64(bitPattern: app.id) % UInt64(Self.slotCount))
+        for probe in 0..<Self.slotCount {
+            let slot = slotPointer((start + probe) % Self.slotCount)
             if slot[0] == app.id {
                 if UInt64(bitPattern: slot[1]) != app.nameHash {
-                    slot.update(repeating: 0, count: Self.slotWords)
-                    slot[0] = app.id
-                    slot[1] = Int64(bitPattern: app.nameHash)
+                    Self.atomic(slot).pointee.store(0, ordering: .releasing)
+                    (slot + 1).update(repeating: 0, count: Self.slotWords - 1)
+                    Self.atomic(slot + 1).pointee.store(Int64(bitPattern: app.nameHash), ordering: .relaxed)
+                    Self.atomic(slot).pointee.store(app.id, ordering: .releasing)
                 }
                 return slot
             }
             if slot[0] == 0 {
-                slot[0] = app.id
-                slot[1] = Int64(bitPattern: app.nameHash)
+                Self.atomic(slot + 1).pointee.store(Int64(bitPattern: app.nameHash), ordering: .relaxed)
+                Self.atomic(slot).pointee.store(app.id, ordering: .releasing)
                 return slot
             }
         }

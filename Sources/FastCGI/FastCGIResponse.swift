@@ -10,19 +10,40 @@ public struct FastCGIResponse: Sendable {
         self.body = body
     }
 
-    /// The CGI header block: `Status:` first, then the headers, then a blank line.
+    /// The CGI header block: `Status:` first, then the headers, then a blank line, as bytes
+    /// appended to one buffer (no `String` per line).
     private static func breaksTheLine(_ text: String) -> Bool {
         text.utf8.contains { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") || $0 == 0 }
     }
 
     func headerBlock() -> [UInt8] {
-        var text = "Status: \(status) \(HTTPStatusPhrase.phrase(for: status))\r\n"
+        var block: [UInt8] = []
+        block.reserveCapacity(256)
+        block.append(contentsOf: "Status: ".utf8)
+        Self.appendDecimal(status, to: &block)
+        block.append(UInt8(ascii: " "))
+        block.append(contentsOf: HTTPStatusPhrase.phrase(for: status).utf8)
+        block.append(contentsOf: "\r\n".utf8)
         // A value that could end the header line is dropped: whatever made it, it must not add
         // headers of its own (the service checks what it puts there; this is the last line).
         for header in headers where !Self.breaksTheLine(header.name) && !Self.breaksTheLine(header.value) {
-            text += "\(header.name): \(header.value)\r\n"
+            block.append(contentsOf: header.name.utf8)
+            block.append(contentsOf: ": ".utf8)
+            block.append(contentsOf: header.value.utf8)
+            block.append(contentsOf: "\r\n".utf8)
         }
-        text += "Content-Length: \(body.count)\r\n\r\n"
-        return Array(text.utf8)
+        block.append(contentsOf: "Content-Length: ".utf8)
+        Self.appendDecimal(body.count, to: &block)
+        block.append(contentsOf: "\r\n\r\n".utf8)
+        return block
+    }
+
+    private static func appendDecimal(_ value: Int, to block: inout [UInt8]) {
+        guard value >= 10 else {
+            block.append(UInt8(ascii: "0") + UInt8(max(0, value)))
+            return
+        }
+        appendDecimal(value / 10, to: &block)
+        block.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 }

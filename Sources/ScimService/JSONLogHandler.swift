@@ -41,18 +41,50 @@ public struct JSONLogHandler: LogHandler {
 
     /// One log line: the JSON object and a newline.
     public static func line(time: Date, level: Logger.Level, message: String, metadata: Logger.Metadata) -> [UInt8] {
-        var members: [(key: String, value: JSONValue)] = [
-            ("time", .string(time.formatted(timeStyle))),
-            ("level", .string(level.rawValue)),
-            ("message", .string(message)),
-        ]
-        for key in metadata.keys.sorted() where !["time", "level", "message"].contains(key) {
-            members.append((key, json(metadata[key]!)))
+        // Written member by member into one buffer: no JSON object is built for a line.
+        var writer = JSONWriter(capacity: 384)
+        writer.appendRaw("{\"time\":")
+        writer.writeString(timestamp(time))
+        writer.appendRaw(",\"level\":")
+        writer.writeString(level.rawValue)
+        writer.appendRaw(",\"message\":")
+        writer.writeString(message)
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) where key != "time" && key != "level" && key != "message" {
+            writer.appendRaw(",")
+            writer.writeString(key)
+            writer.appendRaw(":")
+            writer.write(json(value))
         }
-        return JSONWriter.serialize(.object(JSONObject(members))) + [UInt8(ascii: "\n")]
+        writer.appendRaw("}\n")
+        return writer.bytes
     }
 
-    private static let timeStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+    /// `2025-12-01T12:00:00.250Z` (UTC, milliseconds), written by hand: Foundation's
+    /// `ISO8601FormatStyle` cost more than the rest of a GET's log line.
+    static func timestamp(_ time: Date) -> String {
+        let seconds = time.timeIntervalSince1970.rounded(.down)
+        var whole = time_t(seconds)
+        let milliseconds = min(999, Int(((time.timeIntervalSince1970 - seconds) * 1000).rounded(.down)))
+        var parts = tm()
+        gmtime_r(&whole, &parts)
+        var text = [UInt8](repeating: 0, count: 24)
+        func put(_ value: Int, _ digits: Int, at offset: Int) {
+            var value = value
+            for index in stride(from: offset + digits - 1, through: offset, by: -1) {
+                text[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+        }
+        put(Int(parts.tm_year) + 1900, 4, at: 0)
+        put(Int(parts.tm_mon) + 1, 2, at: 5)
+        put(Int(parts.tm_mday), 2, at: 8)
+        put(Int(parts.tm_hour), 2, at: 11)
+        put(Int(parts.tm_min), 2, at: 14)
+        put(Int(parts.tm_sec), 2, at: 17)
+        put(milliseconds, 3, at: 20)
+        for (offset, separator) in zip([4, 7, 10, 13, 16, 19, 23], "--T::.Z".utf8) { text[offset] = separator }
+        return String(decoding: text, as: UTF8.self)
+    }
 
     /// Numbers and booleans given as such stay JSON numbers and booleans.
     private static func json(_ value: Logger.Metadata.Value) -> JSONValue {

@@ -3,10 +3,12 @@
 public enum QueryString {
     public static func parse(_ query: String) -> [String: String] {
         var result: [String: String] = [:]
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = decode(parts[0]), !name.isEmpty else { continue }
-            result[name] = parts.count > 1 ? decode(parts[1]) ?? "" : ""
+        // Split on UTF-8 bytes, not `Character`s (grapheme breaking was most of the cost).
+        for bytes in query.utf8.split(separator: UInt8(ascii: "&")) {
+            let pair = Substring(bytes)
+            let equals = pair.utf8.firstIndex(of: UInt8(ascii: "="))
+            guard let name = decode(equals.map { pair[..<$0] } ?? pair), !name.isEmpty else { continue }
+            result[name] = equals.map { decode(pair[pair.utf8.index(after: $0)...]) ?? "" } ?? ""
         }
         return result
     }

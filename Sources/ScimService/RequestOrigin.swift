@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What a request says about where it came from, checked before it reaches a header, a log
 /// line, the audit log or a URL in a response.
 enum RequestOrigin {
@@ -15,10 +17,24 @@ enum RequestOrigin {
         isMadeOf(text, maxBytes: maxRequestIDLength, alphanumericsAnd: "-_.:+/=")
     }
 
-    /// 64 random bits in hex, prefixed so that made ids are told from the IdP's.
+    /// 64 bits in hex, prefixed so that made ids are told from the IdP's: the process's random key
+    /// plus a count, mixed (``mix(_:)`` is a bijection), so no two ids of a process are alike,
+    /// they look random, and a request costs no system call for randomness.
     static func makeRequestID() -> String {
-        let hex = String(UInt64.random(in: .min ... .max), radix: 16)
+        let count = madeRequestIDs.wrappingAdd(1, ordering: .relaxed).newValue
+        let hex = String(mix(requestIDKey &+ count), radix: 16)
         return "scimsync-" + String(repeating: "0", count: 16 - hex.utf8.count) + hex
+    }
+
+    private static let requestIDKey = UInt64.random(in: .min ... .max)
+    private static let madeRequestIDs = Atomic<UInt64>(0)
+
+    /// SplitMix64's finaliser: every bit of the input moves every bit of the output.
+    private static func mix(_ value: UInt64) -> UInt64 {
+        var mixed = value &* 0x9E37_79B9_7F4A_7C15
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
     }
 
     /// `<scheme>://<host>` for URLs in responses: the app's configured base URL when it has one

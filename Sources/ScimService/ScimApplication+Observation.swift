@@ -18,7 +18,8 @@ extension ScimApplication {
             method: request.method,
             status: response.status,
             duration: duration,
-            database: database
+            database: database,
+            cache: metricSeries
         )
         var metadata: Logger.Metadata = [
             "request_id": .string(request.headers.requestID ?? ""),

@@ -17,6 +17,8 @@ public final class ScimApplication: Sendable {
     let traffic: TrafficFile?
     /// Nil: no `/metrics`.
     let metrics: ServiceMetrics?
+    /// This worker's handles of the request series in ``metrics``.
+    let metricSeries = ServiceMetrics.SeriesCache()
     /// The rate limit of an app without one of its own.
     let defaultRateLimit: RateLimit
     /// Gets one line per request (see ``finish(_:_:app:started:)``).

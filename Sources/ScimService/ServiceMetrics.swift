@@ -22,6 +22,32 @@ public final class ServiceMetrics: Sendable {
     /// Scrapes set the installation-wide series from the file and the database, one at a time;
     /// the apps and directories the last one showed, whose series go when they do.
     private let scraped = Mutex((apps: Set<String>(), directories: Set<String>()))
+    private let lockWait: Metrics.Timer
+    private let commit: Metrics.Timer
+    private let authFailures: Metrics.Counter
+
+    /// Each kind of answer's counter and timer, made once: looking them up in the factory on every
+    /// request (labels hashed under the registry's lock) cost more than counting. One cache per
+    /// worker thread (its ``ScimApplication``), so that the threads never wait for one another's.
+    final class SeriesCache: Sendable {
+        fileprivate let handles = Mutex<[RequestSeries: RequestHandles]>([:])
+    }
+
+    fileprivate struct RequestSeries: Hashable {
+        var app: String
+        var endpoint: String
+        var method: String
+        var status: Int
+    }
+
+    fileprivate struct RequestHandles: @unchecked Sendable {
+        // @unchecked: swift-metrics handles are thread-safe, but not marked Sendable.
+        var requests: Metrics.Counter
+        var duration: Metrics.Timer
+    }
+
+    /// Kinds of answers kept before the cache starts again (apps × endpoints × methods × statuses).
+    private static let requestSeriesKept = 4096
 
     private static let appGauges = ["scimsync_app_users", "scimsync_app_groups", "scimsync_app_last_request_timestamp_seconds"]
     private static let appCounters = ["scimsync_app_requests_total", "scimsync_app_errors_total", "scimsync_app_rate_limited_total"]
@@ -36,31 +62,55 @@ public final class ServiceMetrics: Sendable {
             .seconds(10),
         ]
         self.factory = factory
+        lockWait = Timer(label: "scimsync_db_write_lock_wait_seconds", dimensions: [("pid", pid)], factory: factory)
+        commit = Timer(label: "scimsync_db_commit_seconds", dimensions: [("pid", pid)], factory: factory)
+        authFailures = Counter(label: "scimsync_auth_failures_total", dimensions: [("pid", pid)], factory: factory)
     }
 
     /// Known methods keep their name; anything else a client sends is `other`.
     private static let methods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 
     /// Counts one answered request.
-    func record(app: String, endpoint: String, method: String, status: Int, duration: Duration, database: TransactionMeter.Reading) {
+    func record(
+        app: String,
+        endpoint: String,
+        method: String,
+        status: Int,
+        duration: Duration,
+        database: TransactionMeter.Reading,
+        cache: SeriesCache
+    ) {
         let method = Self.methods.contains(method) ? method : "other"
-        Counter(
-            label: "scimsync_http_requests_total",
-            dimensions: [("pid", pid), ("app", app), ("endpoint", endpoint), ("method", method), ("status", String(status))],
-            factory: factory
-        ).increment()
-        Timer(label: "scimsync_http_request_duration_seconds", dimensions: [("pid", pid), ("app", app), ("endpoint", endpoint)], factory: factory)
-            .recordNanoseconds(Self.nanoseconds(duration))
-        if let wait = database.lockWait {
-            Timer(label: "scimsync_db_write_lock_wait_seconds", dimensions: [("pid", pid)], factory: factory)
-                .recordNanoseconds(Int64(wait * 1e9))
+        let handles = handles(for: RequestSeries(app: app, endpoint: endpoint, method: method, status: status), in: cache)
+        handles.requests.increment()
+        handles.duration.recordNanoseconds(Self.nanoseconds(duration))
+        if let wait = database.lockWait { lockWait.recordNanoseconds(Int64(wait * 1e9)) }
+        if let commit = database.commit { self.commit.recordNanoseconds(Int64(commit * 1e9)) }
+        if status == 401 { authFailures.increment() }
+    }
+
+    private func handles(for series: RequestSeries, in cache: SeriesCache) -> RequestHandles {
+        if let known = cache.handles.withLock({ $0[series] }) { return known }
+        let made = RequestHandles(
+            requests: Counter(
+                label: "scimsync_http_requests_total",
+                dimensions: [
+                    ("pid", pid), ("app", series.app), ("endpoint", series.endpoint), ("method", series.method),
+                    ("status", String(series.status)),
+                ],
+                factory: factory
+            ),
+            duration: Timer(
+                label: "scimsync_http_request_duration_seconds",
+                dimensions: [("pid", pid), ("app", series.app), ("endpoint", series.endpoint)],
+                factory: factory
+            )
+        )
+        cache.handles.withLock { cache in
+            if cache.count >= Self.requestSeriesKept { cache.removeAll(keepingCapacity: true) }
+            cache[series] = made
         }
-        if let commit = database.commit {
-            Timer(label: "scimsync_db_commit_seconds", dimensions: [("pid", pid)], factory: factory).recordNanoseconds(Int64(commit * 1e9))
-        }
-        if status == 401 {
-            Counter(label: "scimsync_auth_failures_total", dimensions: [("pid", pid)], factory: factory).increment()
-        }
+        return made
     }
 
     /// The Prometheus text exposition of every series, the installation-wide ones read now.

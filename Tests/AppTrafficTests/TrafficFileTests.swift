@@ -31,6 +31,36 @@ import Testing
         #expect(counts.name == TrafficKey.hash("okta"))
     }
 
+    /// Threads of two handles (two processes) change the words at once, without a lock: no
+    /// count is lost and the bucket hands out exactly its burst.
+    @Test func concurrentWritersLoseNoCountAndShareOneBurst() async throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let handles = [try TrafficFile(path: path, writable: true), try TrafficFile(path: path, writable: true)]
+        let app = TrafficKey(id: 9, name: "entra")
+        let limit = RateLimit(perSecond: 1, burst: 1000)
+        let now = 600 * hour
+        let admitted = await withTaskGroup(of: Int.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    var allowed = 0
+                    for request in 0..<500 {
+                        let file = handles[worker % 2]
+                        if file.admit(app, limit: limit, now: now) == .allowed { allowed += 1 }
+                        file.record(app, request % 5 == 0 ? .error : .success, now: now + Int64(request))
+                    }
+                    return allowed
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(admitted == 1000)
+        let counts = try #require(try TrafficFile(path: path, writable: false).counts()[9]).counts
+        #expect(counts == AppTrafficCounts(requests: 4000, errors: 800, rateLimited: 0, lastContactMilliseconds: (now + 499) / 1_000_000))
+        let thisHour = try #require(try TrafficFile(path: path, writable: false).counts(sinceHour: 600)[9]).counts
+        #expect(thisHour.requests == 4000 && thisHour.errors == 800)
+    }
+
     @Test func sinceCountsOnlyTheHoursFromThen() throws {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -31,6 +31,18 @@ import Testing
         #expect(made.hasPrefix("scimsync-") && made.utf8.count == 25, "\(made)")
     }
 
+    @Test func madeRequestIdsAreNeverAlikeAndLookRandom() {
+        let made = (0..<20_000).map { _ in get(requestID: nil).header("X-Request-Id") ?? "" }
+        #expect(Set(made).count == made.count)
+        let hexDigits = Set("0123456789abcdef".utf8)
+        #expect(made.allSatisfy { $0.hasPrefix("scimsync-") && $0.utf8.dropFirst(9).allSatisfy(hexDigits.contains) })
+        // Consecutive ids differ in about half their bits, not in the last digit only.
+        let differing = zip(made, made.dropFirst()).map { pair in
+            (UInt64(pair.0.dropFirst(9), radix: 16)! ^ UInt64(pair.1.dropFirst(9), radix: 16)!).nonzeroBitCount
+        }
+        #expect(differing.reduce(0, +) / differing.count >= 24)
+    }
+
     @Test func theRefusalAuditNamesTheRequestIdTheServerMade() throws {
         _ = try harness.createUser(#""userName":"ada""#)
         let response = harness.service.respond(

@@ -21,6 +21,8 @@ extension DirectoryStore {
         let order = try compiler.order(query.sortBy, descending: query.descending)
         let typeName = table.columns.resourceType.name
         var page = condition
+        // Whether the page's rows are fewer than the condition's (a cursor or a walk starts after a key).
+        var narrowed = false
         var offset = query.startIndex - 1
         switch query.cursor {
         case .after(let key)?:
@@ -28,6 +30,7 @@ extension DirectoryStore {
                 throw IdPViewError.invalidCursor("The cursor does not fit this sort order.")
             }
             page += " AND pk > \(key)"
+            narrowed = true
             offset = 0
         case .offset(let start)?:
             offset = start
@@ -37,30 +40,39 @@ extension DirectoryStore {
         let name = table.sql
         // An index walk (no filter, no sort, no cursor) may continue from the previous page's last key.
         let walk = query.filter == nil && query.sortBy == nil && query.cursor == nil
+        let cached = ListStatements.fewShapes(query)
         // count and page from one snapshot, so totalResults matches the page.
         return try snapshot {
             try read { db in
                 try QueryDeadline.within(db, milliseconds: milliseconds) {
                     let tally = query.filter == nil ? try Self.tally(db, table: table, appID: appID) : nil
-                    let total =
-                        try tally?.total ?? Int.fetchOne(db, SQLRequest(literal: "SELECT count(*) FROM \(name) WHERE \(condition)")) ?? 0
-                    guard query.count > 0 else { return ResourcePage(totalResults: total, resources: []) }
+                    func counted() throws -> Int {
+                        try tally?.total
+                            ?? Int.fetchOne(ListStatements.statement(db, "SELECT count(*) FROM \(name) WHERE \(condition)", cached: cached))
+                            ?? 0
+                    }
+                    guard query.count > 0 else { return ResourcePage(totalResults: try counted(), resources: []) }
                     let position = PagePositions.Key(database: path, appID: appID, table: table, startIndex: query.startIndex)
                     if walk, offset > 0, let tally, let after = PagePositions.shared.start(of: position, deletions: tally.deletions) {
                         page += " AND pk > \(after)"
+                        narrowed = true
                         offset = 0
                     }
                     // One row beyond the page tells a cursor-paged client whether there is a next page.
                     let rows = try Row.fetchAll(
-                        db,
-                        SQLRequest(
-                            literal: """
-                                SELECT id, resource, version, created_at, modified_at, pk FROM \(name)
-                                WHERE \(page) ORDER BY \(order) LIMIT \(query.count + 1) OFFSET \(offset)
-                                """
+                        ListStatements.statement(
+                            db,
+                            """
+                            SELECT id, resource, version, created_at, modified_at, pk FROM \(name)
+                            WHERE \(page) ORDER BY \(order) LIMIT \(query.count + 1) OFFSET \(offset)
+                            """,
+                            cached: cached
                         )
                     )
                     let shown = rows.prefix(query.count)
+                    // A page from the first match that holds every match is its own count (an `eq`
+                    // filter's page, usually): no second query.
+                    let total = !narrowed && offset == 0 && rows.count <= query.count ? rows.count : try counted()
                     if walk, let tally, let last = shown.last {
                         PagePositions.shared.learn(
                             PagePositions.Key(database: path, appID: appID, table: table, startIndex: query.startIndex + shown.count),

@@ -16,6 +16,8 @@ import Synchronization
 /// instead of failing.
 public final class DirectoryStore: Sendable {
     public static let busyTimeout: TimeInterval = 10
+    /// The page cache of one connection, in KiB (the responder has one connection per worker).
+    public static let pageCacheKiB = 16 * 1024
 
     package let connection: DatabaseQueue
     let authCache = AuthCache()
@@ -37,7 +39,12 @@ public final class DirectoryStore: Sendable {
         var configuration = ConnectionHardening.configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.journalMode = .wal
-        configuration.prepareDatabase { db in db.add(function: Self.foldFunction) }
+        configuration.prepareDatabase { db in
+            // Each worker's connection keeps this many KiB of pages (SQLite's default, 2 MiB,
+            // missed on most reads of a 10,000-user directory: a pread(2) per GET).
+            try db.execute(sql: "PRAGMA cache_size = -\(Self.pageCacheKiB)")
+            db.add(function: Self.foldFunction)
+        }
         // SQLite would create a missing file with the umask's mode, and its WAL with the same.
         try PrivateFile.createIfMissing(path)
         self.path = path

@@ -28,60 +28,68 @@ struct FilterToken: Sendable, Equatable {
 }
 
 /// Splits a filter into words, JSON string literals, parentheses and brackets.
+///
+/// Scans UTF-8 bytes: every delimiter is ASCII, and no byte of a multi-byte character is one.
 enum FilterTokenizer {
     static func tokenize(_ text: String) throws(ScimError) -> [FilterToken] {
         var tokens: [FilterToken] = []
-        let scalars = Array(text.unicodeScalars)
+        let bytes = Array(text.utf8)
         var index = 0
-        while index < scalars.count {
-            let scalar = scalars[index]
-            switch scalar {
-            case " ", "\t", "\n", "\r":
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
                 index += 1
-            case "(":
+            case UInt8(ascii: "("):
                 tokens.append(FilterToken(kind: .openParen, text: "("))
                 index += 1
-            case ")":
+            case UInt8(ascii: ")"):
                 tokens.append(FilterToken(kind: .closeParen, text: ")"))
                 index += 1
-            case "[":
+            case UInt8(ascii: "["):
                 tokens.append(FilterToken(kind: .openBracket, text: "["))
                 index += 1
-            case "]":
+            case UInt8(ascii: "]"):
                 tokens.append(FilterToken(kind: .closeBracket, text: "]"))
                 index += 1
-            case "\"":
-                let (string, end) = try readString(scalars, from: index)
+            case UInt8(ascii: "\""):
+                let (string, end) = try readString(bytes, from: index)
                 tokens.append(FilterToken(kind: .string, text: string))
                 index = end
             default:
                 var end = index
-                while end < scalars.count, !" \t\n\r()[]\"".unicodeScalars.contains(scalars[end]) { end += 1 }
-                var word = String.UnicodeScalarView()
-                word.append(contentsOf: scalars[index..<end])
-                tokens.append(FilterToken(kind: .word, text: String(word)))
+                while end < bytes.count, !isDelimiter(bytes[end]) { end += 1 }
+                tokens.append(FilterToken(kind: .word, text: String(decoding: bytes[index..<end], as: UTF8.self)))
                 index = end
             }
         }
         return tokens
     }
 
+    private static func isDelimiter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "\""):
+            true
+        default:
+            false
+        }
+    }
+
     /// Reads a JSON string literal starting at the opening quote; returns it and the index after it.
-    private static func readString(_ scalars: [Unicode.Scalar], from start: Int) throws(ScimError) -> (String, Int) {
+    private static func readString(_ bytes: [UInt8], from start: Int) throws(ScimError) -> (String, Int) {
         var end = start + 1
-        while end < scalars.count {
-            if scalars[end] == "\\" {
+        while end < bytes.count {
+            if bytes[end] == UInt8(ascii: "\\") {
                 end += 2
                 continue
             }
-            if scalars[end] == "\"" { break }
+            if bytes[end] == UInt8(ascii: "\"") { break }
             end += 1
         }
-        guard end < scalars.count else { throw .invalidFilter("Unterminated string in the filter.") }
-        var literal = String.UnicodeScalarView()
-        literal.append(contentsOf: scalars[start...end])
-        guard case .string(let value)? = try? JSONParser.parse(String(literal)) else {
-            throw .invalidFilter("Invalid string literal \(String(literal)) in the filter.")
+        guard end < bytes.count else { throw .invalidFilter("Unterminated string in the filter.") }
+        let literal = Array(bytes[start...end])
+        guard case .string(let value)? = try? JSONParser.parse(literal) else {
+            throw .invalidFilter("Invalid string literal \(String(decoding: literal, as: UTF8.self)) in the filter.")
         }
         return (value, end + 1)
     }
