@@ -78,11 +78,15 @@ struct BulkEndpoint {
             let response = try dispatch(rest, RequestContext(request: subrequest, app: context.app, baseURL: context.baseURL))
             entry["status"] = .string(String(response.status))
             if let etag = response.headers.first(where: { $0.name == "ETag" })?.value { entry["version"] = .string(etag) }
-            let body = response.body.isEmpty ? nil : try? JSONParser.parse(response.body, limits: .stored)
-            let id = body?["id"]?.stringValue
-            if let id { entry["location"] = .string(context.location("/\(first)", id)) }
-            if response.status >= 400, let body { entry["response"] = body }
-            return (.object(entry), operation.method == "POST" && response.status == 201 ? id : nil)
+            guard response.status < 400 else {
+                entry["response"] = response.body.isEmpty ? nil : try? JSONParser.parse(response.body, limits: .stored)
+                return (.object(entry), nil)
+            }
+            // The resource's id from the answer's Location (a create) or the path, not by parsing
+            // the rendered resource back: the operations of a bulk request run in one transaction.
+            let created = response.headers.first { $0.name == "Location" }.flatMap { $0.value.split(separator: "/").last.map(String.init) }
+            if let id = created ?? (rest.count > 1 ? rest[1] : nil) { entry["location"] = .string(context.location("/\(first)", id)) }
+            return (.object(entry), operation.method == "POST" && response.status == 201 ? created : nil)
         } catch {
             let answer = ScimError(answering: error) ?? .internalError()
             entry["status"] = .string(String(answer.status))
