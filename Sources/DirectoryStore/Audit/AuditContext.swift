@@ -37,7 +37,7 @@ public struct AuditContext: Sendable {
         changes: [DirectoryChange] = []
     ) throws {
         try DirectoryStore.pruneAuditIfDue(db)
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO audit (at, app_id, app_name, request_id, actor, operation, target, outcome, detail)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -6,18 +6,19 @@ extension Deriver {
     /// Brings what one IdP group derives in line with the rules: its directory groups exist (even
     /// while it has no members), and its group members make group-in-group memberships.
     func deriveGroup(pk groupPK: Int64) throws {
-        guard let name = try String.fetchOne(db, sql: "SELECT display_name FROM scim_group WHERE pk = ?", arguments: [groupPK]) else {
+        guard let name = try String.fetchOne(db.cachedStatement(sql: "SELECT display_name FROM scim_group WHERE pk = ?"), arguments: [groupPK]) else {
             return
         }
         let parents = try targets(ofIdPGroup: name)
         for target in parents { _ = try groupID(named: target) }
         let origin = MembershipOrigin.idpGroup(app: appID, groupPK: groupPK)
         let children = try String.fetchAll(
-            db,
-            sql: """
-                SELECT c.display_name FROM scim_member m JOIN scim_group c ON c.id = m.member_id AND c.app_id = ? AND c.deleted_at IS NULL
-                WHERE m.group_pk = ? AND m.member_type = 'Group'
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT c.display_name FROM scim_member m JOIN scim_group c ON c.id = m.member_id AND c.app_id = ? AND c.deleted_at IS NULL
+                    WHERE m.group_pk = ? AND m.member_type = 'Group'
+                    """
+            ),
             arguments: [appID, groupPK]
         )
         let childTargets = try children.flatMap { try targets(ofIdPGroup: $0) }
@@ -40,11 +41,12 @@ extension Deriver {
     /// memberships, its group members, and the groups it is a member of.
     func deriveGroupEverywhere(pk: Int64, id: String) throws {
         let members = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT u.id, u.directory_user_id FROM scim_member m JOIN scim_user u ON u.id = m.member_id AND u.app_id = ?
-                WHERE m.group_pk = ? AND m.member_type = 'User' AND u.directory_user_id IS NOT NULL
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT u.id, u.directory_user_id FROM scim_member m JOIN scim_user u ON u.id = m.member_id AND u.app_id = ?
+                    WHERE m.group_pk = ? AND m.member_type = 'User' AND u.directory_user_id IS NOT NULL
+                    """
+            ),
             arguments: [appID, pk]
         )
         for member in members {
@@ -58,10 +60,11 @@ extension Deriver {
     /// Re-derives the nested memberships of the IdP groups `id` belongs to.
     func deriveParents(ofGroup id: String) throws {
         let parents = try Int64.fetchAll(
-            db,
-            sql: """
-                SELECT g.pk FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk WHERE m.member_id = ? AND g.app_id = ? AND g.deleted_at IS NULL
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT g.pk FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk WHERE m.member_id = ? AND g.app_id = ? AND g.deleted_at IS NULL
+                    """
+            ),
             arguments: [id, appID]
         )
         for parent in parents { try deriveGroup(pk: parent) }
@@ -86,8 +89,7 @@ extension Deriver {
     func removeUnusedGroups(named names: [String], leaving: Int64? = nil) throws {
         guard !names.isEmpty else { return }
         let remaining = try String.fetchAll(
-            db,
-            sql: "SELECT display_name FROM scim_group WHERE app_id = ? AND pk IS NOT ? AND deleted_at IS NULL",
+            db.cachedStatement(sql: "SELECT display_name FROM scim_group WHERE app_id = ? AND pk IS NOT ? AND deleted_at IS NULL"),
             arguments: [appID, leaving]
         )
         for name in MembershipPlanner.unnamedGroups(names, rules: rules.groupSync, remainingIdPGroups: remaining) {

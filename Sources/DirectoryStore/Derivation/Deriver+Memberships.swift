@@ -75,7 +75,7 @@ extension Deriver {
     /// Removes `removals`, then adds `additions` (refusing any that would close a cycle).
     func apply(removals: Set<Membership>, additions: Set<Membership>) throws {
         for membership in removals.sorted(by: Self.order) {
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     DELETE FROM dir_membership
                     WHERE group_id = ? AND member_kind = ? AND member_id = ? AND rule = ? AND app_id IS ? AND idp_group_pk IS ?
@@ -86,7 +86,7 @@ extension Deriver {
         }
         for membership in additions.sorted(by: Self.order) {
             try refuseCycle(membership)
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT OR IGNORE INTO dir_membership (group_id, member_kind, member_id, rule, app_id, idp_group_pk)
                     VALUES (?, ?, ?, ?, ?, ?)
@@ -103,8 +103,7 @@ extension Deriver {
             try GroupNesting.directoryCycle(db, parent: membership.groupID, child: membership.memberID)
         else { return }
         let names = try String.fetchAll(
-            db,
-            sql: "SELECT name FROM dir_group WHERE id IN (?, ?) ORDER BY id = ? DESC",
+            db.cachedStatement(sql: "SELECT name FROM dir_group WHERE id IN (?, ?) ORDER BY id = ? DESC"),
             arguments: [membership.groupID, membership.memberID, membership.groupID]
         )
         throw RuleRefusal(
@@ -143,13 +142,13 @@ extension Deriver {
         ) {
             let id: Int64 = row["id"]
             if row["name"] != name, row["origin_app_id"] == appID, !(row["protected"] as Bool) {
-                try db.execute(sql: "UPDATE dir_group SET name = ?, modified_at = ? WHERE id = ?", arguments: [name, Timestamp.now(), id])
+                try db.executeCached(sql: "UPDATE dir_group SET name = ?, modified_at = ? WHERE id = ?", arguments: [name, Timestamp.now(), id])
                 record(.groupRenamed, group: name, previous: row["name"])
             }
             return id
         }
         let now = Timestamp.now()
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO dir_group (directory_id, name, name_key, origin_app_id, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?)
                 """,
@@ -160,7 +159,7 @@ extension Deriver {
     }
 
     private func recordMembership(_ kind: DirectoryChange.Kind, _ membership: Membership) throws {
-        let group = try String.fetchOne(db, sql: "SELECT name FROM dir_group WHERE id = ?", arguments: [membership.groupID])
+        let group = try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM dir_group WHERE id = ?"), arguments: [membership.groupID])
         let table = membership.memberKind == "group" ? "dir_group" : "dir_user"
         let member = try String.fetchOne(db, sql: "SELECT name FROM \(table) WHERE id = ?", arguments: [membership.memberID])
         record(

@@ -21,13 +21,12 @@ extension Deriver {
         let rules = rules.userSync
         guard rules.followActive, rules.deactivateUsers,
             let row = try Row.fetchOne(
-                db,
-                sql: "SELECT user_name, active, directory_user_id FROM scim_user WHERE pk = ?",
+                db.cachedStatement(sql: "SELECT user_name, active, directory_user_id FROM scim_user WHERE pk = ?"),
                 arguments: [pk]
             ), !(row["active"] as Bool)
         else { return nil }
         if let user = try linkedUser(row["directory_user_id"]), user.fields.active {
-            try db.execute(sql: "UPDATE dir_user SET active = 0, modified_at = ? WHERE id = ?", arguments: [Timestamp.now(), user.id])
+            try db.executeCached(sql: "UPDATE dir_user SET active = 0, modified_at = ? WHERE id = ?", arguments: [Timestamp.now(), user.id])
             record(.userDeactivated, user: user.fields.username)
         }
         return row["user_name"]
@@ -36,8 +35,7 @@ extension Deriver {
     private func deriveWholeUser(pk: Int64) throws {
         guard
             let row = try Row.fetchOne(
-                db,
-                sql: "SELECT id, resource, directory_user_id FROM scim_user WHERE pk = ?",
+                db.cachedStatement(sql: "SELECT id, resource, directory_user_id FROM scim_user WHERE pk = ?"),
                 arguments: [pk]
             )
         else { return }
@@ -59,7 +57,7 @@ extension Deriver {
             directoryUserID = try insert(fields)
         case .update(let user, let fields, let takingOver):
             if takingOver {
-                try db.execute(sql: "UPDATE dir_user SET origin_app_id = ? WHERE id = ?", arguments: [appID, user.id])
+                try db.executeCached(sql: "UPDATE dir_user SET origin_app_id = ? WHERE id = ?", arguments: [appID, user.id])
             }
             try update(user, to: fields)
             directoryUserID = user.id
@@ -86,18 +84,17 @@ extension Deriver {
         try apply(desired: [], existing: try allMemberships(ofUser: user.id))
         let managedElsewhere =
             try Bool.fetchOne(
-                db,
-                sql: "SELECT EXISTS (SELECT 1 FROM scim_user WHERE directory_user_id = ?)",
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM scim_user WHERE directory_user_id = ?)"),
                 arguments: [user.id]
             ) ?? false
         guard !managedElsewhere else { return }
         switch rules.userSync.deleteOutcome {
         case .delete:
             // Its other memberships (the admin's) go with it, by trigger.
-            try db.execute(sql: "DELETE FROM dir_user WHERE id = ?", arguments: [user.id])
+            try db.executeCached(sql: "DELETE FROM dir_user WHERE id = ?", arguments: [user.id])
             record(.userDeleted, user: user.fields.username)
         case .deactivate where user.fields.active:
-            try db.execute(sql: "UPDATE dir_user SET active = 0, modified_at = ? WHERE id = ?", arguments: [Timestamp.now(), user.id])
+            try db.executeCached(sql: "UPDATE dir_user SET active = 0, modified_at = ? WHERE id = ?", arguments: [Timestamp.now(), user.id])
             record(.userDeactivated, user: user.fields.username)
         case .deactivate, .keep:
             break
@@ -116,7 +113,7 @@ extension Deriver {
 
     private func insert(_ fields: DirectoryUserFields) throws -> Int64 {
         let now = Timestamp.now()
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO dir_user (directory_id, name, name_key, email, display_name, first_name, last_name, active,
                                       origin_app_id, created_at, modified_at)
@@ -135,7 +132,7 @@ extension Deriver {
     private func update(_ user: DirectoryUserRecord, to fields: DirectoryUserFields) throws {
         let changed = Self.changedFields(user.fields, fields)
         guard !changed.isEmpty || user.fields.active != fields.active else { return }
-        try db.execute(
+        try db.executeCached(
             sql: """
                 UPDATE dir_user SET name = ?, name_key = ?, email = ?, display_name = ?, first_name = ?, last_name = ?,
                                     active = ?, modified_at = ?
@@ -151,7 +148,7 @@ extension Deriver {
     }
 
     private func link(_ pk: Int64, to directoryUserID: Int64?) throws {
-        try db.execute(
+        try db.executeCached(
             sql: "UPDATE scim_user SET directory_user_id = ? WHERE pk = ? AND directory_user_id IS NOT ?",
             arguments: [directoryUserID, pk, directoryUserID]
         )

@@ -18,7 +18,7 @@ final class Deriver {
 
     /// Reads the app's current directory and rules in the caller's transaction.
     init(_ db: Database, appID: Int64) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT name, directory_id, rules FROM app WHERE id = ?", arguments: [appID]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT name, directory_id, rules FROM app WHERE id = ?"), arguments: [appID]) else {
             throw StoreError.notFound("app #\(appID)")
         }
         self.db = db

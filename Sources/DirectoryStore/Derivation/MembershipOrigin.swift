@@ -88,7 +88,7 @@ enum MembershipOrigin: Hashable, Comparable {
         case .admin:
             return "admin"
         case .idpGroup(_, let pk):
-            let group = try String.fetchOne(db, sql: "SELECT display_name FROM scim_group WHERE pk = ?", arguments: [pk])
+            let group = try String.fetchOne(db.cachedStatement(sql: "SELECT display_name FROM scim_group WHERE pk = ?"), arguments: [pk])
             rule = "IdP group \(group ?? "#\(pk)")"
         case .defaultGroup:
             rule = "default group"
@@ -96,7 +96,7 @@ enum MembershipOrigin: Hashable, Comparable {
             rule = "default group for new users"
         }
         guard withApp, let app else { return rule }
-        let name = try String.fetchOne(db, sql: "SELECT name FROM app WHERE id = ?", arguments: [app]) ?? "#\(app)"
+        let name = try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM app WHERE id = ?"), arguments: [app]) ?? "#\(app)"
         return "app \(name): \(rule)"
     }
 }

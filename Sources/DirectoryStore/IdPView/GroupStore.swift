@@ -80,7 +80,7 @@ extension DirectoryStore {
         return try auditedWrite(audit, "group.create", .text("Group (\(name))")) { db in
             try Self.checkNameFree(db, .group, appID: app.id, name: name, except: nil)
             let now = Timestamp.now()
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO scim_group (app_id, id, display_name, display_name_key, external_id, resource, version,
                                             created_at, modified_at)
@@ -120,11 +120,12 @@ extension DirectoryStore {
         try auditedWrite(audit, "group.update", .text("Group \(id)")) { db in
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT pk, resource, version, created_at, modified_at FROM scim_group
-                        WHERE app_id = ? AND id = ? AND deleted_at IS NULL
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT pk, resource, version, created_at, modified_at FROM scim_group
+                            WHERE app_id = ? AND id = ? AND deleted_at IS NULL
+                            """
+                    ),
                     arguments: [app.id, id]
                 )
             else { throw IdPViewError.notFound(.group, id: id) }
@@ -142,7 +143,7 @@ extension DirectoryStore {
                     try Self.checkNameFree(db, .group, appID: app.id, name: name, except: group.pk)
                     affected.renamedFrom = current["displayName"]?.stringValue.flatMap { $0 == name ? nil : $0 }
                     json = JSONWriter.serialize(.object(resource))
-                    try db.execute(
+                    try db.executeCached(
                         sql: """
                             UPDATE scim_group SET display_name = ?, display_name_key = ?, external_id = ?, resource = ? WHERE pk = ?
                             """,
@@ -170,7 +171,7 @@ extension DirectoryStore {
             let deriver = try Deriver(db, appID: app.id)
             let queued = try affected.derive(deriver, group: group, batchSize: groupBatchSize, requestID: audit.requestID)
             let now = Timestamp.now()
-            try db.execute(sql: "UPDATE scim_group SET version = version + 1, modified_at = ? WHERE pk = ?", arguments: [now, group.pk])
+            try db.executeCached(sql: "UPDATE scim_group SET version = version + 1, modified_at = ? WHERE pk = ?", arguments: [now, group.pk])
             try deriver.record(
                 in: audit,
                 operation: "group.update",
@@ -190,30 +191,31 @@ extension DirectoryStore {
         try auditedWrite(audit, "group.delete", .text("Group \(id)")) { db in
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT pk, display_name, version FROM scim_group WHERE app_id = ? AND id = ? AND deleted_at IS NULL
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT pk, display_name, version FROM scim_group WHERE app_id = ? AND id = ? AND deleted_at IS NULL
+                            """
+                    ),
                     arguments: [app.id, id]
                 )
             else { throw IdPViewError.notFound(.group, id: id) }
             try Self.checkPrecondition(ifMatch, version: row["version"])
             let pk: Int64 = row["pk"]
             let deriver = try Deriver(db, appID: app.id)
-            let parents = try Int64.fetchAll(db, sql: "SELECT group_pk FROM scim_member WHERE member_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM scim_member WHERE member_id = ?", arguments: [id])
+            let parents = try Int64.fetchAll(db.cachedStatement(sql: "SELECT group_pk FROM scim_member WHERE member_id = ?"), arguments: [id])
+            try db.executeCached(sql: "DELETE FROM scim_member WHERE member_id = ?", arguments: [id])
             for parent in parents { try deriver.deriveGroup(pk: parent) }
             var queued: String?
             if try GroupWork.isLarge(db, groupPK: pk, appID: app.id, batchSize: groupBatchSize) {
                 // A tombstone until the batches have released what the group gave: deleting the row
                 // now would cascade to every membership in this one transaction.
-                try db.execute(sql: "UPDATE scim_group SET deleted_at = ? WHERE pk = ?", arguments: [Timestamp.now(), pk])
-                try db.execute(sql: "DELETE FROM group_work WHERE group_pk = ? AND kind = 'rederive'", arguments: [pk])
+                try db.executeCached(sql: "UPDATE scim_group SET deleted_at = ? WHERE pk = ?", arguments: [Timestamp.now(), pk])
+                try db.executeCached(sql: "DELETE FROM group_work WHERE group_pk = ? AND kind = 'rederive'", arguments: [pk])
                 try GroupWork.queue(db, .release, groupPK: pk, requestID: audit.requestID)
                 queued = GroupWork.queuedNote(.release, batchSize: groupBatchSize)
             } else {
                 try deriver.releaseGroup(pk: pk, name: row["display_name"])
-                try db.execute(sql: "DELETE FROM scim_group WHERE pk = ?", arguments: [pk])
+                try db.executeCached(sql: "DELETE FROM scim_group WHERE pk = ?", arguments: [pk])
             }
             try deriver.record(in: audit, operation: "group.delete", target: "Group \(id) (\(row["display_name"] as String))", after: queued)
         }
@@ -242,7 +244,7 @@ extension DirectoryStore {
             case .add(let members):
                 for member in members {
                     let resolved = try resolve(member, in: group, app: app, db)
-                    try db.execute(
+                    try db.executeCached(
                         sql: "INSERT OR IGNORE INTO scim_member (group_pk, member_id, member_type, display) VALUES (?, ?, ?, ?)",
                         arguments: [group.pk, resolved.id, resolved.type, member.display]
                     )
@@ -259,7 +261,10 @@ extension DirectoryStore {
                 }
             case .removeMatching(let filter):
                 let evaluator = FilterEvaluator(resourceType: .group, parent: AttributePath(name: "members"))
-                let rows = try Row.fetchAll(db, sql: "SELECT member_id, member_type FROM scim_member WHERE group_pk = ?", arguments: [group.pk])
+                let rows = try Row.fetchAll(
+                    db.cachedStatement(sql: "SELECT member_id, member_type FROM scim_member WHERE group_pk = ?"),
+                    arguments: [group.pk]
+                )
                 for row in rows {
                     let element = JSONObject([("value", .string(row["member_id"])), ("type", .string(row["member_type"]))])
                     if evaluator.matches(filter, element) {
@@ -267,9 +272,12 @@ extension DirectoryStore {
                     }
                 }
             case .removeAll:
-                let rows = try Row.fetchAll(db, sql: "SELECT member_id, member_type FROM scim_member WHERE group_pk = ?", arguments: [group.pk])
+                let rows = try Row.fetchAll(
+                    db.cachedStatement(sql: "SELECT member_id, member_type FROM scim_member WHERE group_pk = ?"),
+                    arguments: [group.pk]
+                )
                 for row in rows { affected.insert(ResolvedMember(id: row["member_id"], type: row["member_type"])) }
-                try db.execute(sql: "DELETE FROM scim_member WHERE group_pk = ?", arguments: [group.pk])
+                try db.executeCached(sql: "DELETE FROM scim_member WHERE group_pk = ?", arguments: [group.pk])
                 changed = db.changesCount > 0 || changed
             case .replace(let members):
                 changed = try replaceMembers(with: members, in: group, app: app, db, &affected) || changed
@@ -281,7 +289,7 @@ extension DirectoryStore {
     /// A member written again with another display: the IdP view keeps the latest (the directory
     /// names members from the users, so nothing is re-derived). Returns whether it changed.
     private static func rewriteDisplay(of memberID: String, in group: GroupRow, to display: String?, _ db: Database) throws -> Bool {
-        try db.execute(
+        try db.executeCached(
             sql: "UPDATE scim_member SET display = ? WHERE group_pk = ? AND member_id = ? AND display IS NOT ?",
             arguments: [display, group.pk, memberID, display]
         )
@@ -298,7 +306,10 @@ extension DirectoryStore {
         _ affected: inout AffectedMembers
     ) throws -> Bool {
         var current: [String: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT member_id, member_type FROM scim_member WHERE group_pk = ?", arguments: [group.pk]) {
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT member_id, member_type FROM scim_member WHERE group_pk = ?"),
+            arguments: [group.pk]
+        ) {
             current[row["member_id"]] = row["member_type"]
         }
         var wanted: Set<String> = []
@@ -310,7 +321,7 @@ extension DirectoryStore {
                 changed = try rewriteDisplay(of: resolved.id, in: group, to: member.display, db) || changed
                 continue
             }
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO scim_member (group_pk, member_id, member_type, display) VALUES (?, ?, ?, ?)",
                 arguments: [group.pk, resolved.id, resolved.type, member.display]
             )
@@ -318,7 +329,7 @@ extension DirectoryStore {
             changed = true
         }
         for (id, type) in current.sorted(by: { $0.key < $1.key }) where !wanted.contains(id) {
-            try db.execute(sql: "DELETE FROM scim_member WHERE group_pk = ? AND member_id = ?", arguments: [group.pk, id])
+            try db.executeCached(sql: "DELETE FROM scim_member WHERE group_pk = ? AND member_id = ?", arguments: [group.pk, id])
             affected.insert(ResolvedMember(id: id, type: type))
             changed = true
         }
@@ -333,12 +344,11 @@ extension DirectoryStore {
     ) throws -> Bool {
         guard
             let type = try String.fetchOne(
-                db,
-                sql: "SELECT member_type FROM scim_member WHERE group_pk = ? AND member_id = ?",
+                db.cachedStatement(sql: "SELECT member_type FROM scim_member WHERE group_pk = ? AND member_id = ?"),
                 arguments: [group.pk, id]
             )
         else { return false }
-        try db.execute(sql: "DELETE FROM scim_member WHERE group_pk = ? AND member_id = ?", arguments: [group.pk, id])
+        try db.executeCached(sql: "DELETE FROM scim_member WHERE group_pk = ? AND member_id = ?", arguments: [group.pk, id])
         affected.insert(ResolvedMember(id: id, type: type))
         return true
     }
@@ -360,8 +370,7 @@ extension DirectoryStore {
             guard member.id != group.id else { throw IdPViewError.invalidMember("A group cannot be a member of itself.") }
             if try GroupNesting.idpCycle(db, appID: app.id, parent: group.id, child: member.id) {
                 let names = try String.fetchAll(
-                    db,
-                    sql: "SELECT display_name FROM scim_group WHERE id IN (?, ?) AND app_id = ? ORDER BY id = ? DESC",
+                    db.cachedStatement(sql: "SELECT display_name FROM scim_group WHERE id IN (?, ?) AND app_id = ? ORDER BY id = ? DESC"),
                     arguments: [group.id, member.id, app.id, group.id]
                 )
                 throw IdPViewError.invalidMember(

@@ -29,7 +29,7 @@ extension DirectoryStore {
         return try auditedWrite(audit, "user.create", .text("User (\(userName))")) { db in
             try Self.checkNameFree(db, .user, appID: app.id, name: userName, except: nil)
             let now = Timestamp.now()
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO scim_user (app_id, id, user_name, user_name_key, external_id, display_name, display_name_key,
                                            active, resource, version, created_at, modified_at)
@@ -63,10 +63,11 @@ extension DirectoryStore {
         try auditedWrite(audit, "user.update", .scimUser(appID: app.id, id: id)) { db in
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT pk, resource, version, created_at, modified_at FROM scim_user WHERE app_id = ? AND id = ?
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT pk, resource, version, created_at, modified_at FROM scim_user WHERE app_id = ? AND id = ?
+                            """
+                    ),
                     arguments: [app.id, id]
                 )
             else { throw IdPViewError.notFound(.user, id: id) }
@@ -92,7 +93,7 @@ extension DirectoryStore {
             let userName = resource["userName"]?.stringValue ?? ""
             try Self.checkNameFree(db, .user, appID: app.id, name: userName, except: pk)
             let now = Timestamp.now()
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE scim_user SET user_name = ?, user_name_key = ?, external_id = ?, display_name = ?, display_name_key = ?,
                                          active = ?, resource = ?, version = version + 1, modified_at = ?
@@ -125,16 +126,17 @@ extension DirectoryStore {
         try auditedWrite(audit, "user.delete", .scimUser(appID: app.id, id: id)) { db in
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT pk, user_name, version, directory_user_id FROM scim_user WHERE app_id = ? AND id = ?
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT pk, user_name, version, directory_user_id FROM scim_user WHERE app_id = ? AND id = ?
+                            """
+                    ),
                     arguments: [app.id, id]
                 )
             else { throw IdPViewError.notFound(.user, id: id) }
             try Self.checkPrecondition(ifMatch, version: row["version"])
-            try db.execute(sql: "DELETE FROM scim_member WHERE member_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM scim_user WHERE pk = ?", arguments: [row["pk"] as Int64])
+            try db.executeCached(sql: "DELETE FROM scim_member WHERE member_id = ?", arguments: [id])
+            try db.executeCached(sql: "DELETE FROM scim_user WHERE pk = ?", arguments: [row["pk"] as Int64])
             let deriver = try Deriver(db, appID: app.id)
             try deriver.releaseUser(directoryUserID: row["directory_user_id"])
             try deriver.record(in: audit, operation: "user.delete", target: "User \(id) (\(row["user_name"] as String))")
@@ -157,10 +159,10 @@ extension DirectoryStore {
     /// Reads a row selected as `id, resource, version, created_at, modified_at` (by position, for speed).
     /// Rewrites the user's rows in `scim_user_email` (folded, as `emails.value` is case-insensitive).
     private static func indexEmails(_ db: Database, pk: Int64, resource: JSONObject) throws {
-        try db.execute(sql: "DELETE FROM scim_user_email WHERE user_pk = ?", arguments: [pk])
+        try db.executeCached(sql: "DELETE FROM scim_user_email WHERE user_pk = ?", arguments: [pk])
         let values = Set((resource["emails"]?.arrayValue ?? []).compactMap { $0["value"]?.stringValue?.nameKey })
         for value in values {
-            try db.execute(sql: "INSERT INTO scim_user_email (value_key, user_pk) VALUES (?, ?)", arguments: [value, pk])
+            try db.executeCached(sql: "INSERT INTO scim_user_email (value_key, user_pk) VALUES (?, ?)", arguments: [value, pk])
         }
     }
 
