@@ -3,10 +3,10 @@
 # per core, bench/c_fcgi.c, and the Swift bare loop, Sources/bare-fcgi) against the real
 # responder (scimsync-fcgi over SQLite), all measured in ONE run on the same machine, because
 # absolute figures move between runs (see docs/BENCHMARKS.md). Each FastCGI scenario also gets
-# its responder's CPU time per request (utime + stime from /proc, bench/proc_cpu.py).
+# its responder's CPU time per request (utime + stime from /proc, bench/cpu_snapshot.py).
 #
 #   bench/run.sh                       (or: make bench)
-#   BENCH_QUICK=1 bench/run.sh         a few minutes: checks the whole run end to end
+#   BENCH_QUICK=1 bench/run.sh         about a minute: checks the whole run end to end
 #
 # Environment (defaults in brackets):
 #   SCIMSYNC_BIN_DIR         use the binaries in this directory instead of building release ones

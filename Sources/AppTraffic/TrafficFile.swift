@@ -15,10 +15,11 @@ import Glibc
 /// call. Only what changes the file's layout, an app taking a slot or an hour's counters starting
 /// from zero, takes an exclusive `flock(2)` on the file (after this process's own mutex, since
 /// threads share one open file). (Taking that lock for every request made the threads of a
-/// process queue on it: more than half of a GET's time.) The counters are durable without a SQLite write per request: they live in the page cache, which
-/// the kernel writes back to the file within its dirty-page expiry (30 s by default), and
-/// ``sync()`` (at shutdown) writes them at once; a responder that crashes loses nothing, an
-/// operating system that crashes loses at most the last writeback interval.
+/// process queue on it: more than half of a GET's time.) The counters are durable without a
+/// SQLite write per request: they live in the page cache, which the kernel writes back to the
+/// file within its dirty-page expiry (30 s by default), and ``sync()`` (at shutdown) writes them
+/// at once; a responder that crashes loses nothing, an operating system that crashes loses at
+/// most the last writeback interval.
 ///
 /// The file holds ``slotCount`` apps (an app keeps its slot while its id and name are unchanged);
 /// beyond that an app is neither limited nor counted.

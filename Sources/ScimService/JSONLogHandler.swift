@@ -33,9 +33,12 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var all = metadata
-        if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
-        if let given = event.metadata { all.merge(given) { $1 } }
+        // A request's line brings all its metadata: nothing to merge it with, no copy.
+        var all = metadata.isEmpty && metadataProvider == nil ? event.metadata ?? [:] : metadata
+        if !metadata.isEmpty || metadataProvider != nil {
+            if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
+            if let given = event.metadata { all.merge(given) { $1 } }
+        }
         write(Self.line(time: Date(), level: event.level, message: event.message.description, metadata: all))
     }
 
@@ -90,6 +93,8 @@ public struct JSONLogHandler: LogHandler {
     private static func json(_ value: Logger.Metadata.Value) -> JSONValue {
         switch value {
         case .string(let text): .string(text)
+        // The concrete types first: a cast to them is cheaper than to an existential.
+        case .stringConvertible(let number as Int): .number(String(number))
         case .stringConvertible(let number as any BinaryInteger): .number("\(number)")
         case .stringConvertible(let number as Double) where number.isFinite: .number("\(number)")
         case .stringConvertible(let flag as Bool): .bool(flag)
