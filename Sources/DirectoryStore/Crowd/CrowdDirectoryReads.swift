@@ -1,0 +1,298 @@
+import GRDB
+import SCIM
+
+/// A directory user as a Crowd client sees it.
+public struct CrowdUser: Sendable, Equatable {
+    public var directoryID: Int64
+    public var id: Int64
+    public var name: String
+    public var email: String?
+    public var firstName: String?
+    public var lastName: String?
+    public var displayName: String?
+    public var active: Bool
+
+    /// Crowd's user key: unique across the client's directories, stable while the user exists.
+    public var key: String { "\(directoryID):\(id)" }
+}
+
+/// A directory group as a Crowd client sees it.
+public struct CrowdGroup: Sendable, Equatable {
+    public var directoryID: Int64
+    public var id: Int64
+    public var name: String
+    public var description: String?
+    public var active: Bool
+}
+
+/// Which members of a group, or which groups of a member: direct ones, or through nested groups too.
+public enum CrowdDepth: Sendable {
+    case direct, nested
+}
+
+/// One page of a listing: Crowd's `start-index` (from 0) and `max-results`.
+public struct CrowdPage: Sendable, Equatable {
+    public var start: Int
+    public var count: Int
+
+    public init(start: Int, count: Int) {
+        self.start = start
+        self.count = count
+    }
+}
+
+extension DirectoryStore {
+    static let crowdUserColumns = "u.directory_id, u.id, u.name, u.email, u.first_name, u.last_name, u.display_name, u.active"
+    static let crowdGroupColumns = "g.directory_id, g.id, g.name, g.description, g.active"
+
+    /// The user named `name` (ignoring case) in the first of `directories` that has one.
+    public func crowdUser(named name: String, in directories: [Int64]) throws -> CrowdUser? {
+        try read { db in
+            for directory in directories {
+                let user = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT \(Self.crowdUserColumns) FROM dir_user u WHERE u.directory_id = ? AND u.name_key = ?"),
+                    arguments: [directory, name.nameKey]
+                )
+                if let user { return Self.crowdUser(user) }
+            }
+            return nil
+        }
+    }
+
+    /// The group named `name` (ignoring case) in the first of `directories` that has one.
+    public func crowdGroup(named name: String, in directories: [Int64]) throws -> CrowdGroup? {
+        try read { db in
+            for directory in directories {
+                let group = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT \(Self.crowdGroupColumns) FROM dir_group g WHERE g.directory_id = ? AND g.name_key = ?"),
+                    arguments: [directory, name.nameKey]
+                )
+                if let group { return Self.crowdGroup(group) }
+            }
+            return nil
+        }
+    }
+
+    /// The groups `user` belongs to (in its directory), by name; `named` keeps only that one.
+    public func crowdGroups(of user: CrowdUser, _ depth: CrowdDepth, named: String? = nil, page: CrowdPage) throws -> [CrowdGroup] {
+        try crowdGroups(ofMember: "user", user.id, depth, named: named, page: page)
+    }
+
+    /// The groups `group` is a member of: its parents.
+    public func crowdParentGroups(of group: CrowdGroup, _ depth: CrowdDepth, named: String? = nil, page: CrowdPage) throws -> [CrowdGroup] {
+        try crowdGroups(ofMember: "group", group.id, depth, named: named, page: page)
+    }
+
+    /// The groups that are members of `group`: its children.
+    public func crowdChildGroups(of group: CrowdGroup, _ depth: CrowdDepth, named: String? = nil, page: CrowdPage) throws -> [CrowdGroup] {
+        try read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        WITH RECURSIVE below(id, level) AS (
+                            SELECT member_id, 1 FROM dir_membership WHERE group_id = ? AND member_kind = 'group'
+                            UNION SELECT m.member_id, 2 FROM dir_membership m JOIN below b ON m.group_id = b.id
+                            WHERE m.member_kind = 'group' AND ? = 'nested'
+                        )
+                        SELECT \(Self.crowdGroupColumns) FROM dir_group g WHERE g.id IN (SELECT id FROM below)
+                          AND (?3 IS NULL OR g.name_key = ?3) AND g.id <> ?1
+                        ORDER BY g.name_key LIMIT ? OFFSET ?
+                        """
+                ),
+                arguments: [group.id, Self.depthText(depth), named?.nameKey, page.count, page.start]
+            ).map(Self.crowdGroup)
+        }
+    }
+
+    /// The users that are members of `group`, directly or through its nested groups.
+    public func crowdUsers(of group: CrowdGroup, _ depth: CrowdDepth, named: String? = nil, page: CrowdPage) throws -> [CrowdUser] {
+        try read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        WITH RECURSIVE below(id) AS (
+                            SELECT ?
+                            UNION SELECT m.member_id FROM dir_membership m JOIN below b ON m.group_id = b.id
+                            WHERE m.member_kind = 'group' AND ? = 'nested'
+                        )
+                        SELECT \(Self.crowdUserColumns) FROM dir_user u
+                        WHERE u.id IN (SELECT member_id FROM dir_membership WHERE member_kind = 'user' AND group_id IN (SELECT id FROM below))
+                          AND (?3 IS NULL OR u.name_key = ?3)
+                        ORDER BY u.name_key LIMIT ? OFFSET ?
+                        """
+                ),
+                arguments: [group.id, Self.depthText(depth), named?.nameKey, page.count, page.start]
+            ).map(Self.crowdUser)
+        }
+    }
+
+    private func crowdGroups(ofMember kind: String, _ id: Int64, _ depth: CrowdDepth, named: String?, page: CrowdPage) throws -> [CrowdGroup] {
+        try read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        WITH RECURSIVE above(id) AS (
+                            SELECT group_id FROM dir_membership WHERE member_kind = ? AND member_id = ?
+                            UNION SELECT m.group_id FROM dir_membership m JOIN above a ON m.member_kind = 'group' AND m.member_id = a.id
+                            WHERE ? = 'nested'
+                        )
+                        SELECT \(Self.crowdGroupColumns) FROM dir_group g WHERE g.id IN (SELECT id FROM above)
+                          AND (?4 IS NULL OR g.name_key = ?4)
+                        ORDER BY g.name_key LIMIT ? OFFSET ?
+                        """
+                ),
+                arguments: [kind, id, Self.depthText(depth), named?.nameKey, page.count, page.start]
+            ).map(Self.crowdGroup)
+        }
+    }
+
+    /// Calls `body` with every group of `directories` (the first directory's where a name is in two)
+    /// and its direct members, in name order, reading one row at a time: memory does not grow
+    /// with the directory.
+    public func forEachCrowdMembership(
+        in directories: [Int64],
+        _ body: (_ group: String, _ users: [String], _ groups: [String]) throws -> Void
+    ) throws {
+        try read { db in
+            var seen = Set<String>()
+            for directory in directories {
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT g.name, g.name_key, x.kind, x.member FROM dir_group g
+                        LEFT JOIN (
+                            SELECT DISTINCT m.group_id, m.member_kind AS kind, COALESCE(u.name, c.name) AS member,
+                                   COALESCE(u.name_key, c.name_key) AS member_key
+                            FROM dir_membership m
+                            LEFT JOIN dir_user u ON m.member_kind = 'user' AND u.id = m.member_id
+                            LEFT JOIN dir_group c ON m.member_kind = 'group' AND c.id = m.member_id
+                        ) x ON x.group_id = g.id
+                        WHERE g.directory_id = ?
+                        ORDER BY g.name_key, x.kind DESC, x.member_key
+                        """,
+                    arguments: [directory]
+                )
+                var current: (name: String, key: String, users: [String], groups: [String])?
+                while let row = try rows.next() {
+                    let key: String = row["name_key"]
+                    if current?.key != key {
+                        if let done = current { try body(done.name, done.users, done.groups) }
+                        current = seen.insert(key).inserted ? (row["name"], key, [], []) : nil
+                        if current == nil { continue }
+                    }
+                    guard current != nil, let member: String = row["member"] else { continue }
+                    if row["kind"] == "user" { current!.users.append(member) } else { current!.groups.append(member) }
+                }
+                if let done = current { try body(done.name, done.users, done.groups) }
+            }
+        }
+    }
+
+    /// Users or groups of `directories` matching `restriction` (the first directory's where a name
+    /// is in two), by name.
+    public func crowdSearchUsers(_ restriction: CrowdRestriction, in directories: [Int64], page: CrowdPage) throws -> [CrowdUser] {
+        try crowdSearch(.user, restriction, directories, page).map(Self.crowdUser)
+    }
+
+    public func crowdSearchGroups(_ restriction: CrowdRestriction, in directories: [Int64], page: CrowdPage) throws -> [CrowdGroup] {
+        try crowdSearch(.group, restriction, directories, page).map(Self.crowdGroup)
+    }
+
+    private func crowdSearch(_ type: CrowdEntityType, _ restriction: CrowdRestriction, _ directories: [Int64], _ page: CrowdPage) throws -> [Row] {
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        let condition = try CrowdRestrictionSQL(type: type).condition(restriction, &arguments)
+        let (table, columns) = type == .user ? ("dir_user u", Self.crowdUserColumns) : ("dir_group g", Self.crowdGroupColumns)
+        let alias = type == .user ? "u" : "g"
+        let order = directories.enumerated().map { "WHEN \($0.element) THEN \($0.offset)" }.joined(separator: " ")
+        let list = directories.map(String.init).joined(separator: ", ")
+        return try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM (
+                        SELECT \(columns), \(alias).name_key AS sort_key,
+                               row_number() OVER (PARTITION BY \(alias).name_key ORDER BY CASE \(alias).directory_id \(order) END) AS rank
+                        FROM \(table) WHERE \(alias).directory_id IN (\(list.isEmpty ? "NULL" : list)) AND (\(condition))
+                    ) WHERE rank = 1 ORDER BY sort_key LIMIT ? OFFSET ?
+                    """,
+                arguments: StatementArguments(arguments + [page.count, page.start])
+            )
+        }
+    }
+
+    private static func depthText(_ depth: CrowdDepth) -> String {
+        depth == .nested ? "nested" : "direct"
+    }
+
+    static func crowdUser(_ row: Row) -> CrowdUser {
+        CrowdUser(
+            directoryID: row["directory_id"],
+            id: row["id"],
+            name: row["name"],
+            email: row["email"],
+            firstName: row["first_name"],
+            lastName: row["last_name"],
+            displayName: row["display_name"],
+            active: row["active"]
+        )
+    }
+
+    static func crowdGroup(_ row: Row) -> CrowdGroup {
+        CrowdGroup(directoryID: row["directory_id"], id: row["id"], name: row["name"], description: row["description"], active: row["active"])
+    }
+}
+
+/// A restriction as an SQL condition over the directory table, its values bound as arguments.
+struct CrowdRestrictionSQL {
+    let type: CrowdEntityType
+
+    func condition(_ restriction: CrowdRestriction, _ arguments: inout [(any DatabaseValueConvertible)?]) throws -> String {
+        switch restriction {
+        case .all:
+            return "1"
+        case .and(let parts):
+            return parts.isEmpty ? "1" : try parts.map { "(\(try condition($0, &arguments)))" }.joined(separator: " AND ")
+        case .or(let parts):
+            return parts.isEmpty ? "0" : try parts.map { "(\(try condition($0, &arguments)))" }.joined(separator: " OR ")
+        case .property(let name, let mode, let value):
+            return try property(name, mode, value, &arguments)
+        }
+    }
+
+    private func property(
+        _ name: String,
+        _ mode: CrowdRestriction.MatchMode,
+        _ value: String?,
+        _ arguments: inout [(any DatabaseValueConvertible)?]
+    ) throws -> String {
+        let alias = type == .user ? "u" : "g"
+        guard let column = type.column(of: name) else {
+            throw StoreError.invalid("no \(type.rawValue) property '\(name)' to search; use one of \(type.properties.joined(separator: ", "))")
+        }
+        let field = column.folded && column.name != "name_key" ? "scim_fold(\(alias).\(column.name))" : "\(alias).\(column.name)"
+        if mode == .null { return "\(alias).\(column.name) IS NULL" }
+        guard let value else { throw StoreError.invalid("the \(mode.rawValue) restriction on '\(name)' needs a value") }
+        if column.boolean {
+            guard let flag = ["true": true, "false": false][value.lowercased()] else {
+                throw StoreError.invalid("'\(name)' is true or false, not '\(value)'")
+            }
+            guard mode == .exactlyMatches else { throw StoreError.invalid("'\(name)' can only be matched exactly") }
+            arguments.append(flag)
+            return "\(field) = ?"
+        }
+        let key = value.nameKey
+        switch mode {
+        case .exactlyMatches:
+            arguments.append(key)
+            return "\(field) = ?"
+        case .startsWith:
+            arguments += [key, key]
+            return "substr(\(field), 1, length(?)) = ?"
+        case .contains:
+            arguments.append(key)
+            return "instr(\(field), ?) > 0"
+        case .null:
+            return "\(alias).\(column.name) IS NULL"
+        }
+    }
+}
