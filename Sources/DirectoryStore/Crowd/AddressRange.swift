@@ -19,7 +19,9 @@ public struct AddressRange: Sendable, Equatable, CustomStringConvertible {
         let bits = address.count * 8
         let prefix: Int
         if parts.count == 2 {
-            guard let parsed = Int(parts[1]), parts[1].allSatisfy(\.isASCII), (0...bits).contains(parsed) else { return nil }
+            guard parts[1].utf8.allSatisfy({ (0x30...0x39).contains($0) }), let parsed = Int(parts[1]), (0...bits).contains(parsed) else {
+                return nil
+            }
             prefix = parsed
         } else {
             prefix = bits
