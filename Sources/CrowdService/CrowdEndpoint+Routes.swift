@@ -65,9 +65,7 @@ extension CrowdEndpoint {
         case "group/child-group/direct", "group/child-group/nested", "group/parent-group/direct", "group/parent-group/nested":
             return try relatives(context, page)
         case "group/membership":
-            var writer = MembershipsWriter(format: context.format)
-            try store.forEachCrowdMembership(in: directories) { writer.append(group: $0, users: $1, groups: $2) }
-            return context.ok(writer.finish())
+            return memberships(context)
         case "config/cookie":
             return context.ok(context.entities.cookieConfiguration())
         case "event":
@@ -82,6 +80,29 @@ extension CrowdEndpoint {
             return notFound(context)
         }
     }
+
+    /// Streamed from a snapshot of its own, 64 KiB at a time: a directory of 200,000 memberships
+    /// is never held whole. A failure past the headers can only end the body early (and is logged).
+    private func memberships(_ context: CrowdRequest) -> ServiceResponse {
+        let (store, format, directories) = (store, context.format, context.grant.directoryIDs)
+        let requestID = context.request.headers.requestID ?? "-"
+        return ServiceResponse(status: 200, headers: [("Content-Type", format.contentType)]) { write in
+            var writer = MembershipsWriter(format: format)
+            do {
+                try store.snapshot {
+                    try store.forEachCrowdMembership(in: directories) { group, users, groups in
+                        writer.append(group: group, users: users, groups: groups)
+                        if writer.pending >= Self.streamChunkBytes { write(writer.take()) }
+                    }
+                }
+                write(writer.finish())
+            } catch {
+                ServiceLog.error("crowd request \(requestID) group/membership ended early: \(error)")
+            }
+        }
+    }
+
+    static let streamChunkBytes = 64 << 10
 
     private func relatives(_ context: CrowdRequest, _ page: CrowdPage) throws -> ServiceResponse {
         let group = try group(context)

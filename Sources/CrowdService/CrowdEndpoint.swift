@@ -29,6 +29,9 @@ public final class CrowdEndpoint: Sendable {
             return Self.answer(error, format)
         } catch let refusal as CrowdRefusal {
             return refusal.response
+        } catch let error as ScimError {
+            // A limit of the store's queries (the query deadline).
+            return Self.answer(.illegalArgument(error.detail), format)
         } catch let error as StoreError {
             return Self.answer(.illegalArgument(error.description), format)
         } catch  where DirectoryStore.isBusy(error) {

@@ -1,7 +1,7 @@
 import SCIM
 
 /// `group/membership`: every group with its direct user and group members, appended one group at
-/// a time (Crowd's `memberships` entity).
+/// a time (Crowd's `memberships` entity) and taken in pieces, so the answer is never held whole.
 struct MembershipsWriter {
     let format: CrowdFormat
     private var xml = XMLText()
@@ -40,14 +40,22 @@ struct MembershipsWriter {
         first = false
     }
 
+    /// How many bytes wait to be taken.
+    var pending: Int { format == .xml ? xml.bytes.count : json.bytes.count }
+
+    /// The bytes appended since the last call.
+    mutating func take() -> [UInt8] {
+        guard format == .json else { return xml.take() }
+        defer { json.truncate(to: 0) }
+        return json.bytes
+    }
+
+    /// The document's end, after what ``take()`` has not taken yet.
     mutating func finish() -> [UInt8] {
         switch format {
-        case .xml:
-            xml.close("memberships")
-            return xml.bytes
-        case .json:
-            json.appendRaw("]}")
-            return json.bytes
+        case .xml: xml.close("memberships")
+        case .json: json.appendRaw("]}")
         }
+        return take()
     }
 }

@@ -3,6 +3,12 @@
 struct XMLText {
     private(set) var bytes: [UInt8] = Array("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>".utf8)
 
+    /// The bytes written since the last call, for a body sent piece by piece.
+    mutating func take() -> [UInt8] {
+        defer { bytes.removeAll(keepingCapacity: true) }
+        return bytes
+    }
+
     /// `<name a="v"...>`, or `<name .../>` when `empty`.
     mutating func open(_ name: String, _ attributes: [(String, String?)] = [], empty: Bool = false) {
         bytes.append(UInt8(ascii: "<"))

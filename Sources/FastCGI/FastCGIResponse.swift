@@ -3,11 +3,20 @@ public struct FastCGIResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// Writes a body too large to hold whole, piece by piece, after the headers (sent without
+    /// `Content-Length`); nil: the body is `body`.
+    public var streamBody: (@Sendable (_ write: ([UInt8]) -> Void) -> Void)?
 
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    public init(
+        status: Int,
+        headers: [(name: String, value: String)] = [],
+        body: [UInt8] = [],
+        streamBody: (@Sendable (_ write: ([UInt8]) -> Void) -> Void)? = nil
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.streamBody = streamBody
     }
 
     /// The CGI header block: `Status:` first, then the headers, then a blank line.
@@ -22,7 +31,8 @@ public struct FastCGIResponse: Sendable {
         for header in headers where !Self.breaksTheLine(header.name) && !Self.breaksTheLine(header.value) {
             text += "\(header.name): \(header.value)\r\n"
         }
-        text += "Content-Length: \(body.count)\r\n\r\n"
+        if streamBody == nil { text += "Content-Length: \(body.count)\r\n" }
+        text += "\r\n"
         return Array(text.utf8)
     }
 }

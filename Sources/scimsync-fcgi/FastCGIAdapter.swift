@@ -8,7 +8,7 @@ struct FastCGIAdapter: FastCGIHandler {
 
     func respond(to request: borrowing FastCGIRequest) -> FastCGIResponse {
         let response = application.respond(to: serviceRequest(from: request))
-        return FastCGIResponse(status: response.status, headers: response.headers, body: response.body)
+        return FastCGIResponse(status: response.status, headers: response.headers, body: response.body, streamBody: response.streamBody)
     }
 
     private func serviceRequest(from request: borrowing FastCGIRequest) -> ServiceRequest {

@@ -213,3 +213,26 @@ def test_a_token_older_than_the_feed_keeps_is_expired(setup, stack):
                       INSERT INTO crowd_event (directory_id, kind, operation, name) SELECT 0, 'user', 'UPDATED', 'x' FROM n""")
     error(setup.get(f"event/{token}"), 409, "EVENT_TOKEN_EXPIRED")
     assert setup.get(f"event/{setup.get('event').json()['newEventToken']}").status_code == 200
+
+
+def test_every_membership_in_json_and_past_one_piece(setup, stack):
+    body = setup.get("group/membership").json()["memberships"]
+    assert {m["group"]: [u["name"] for u in m["users"]["users"]] for m in body} == {
+        "all-staff": [], "jira-users": ["alice", "carol"]}
+    # 6,000 more members (written straight to SQLite, as the admin's memberships): the answer is
+    # sent in several 64 KiB pieces and must still be one whole document.
+    with sqlite3.connect(stack.db, timeout=30) as db:
+        db.create_function("scim_fold", 1, str.lower)
+        directory = db.execute("SELECT id FROM directory WHERE name = ?", (setup.app.directory,)).fetchone()[0]
+        group = db.execute("SELECT id FROM dir_group WHERE directory_id = ? AND name = 'all-staff'", (directory,)).fetchone()[0]
+        db.execute("""WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)
+                      INSERT INTO dir_user (directory_id, name, name_key, created_at, modified_at)
+                      SELECT ?, printf('member-%05d', i), printf('member-%05d', i), 'now', 'now' FROM n""", (directory,))
+        db.execute("""INSERT INTO dir_membership (group_id, member_kind, member_id, rule)
+                      SELECT ?, 'user', id, 'admin' FROM dir_user WHERE directory_id = ? AND name LIKE 'member-%'""",
+                   (group, directory))
+    root = xml(setup.get("group/membership", accept=XML))
+    staff = [m for m in root.findall("membership") if m.get("group") == "all-staff"][0]
+    names = [u.get("name") for u in staff.findall("users/user")]
+    assert len(names) == 6000 and names[0] == "member-00001" and names[-1] == "member-06000"
+    assert [g.get("name") for g in staff.findall("groups/group")] == ["jira-users"]

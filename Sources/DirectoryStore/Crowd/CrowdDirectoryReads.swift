@@ -206,17 +206,20 @@ extension DirectoryStore {
         let order = directories.enumerated().map { "WHEN \($0.element) THEN \($0.offset)" }.joined(separator: " ")
         let list = directories.map(String.init).joined(separator: ", ")
         return try read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM (
-                        SELECT \(columns), \(alias).name_key AS sort_key,
-                               row_number() OVER (PARTITION BY \(alias).name_key ORDER BY CASE \(alias).directory_id \(order) END) AS rank
-                        FROM \(table) WHERE \(alias).directory_id IN (\(list.isEmpty ? "NULL" : list)) AND (\(condition))
-                    ) WHERE rank = 1 ORDER BY sort_key LIMIT ? OFFSET ?
-                    """,
-                arguments: StatementArguments(arguments + [page.count, page.start])
-            )
+            // A CONTAINS no index serves costs time in proportion to the directory.
+            try QueryDeadline.within(db) {
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT * FROM (
+                            SELECT \(columns), \(alias).name_key AS sort_key,
+                                   row_number() OVER (PARTITION BY \(alias).name_key ORDER BY CASE \(alias).directory_id \(order) END) AS rank
+                            FROM \(table) WHERE \(alias).directory_id IN (\(list.isEmpty ? "NULL" : list)) AND (\(condition))
+                        ) WHERE rank = 1 ORDER BY sort_key LIMIT ? OFFSET ?
+                        """,
+                    arguments: StatementArguments(arguments + [page.count, page.start])
+                )
+            }
         }
     }
 
