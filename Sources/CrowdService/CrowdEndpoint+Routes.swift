@@ -90,8 +90,8 @@ extension CrowdEndpoint {
             var writer = MembershipsWriter(format: format)
             do {
                 try store.snapshot {
-                    try store.forEachCrowdMembership(in: directories) { group, users, groups in
-                        writer.append(group: group, users: users, groups: groups)
+                    try store.forEachCrowdMembership(in: directories) { item in
+                        writer.append(item)
                         if writer.pending >= Self.streamChunkBytes { write(writer.take()) }
                     }
                 }

@@ -25,6 +25,13 @@ public struct CrowdGroup: Sendable, Equatable {
     public var active: Bool
 }
 
+/// One step of ``DirectoryStore/forEachCrowdMembership(in:_:)``: a group, then its members.
+public enum CrowdMembershipItem: Sendable, Equatable {
+    case group(String)
+    case user(String)
+    case childGroup(String)
+}
+
 /// Which members of a group, or which groups of a member: direct ones, or through nested groups too.
 public enum CrowdDepth: Sendable {
     case direct, nested
@@ -86,7 +93,7 @@ extension DirectoryStore {
     /// The groups that are members of `group`: its children.
     public func crowdChildGroups(of group: CrowdGroup, _ depth: CrowdDepth, named: String? = nil, page: CrowdPage) throws -> [CrowdGroup] {
         try read { db in
-            try Row.fetchAll(
+            try Self.crowdRows(
                 db.cachedStatement(
                     sql: """
                         WITH RECURSIVE below(id, level) AS (
@@ -99,15 +106,16 @@ extension DirectoryStore {
                         ORDER BY g.name_key LIMIT ? OFFSET ?
                         """
                 ),
-                arguments: [group.id, Self.depthText(depth), named?.nameKey, page.count, page.start]
-            ).map(Self.crowdGroup)
+                arguments: [group.id, Self.depthText(depth), named?.nameKey, page.count, page.start],
+                Self.crowdGroup
+            )
         }
     }
 
     /// The users that are members of `group`, directly or through its nested groups.
     public func crowdUsers(of group: CrowdGroup, _ depth: CrowdDepth, named: String? = nil, page: CrowdPage) throws -> [CrowdUser] {
         try read { db in
-            try Row.fetchAll(
+            try Self.crowdRows(
                 db.cachedStatement(
                     sql: """
                         WITH RECURSIVE below(id) AS (
@@ -121,14 +129,15 @@ extension DirectoryStore {
                         ORDER BY u.name_key LIMIT ? OFFSET ?
                         """
                 ),
-                arguments: [group.id, Self.depthText(depth), named?.nameKey, page.count, page.start]
-            ).map(Self.crowdUser)
+                arguments: [group.id, Self.depthText(depth), named?.nameKey, page.count, page.start],
+                Self.crowdUser
+            )
         }
     }
 
     private func crowdGroups(ofMember kind: String, _ id: Int64, _ depth: CrowdDepth, named: String?, page: CrowdPage) throws -> [CrowdGroup] {
         try read { db in
-            try Row.fetchAll(
+            try Self.crowdRows(
                 db.cachedStatement(
                     sql: """
                         WITH RECURSIVE above(id) AS (
@@ -141,49 +150,42 @@ extension DirectoryStore {
                         ORDER BY g.name_key LIMIT ? OFFSET ?
                         """
                 ),
-                arguments: [kind, id, Self.depthText(depth), named?.nameKey, page.count, page.start]
-            ).map(Self.crowdGroup)
+                arguments: [kind, id, Self.depthText(depth), named?.nameKey, page.count, page.start],
+                Self.crowdGroup
+            )
         }
     }
 
     /// Calls `body` with every group of `directories` (the first directory's where a name is in two)
-    /// and its direct members, in name order, reading one row at a time: memory does not grow
+    /// in name order, each followed by its direct user members and then its group members, by
+    /// name. Members are read one row at a time: memory grows with the largest group's sort, not
     /// with the directory.
-    public func forEachCrowdMembership(
-        in directories: [Int64],
-        _ body: (_ group: String, _ users: [String], _ groups: [String]) throws -> Void
-    ) throws {
+    public func forEachCrowdMembership(in directories: [Int64], _ body: (CrowdMembershipItem) throws -> Void) throws {
         try read { db in
             var seen = Set<String>()
+            let members = try db.cachedStatement(
+                sql: """
+                    SELECT DISTINCT m.member_kind, COALESCE(u.name, c.name), COALESCE(u.name_key, c.name_key) AS member_key
+                    FROM dir_membership m
+                    LEFT JOIN dir_user u ON m.member_kind = 'user' AND u.id = m.member_id
+                    LEFT JOIN dir_group c ON m.member_kind = 'group' AND c.id = m.member_id
+                    WHERE m.group_id = ? ORDER BY m.member_kind DESC, member_key
+                    """
+            )
             for directory in directories {
-                let rows = try Row.fetchCursor(
+                let groups = try Row.fetchAll(
                     db,
-                    sql: """
-                        SELECT g.name, g.name_key, x.kind, x.member FROM dir_group g
-                        LEFT JOIN (
-                            SELECT DISTINCT m.group_id, m.member_kind AS kind, COALESCE(u.name, c.name) AS member,
-                                   COALESCE(u.name_key, c.name_key) AS member_key
-                            FROM dir_membership m
-                            LEFT JOIN dir_user u ON m.member_kind = 'user' AND u.id = m.member_id
-                            LEFT JOIN dir_group c ON m.member_kind = 'group' AND c.id = m.member_id
-                        ) x ON x.group_id = g.id
-                        WHERE g.directory_id = ?
-                        ORDER BY g.name_key, x.kind DESC, x.member_key
-                        """,
+                    sql: "SELECT id, name, name_key FROM dir_group WHERE directory_id = ? ORDER BY name_key",
                     arguments: [directory]
                 )
-                var current: (name: String, key: String, users: [String], groups: [String])?
-                while let row = try rows.next() {
-                    let key: String = row["name_key"]
-                    if current?.key != key {
-                        if let done = current { try body(done.name, done.users, done.groups) }
-                        current = seen.insert(key).inserted ? (row["name"], key, [], []) : nil
-                        if current == nil { continue }
+                for group in groups where seen.insert(group[2]).inserted {
+                    try body(.group(group[1]))
+                    let rows = try Row.fetchCursor(members, arguments: [group[0] as Int64])
+                    while let row = try rows.next() {
+                        guard let name: String = row[1] else { continue }
+                        try body(row[0] == "user" ? .user(name) : .childGroup(name))
                     }
-                    guard current != nil, let member: String = row["member"] else { continue }
-                    if row["kind"] == "user" { current!.users.append(member) } else { current!.groups.append(member) }
                 }
-                if let done = current { try body(done.name, done.users, done.groups) }
             }
         }
     }
@@ -227,21 +229,32 @@ extension DirectoryStore {
         depth == .nested ? "nested" : "direct"
     }
 
+    /// The rows of a statement, each read as it comes (no copy of every row first).
+    static func crowdRows<T>(_ statement: Statement, arguments: StatementArguments, _ decode: (Row) -> T) throws -> [T] {
+        var result: [T] = []
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        while let row = try rows.next() { result.append(decode(row)) }
+        return result
+    }
+
+    /// A row of ``crowdUserColumns``, read by position: finding each column by name cost more
+    /// than the query on a list of groups.
     static func crowdUser(_ row: Row) -> CrowdUser {
         CrowdUser(
-            directoryID: row["directory_id"],
-            id: row["id"],
-            name: row["name"],
-            email: row["email"],
-            firstName: row["first_name"],
-            lastName: row["last_name"],
-            displayName: row["display_name"],
-            active: row["active"]
+            directoryID: row[0],
+            id: row[1],
+            name: row[2],
+            email: row[3],
+            firstName: row[4],
+            lastName: row[5],
+            displayName: row[6],
+            active: row[7]
         )
     }
 
+    /// A row of ``crowdGroupColumns``, read by position.
     static func crowdGroup(_ row: Row) -> CrowdGroup {
-        CrowdGroup(directoryID: row["directory_id"], id: row["id"], name: row["name"], description: row["description"], active: row["active"])
+        CrowdGroup(directoryID: row[0], id: row[1], name: row[2], description: row[3], active: row[4])
     }
 }
 
