@@ -236,3 +236,28 @@ def test_every_membership_in_json_and_past_one_piece(setup, stack):
     names = [u.get("name") for u in staff.findall("users/user")]
     assert len(names) == 6000 and names[0] == "member-00001" and names[-1] == "member-06000"
     assert [g.get("name") for g in staff.findall("groups/group")] == ["jira-users"]
+
+
+# ----- configuration export and import -----------------------------------------------------------------
+
+def test_clients_travel_in_the_configuration_export_as_hashes(setup, stack, tmp_path):
+    import json
+    import jsonschema
+    from pathlib import Path
+    schema = json.loads((Path(__file__).resolve().parents[2] / "docs" / "config.schema.json").read_text())
+    document = json.loads(stack.cli("export").stdout)
+    jsonschema.validate(document, schema)
+    exported = [c for c in document["crowdClients"] if c["name"] == setup.client][0]
+    assert exported["directories"] == [setup.app.directory] and exported["passwordHash"].startswith("pbkdf2-sha256$")
+    assert setup.password not in json.dumps(document), "the password itself is never exported"
+    redacted = json.loads(stack.cli("export", "--redact").stdout)
+    assert all("passwordHash" not in c for c in redacted["crowdClients"])
+
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(document))
+    stack.cli("client", "delete", setup.client)
+    assert setup.get("user", username="alice").status_code == 401
+    out = stack.cli("import", str(path)).stdout
+    assert f"crowd client created: {setup.client}" in out
+    assert setup.get("user", username="alice").status_code == 200, "the imported hash verifies the same password"
+    assert "crowd client" not in stack.cli("import", str(path)).stdout, "importing it again changes nothing"

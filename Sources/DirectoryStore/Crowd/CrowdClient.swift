@@ -60,9 +60,61 @@ extension DirectoryStore {
 
     /// Every client, by name.
     public func crowdClients() throws -> [CrowdClient] {
-        try read { db in
-            try Int64.fetchAll(db, sql: "SELECT id FROM crowd_client ORDER BY name_key").map { try Self.crowdClient(db, id: $0) }
+        try read { db in try Self.crowdClients(db) }
+    }
+
+    package static func crowdClients(_ db: Database) throws -> [CrowdClient] {
+        try Int64.fetchAll(db, sql: "SELECT id FROM crowd_client ORDER BY name_key").map { try crowdClient(db, id: $0) }
+    }
+
+    /// Makes the client `name` (created if missing) see `directories` in order from `addresses`,
+    /// `enabled`, with `passwordHash` if given (a new client without one gets an unusable hash:
+    /// `rotate-password` gives it a password). Returns whether anything changed.
+    package static func storeCrowdClient(
+        _ db: Database,
+        name: String,
+        directories: [String],
+        addresses: [String],
+        enabled: Bool,
+        passwordHash: String?
+    ) throws -> Bool {
+        let ranges = try Set(addresses.map { try addressRange($0).description }).sorted()
+        let directoryIDs = try directories.map { try existingDirectory(db, $0).id }
+        guard Set(directoryIDs).count == directoryIDs.count else { throw StoreError.invalid("client '\(name)' names a directory twice") }
+        let row = try crowdClientRow(db, named: name)
+        let before = try row.map { try crowdClient(db, id: $0["id"]) }
+        let oldHash: String? = row?["password_hash"]
+        let id: Int64
+        if let before {
+            id = before.id
+            try db.execute(
+                sql: "UPDATE crowd_client SET enabled = ?, password_hash = ? WHERE id = ?",
+                arguments: [enabled, passwordHash ?? oldHash, id]
+            )
+        } else {
+            let name = try validName(name, of: "client")
+            try db.execute(
+                sql: "INSERT INTO crowd_client (name, name_key, password_hash, enabled, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [name, name.nameKey, passwordHash ?? "none", enabled, Timestamp.now()]
+            )
+            id = db.lastInsertedRowID
         }
+        try db.execute(sql: "DELETE FROM crowd_client_directory WHERE client_id = ?", arguments: [id])
+        for (position, directoryID) in directoryIDs.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO crowd_client_directory (client_id, position, directory_id) VALUES (?, ?, ?)",
+                arguments: [id, position, directoryID]
+            )
+        }
+        try db.execute(sql: "DELETE FROM crowd_client_address WHERE client_id = ?", arguments: [id])
+        for range in ranges {
+            try db.execute(sql: "INSERT INTO crowd_client_address (client_id, cidr) VALUES (?, ?)", arguments: [id, range])
+        }
+        let after = try crowdClient(db, id: id)
+        let passwordChanged = passwordHash != nil && passwordHash != oldHash
+        guard let before else { return true }
+        return passwordChanged || before.directories != after.directories || before.allowedAddresses != after.allowedAddresses
+            || before.enabled != after.enabled
     }
 
     public func crowdClient(named name: String) throws -> CrowdClient? {
@@ -108,7 +160,7 @@ extension DirectoryStore {
         return try crowdClient(db, id: row["id"])
     }
 
-    static func crowdClientRow(_ db: Database, named name: String) throws -> Row? {
+    package static func crowdClientRow(_ db: Database, named name: String) throws -> Row? {
         try Row.fetchOne(db, sql: "SELECT id, password_hash FROM crowd_client WHERE name_key = ?", arguments: [name.nameKey])
     }
 
@@ -133,7 +185,7 @@ extension DirectoryStore {
         )
     }
 
-    private static func addressRange(_ text: String) throws -> AddressRange {
+    static func addressRange(_ text: String) throws -> AddressRange {
         guard let range = AddressRange(text) else {
             throw StoreError.invalid("'\(text)' is not an address range: write an IPv4 or IPv6 address with an optional /prefix (10.0.0.0/8)")
         }
