@@ -140,23 +140,26 @@ extension DirectoryStore {
     /// with eight workers these lookups ran at a third of a user lookup's rate.
     private func crowdGroups(ofMember kind: String, _ id: Int64, _ depth: CrowdDepth, named: String?, page: CrowdPage) throws -> [CrowdGroup] {
         try read { db in
-            let parents = try db.cachedStatement(sql: "SELECT group_id FROM dir_membership WHERE member_kind = ? AND member_id = ?")
+            // Each step reads a member's groups with their rows: one statement per group reached.
+            let parents = try db.cachedStatement(
+                sql: """
+                    SELECT \(Self.crowdGroupColumns), g.name_key FROM dir_membership m JOIN dir_group g ON g.id = m.group_id
+                    WHERE m.member_kind = ? AND m.member_id = ?
+                    """
+            )
+            let namedKey = named?.nameKey
             var found = Set<Int64>()
-            var frontier = try Int64.fetchAll(parents, arguments: [kind, id])
-            while !frontier.isEmpty {
-                var next: [Int64] = []
-                for group in frontier where found.insert(group).inserted && depth == .nested {
-                    next += try Int64.fetchAll(parents, arguments: ["group", group])
-                }
-                frontier = next
-            }
-            let select = try db.cachedStatement(sql: "SELECT \(Self.crowdGroupColumns), g.name_key FROM dir_group g WHERE g.id = ?")
             var groups: [(key: String, group: CrowdGroup)] = []
-            for groupID in found {
-                guard let row = try Row.fetchOne(select, arguments: [groupID]) else { continue }
-                let key: String = row[5]
-                if let named, key != named.nameKey { continue }
-                groups.append((key, Self.crowdGroup(row)))
+            var frontier: [(kind: String, id: Int64)] = [(kind, id)]
+            while let member = frontier.popLast() {
+                let rows = try Row.fetchCursor(parents, arguments: [member.kind, member.id])
+                while let row = try rows.next() {
+                    let group = Self.crowdGroup(row)
+                    guard found.insert(group.id).inserted else { continue }
+                    if depth == .nested { frontier.append(("group", group.id)) }
+                    let key: String = row[5]
+                    if namedKey == nil || key == namedKey { groups.append((key, group)) }
+                }
             }
             // By the key's bytes, as SQLite orders the other listings.
             groups.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
