@@ -11,7 +11,8 @@ straight into SQLite (IdP view and directory view, as the default rules derive t
 member of GROUPS directory groups that are all inside one parent group, so USERS x GROUPS
 memberships (200,000 by default) and a nested lookup that finds GROUPS + 1 groups. wrk sends the
 lookups (bench/lua): GET /Users/{id}, then each Crowd lookup, then GET /Users/{id} again; a
-Crowd figure is compared with the mean of the two. Environment: SCIMSYNC_BIN_DIR (binaries; else
+Crowd figure is compared with the mean of the two. The responder's CPU time per request (from
+/proc) is printed beside each, as it varies less than throughput on a shared machine. Environment: SCIMSYNC_BIN_DIR (binaries; else
 release ones are built), BENCH_THREADS (2), BENCH_CONNECTIONS (32).
 """
 
@@ -99,6 +100,20 @@ def wrk(origin: str, script: str, duration: str, env: dict) -> dict:
     return result
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(stack, script: str, duration: str, env: dict) -> dict:
+    """wrk's figures, and the responder's CPU time per request (robust on a shared machine)."""
+    pid = stack.responders[0].pid
+    before = cpu_seconds(pid)
+    result = wrk(stack.origin, script, duration, env)
+    result["cpu_us"] = (cpu_seconds(pid) - before) / result["requests"] * 1e6
+    return result
+
+
 def memory_kib(pid: int) -> tuple[int, int]:
     status = Path(f"/proc/{pid}/status").read_text()
     def field(name):
@@ -136,11 +151,11 @@ def main() -> int:
         wrk(stack.origin, "crowd_get.lua", "2s", {**env, "BENCH_CROWD_PATH": f"{api}/user"})
         wrk(stack.origin, "get_user.lua", "2s", env)
         figures = {}
-        figures["users_before"] = wrk(stack.origin, "get_user.lua", args.duration, env)
-        figures["crowd_user"] = wrk(stack.origin, "crowd_get.lua", args.duration, {**env, "BENCH_CROWD_PATH": f"{api}/user"})
-        figures["crowd_nested"] = wrk(stack.origin, "crowd_get.lua", args.duration,
-                                      {**env, "BENCH_CROWD_PATH": f"{api}/user/group/nested"})
-        figures["users_after"] = wrk(stack.origin, "get_user.lua", args.duration, env)
+        figures["users_before"] = measured(stack, "get_user.lua", args.duration, env)
+        figures["crowd_user"] = measured(stack, "crowd_get.lua", args.duration, {**env, "BENCH_CROWD_PATH": f"{api}/user"})
+        figures["crowd_nested"] = measured(stack, "crowd_get.lua", args.duration,
+                                           {**env, "BENCH_CROWD_PATH": f"{api}/user/group/nested"})
+        figures["users_after"] = measured(stack, "get_user.lua", args.duration, env)
         baseline = (figures["users_before"]["rate"] + figures["users_after"]["rate"]) / 2
 
         pid = stack.responders[0].pid
@@ -157,14 +172,14 @@ def main() -> int:
             f" (shared), wrk -t{os.environ.get('BENCH_THREADS', '2')} -c{os.environ.get('BENCH_CONNECTIONS', '32')}"
             f" -d{args.duration}, {args.users} users, {args.users * args.groups} memberships",
             "",
-            "| lookup | req/s | p50 ms | p99 ms | of GET /Users/{id} |",
-            "|---|---|---|---|---|",
+            "| lookup | req/s | p50 ms | p99 ms | of GET /Users/{id} | responder CPU per request |",
+            "|---|---|---|---|---|---|",
         ]
         for key, label in [("users_before", "GET /Users/{id} (before)"), ("crowd_user", "GET user?username="),
                            ("crowd_nested", "GET user/group/nested?username="), ("users_after", "GET /Users/{id} (after)")]:
             f = figures[key]
             lines.append(f"| {label} | {f['rate']:.0f} | {f['p50_us'] / 1000:.2f} | {f['p99_us'] / 1000:.2f} |"
-                         f" {f['rate'] / baseline:.2f} |")
+                         f" {f['rate'] / baseline:.2f} | {f['cpu_us']:.0f} µs |")
         lines += ["", f"group/membership (XML): {size} bytes in {seconds:.2f} s; responder RSS {rss_before} KiB before,"
                       f" {rss_after} KiB after; peak RSS {peak_before} KiB before, {peak_after} KiB after"]
         text = "\n".join(lines) + "\n"
