@@ -297,7 +297,7 @@ struct CrowdRestrictionSQL {
             throw StoreError.invalid("no \(type.rawValue) property '\(name)' to search; use one of \(type.properties.joined(separator: ", "))")
         }
         let field = column.folded && column.name != "name_key" ? "scim_fold(\(alias).\(column.name))" : "\(alias).\(column.name)"
-        if mode == .null { return "\(alias).\(column.name) IS NULL" }
+        guard mode != .null else { return "\(alias).\(column.name) IS NULL" }
         guard let value else { throw StoreError.invalid("the \(mode.rawValue) restriction on '\(name)' needs a value") }
         if column.boolean {
             guard let flag = ["true": true, "false": false][value.lowercased()] else {
@@ -308,18 +308,11 @@ struct CrowdRestrictionSQL {
             return "\(field) = ?"
         }
         let key = value.nameKey
-        switch mode {
-        case .exactlyMatches:
-            arguments.append(key)
-            return "\(field) = ?"
-        case .startsWith:
+        if mode == .startsWith {
             arguments += [key, key]
             return "substr(\(field), 1, length(?)) = ?"
-        case .contains:
-            arguments.append(key)
-            return "instr(\(field), ?) > 0"
-        case .null:
-            return "\(alias).\(column.name) IS NULL"
         }
+        arguments.append(key)
+        return mode == .contains ? "instr(\(field), ?) > 0" : "\(field) = ?"
     }
 }
