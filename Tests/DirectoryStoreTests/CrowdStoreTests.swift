@@ -94,4 +94,25 @@ import Testing
         #expect(try store.crowdUsers(of: a, .direct, page: all).isEmpty)
         #expect(try store.crowdChildGroups(of: a, .nested, page: all).map(\.name) == ["b", "c"])
     }
+
+    @Test func theFirstDirectoryHoldingANameWins() throws {
+        let (lab, corp) = (try #require(try store.directory(named: "Lab")).id, try #require(try store.directory(named: "Corp")).id)
+        try store.createLocalUser(directory: "Corp", fields: DirectoryUserFields(username: "ann", email: "ann@corp.test"), by: .test)
+        try store.createLocalUser(directory: "Lab", fields: DirectoryUserFields(username: "ANN", email: "ann@lab.test"), by: .test)
+        try store.createLocalUser(directory: "Corp", fields: DirectoryUserFields(username: "bob"), by: .test)
+        #expect(try store.crowdUser(named: "ann", in: [lab, corp])?.email == "ann@lab.test")
+        #expect(try store.crowdUser(named: "ann", in: [corp, lab])?.email == "ann@corp.test")
+        let everyone = try store.crowdSearchUsers(.all, in: [lab, corp], page: CrowdPage(start: 0, count: 10))
+        #expect(everyone.map(\.email) == ["ann@lab.test", nil])
+        let contains = CrowdRestriction.property(name: "email", mode: .contains, value: "CORP")
+        #expect(try store.crowdSearchUsers(contains, in: [lab, corp], page: CrowdPage(start: 0, count: 10)).isEmpty, "Lab's ann hides Corp's")
+        #expect(try store.crowdSearchUsers(contains, in: [corp], page: CrowdPage(start: 0, count: 10)).map(\.name) == ["ann"])
+        #expect(throws: StoreError.self) {
+            try store.crowdSearchUsers(
+                .property(name: "shoeSize", mode: .exactlyMatches, value: "9"),
+                in: [corp],
+                page: CrowdPage(start: 0, count: 1)
+            )
+        }
+    }
 }

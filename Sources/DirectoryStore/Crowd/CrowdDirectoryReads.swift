@@ -214,21 +214,26 @@ extension DirectoryStore {
     private func crowdSearch(_ type: CrowdEntityType, _ restriction: CrowdRestriction, _ directories: [Int64], _ page: CrowdPage) throws -> [Row] {
         var arguments: [(any DatabaseValueConvertible)?] = []
         let condition = try CrowdRestrictionSQL(type: type).condition(restriction, &arguments)
-        let (table, columns) = type == .user ? ("dir_user u", Self.crowdUserColumns) : ("dir_group g", Self.crowdGroupColumns)
+        let (table, columns) = type == .user ? ("dir_user", Self.crowdUserColumns) : ("dir_group", Self.crowdGroupColumns)
         let alias = type == .user ? "u" : "g"
-        let order = directories.enumerated().map { "WHEN \($0.element) THEN \($0.offset)" }.joined(separator: " ")
-        let list = directories.map(String.init).joined(separator: ", ")
+        let list = directories.isEmpty ? "NULL" : directories.map(String.init).joined(separator: ", ")
+        // A name an earlier directory of the client holds is that directory's, matching or not.
+        let position = { (row: String) in
+            "CASE \(row).directory_id \(directories.enumerated().map { "WHEN \($0.element) THEN \($0.offset)" }.joined(separator: " ")) END"
+        }
+        let shadowed = """
+            EXISTS (SELECT 1 FROM \(table) o WHERE o.name_key = \(alias).name_key AND o.directory_id IN (\(list))
+                    AND \(position("o")) < \(position(alias)))
+            """
         return try read { db in
             // A CONTAINS no index serves costs time in proportion to the directory.
             try QueryDeadline.within(db) {
                 try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT * FROM (
-                            SELECT \(columns), \(alias).name_key AS sort_key,
-                                   row_number() OVER (PARTITION BY \(alias).name_key ORDER BY CASE \(alias).directory_id \(order) END) AS rank
-                            FROM \(table) WHERE \(alias).directory_id IN (\(list.isEmpty ? "NULL" : list)) AND (\(condition))
-                        ) WHERE rank = 1 ORDER BY sort_key LIMIT ? OFFSET ?
+                        SELECT \(columns) FROM \(table) \(alias)
+                        WHERE \(alias).directory_id IN (\(list)) AND (\(condition)) AND NOT \(directories.count > 1 ? shadowed : "0")
+                        ORDER BY \(alias).name_key LIMIT ? OFFSET ?
                         """,
                     arguments: StatementArguments(arguments + [page.count, page.start])
                 )
