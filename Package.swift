@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "DirectoryStore", targets: ["DirectoryStore"]),
         .library(name: "DirectoryOperations", targets: ["DirectoryOperations"]),
         .library(name: "ScimService", targets: ["ScimService"]),
+        .library(name: "CrowdService", targets: ["CrowdService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),

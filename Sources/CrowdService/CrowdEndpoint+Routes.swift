@@ -177,30 +177,7 @@ extension CrowdEndpoint {
     }
 
     private func searchRestriction(_ context: CrowdRequest) throws -> CrowdRestriction {
-        guard context.request.method == "POST" else {
-            return try CrowdQueryLanguage.parse(context.parameters["restriction"] ?? "")
-        }
-        let body = try context.body()
-        guard !body.isEmpty else { return .all }
-        switch CrowdFormat.reading(contentType: context.request.headers.contentType) {
-        case .json:
-            do {
-                return try RestrictionReader.read(json: try JSONParser.parse(body))
-            } catch let error as JSONParseError {
-                throw CrowdError.illegalArgument("The body is not valid JSON: \(error)")
-            }
-        case .xml:
-            do {
-                return try RestrictionReader.read(xml: try SmallXMLParser.parse(body))
-            } catch let error as SmallXMLParser.Failure {
-                throw CrowdError.illegalArgument(error.message)
-            }
-        case nil:
-            throw CrowdError(
-                status: 415,
-                reason: "ILLEGAL_ARGUMENT",
-                message: "Send the search restriction as application/xml or application/json."
-            )
-        }
+        guard context.request.method == "POST" else { return try CrowdSearchRestriction.read(query: context.parameters["restriction"]) }
+        return try CrowdSearchRestriction.read(body: try context.body(), contentType: context.request.headers.contentType)
     }
 }
