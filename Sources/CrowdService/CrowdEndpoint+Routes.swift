@@ -6,7 +6,7 @@ extension CrowdEndpoint {
     /// Dispatches by resource and method. Reads answer from the directory; writes are refused
     /// (the identity providers own the directory); authentication and sessions answer as Crowd
     /// does for people who cannot sign in by password.
-    func route(_ context: inout CrowdRequest) throws -> ServiceResponse {
+    func route(_ context: CrowdRequest) throws -> ServiceResponse {
         let method = context.request.method
         switch (method, context.resource) {
         case ("POST", "authentication"), ("POST", "session"):

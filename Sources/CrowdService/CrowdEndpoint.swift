@@ -23,8 +23,8 @@ public final class CrowdEndpoint: Sendable {
         let format = CrowdFormat.answering(accept: request.headers.accept)
         do {
             let grant = try authenticate(request)
-            var context = try CrowdRequest(request, grant: grant, format: format)
-            return try store.snapshot { try route(&context) }
+            let context = CrowdRequest(request, grant: grant, format: format)
+            return try store.snapshot { try route(context) }
         } catch let error as CrowdError {
             return Self.answer(error, format)
         } catch let refusal as CrowdRefusal {

@@ -13,7 +13,7 @@ struct CrowdRequest {
     let resource: String
     let parameters: [String: String]
 
-    init(_ request: ServiceRequest, grant: CrowdGrant, format: CrowdFormat) throws(CrowdError) {
+    init(_ request: ServiceRequest, grant: CrowdGrant, format: CrowdFormat) {
         self.request = request
         self.grant = grant
         self.format = format
