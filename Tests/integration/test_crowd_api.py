@@ -261,3 +261,15 @@ def test_clients_travel_in_the_configuration_export_as_hashes(setup, stack, tmp_
     assert f"crowd client created: {setup.client}" in out
     assert setup.get("user", username="alice").status_code == 200, "the imported hash verifies the same password"
     assert "crowd client" not in stack.cli("import", str(path)).stdout, "importing it again changes nothing"
+
+
+def test_a_restore_expires_every_event_token(setup, stack, tmp_path):
+    token = setup.get("event").json()["newEventToken"]
+    snapshot = tmp_path / "snapshot.sqlite"
+    stack.cli("backup", "--output", str(snapshot))
+    assert setup.get(f"event/{token}").status_code == 200
+    stack.cli("restore", str(snapshot), "--force")
+    error(setup.get(f"event/{token}"), 409, "EVENT_TOKEN_EXPIRED")
+    fresh = setup.get("event").json()["newEventToken"]
+    assert fresh.split("-")[0] != token.split("-")[0]
+    assert setup.get(f"event/{fresh}").status_code == 200
