@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "DirectoryStore", targets: ["DirectoryStore"]),
         .library(name: "DirectoryOperations", targets: ["DirectoryOperations"]),
         .library(name: "ScimService", targets: ["ScimService"]),
+        .library(name: "CrowdService", targets: ["CrowdService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -58,6 +59,7 @@ let package = Package(
                 "SCIM", "SyncRules", "ConfigDocument", "CSQLiteHardening", "AppTraffic",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // Each app's traffic, shared by every responder process through one mapped file beside the
@@ -82,10 +84,15 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // Atlassian Crowd's REST API for applications over the directory view, read-only.
+        .target(
+            name: "CrowdService",
+            dependencies: ["SCIM", "DirectoryStore", "ScimService"]
+        ),
         .executableTarget(
             name: "scimsync-fcgi",
             dependencies: [
-                "FastCGI", "ScimService", "DirectoryStore", "AppTraffic",
+                "FastCGI", "ScimService", "CrowdService", "DirectoryStore", "AppTraffic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -113,6 +120,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM", "AppTraffic", "TestSupport"]),
+        .testTarget(name: "CrowdServiceTests", dependencies: ["CrowdService", "DirectoryStore", "ScimService", "SCIM", "TestSupport"]),
         .testTarget(name: "AppTrafficTests", dependencies: ["AppTraffic"]),
         // The admin tool's own logic (escaping for the terminal, who the actor is), tested in-process.
         .testTarget(name: "scimsyncTests", dependencies: ["scimsync", "DirectoryStore", "DirectoryOperations"]),

@@ -38,5 +38,6 @@ let package = Package(
         fuzzTarget("query", ["SCIM", "ScimService", "DirectoryStore"]),
         fuzzTarget("config", ["ConfigDocument", "SyncRules", "DirectoryStore", "DirectoryOperations"]),
         fuzzTarget("rules", ["SyncRules", "SCIM"]),
+        fuzzTarget("crowd", ["CrowdService", "DirectoryStore"]),
     ]
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The libFuzzer targets of Fuzz/ (built with -sanitize=fuzzer,address):
-#   scripts/fuzz.sh TARGET SECONDS          fuzz one target (json filter patch query config rules) for SECONDS
+#   scripts/fuzz.sh TARGET SECONDS          fuzz one target (json filter patch query config rules crowd) for SECONDS
 #   scripts/fuzz.sh all SECONDS             fuzz every target, one after the other, SECONDS each
 #   scripts/fuzz.sh replay TARGET FILE...   run a target once on each file or directory (a crash, a corpus)
 # The working corpus grows in .build-fuzz/corpus/TARGET (seeded from Fuzz/Corpus/TARGET, with the
@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(json filter patch query config rules)
+targets=(json filter patch query config rules crowd)
 scratch=.build-fuzz
 
 usage() {
@@ -25,7 +25,7 @@ max_len() {
     filter) echo 4200 ;;
     query) echo 6000 ;;
     json | config) echo 16384 ;;
-    patch | rules) echo 8192 ;;
+    patch | rules | crowd) echo 8192 ;;
     esac
 }
 

@@ -27,5 +27,5 @@ for runtime in fuzzer asan; do
   }
 done
 [ -x "$toolchain_bin/ld.lld" ] || { echo "The Swift toolchain in $toolchain_bin has no ld.lld; scripts/fuzz.sh links with it." >&2; exit 1; }
-python3 -c 'import pytest, requests, scim2_tester, jsonschema, prometheus_client' 2>/dev/null ||
-  pip install -q pytest requests 'scim2-tester[httpx2]==0.5.2' jsonschema 'prometheus-client==0.26.0'
+python3 -c 'import pytest, requests, scim2_tester, jsonschema, prometheus_client, crowd, lxml' 2>/dev/null ||
+  pip install -q pytest requests 'scim2-tester[httpx2]==0.5.2' jsonschema 'prometheus-client==0.26.0' 'crowd==3.1.0' 'lxml==6.1.3'

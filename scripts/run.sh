@@ -54,14 +54,15 @@ BASE_URL=$SCIMSYNC_PUBLIC_URL/scim/$APP/v2
 json_field() { # json_field FIELD < json  -> prints the field of a JSON object
   python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
 }
-save_token() {
-  [ -n "$1" ] || die "no token in the admin tool's output"
+save_secret() { # save_secret FILE SECRET
+  [ -n "$2" ] || die "no secret in the admin tool's output"
   # Mode 0600 from its first byte: umask 077 at creation, and noclobber (O_EXCL) so that a stale
   # file of another mode is never reused.
-  rm -f "$TOKEN_FILE.tmp"
-  (umask 077 && set -o noclobber && printf '%s\n' "$1" > "$TOKEN_FILE.tmp")
-  mv -f "$TOKEN_FILE.tmp" "$TOKEN_FILE"
+  rm -f "$1.tmp"
+  (umask 077 && set -o noclobber && printf '%s\n' "$2" > "$1.tmp")
+  mv -f "$1.tmp" "$1"
 }
+save_token() { save_secret "$TOKEN_FILE" "$1"; }
 rotate_token() {
   echo "run: issuing a new token for app '$APP' (the previous one stops working)"
   save_token "$("$CLI" token rotate "$APP" --grace-minutes 0 --json | json_field token)"
@@ -88,6 +89,15 @@ fi
 # `scimsync app show demo` name it, from any shell; unchanged URLs are not written again.
 "$CLI" app set-base-url "$APP" "$SCIMSYNC_PUBLIC_URL" >/dev/null
 TOKEN=$(tr -d '[:space:]' < "$TOKEN_FILE")
+# A demo Crowd client on the demo directory (docs/CROWD-API.md); its password is kept in
+# var/demo-crowd-password (0600), a new one issued when the file is missing.
+CROWD_CLIENT=demo-crowd
+CROWD_FILE=$VAR/demo-crowd-password
+if ! "$CLI" client show "$CROWD_CLIENT" >/dev/null 2>&1; then
+  save_secret "$CROWD_FILE" "$("$CLI" client create "$CROWD_CLIENT" --directory "$DIRECTORY" --json | json_field password)"
+elif [ ! -s "$CROWD_FILE" ]; then
+  save_secret "$CROWD_FILE" "$("$CLI" client rotate-password "$CROWD_CLIENT" --json | json_field password)"
+fi
 
 # --- processes -----------------------------------------------------------------------------
 RESPONDER_PID=""
@@ -186,6 +196,7 @@ SCIM base URL: $BASE_URL
 Bearer token: $TOKEN
 Try it:
 curl -H "Authorization: Bearer $TOKEN" $BASE_URL/Users
+Crowd server URL: $SCIMSYNC_PUBLIC_URL/crowd (application $CROWD_CLIENT, password in var/demo-crowd-password)
 Press Ctrl-C to stop.
 EOF
 

@@ -23,6 +23,10 @@ public enum ConfigDocument {
         }
         members.append(("directories", .array(configuration.directories.map { .object(JSONObject([("name", .string($0))])) })))
         members.append(("apps", .array(configuration.apps.map { app(json: $0, redact: redact) })))
+        // Only when there are clients: a document without them reads as it did before clients.
+        if !configuration.crowdClients.isEmpty {
+            members.append(("crowdClients", .array(configuration.crowdClients.map { crowdClient(json: $0, redact: redact) })))
+        }
         return JSONWriter.pretty(.object(JSONObject(members))) + "\n"
     }
 
@@ -48,6 +52,17 @@ public enum ConfigDocument {
             )
         }
         return configuration
+    }
+
+    private static func crowdClient(json client: SetupConfiguration.CrowdClient, redact: Bool) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("name", .string(client.name)),
+            ("directories", .array(client.directories.map(JSONValue.string))),
+            ("allowedAddresses", .array(client.allowedAddresses.map(JSONValue.string))),
+            ("enabled", .bool(client.enabled)),
+        ]
+        if !redact, let hash = client.passwordHash { members.append(("passwordHash", .string(hash))) }
+        return .object(JSONObject(members))
     }
 
     private static func app(json app: SetupConfiguration.App, redact: Bool) -> JSONValue {

@@ -14,7 +14,7 @@ struct ConfigReader {
     }
 
     func read(_ value: JSONValue) -> SetupConfiguration {
-        guard let document = reader.object(value, at: "", keys: ["format", "version", "settings", "directories", "apps"]) else {
+        guard let document = reader.object(value, at: "", keys: ["format", "version", "settings", "directories", "apps", "crowdClients"]) else {
             return SetupConfiguration()
         }
         var configuration = SetupConfiguration(settings: nil)
@@ -23,7 +23,48 @@ struct ConfigReader {
         }
         configuration.directories = readDirectories(document)
         configuration.apps = readApps(document, directories: Set(configuration.directories.map(\.nameKey)))
+        configuration.crowdClients = readCrowdClients(document, directories: Set(configuration.directories.map(\.nameKey)))
         return configuration
+    }
+
+    /// Crowd clients: names unique ignoring case, directories listed in /directories, at least
+    /// one each; address ranges and the hash are checked when imported.
+    private func readCrowdClients(_ document: JSONObject, directories: Set<String>) -> [SetupConfiguration.CrowdClient] {
+        var names: Set<String> = []
+        return reader.array(document, "crowdClients", at: "").compactMap { element in
+            let path = element.path
+            guard
+                let object = reader.object(
+                    element.value,
+                    at: path,
+                    keys: ["name", "directories", "allowedAddresses", "enabled", "passwordHash"]
+                )
+            else { return nil }
+            let name = required(object, "name", at: path).flatMap { reader.name($0, at: path + "/name") }
+            if let name, !names.insert(name.nameKey).inserted {
+                reader.problem(path + "/name", "client '\(name)' is listed twice (names are unique ignoring case)")
+            }
+            let clientDirectories = reader.array(object, "directories", at: path).compactMap { item -> String? in
+                guard let directory = reader.name(item.value, at: item.path) else { return nil }
+                if !directories.contains(directory.nameKey) { reader.problem(item.path, "directory '\(directory)' is not in /directories") }
+                return directory
+            }
+            if clientDirectories.isEmpty { reader.problem(path + "/directories", "a client needs at least one directory") }
+            let addresses = reader.array(object, "allowedAddresses", at: path).compactMap { reader.string($0.value, at: $0.path) }
+            let enabled = reader.bool(object, "enabled", at: path, default: true)
+            let hash = reader.present(object, "passwordHash").flatMap { reader.string($0, at: path + "/passwordHash") }
+            if let hash, !hash.hasPrefix("pbkdf2-sha256$") {
+                reader.problem(path + "/passwordHash", "expected a ScimSync password hash (pbkdf2-sha256$…)")
+            }
+            guard let name else { return nil }
+            return SetupConfiguration.CrowdClient(
+                name: name,
+                directories: clientDirectories,
+                allowedAddresses: addresses,
+                enabled: enabled,
+                passwordHash: hash
+            )
+        }
     }
 
     private func readSettings(_ value: JSONValue) -> SetupConfiguration.Settings {

@@ -10,11 +10,34 @@ public struct SetupConfiguration: Sendable, Equatable {
     public var settings: Settings?
     public var directories: [String]
     public var apps: [App]
+    /// Applications reading the directory through the Crowd API.
+    public var crowdClients: [CrowdClient]
 
-    public init(settings: Settings? = Settings(), directories: [String] = [], apps: [App] = []) {
+    public init(settings: Settings? = Settings(), directories: [String] = [], apps: [App] = [], crowdClients: [CrowdClient] = []) {
         self.settings = settings
         self.directories = directories
         self.apps = apps
+        self.crowdClients = crowdClients
+    }
+
+    /// A Crowd client: its directories in lookup order, the address ranges it may call from, and
+    /// its password's slow hash (never the password).
+    public struct CrowdClient: Sendable, Equatable {
+        public var name: String
+        public var directories: [String]
+        public var allowedAddresses: [String]
+        public var enabled: Bool
+        /// Nil in a redacted export: importing it leaves the client's password as it is (a new
+        /// client then has none that works until `scimsync client rotate-password`).
+        public var passwordHash: String?
+
+        public init(name: String, directories: [String], allowedAddresses: [String], enabled: Bool, passwordHash: String?) {
+            self.name = name
+            self.directories = directories
+            self.allowedAddresses = allowedAddresses
+            self.enabled = enabled
+            self.passwordHash = passwordHash
+        }
     }
 
     /// Settings of the whole installation.

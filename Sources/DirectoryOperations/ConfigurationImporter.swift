@@ -20,9 +20,38 @@ struct ConfigurationImporter {
             changes.append("directory created: \(name)")
         }
         for app in configuration.apps { try applyApp(app, mode: mode) }
+        try applyCrowdClients(configuration.crowdClients, mode: mode)
         if mode == .replace {
             try removeAppsNotIn(configuration)
             try removeDirectoriesNotIn(configuration)
+        }
+    }
+
+    private mutating func applyCrowdClients(_ clients: [SetupConfiguration.CrowdClient], mode: DirectoryStore.ImportMode) throws {
+        for client in clients {
+            let existed = try DirectoryStore.crowdClientRow(db, named: client.name) != nil
+            let changed = try DirectoryStore.storeCrowdClient(
+                db,
+                name: client.name,
+                directories: client.directories,
+                addresses: client.allowedAddresses,
+                enabled: client.enabled,
+                passwordHash: client.passwordHash
+            )
+            if !existed {
+                changes.append(
+                    "crowd client created: \(client.name)"
+                        + (client.passwordHash == nil ? " (no password: run scimsync client rotate-password \(client.name))" : "")
+                )
+            } else if changed {
+                changes.append("crowd client updated: \(client.name)")
+            }
+        }
+        guard mode == .replace else { return }
+        let named = Set(clients.map(\.name.nameKey))
+        for client in try DirectoryStore.crowdClients(db) where !named.contains(client.name.nameKey) {
+            try db.execute(sql: "DELETE FROM crowd_client WHERE id = ?", arguments: [client.id])
+            changes.append("crowd client deleted: \(client.name)")
         }
     }
 

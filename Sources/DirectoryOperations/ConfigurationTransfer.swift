@@ -40,7 +40,8 @@ extension DirectoryStore {
                 return SetupConfiguration(
                     settings: .init(auditRetentionDays: try Self.settings(db).auditRetentionDays),
                     directories: directories,
-                    apps: apps
+                    apps: apps,
+                    crowdClients: try Self.exportedCrowdClients(db)
                 )
             }
         }
@@ -64,6 +65,19 @@ extension DirectoryStore {
                 )
             }
             return importer.changes
+        }
+    }
+
+    /// Crowd clients by name, each with its password's hash.
+    private static func exportedCrowdClients(_ db: Database) throws -> [SetupConfiguration.CrowdClient] {
+        try crowdClients(db).map { client in
+            SetupConfiguration.CrowdClient(
+                name: client.name,
+                directories: client.directories,
+                allowedAddresses: client.allowedAddresses,
+                enabled: client.enabled,
+                passwordHash: try crowdClientRow(db, named: client.name)?["password_hash"]
+            )
         }
     }
 

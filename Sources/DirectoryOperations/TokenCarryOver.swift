@@ -38,7 +38,8 @@ struct TokenCarryOver {
 
     /// Applies it to `db`, a database of the current schema, and moves its auth epoch above the
     /// live one: responders drop their cached tokens only when the epoch changes, and an epoch
-    /// equal to the current one would keep the live database's grants alive after the copy.
+    /// equal to the current one would keep the live database's grants alive after the copy. The
+    /// Crowd event feed gets a new epoch.
     func apply(_ db: Database) throws {
         for tombstone in tombstones {
             try db.execute(
@@ -51,6 +52,9 @@ struct TokenCarryOver {
             try Self.limit(db, hash: limit.hash, expiresAt: limit.expiresAt, revokedAt: limit.revokedAt)
         }
         try db.execute(sql: "UPDATE auth_epoch SET value = max(value, ?) + 1", arguments: [epoch])
+        // The data goes back in time, so a Crowd event token taken since would name events the
+        // restored feed numbers differently: a new feed epoch expires every token.
+        try db.execute(sql: "UPDATE crowd_event_epoch SET value = lower(hex(randomblob(8)))")
     }
 
     /// Revokes the token (keeping an earlier revocation) and shortens its life to `expiresAt`.

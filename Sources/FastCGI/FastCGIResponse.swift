@@ -3,19 +3,28 @@ public struct FastCGIResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// Writes a body too large to hold whole, piece by piece, after the headers (sent without
+    /// `Content-Length`); nil: the body is `body`.
+    public var streamBody: (@Sendable (_ write: ([UInt8]) -> Void) -> Void)?
 
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    public init(
+        status: Int,
+        headers: [(name: String, value: String)] = [],
+        body: [UInt8] = [],
+        streamBody: (@Sendable (_ write: ([UInt8]) -> Void) -> Void)? = nil
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.streamBody = streamBody
     }
 
-    /// The CGI header block: `Status:` first, then the headers, then a blank line, as bytes
-    /// appended to one buffer (no `String` per line).
     private static func breaksTheLine(_ text: String) -> Bool {
         text.utf8.contains { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") || $0 == 0 }
     }
 
+    /// The CGI header block: `Status:` first, then the headers (`Content-Length` unless the body
+    /// is streamed), then a blank line, as bytes appended to one buffer (no `String` per line).
     func headerBlock() -> [UInt8] {
         var block: [UInt8] = []
         block.reserveCapacity(256)
@@ -32,9 +41,12 @@ public struct FastCGIResponse: Sendable {
             block.append(contentsOf: header.value.utf8)
             block.append(contentsOf: "\r\n".utf8)
         }
-        block.append(contentsOf: "Content-Length: ".utf8)
-        Self.appendDecimal(body.count, to: &block)
-        block.append(contentsOf: "\r\n\r\n".utf8)
+        if streamBody == nil {
+            block.append(contentsOf: "Content-Length: ".utf8)
+            Self.appendDecimal(body.count, to: &block)
+            block.append(contentsOf: "\r\n".utf8)
+        }
+        block.append(contentsOf: "\r\n".utf8)
         return block
     }
 

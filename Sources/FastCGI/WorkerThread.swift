@@ -53,7 +53,11 @@ final class WorkerThread: @unchecked Sendable {
     private func write(_ response: FastCGIResponse, to raw: UnsafeMutablePointer<FCGX_Request>) {
         let header = response.headerBlock()
         Self.put(header, to: raw.pointee.out)
-        Self.put(response.body, to: raw.pointee.out)
+        if let stream = response.streamBody {
+            stream { Self.put($0, to: raw.pointee.out) }
+        } else {
+            Self.put(response.body, to: raw.pointee.out)
+        }
     }
 
     private static func put(_ bytes: [UInt8], to stream: UnsafeMutablePointer<FCGX_Stream>?) {

@@ -4,6 +4,7 @@ public enum EndpointLabel {
     public static func of(path: String) -> String {
         let segments = path.pathSegments
         if segments.count == 1, let only = segments.first, ["health", "metrics"].contains(only) { return String(only) }
+        if segments.first == "crowd" { return "crowd" }
         guard segments.count >= 3, segments[0] == "scim", segments[2] == "v2" else { return "other" }
         let rest = segments.dropFirst(3)
         guard let resource = rest.first else { return "base" }

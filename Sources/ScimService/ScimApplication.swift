@@ -23,13 +23,16 @@ public final class ScimApplication: Sendable {
     let defaultRateLimit: RateLimit
     /// Gets one line per request (see ``finish(_:_:app:started:)``).
     let logger: Logger
+    /// Another API served beside SCIM under its own path (the Crowd API); nil: none.
+    let mount: ServiceMount?
 
     public init(
         store: DirectoryStore,
         traffic: TrafficFile? = nil,
         metrics: ServiceMetrics? = nil,
         defaultRateLimit: RateLimit = .standard,
-        logger: Logger = ServiceLog.logger
+        logger: Logger = ServiceLog.logger,
+        mount: ServiceMount? = nil
     ) {
         self.store = store
         self.users = UsersEndpoint(store: store)
@@ -38,6 +41,7 @@ public final class ScimApplication: Sendable {
         self.metrics = metrics
         self.defaultRateLimit = defaultRateLimit
         self.logger = logger
+        self.mount = mount
     }
 
     /// Answers one request; every answer carries the request's id in `X-Request-Id`, and is
@@ -61,6 +65,7 @@ public final class ScimApplication: Sendable {
         case "/metrics": return metricsAnswer(request)
         default: break
         }
+        if let mount, request.path.hasPrefix(mount.prefix) { return mount.respond(request) }
         do {
             return try route(request, attribution: &attribution)
         } catch {

@@ -39,6 +39,10 @@ public struct RequestHeaders: Sendable {
     public var ifMatch: String?
     public var ifNoneMatch: String?
     public var requestID: String?
+    /// `Accept`, for the APIs that answer more than one type (the Crowd API).
+    public var accept: String?
+    /// The client's address as the web server saw it (`REMOTE_ADDR`).
+    public var remoteAddress: String?
 
     public init(
         authorization: String? = nil,
@@ -47,7 +51,9 @@ public struct RequestHeaders: Sendable {
         scheme: String = "http",
         ifMatch: String? = nil,
         ifNoneMatch: String? = nil,
-        requestID: String? = nil
+        requestID: String? = nil,
+        accept: String? = nil,
+        remoteAddress: String? = nil
     ) {
         self.authorization = authorization
         self.contentType = contentType
@@ -56,5 +62,7 @@ public struct RequestHeaders: Sendable {
         self.ifMatch = ifMatch
         self.ifNoneMatch = ifNoneMatch
         self.requestID = requestID
+        self.accept = accept
+        self.remoteAddress = remoteAddress
     }
 }

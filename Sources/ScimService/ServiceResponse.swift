@@ -7,11 +7,20 @@ public struct ServiceResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// Writes a body too large to hold whole, piece by piece, once the headers are sent; nil: the
+    /// body is `body`. It runs after the answer is logged, on the worker's thread.
+    public var streamBody: (@Sendable (_ write: ([UInt8]) -> Void) -> Void)?
 
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    public init(
+        status: Int,
+        headers: [(name: String, value: String)] = [],
+        body: [UInt8] = [],
+        streamBody: (@Sendable (_ write: ([UInt8]) -> Void) -> Void)? = nil
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.streamBody = streamBody
     }
 
     /// A SCIM JSON response.

@@ -8,7 +8,7 @@ struct FastCGIAdapter: FastCGIHandler {
 
     func respond(to request: borrowing FastCGIRequest) -> FastCGIResponse {
         let response = application.respond(to: serviceRequest(from: request))
-        return FastCGIResponse(status: response.status, headers: response.headers, body: response.body)
+        return FastCGIResponse(status: response.status, headers: response.headers, body: response.body, streamBody: response.streamBody)
     }
 
     private func serviceRequest(from request: borrowing FastCGIRequest) -> ServiceRequest {
@@ -23,7 +23,9 @@ struct FastCGIAdapter: FastCGIHandler {
             scheme: scheme(of: request),
             ifMatch: request.parameter("HTTP_IF_MATCH"),
             ifNoneMatch: request.parameter("HTTP_IF_NONE_MATCH"),
-            requestID: request.parameter("HTTP_X_REQUEST_ID")
+            requestID: request.parameter("HTTP_X_REQUEST_ID"),
+            accept: request.parameter("HTTP_ACCEPT"),
+            remoteAddress: request.parameter("REMOTE_ADDR")
         )
         let body: ServiceRequest.Body
         if method == "GET" || method == "DELETE" || method == "HEAD" {

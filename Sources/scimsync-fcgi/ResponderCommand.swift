@@ -1,5 +1,6 @@
 import AppTraffic
 import ArgumentParser
+import CrowdService
 import DirectoryStore
 import FastCGI
 import Foundation
@@ -92,12 +93,15 @@ struct ResponderCommand: ParsableCommand {
         let traffic = try TrafficFile(path: TrafficFile.path(forDatabase: path), writable: true)
         let metrics = ServiceMetrics()
         let handlers = try (0..<workerCount).map { _ in
-            FastCGIAdapter(
+            let store = try DirectoryStore(path: path, migrate: false)
+            let crowd = CrowdEndpoint(store: store)
+            return FastCGIAdapter(
                 application: ScimApplication(
-                    store: try DirectoryStore(path: path, migrate: false),
+                    store: store,
                     traffic: traffic,
                     metrics: metrics,
-                    defaultRateLimit: rateLimit
+                    defaultRateLimit: rateLimit,
+                    mount: ServiceMount(prefix: CrowdEndpoint.prefix, respond: crowd.respond)
                 ),
                 bodyLimit: bodyLimit
             )

@@ -22,7 +22,7 @@ struct ScimSyncCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, DirectoryCommand.self, AppCommand.self, TokenCommand.self, RulesCommand.self, SyncCommand.self,
             UserCommand.self, GroupCommand.self, AuditCommand.self, SettingsCommand.self, ExportCommand.self, ImportCommand.self,
-            BackupCommand.self, RestoreCommand.self, DoctorCommand.self, StatsCommand.self,
+            BackupCommand.self, RestoreCommand.self, DoctorCommand.self, StatsCommand.self, ClientCommand.self,
         ]
     )
 

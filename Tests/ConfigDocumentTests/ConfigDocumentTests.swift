@@ -511,7 +511,7 @@ private let unknownKeys: [Refusal] = [
         "unknown top-level key",
         #"{"format": "scimsync-configuration", "version": 2, "extra": 1}"#,
         "/extra",
-        "unknown key (expected one of: format, version, settings, directories, apps)"
+        "unknown key (expected one of: format, version, settings, directories, apps, crowdClients)"
     ),
     Refusal("unknown settings key", document(settings: #"{"auditRetention": 3}"#), "/settings/auditRetention", "unknown key"),
     Refusal("unknown directory key", document(directories: #"[{"name": "corp", "id": 3}]"#), "/directories/0/id", "unknown key"),

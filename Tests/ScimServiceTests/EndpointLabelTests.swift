@@ -15,6 +15,7 @@ import Testing
         ("/scim/okta/v2/anything-a-client-invents", "other"),
         ("/health", "health"),
         ("/metrics", "metrics"),
+        ("/crowd/rest/usermanagement/1/user", "crowd"),
         ("/etc/passwd", "other"),
     ])
     func pathsMapToAFixedSetOfNames(path: String, label: String) {

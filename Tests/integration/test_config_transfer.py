@@ -456,7 +456,7 @@ BAD_DOCUMENTS = [
         "  /apps/5/enabled: expected true or false",
     ], True),
     ("unknown keys", edit(_unknown_keys), [
-        "  /comment: unknown key (expected one of: format, version, settings, directories, apps)",
+        "  /comment: unknown key (expected one of: format, version, settings, directories, apps, crowdClients)",
         "  /apps/0/userSync/createUser: unknown key",
         "  /apps/5/tokens/0/secret: unknown key (expected one of: sha256, hint, createdAt, expiresAt)",
     ], True),

@@ -73,7 +73,12 @@ def test_the_demo_stack_keeps_its_files_private():
         assert r.json()["meta"]["location"] == f"{base}/ServiceProviderConfig", r.text
 
         var = work / "var"
-        for name in ("scimsync.sqlite", "scimsync.sqlite-wal", "scimsync.sqlite-shm", "demo-token"):
+        crowd_url = re.search(r"^Crowd server URL: (\S+) \(application (\S+),", text, re.M)
+        assert crowd_url and crowd_url.group(1) == f"http://127.0.0.1:{port}/crowd", text
+        r = requests.get(f"{crowd_url.group(1)}/rest/usermanagement/1/group/membership", timeout=10,
+                         auth=(crowd_url.group(2), (var / "demo-crowd-password").read_text().strip()))
+        assert r.status_code == 200 and b"<memberships" in r.content, r.text
+        for name in ("scimsync.sqlite", "scimsync.sqlite-wal", "scimsync.sqlite-shm", "demo-token", "demo-crowd-password"):
             assert mode(var / name) == 0o600, f"{name}: {oct(mode(var / name))}"
         assert (var / "demo-token").read_text().strip() == token
         sock = var / "run" / "scimsync.sock"

@@ -21,6 +21,7 @@ public final class DirectoryStore: Sendable {
 
     package let connection: DatabaseQueue
     let authCache = AuthCache()
+    let crowdAuthCache = CrowdAuthCache()
     /// Time spent in transactions, for the responder's log and metrics.
     public let meter = TransactionMeter()
     public let path: String

@@ -34,6 +34,9 @@ package enum Migrations {
         migrator.registerMigration("v8-app-rate-limit") { db in
             try db.execute(sql: v8)
         }
+        migrator.registerMigration("v9-crowd-clients-and-events") { db in
+            try db.execute(sql: CrowdSchema.v9)
+        }
         return migrator
     }
 

@@ -1,0 +1,11 @@
+/// An API the responder serves beside SCIM, under a path prefix of its own: requests under
+/// `prefix` go to `respond` (counted, measured and logged like every other answer).
+public struct ServiceMount: Sendable {
+    public var prefix: String
+    public var respond: @Sendable (ServiceRequest) -> ServiceResponse
+
+    public init(prefix: String, respond: @escaping @Sendable (ServiceRequest) -> ServiceResponse) {
+        self.prefix = prefix
+        self.respond = respond
+    }
+}
