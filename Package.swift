@@ -58,6 +58,7 @@ let package = Package(
                 "SCIM", "SyncRules", "ConfigDocument", "CSQLiteHardening", "AppTraffic",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // Each app's traffic, shared by every responder process through one mapped file beside the
@@ -82,10 +83,15 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // The admin web console under /admin/: server-rendered pages over the store's operations.
+        .target(
+            name: "AdminConsole",
+            dependencies: ["ScimService", "DirectoryStore", "SyncRules", "SCIM", "AppTraffic"]
+        ),
         .executableTarget(
             name: "scimsync-fcgi",
             dependencies: [
-                "FastCGI", "ScimService", "DirectoryStore", "AppTraffic",
+                "FastCGI", "ScimService", "AdminConsole", "DirectoryStore", "AppTraffic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -114,6 +120,7 @@ let package = Package(
         ),
         .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM", "AppTraffic", "TestSupport"]),
         .testTarget(name: "AppTrafficTests", dependencies: ["AppTraffic"]),
+        .testTarget(name: "AdminConsoleTests", dependencies: ["AdminConsole", "ScimService", "DirectoryStore", "TestSupport"]),
         // The admin tool's own logic (escaping for the terminal, who the actor is), tested in-process.
         .testTarget(name: "scimsyncTests", dependencies: ["scimsync", "DirectoryStore", "DirectoryOperations"]),
     ]

@@ -21,13 +21,16 @@ public final class ScimApplication: Sendable {
     let defaultRateLimit: RateLimit
     /// Gets one line per request (see ``finish(_:_:app:started:)``).
     let logger: Logger
+    /// Answers `/admin` and everything under it; nil: no console.
+    let console: (any AdminResponder)?
 
     public init(
         store: DirectoryStore,
         traffic: TrafficFile? = nil,
         metrics: ServiceMetrics? = nil,
         defaultRateLimit: RateLimit = .standard,
-        logger: Logger = ServiceLog.logger
+        logger: Logger = ServiceLog.logger,
+        console: (any AdminResponder)? = nil
     ) {
         self.store = store
         self.users = UsersEndpoint(store: store)
@@ -36,6 +39,7 @@ public final class ScimApplication: Sendable {
         self.metrics = metrics
         self.defaultRateLimit = defaultRateLimit
         self.logger = logger
+        self.console = console
     }
 
     /// Answers one request; every answer carries the request's id in `X-Request-Id`, and is
@@ -59,6 +63,7 @@ public final class ScimApplication: Sendable {
         case "/metrics": return metricsAnswer(request)
         default: break
         }
+        if let console, request.path == "/admin" || request.path.hasPrefix("/admin/") { return console.answer(request) }
         do {
             return try route(request, attribution: &attribution)
         } catch let error as ScimError {

@@ -39,6 +39,10 @@ public struct RequestHeaders: Sendable {
     public var ifMatch: String?
     public var ifNoneMatch: String?
     public var requestID: String?
+    /// `Cookie`, read only by the admin console (``AdminResponder``), never by the SCIM endpoints.
+    public var cookie: String?
+    /// The client's address as the web server saw it (`REMOTE_ADDR`), for sign-in throttling.
+    public var remoteAddress: String?
 
     public init(
         authorization: String? = nil,
@@ -47,7 +51,9 @@ public struct RequestHeaders: Sendable {
         scheme: String = "http",
         ifMatch: String? = nil,
         ifNoneMatch: String? = nil,
-        requestID: String? = nil
+        requestID: String? = nil,
+        cookie: String? = nil,
+        remoteAddress: String? = nil
     ) {
         self.authorization = authorization
         self.contentType = contentType
@@ -56,5 +62,7 @@ public struct RequestHeaders: Sendable {
         self.ifMatch = ifMatch
         self.ifNoneMatch = ifNoneMatch
         self.requestID = requestID
+        self.cookie = cookie
+        self.remoteAddress = remoteAddress
     }
 }

@@ -23,7 +23,9 @@ struct FastCGIAdapter: FastCGIHandler {
             scheme: scheme(of: request),
             ifMatch: request.parameter("HTTP_IF_MATCH"),
             ifNoneMatch: request.parameter("HTTP_IF_NONE_MATCH"),
-            requestID: request.parameter("HTTP_X_REQUEST_ID")
+            requestID: request.parameter("HTTP_X_REQUEST_ID"),
+            cookie: request.parameter("HTTP_COOKIE"),
+            remoteAddress: request.parameter("REMOTE_ADDR")
         )
         let body: ServiceRequest.Body
         if method == "GET" || method == "DELETE" || method == "HEAD" {

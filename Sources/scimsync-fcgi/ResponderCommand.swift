@@ -1,3 +1,4 @@
+import AdminConsole
 import AppTraffic
 import ArgumentParser
 import DirectoryStore
@@ -91,13 +92,16 @@ struct ResponderCommand: ParsableCommand {
         // file is shared with the other processes on the same database too.
         let traffic = try TrafficFile(path: TrafficFile.path(forDatabase: path), writable: true)
         let metrics = ServiceMetrics()
+        let consoleSettings = ConsoleSettings.from(environment: environment)
         let handlers = try (0..<workerCount).map { _ in
-            FastCGIAdapter(
+            let store = try DirectoryStore(path: path, migrate: false)
+            return FastCGIAdapter(
                 application: ScimApplication(
-                    store: try DirectoryStore(path: path, migrate: false),
+                    store: store,
                     traffic: traffic,
                     metrics: metrics,
-                    defaultRateLimit: rateLimit
+                    defaultRateLimit: rateLimit,
+                    console: AdminConsole(store: store, traffic: traffic, settings: consoleSettings)
                 ),
                 bodyLimit: bodyLimit
             )

@@ -104,9 +104,10 @@ extension DirectoryStore {
             arguments += ["User \(escaped) %", "User %(\(escaped))"]
         }
         if let actor = query.actor {
-            conditions.append("(actor = ? COLLATE NOCASE OR actor LIKE ? ESCAPE '\\' OR actor LIKE ? ESCAPE '\\')")
+            // `alice` also finds `root (sudo: alice)` and, through the web console, `alice (console)`.
+            conditions.append("(actor = ? COLLATE NOCASE OR actor LIKE ? ESCAPE '\\' OR actor LIKE ? ESCAPE '\\' OR actor LIKE ? ESCAPE '\\')")
             let escaped = FilterSQL.likeEscaped(actor)
-            arguments += [actor, "\(escaped) (sudo: %)", "% (sudo: \(escaped))"]
+            arguments += [actor, "\(escaped) (sudo: %)", "% (sudo: \(escaped))", "\(escaped) (console)"]
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         return try read { db in
