@@ -57,8 +57,8 @@ extension DirectoryStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT s.csrf_token, s.created_at, s.last_seen_at, a.* FROM admin_session s JOIN admin a ON a.id = s.admin_id
-                        WHERE s.secret_hash = ?
+                        SELECT a.id, a.name, a.role, a.created_at, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at
+                        FROM admin_session s JOIN admin a ON a.id = s.admin_id WHERE s.secret_hash = ?
                         """,
                     arguments: [hash]
                 )
@@ -66,7 +66,7 @@ extension DirectoryStore {
             let session = AdminSession(
                 admin: Self.admin(row),
                 csrfToken: row["csrf_token"],
-                createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                createdAt: Date(timeIntervalSince1970: row["session_created_at"]),
                 lastSeenAt: Date(timeIntervalSince1970: row["last_seen_at"])
             )
             guard !lifetime.hasExpired(session, now: now) else {
