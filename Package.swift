@@ -86,7 +86,7 @@ let package = Package(
         // The admin web console under /admin/: server-rendered pages over the store's operations.
         .target(
             name: "AdminConsole",
-            dependencies: ["ScimService", "DirectoryStore", "SyncRules", "SCIM", "AppTraffic"]
+            dependencies: ["ScimService", "DirectoryStore", "DirectoryOperations", "ConfigDocument", "SyncRules", "SCIM", "AppTraffic"]
         ),
         .executableTarget(
             name: "scimsync-fcgi",

@@ -171,7 +171,8 @@ extension AdminConsole {
             let token = try store.rotateToken(app: app.name, graceMinutes: 1440, by: visit.actor)
             return tokenShown(visit, app: app, token: token, heading: "New token for \(app.name)")
         case "revoke-token":
-            guard let id = visit.form["token-id"].flatMap(Int64.init) ?? (try? FormData(parsing: visit.request.query))?["token-id"].flatMap(Int64.init)
+            guard
+                let id = visit.form["token-id"].flatMap(Int64.init) ?? (try? FormData(parsing: visit.request.query))?["token-id"].flatMap(Int64.init)
             else { throw ConsoleError.badRequest("Name the token to revoke.") }
             try store.revokeTokens(app: app.name, tokenID: id, by: visit.actor)
             return ConsoleResponse.redirect("\(path)?notice=revoked")

@@ -61,7 +61,10 @@ extension AdminConsole {
                 members.isEmpty
                 ? "<span class=\"empty\">no members</span>"
                 : "<ul>\(HTML.join(members.prefix(20).map { "<li>\($0.name) <span class=\"hint\">(\($0.kind); \($0.origins.joined(separator: "; ")))</span></li>" }))</ul>\(members.count > 20 ? "<p class=\"hint\">… and \(members.count - 20) more</p>" : "")"
-            return ["\(group.name)", "\(group.memberCount)", "\(group.originApp.map { "app \($0)" } ?? "admin")", group.protected ? "protected" : "", list]
+            return [
+                "\(group.name)", "\(group.memberCount)", "\(group.originApp.map { "app \($0)" } ?? "admin")", group.protected ? "protected" : "",
+                list,
+            ]
         }
         let query: [(String, String?)] = [("directory", directory), ("q", search)]
         let content: HTML = """
@@ -94,13 +97,22 @@ extension AdminConsole {
         var problem: HTML = ""
         if let since {
             sinceDate = AuditQuery.instant(since)
-            if sinceDate == nil { problem = "<p class=\"field-error\" role=\"alert\">'\(since)' is neither a time such as 2026-11-01T00:00:00Z nor a duration such as 24h.</p>" }
+            if sinceDate == nil {
+                problem =
+                    "<p class=\"field-error\" role=\"alert\">'\(since)' is neither a time such as 2026-11-01T00:00:00Z nor a duration such as 24h.</p>"
+            }
         }
         let outcome = form.trimmed("outcome")
         // Read one entry past the page to know whether there is a next one.
         let wanted = page * Self.pageSize + 1
         var entries = try store.auditEntries(
-            AuditQuery(app: form.trimmed("app"), since: sinceDate, user: form.trimmed("user"), actor: form.trimmed("actor"), limit: outcome == nil ? wanted : 100_000)
+            AuditQuery(
+                app: form.trimmed("app"),
+                since: sinceDate,
+                user: form.trimmed("user"),
+                actor: form.trimmed("actor"),
+                limit: outcome == nil ? wanted : 100_000
+            )
         )
         if let outcome { entries = entries.filter { $0.outcome == outcome } }
         let shown = entries.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)

@@ -75,7 +75,8 @@ extension AdminConsole {
         status: Int = 200
     ) -> ServiceResponse {
         let tableRows = (rows + Array(repeating: RulesForm.MappingRow(idpGroup: "", directoryGroups: ""), count: 3)).enumerated().map {
-            index, row -> HTML in
+            index,
+            row -> HTML in
             let problem = problems["mapping-\(index)"]?.joined(separator: "; ")
             return """
                 <tr><td><label class="sr" for="idp-group-\(index)">IdP group \(index + 1)</label>
@@ -114,7 +115,8 @@ extension AdminConsole {
         return ConsoleResponse.page(status, Page.render("Group Sync Settings", visit, content))
     }
 
-    private func userSyncPage(_ visit: Visit, _ app: App, _ rules: UserSyncRules, problems: [String: [String]], status: Int = 200) -> ServiceResponse {
+    private func userSyncPage(_ visit: Visit, _ app: App, _ rules: UserSyncRules, problems: [String: [String]], status: Int = 200) -> ServiceResponse
+    {
         let mappingRows = HTML.join(
             DirectoryField.allCases.map { field in
                 let source = rules.attributeMapping[field]

@@ -42,7 +42,8 @@ extension AdminConsole {
             let minutes = Int((wait / 60).rounded(.up))
             return signInForm(
                 request,
-                problem: "Too many failed sign-ins. Try again in \(minutes) minute\(minutes == 1 ? "" : "s") (limit: \(limits.failuresPerAccount) per account, \(limits.failuresPerAddress) per address in \(Int(limits.window / 60)) minutes).",
+                problem:
+                    "Too many failed sign-ins. Try again in \(minutes) minute\(minutes == 1 ? "" : "s") (limit: \(limits.failuresPerAccount) per account, \(limits.failuresPerAddress) per address in \(Int(limits.window / 60)) minutes).",
                 name: name,
                 status: 429
             )

@@ -26,11 +26,18 @@ public final class AdminConsole: AdminResponder {
             return ConsoleResponse.page(error.status, Page.message(title: "Not possible", error.message))
         } catch let error as StoreError {
             return ConsoleResponse.page(400, Page.message(title: "Not possible", "\(error)"))
-        } catch where DirectoryStore.isBusy(error) {
-            return ConsoleResponse.page(503, Page.message(title: "Busy", "The database is busy. Try again in a moment."), headers: [("Retry-After", "5")])
+        } catch  where DirectoryStore.isBusy(error) {
+            return ConsoleResponse.page(
+                503,
+                Page.message(title: "Busy", "The database is busy. Try again in a moment."),
+                headers: [("Retry-After", "5")]
+            )
         } catch {
             ServiceLog.error("admin console \(request.headers.requestID ?? "-") \(request.method): \(error)")
-            return ConsoleResponse.page(500, Page.message(title: "Something went wrong", "The console could not do this; the responder's log names the request."))
+            return ConsoleResponse.page(
+                500,
+                Page.message(title: "Something went wrong", "The console could not do this; the responder's log names the request.")
+            )
         }
     }
 
@@ -72,6 +79,11 @@ public final class AdminConsole: AdminResponder {
         case 1 where rest[0] == "directory" && get: return try directoryUsers(visit)
         case 1 where rest[0] == "audit" && get: return try audit(visit)
         case 1 where rest[0] == "apps" && !get: return try createApp(visit)
+        case 1 where rest[0] == "configuration" && get: return try configurationPage(visit)
+        case 2 where rest == ["configuration", "export"] && get: return try exportConfiguration(visit)
+        case 2 where rest == ["configuration", "backup"] && get: return try backupDownload(visit)
+        case 2 where rest == ["configuration", "import"] && !get: return try importPreview(visit)
+        case 2 where rest == ["configuration", "apply"] && !get: return try importApply(visit)
         case 2 where rest == ["apps", "new"] && get: return try newAppForm(visit)
         case 2 where rest == ["directory", "groups"] && get: return try directoryGroups(visit)
         case 2 where rest[0] == "apps" && get: return try appPage(visit, rest[1])
@@ -90,9 +102,13 @@ public final class AdminConsole: AdminResponder {
         guard case .bytes(let bytes) = request.body else {
             throw ConsoleError(status: 413, message: "The form is larger than the responder takes.")
         }
-        let type = request.headers.contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        let contentType = request.headers.contentType ?? ""
+        let type = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        if type == "multipart/form-data", let boundary = MultipartForm.boundary(of: contentType) {
+            return try MultipartForm.parse(bytes, boundary: boundary)
+        }
         guard bytes.isEmpty || type == "application/x-www-form-urlencoded" else {
-            throw ConsoleError(status: 415, message: "The console takes forms as application/x-www-form-urlencoded.")
+            throw ConsoleError(status: 415, message: "The console takes forms as application/x-www-form-urlencoded or multipart/form-data.")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw ConsoleError.badRequest("The form is not UTF-8.") }
         return try FormData(parsing: text)

@@ -9,7 +9,7 @@ enum Page {
             <header><nav aria-label="Main">
             <a class="brand" href="/admin/">ScimSync</a>
             <a href="/admin/">Configured IDPs</a><a href="/admin/apps/new">Add New App</a>
-            <a href="/admin/directory">Directory</a><a href="/admin/audit">Audit log</a>
+            <a href="/admin/directory">Directory</a><a href="/admin/audit">Audit log</a><a href="/admin/configuration">Configuration</a>
             <form method="post" action="/admin/sign-out" class="inline sign-out">\(csrf(visit))
             <span class="who">\(visit.admin.name)\(role)</span> <button type="submit">Sign out</button></form>
             </nav></header>

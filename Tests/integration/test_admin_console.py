@@ -4,6 +4,7 @@ headless Chromium (selenium) and, for what a browser never sends, with requests.
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -245,3 +246,49 @@ def test_hostile_idp_text_is_shown_escaped(console, browser):
     assert not browser.find_elements(By.XPATH, "//main//script | //main//img")
     screenshot(browser, "16-hostile-text")
     sign_out(browser)
+
+
+def test_a_configuration_with_a_problem_is_refused_with_the_problem_named(console, browser, tmp_path):
+    exported = console.cli("export").stdout
+    document = json.loads(exported)
+    document["apps"][0]["provider"] = "netscape"
+    bad = tmp_path / "bad-config.json"
+    bad.write_text(json.dumps(document))
+    sign_in(browser, console, "ada", console.passwords["ada"])
+    browser.get(console.origin + "/admin/configuration")
+    screenshot(browser, "17-configuration")
+    browser.find_element(By.ID, "document").send_keys(str(bad))
+    click_through(browser, "main form[enctype] button[type=submit]")
+    problems = browser.find_element(By.CSS_SELECTOR, "ul.problems").text
+    assert "/apps/0/provider: expected one of: okta, entra" in problems, problems
+    assert "nothing was imported" in browser.page_source
+    screenshot(browser, "18-import-refused")
+    # A sound document: its dry-run diff, then the import.
+    document = json.loads(exported)
+    document["directories"].append({"name": "imported-directory"})
+    good = tmp_path / "good-config.json"
+    good.write_text(json.dumps(document))
+    browser.get(console.origin + "/admin/configuration")
+    browser.find_element(By.ID, "document").send_keys(str(good))
+    click_through(browser, "main form[enctype] button[type=submit]")
+    assert heading(browser) == "Import: what would change"
+    assert "imported-directory" in browser.find_element(By.CSS_SELECTOR, "ul.changes").text
+    screenshot(browser, "19-import-preview")
+    assert "imported-directory" not in console.cli("directory", "list").stdout
+    click_through(browser, "main form.actions button[type=submit]")
+    assert heading(browser) == "Imported"
+    assert "imported-directory" in console.cli("directory", "list").stdout
+    sign_out(browser)
+
+
+def test_export_and_backup_download(console):
+    client = ConsoleClient(console)
+    client.sign_in("ada", console.passwords["ada"])
+    export = client.get("/admin/configuration/export?redact=1")
+    assert export.status_code == 200 and "attachment" in export.headers["Content-Disposition"]
+    assert [a["name"] for a in export.json()["apps"]][:2] == ["alpha", "beta"]
+    backup = client.get("/admin/configuration/backup")
+    assert backup.status_code == 200 and backup.content.startswith(b"SQLite format 3\x00")
+    reader = ConsoleClient(console)
+    reader.sign_in("reader", console.passwords["reader"])
+    assert reader.get("/admin/configuration/backup").status_code == 403

@@ -62,7 +62,12 @@ extension DirectoryStore {
     public func recordSignIn(_ admin: AdminAccount, address: String) throws {
         try write { db in
             try db.execute(sql: "DELETE FROM admin_sign_in_failure WHERE key = ?", arguments: ["account:" + admin.name.nameKey])
-            try AuditContext(AdminActor.console(admin.name)).record(db, operation: "admin.sign-in", target: "Admin \(admin.name)", detail: "from \(address)")
+            try AuditContext(AdminActor.console(admin.name)).record(
+                db,
+                operation: "admin.sign-in",
+                target: "Admin \(admin.name)",
+                detail: "from \(address)"
+            )
         }
     }
 
