@@ -6,6 +6,7 @@
 # Files (under the repository, kept between runs):
 #   var/scimsync.sqlite   the database (mode 0600, as are its -wal/-shm files)
 #   var/demo-token        the demo app's bearer token (mode 0600; the database holds only its hash)
+#   var/admin-password    the password of the console's first admin, "admin" (mode 0600)
 #   var/run/              socket (mode 0660, group of nginx's workers), generated nginx.conf (from
 #                         deploy/nginx/scimsync.conf), pid, logs
 # Environment: PORT (default 8080); SCIMSYNC_BIN_DIR to use prebuilt binaries instead of building.
@@ -45,6 +46,8 @@ VAR=$REPO/var
 RUN=$VAR/run
 DB=$VAR/scimsync.sqlite
 TOKEN_FILE=$VAR/demo-token
+ADMIN=admin
+ADMIN_PASSWORD_FILE=$VAR/admin-password
 SOCKET=$RUN/scimsync.sock
 mkdir -p "$RUN"
 export SCIMSYNC_DATABASE=$DB
@@ -54,14 +57,15 @@ BASE_URL=$SCIMSYNC_PUBLIC_URL/scim/$APP/v2
 json_field() { # json_field FIELD < json  -> prints the field of a JSON object
   python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
 }
-save_token() {
-  [ -n "$1" ] || die "no token in the admin tool's output"
+save_secret() { # save_secret FILE SECRET
+  [ -n "$2" ] || die "no secret in the admin tool's output"
   # Mode 0600 from its first byte: umask 077 at creation, and noclobber (O_EXCL) so that a stale
   # file of another mode is never reused.
-  rm -f "$TOKEN_FILE.tmp"
-  (umask 077 && set -o noclobber && printf '%s\n' "$1" > "$TOKEN_FILE.tmp")
-  mv -f "$TOKEN_FILE.tmp" "$TOKEN_FILE"
+  rm -f "$1.tmp"
+  (umask 077 && set -o noclobber && printf '%s\n' "$2" > "$1.tmp")
+  mv -f "$1.tmp" "$1"
 }
+save_token() { save_secret "$TOKEN_FILE" "$1"; }
 rotate_token() {
   echo "run: issuing a new token for app '$APP' (the previous one stops working)"
   save_token "$("$CLI" token rotate "$APP" --grace-minutes 0 --json | json_field token)"
@@ -88,6 +92,16 @@ fi
 # `scimsync app show demo` name it, from any shell; unchanged URLs are not written again.
 "$CLI" app set-base-url "$APP" "$SCIMSYNC_PUBLIC_URL" >/dev/null
 TOKEN=$(tr -d '[:space:]' < "$TOKEN_FILE")
+
+# The web console's first admin; its password is kept in var/admin-password (the database holds
+# only its scrypt hash).
+if ! "$CLI" admin list --json | python3 -c 'import json, sys; sys.exit(0 if any(a["name"] == sys.argv[1] for a in json.load(sys.stdin)) else 1)' "$ADMIN"; then
+  save_secret "$ADMIN_PASSWORD_FILE" "$("$CLI" admin create "$ADMIN" --json | json_field password)"
+elif [ ! -s "$ADMIN_PASSWORD_FILE" ]; then
+  echo "run: admin '$ADMIN' exists but var/admin-password is missing: giving it a new password"
+  save_secret "$ADMIN_PASSWORD_FILE" "$("$CLI" admin reset-password "$ADMIN" --json | json_field password)"
+fi
+ADMIN_PASSWORD=$(tr -d '[:space:]' < "$ADMIN_PASSWORD_FILE")
 
 # --- processes -----------------------------------------------------------------------------
 RESPONDER_PID=""
@@ -185,6 +199,9 @@ SCIM base URL: $BASE_URL
 Bearer token: $TOKEN
 Try it:
 curl -H "Authorization: Bearer $TOKEN" $BASE_URL/Users
+Admin console: $SCIMSYNC_PUBLIC_URL/admin/
+Sign in as: $ADMIN
+Password: $ADMIN_PASSWORD
 Press Ctrl-C to stop.
 EOF
 
