@@ -57,10 +57,11 @@ extension AdminConsole {
         let shown = groups.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)
         let rows: [[HTML]] = try shown.map { group in
             let members = try store.directoryGroupMembers(group: group.name, directory: group.directory)
+            let more: HTML = members.count > 20 ? "<p class=\"hint\">… and \(members.count - 20) more</p>" : ""
             let list: HTML =
                 members.isEmpty
                 ? "<span class=\"empty\">no members</span>"
-                : "<ul>\(HTML.join(members.prefix(20).map { "<li>\($0.name) <span class=\"hint\">(\($0.kind); \($0.origins.joined(separator: "; ")))</span></li>" }))</ul>\(members.count > 20 ? "<p class=\"hint\">… and \(members.count - 20) more</p>" : "")"
+                : "<ul>\(HTML.join(members.prefix(20).map { "<li>\($0.name) <span class=\"hint\">(\($0.kind); \($0.origins.joined(separator: "; ")))</span></li>" }))</ul>\(more)"
             return [
                 "\(group.name)", "\(group.memberCount)", "\(group.originApp.map { "app \($0)" } ?? "admin")", group.protected ? "protected" : "",
                 list,

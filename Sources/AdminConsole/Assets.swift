@@ -19,8 +19,8 @@ enum Assets {
         section, .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 1rem 1.25rem; margin: 1rem 0; }
         .scroll { overflow-x: auto; }
         table { border-collapse: collapse; width: 100%; background: #fff; }
-        th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
-        th { font-weight: 600; color: var(--muted); font-size: .85rem; }
+        th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: break-word; }
+        th { font-weight: 600; color: var(--muted); font-size: .85rem; white-space: nowrap; }
         label { display: block; font-weight: 600; margin: .75rem 0 .25rem; }
         label.check { font-weight: 400; display: flex; gap: .5rem; align-items: baseline; }
         .hint { color: var(--muted); font-size: .85rem; margin: .1rem 0 .3rem; }
@@ -36,6 +36,7 @@ enum Assets {
         .error, .field-error { color: var(--bad); }
         .error-box { background: #fdecea; border: 1px solid #f2b8b5; padding: .6rem .9rem; border-radius: 4px; color: var(--bad); }
         .empty { color: var(--muted); font-style: italic; }
+        td:last-child { min-width: 12rem; word-break: break-word; }
         .secret { font-family: ui-monospace, monospace; background: #fff8e1; border: 1px solid #f0d58a; padding: .4rem .6rem; border-radius: 4px; overflow-wrap: anywhere; display: inline-block; max-width: 100%; }
         .state-on { color: var(--ok); } .state-off { color: var(--bad); }
         .pager { display: flex; gap: 1rem; margin: 1rem 0; }

@@ -44,9 +44,10 @@ enum Page {
     /// A one-button form posting to `action`.
     static func button(_ visit: Visit, _ action: String, _ label: String, danger: Bool = false, confirm: String? = nil) -> HTML {
         let confirmation: HTML = confirm.map { " data-confirm=\"\($0)\"" } ?? ""
+        let style: HTML = danger ? " class=\"danger\"" : ""
         return """
             <form method="post" action="\(action)" class="inline"\(confirmation)>\(csrf(visit))\
-            <button type="submit"\(danger ? " class=\"danger\"" : "")>\(label)</button></form>
+            <button type="submit"\(style)>\(label)</button></form>
             """
     }
 

@@ -292,3 +292,29 @@ def test_export_and_backup_download(console):
     reader = ConsoleClient(console)
     reader.sign_in("reader", console.passwords["reader"])
     assert reader.get("/admin/configuration/backup").status_code == 403
+
+
+def test_the_console_is_reached_through_every_web_server(stack, uniq):
+    """The deploy files route /admin/ to the responder: nginx, Apache mod_proxy_fcgi, mod_fcgid."""
+    name = uniq("admin")
+    password = create_admin(stack, name)
+    client = ConsoleClient(stack)
+    assert client.get("/admin/").headers["Location"] == "/admin/sign-in"
+    page = client.get("/admin/sign-in")
+    assert page.status_code == 200 and page.headers["X-Frame-Options"] == "DENY"
+    assert client.sign_in(name, password).status_code == 303
+    overview = client.get("/admin/")
+    assert overview.status_code == 200 and "Configured IDPs" in overview.text and ">alpha</a>" in overview.text
+    assert client.get("/admin/style.css").status_code == 200
+
+
+def test_pages_fit_a_phone_width(console, browser):
+    sign_in(browser, console, "ada", console.passwords["ada"])
+    browser.get(console.origin + "/admin/apps/alpha")
+    assert browser.find_element(By.CSS_SELECTOR, "button.danger").text in ("Disable", "Delete app")
+    screenshot(browser, "20-app-phone", width=390)
+    browser.set_window_size(390, 800)
+    overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    browser.set_window_size(1280, 900)
+    assert overflow <= 0, f"the page is {overflow}px wider than a phone"
+    sign_out(browser)
