@@ -126,7 +126,14 @@ extension AdminConsole {
                 } else { "<span class=\"state-on\">active</span>" }
             let revoke: HTML =
                 token.revokedAt == nil && visit.canChange
-                ? Page.button(visit, "\(path)/revoke-token?token-id=\(token.id)", "Revoke", danger: true, confirm: "Revoke this token now?") : ""
+                ? Page.button(
+                    visit,
+                    "\(path)/revoke-token",
+                    "Revoke",
+                    fields: [("token-id", String(token.id))],
+                    danger: true,
+                    confirm: "Revoke this token now?"
+                ) : ""
             return ["\(token.id)", "<code>\(token.hint)</code>", "\(token.createdAt)", state, revoke]
         }
         let actions: HTML =
@@ -171,9 +178,7 @@ extension AdminConsole {
             let token = try store.rotateToken(app: app.name, graceMinutes: 1440, by: visit.actor)
             return tokenShown(visit, app: app, token: token, heading: "New token for \(app.name)")
         case "revoke-token":
-            guard
-                let id = visit.form["token-id"].flatMap(Int64.init) ?? (try? FormData(parsing: visit.request.query))?["token-id"].flatMap(Int64.init)
-            else { throw ConsoleError.badRequest("Name the token to revoke.") }
+            guard let id = visit.form["token-id"].flatMap(Int64.init) else { throw ConsoleError.badRequest("Name the token to revoke.") }
             try store.revokeTokens(app: app.name, tokenID: id, by: visit.actor)
             return ConsoleResponse.redirect("\(path)?notice=revoked")
         case "synchronize":

@@ -41,12 +41,20 @@ enum Page {
         "<input type=\"hidden\" name=\"csrf\" value=\"\(visit.session.csrfToken)\">"
     }
 
-    /// A one-button form posting to `action`.
-    static func button(_ visit: Visit, _ action: String, _ label: String, danger: Bool = false, confirm: String? = nil) -> HTML {
+    /// A one-button form posting `fields` to `action`.
+    static func button(
+        _ visit: Visit,
+        _ action: String,
+        _ label: String,
+        fields: [(name: String, value: String)] = [],
+        danger: Bool = false,
+        confirm: String? = nil
+    ) -> HTML {
         let confirmation: HTML = confirm.map { " data-confirm=\"\($0)\"" } ?? ""
         let style: HTML = danger ? " class=\"danger\"" : ""
+        let hidden = HTML.join(fields.map { "<input type=\"hidden\" name=\"\($0.name)\" value=\"\($0.value)\">" })
         return """
-            <form method="post" action="\(action)" class="inline"\(confirmation)>\(csrf(visit))\
+            <form method="post" action="\(action)" class="inline"\(confirmation)>\(csrf(visit))\(hidden)\
             <button type="submit"\(style)>\(label)</button></form>
             """
     }

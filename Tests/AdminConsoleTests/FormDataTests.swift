@@ -1,3 +1,4 @@
+import DirectoryStore
 import Testing
 
 @testable import AdminConsole
@@ -55,5 +56,45 @@ import Testing
     @Test func theMappingTableKeepsFilledRowsOnly() throws {
         let form = try FormData(parsing: "idp-group=Eng&directory-groups=a%2C+b&idp-group=&directory-groups=&idp-group=Ops&directory-groups=")
         #expect(RulesForm.mappingRows(form) == [.init(idpGroup: "Eng", directoryGroups: "a, b"), .init(idpGroup: "Ops", directoryGroups: "")])
+    }
+}
+
+@Suite struct MultipartFormTests {
+    let body = Array(
+        """
+        --XyZ\r
+        Content-Disposition: form-data; name="csrf"\r
+        \r
+        token\r
+        --XyZ\r
+        Content-Disposition: form-data; name="document"; filename="config.json"\r
+        Content-Type: application/json\r
+        \r
+        {"format": "scimsync-configuration",\r
+         "x": "--XY"}\r
+        --XyZ--\r
+
+        """.utf8
+    )
+
+    @Test func readsEachPartByName() throws {
+        #expect(MultipartForm.boundary(of: "multipart/form-data; boundary=XyZ") == "XyZ")
+        #expect(MultipartForm.boundary(of: "multipart/form-data; boundary=\"XyZ\"") == "XyZ")
+        #expect(MultipartForm.boundary(of: "multipart/form-data") == nil)
+        let form = try MultipartForm.parse(body, boundary: "XyZ")
+        #expect(form["csrf"] == "token")
+        #expect(form["document"] == "{\"format\": \"scimsync-configuration\",\r\n \"x\": \"--XY\"}")
+    }
+
+    @Test func refusesABodyThatIsNotWhatItsBoundarySays() {
+        #expect(throws: ConsoleError.self) { try MultipartForm.parse(body, boundary: "other") }
+        #expect(throws: ConsoleError.self) { try MultipartForm.parse(Array(body.prefix(60)), boundary: "XyZ") }
+        #expect(throws: ConsoleError.self) { try MultipartForm.parse([], boundary: "XyZ") }
+    }
+
+    @Test func sessionLifetimesComeFromTheEnvironment() {
+        let settings = ConsoleSettings.from(environment: ["SCIMSYNC_ADMIN_IDLE_SECONDS": "2", "SCIMSYNC_ADMIN_SESSION_SECONDS": "0"])
+        #expect(settings.sessionLifetime.idle == 2)
+        #expect(settings.sessionLifetime.absolute == AdminSessionLifetime.standard.absolute)
     }
 }

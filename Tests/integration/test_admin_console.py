@@ -175,6 +175,23 @@ def test_an_app_made_in_the_console_provisions_over_scim(console, browser):
     assert token not in browser.page_source  # shown once only
     assert token[:8] in browser.page_source  # listed by its hint
     screenshot(browser, "07-app")
+    # Rotate: a new token, shown once; then revoke the first one, which stops at once.
+    click_through(browser, "form[action$='/rotate-token'] button")
+    assert heading(browser) == "New token for okta-console"
+    rotated = browser.find_element(By.ID, "token").text
+    assert rotated.startswith("scs_") and rotated != token
+    browser.get(console.origin + "/admin/apps/okta-console")
+    first = browser.find_element(By.CSS_SELECTOR, "form[action$='/revoke-token'] input[name=token-id]").get_attribute("value")
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/revoke-token'] button").click()
+    WebDriverWait(browser, 10).until(expected_conditions.alert_is_present())
+    browser.switch_to.alert.accept()
+    WebDriverWait(browser, 60).until(expected_conditions.staleness_of(page))
+    assert "The token is revoked." in browser.page_source
+    revoked = next(t for t in console.cli_json("token", "list", "okta-console") if str(t["id"]) == first)
+    assert revoked["revokedAt"]
+    assert scim.get("/Users").status_code == 401
+    assert Scim(base_url, rotated).get("/Users").status_code == 200
     browser.get(console.origin + "/admin/")
     row = next(r.text for r in browser.find_elements(By.CSS_SELECTOR, "tbody tr") if r.text.startswith("okta-console"))
     assert " 1 0 " in row + " ", row  # one user provisioned, no group
