@@ -13,13 +13,11 @@ extension AdminConsole {
         let directory = visit.form.trimmed("directory") ?? directories.first?.name
         let search = visit.form.trimmed("q")
         let page = max(1, visit.form["page"].flatMap(Int.init) ?? 1)
-        var users = try directory.map { try store.directoryUsers(directory: $0) } ?? []
-        if let search {
-            let key = search.lowercased()
-            users = users.filter { [$0.name, $0.email ?? "", $0.displayName ?? ""].contains { $0.lowercased().contains(key) } }
+        let found = try directory.map {
+            try store.directoryUsers(directory: $0, search: search, offset: (page - 1) * Self.pageSize, limit: Self.pageSize)
         }
-        let shown = users.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)
-        let rows: [[HTML]] = try shown.map { user in
+        let total = found?.total ?? 0
+        let rows: [[HTML]] = try (found?.users ?? []).map { user in
             let memberships = try store.directoryUserMemberships(userID: user.id)
             let list: HTML =
                 memberships.isEmpty
@@ -35,10 +33,10 @@ extension AdminConsole {
             <h1>Directory users</h1>
             \(directoryFilter("/admin/directory", directories, directory, search, searchLabel: "Search users"))
             <p><a href="/admin/directory/groups\(URLText.query([("directory", directory)]))">Groups of this directory</a></p>
-            <p>\(users.count) user\(users.count == 1 ? "" : "s")\(search == nil ? "" : " found").</p>
+            <p>\(total) user\(total == 1 ? "" : "s")\(search == nil ? "" : " found").</p>
             \(Page.table(["User", "Email", "Display name", "State", "Came from", "Memberships (origin)"], rows,
                 empty: directory == nil ? "There is no directory yet: adding an app creates one." : "No user here yet. Users appear when an IdP provisions them."))
-            \(Page.pager("/admin/directory", query, page: page, hasNext: users.count > page * Self.pageSize))
+            \(Page.pager("/admin/directory", query, page: page, hasNext: total > page * Self.pageSize))
             """
         return ConsoleResponse.page(200, Page.render("Directory users", visit, content))
     }
@@ -104,20 +102,13 @@ extension AdminConsole {
             }
         }
         let outcome = form.trimmed("outcome")
-        // Read one entry past the page to know whether there is a next one.
-        let wanted = page * Self.pageSize + 1
-        var entries = try store.auditEntries(
-            AuditQuery(
-                app: form.trimmed("app"),
-                since: sinceDate,
-                user: form.trimmed("user"),
-                actor: form.trimmed("actor"),
-                limit: outcome == nil ? wanted : 100_000
-            )
-        )
-        if let outcome { entries = entries.filter { $0.outcome == outcome } }
-        let shown = entries.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)
-        let rows: [[HTML]] = shown.map {
+        var auditQuery = AuditQuery(app: form.trimmed("app"), since: sinceDate, user: form.trimmed("user"), actor: form.trimmed("actor"))
+        auditQuery.outcome = outcome
+        auditQuery.offset = (page - 1) * Self.pageSize
+        // One entry past the page tells whether there is a next one.
+        auditQuery.limit = Self.pageSize + 1
+        let entries = try store.auditEntries(auditQuery)
+        let rows: [[HTML]] = entries.prefix(Self.pageSize).map {
             [
                 "\($0.at)", "\($0.app ?? "-")", "\($0.actor ?? "IdP")", "\($0.operation)", "\($0.target)",
                 $0.outcome == "ok" ? "ok" : "<span class=\"error\">\($0.outcome)</span>", "\($0.detail ?? "")",
@@ -140,7 +131,7 @@ extension AdminConsole {
             <div><button type="submit">Filter</button></div>
             </form>\(problem)
             \(Page.table(["Time", "App", "By", "Operation", "Target", "Outcome", "Detail"], rows, empty: "No entry matches these filters."))
-            \(Page.pager("/admin/audit", query, page: page, hasNext: entries.count > page * Self.pageSize))
+            \(Page.pager("/admin/audit", query, page: page, hasNext: entries.count > Self.pageSize))
             """
         return ConsoleResponse.page(200, Page.render("Audit log", visit, content))
     }

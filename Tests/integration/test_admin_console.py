@@ -137,6 +137,12 @@ def test_sign_ins_are_throttled_per_account(console):
     assert throttled.status_code == 429 and "Too many failed sign-ins" in throttled.text
     audit = console.cli_json("audit", "--actor", "locked", "--limit", "10")
     assert any(e["operation"] == "admin.sign-in" and e["outcome"] == "refused" for e in audit)
+    # The audit screen finds them by outcome, and pages them.
+    ada = ConsoleClient(console)
+    ada.sign_in("ada", console.passwords["ada"])
+    refused = ada.get("/admin/audit?outcome=refused&actor=locked").text
+    assert refused.count("admin.sign-in") == 5 and "<td>ok</td>" not in refused
+    assert 'rel="next"' not in refused
 
 
 def test_an_expired_session_goes_back_to_sign_in(browser):
