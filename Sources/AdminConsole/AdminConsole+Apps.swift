@@ -114,7 +114,7 @@ extension AdminConsole {
     }
 
     /// One app: its settings, tokens and actions.
-    func appPage(_ visit: Visit, _ name: String) throws -> ServiceResponse {
+    func appPage(_ visit: Visit, _ name: String, problems: [String: String] = [:], status: Int = 200) throws -> ServiceResponse {
         let app = try existingApp(name)
         let tokens = try store.tokens(app: app.name)
         let path = "/admin/apps/\(URLText.component(app.name))"
@@ -157,10 +157,11 @@ extension AdminConsole {
             \(actions)
             <p><a href="\(path)/user-sync">User Sync Settings</a> · <a href="\(path)/group-sync">Group Sync Settings</a> ·
             <a href="/admin/audit\(URLText.query([("app", app.name)]))">Audit log</a></p>
+            \(try settingsForm(visit, app, problems: problems))
             <h2>Tokens</h2>
             \(Page.table(["Id", "Token", "Created", "State", ""], tokenRows, empty: "No token: rotate one to connect the IdP."))
             """
-        return ConsoleResponse.page(200, Page.render("App \(app.name)", visit, notice: notice(visit), content))
+        return ConsoleResponse.page(status, Page.render("App \(app.name)", visit, notice: notice(visit), content))
     }
 
     func appAction(_ visit: Visit, _ name: String, _ action: String) throws -> ServiceResponse {
@@ -188,6 +189,8 @@ extension AdminConsole {
             return try rulesPreview(visit, app, screen: action == "user-sync" ? .user : .group)
         case "rules":
             return try saveRules(visit, app)
+        case "settings":
+            return try saveSettings(visit, app)
         default:
             throw ConsoleError.notFound("No such action.")
         }
@@ -230,6 +233,7 @@ extension AdminConsole {
         case "disabled": "The app is disabled: its tokens are refused until you enable it."
         case "deleted": "The app is deleted."
         case "revoked": "The token is revoked."
+        case "settings": "The connection settings are saved."
         case "saved": "The rules are saved. They apply to every new IdP request; Synchronize applies them to what is already provisioned."
         default: nil
         }

@@ -341,3 +341,28 @@ def test_pages_fit_a_phone_width(console, browser):
     browser.set_window_size(1280, 900)
     assert overflow <= 0, f"the page is {overflow}px wider than a phone"
     sign_out(browser)
+
+
+def test_connection_settings_are_checked_and_saved(console, browser):
+    sign_in(browser, console, "ada", console.passwords["ada"])
+    browser.get(console.origin + "/admin/apps/beta")
+    browser.find_element(By.ID, "public-url").send_keys("ftp://scim.example.com")
+    browser.find_element(By.ID, "per-second").send_keys("many")
+    click_through(browser, "form[action$='/settings'] button")
+    assert "The rate and the burst are whole numbers." in browser.find_element(By.ID, "rate-limit-error").text
+    assert "the base URL must be" in browser.find_element(By.ID, "public-url-error").text
+    assert browser.find_element(By.ID, "public-url").get_attribute("value") == "ftp://scim.example.com"  # kept to correct
+    screenshot(browser, "21-settings-refused")
+    shown = console.cli_json("app", "show", "beta")
+    assert shown.get("rateLimit") is None and shown["app"].get("baseURL") is None
+    browser.find_element(By.ID, "public-url").clear()
+    browser.find_element(By.ID, "public-url").send_keys("https://scim.example.com")
+    browser.find_element(By.ID, "per-second").clear()
+    browser.find_element(By.ID, "per-second").send_keys("7")
+    click_through(browser, "form[action$='/settings'] button")
+    assert "The connection settings are saved." in browser.page_source
+    shown = console.cli_json("app", "show", "beta")
+    assert shown["rateLimit"] == {"perSecond": 7, "burst": 14}
+    assert shown["app"]["baseURL"] == "https://scim.example.com"
+    assert browser.find_element(By.ID, "base-url").text == "https://scim.example.com/scim/beta/v2"
+    sign_out(browser)
