@@ -42,6 +42,8 @@ def click_through(browser, selector: str) -> None:
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, selector).click()
     WebDriverWait(browser, 60).until(expected_conditions.staleness_of(page))
+    # A redirect (303) is a second navigation: wait until the page it lands on has loaded.
+    WebDriverWait(browser, 60).until(lambda b: b.execute_script("return document.readyState") == "complete")
 
 
 def sign_in(browser, stack: Stack, name: str, password: str) -> None:
