@@ -140,7 +140,7 @@ extension AdminConsole {
             visit.canChange
             ? """
             <div class="actions">
-            \(Page.button(visit, "\(path)/synchronize", "Synchronize"))
+            \(Page.button(visit, "\(path)/synchronize", "Synchronize", busy: "Synchronizing… (minutes on a large directory)"))
             \(app.enabled ? Page.button(visit, "\(path)/disable", "Disable", danger: true) : Page.button(visit, "\(path)/enable", "Enable"))
             \(Page.button(visit, "\(path)/rotate-token", "Rotate token"))
             \(Page.button(visit, "\(path)/delete", "Delete app", danger: true, confirm: "Delete this app, its tokens and its IdP view?"))

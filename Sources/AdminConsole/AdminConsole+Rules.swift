@@ -36,7 +36,7 @@ extension AdminConsole {
                 <h1>Preview: \(screen == .group ? "Group" : "User") Sync Settings of \(app.name)</h1>
                 <p>Nothing is saved yet. Synchronizing under these settings would make these changes to the directory \(app.directoryName):</p>
                 <section>\(changesList(changes))</section>
-                <form method="post" action="\(path)/rules" class="actions">\(Page.csrf(visit))
+                <form method="post" action="\(path)/rules" class="actions" data-busy="Saving…">\(Page.csrf(visit))
                 <input type="hidden" name="rules" value="\(JSONWriter.string(RulesDocument.json(checked)))">
                 <button type="submit" name="then" value="synchronize">Save and synchronize</button>
                 <button type="submit" name="then" value="save" class="secondary">Save only</button>

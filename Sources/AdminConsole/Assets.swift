@@ -60,7 +60,12 @@ enum Assets {
         });
         document.addEventListener('submit', function (event) {
           var question = event.target.getAttribute('data-confirm');
-          if (question && !window.confirm(question)) event.preventDefault();
+          if (question && !window.confirm(question)) { event.preventDefault(); return; }
+          var busy = event.target.getAttribute('data-busy');
+          var button = event.submitter || event.target.querySelector('button');
+          if (busy && button) {
+            setTimeout(function () { button.disabled = true; button.textContent = busy; }, 0);
+          }
         });
         document.addEventListener('DOMContentLoaded', function () {
           document.querySelectorAll('[data-copy]').forEach(function (b) { b.hidden = false; });

@@ -48,9 +48,12 @@ enum Page {
         _ label: String,
         fields: [(name: String, value: String)] = [],
         danger: Bool = false,
-        confirm: String? = nil
+        confirm: String? = nil,
+        busy: String? = nil
     ) -> HTML {
-        let confirmation: HTML = confirm.map { " data-confirm=\"\($0)\"" } ?? ""
+        let confirmation: HTML = HTML.join([
+            confirm.map { " data-confirm=\"\($0)\"" } ?? "", busy.map { " data-busy=\"\($0)\"" } ?? "",
+        ])
         let style: HTML = danger ? " class=\"danger\"" : ""
         let hidden = HTML.join(fields.map { "<input type=\"hidden\" name=\"\($0.name)\" value=\"\($0.value)\">" })
         return """

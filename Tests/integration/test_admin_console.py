@@ -241,6 +241,11 @@ def test_a_group_mapping_changed_previewed_and_synchronized(console, browser):
     assert any("ada (console)" in r and "rules.set" in r for r in rows), rows
     assert any("ada (console)" in r and " sync " in f" {r} " for r in rows), rows
     screenshot(browser, "13-audit")
+    # A second synchronization changes nothing.
+    browser.get(console.origin + "/admin/apps/alpha")
+    click_through(browser, "form[action$='/synchronize'] button")
+    assert heading(browser) == "Synchronized alpha"
+    assert "No changes: the directory already matches the rules." in browser.page_source
     sign_out(browser)
 
 
