@@ -45,6 +45,8 @@ public final class AdminConsole: AdminResponder {
         let segments = request.path.split(separator: "/").map(String.init)
         guard segments.first == "admin" else { throw ConsoleError.notFound("No such page.") }
         let rest = Array(segments.dropFirst())
+        // Only GET reads and POST changes: any other method would pass the CSRF check by.
+        guard request.method == "GET" || request.method == "POST" else { throw ConsoleError.methodNotAllowed() }
         switch (request.method, rest) {
         case ("GET", ["style.css"]): return ConsoleResponse.asset("text/css; charset=utf-8", Assets.stylesheet)
         case ("GET", ["console.js"]): return ConsoleResponse.asset("text/javascript; charset=utf-8", Assets.script)
@@ -91,7 +93,6 @@ public final class AdminConsole: AdminResponder {
         case 3 where rest[0] == "apps" && rest[2] == "group-sync" && get: return try groupSyncForm(visit, rest[1])
         case 3 where rest[0] == "apps" && rest[2] == "user-sync" && get: return try userSyncForm(visit, rest[1])
         default:
-            guard get || visit.request.method == "POST" else { throw ConsoleError.methodNotAllowed() }
             throw ConsoleError.notFound("No such page.")
         }
     }

@@ -74,6 +74,22 @@ import Testing
         #expect(audit.contains { $0.operation == "app.disable" && $0.actor == "ada (console)" })
     }
 
+    @Test func onlyGetAndPostAreTaken() throws {
+        let (cookie, _) = try signIn()
+        for method in ["PUT", "PATCH", "DELETE", "HEAD"] {
+            #expect(send(method, "/admin/apps/okta/disable", cookie: cookie).status == 405)
+        }
+        #expect(try store.app(named: "okta")?.enabled == true)
+    }
+
+    @Test func aSCIMBearerTokenOpensNothing() throws {
+        let token = try store.issueToken(app: "okta", by: .test).secret
+        let answer = console.answer(
+            ServiceRequest(method: "GET", path: "/admin/", headers: RequestHeaders(authorization: "Bearer \(token)"))
+        )
+        #expect(answer.status == 303)
+    }
+
     @Test func theSignInFormNeedsItsOwnToken() {
         #expect(send("POST", "/admin/sign-in", form: "name=ada&password=correct+horse+battery").status == 403)
     }
