@@ -1,3 +1,4 @@
+import DirectoryOperations
 import DirectoryStore
 import SyncRules
 import TestSupport
@@ -49,5 +50,21 @@ import Testing
         #expect(newest[1].id > older[0].id)
         query.outcome = "refused"
         #expect(try fixture.store.auditEntries(query).isEmpty)
+    }
+}
+
+@Suite struct ConsoleRestoreTests {
+    @Test func aRestoreEndsEverySession() throws {
+        let fixture = try StoreFixture()
+        let admin = try fixture.store.createAdmin(name: "ada", password: "correct horse battery", role: .admin, by: .test)
+        let lifetime = AdminSessionLifetime.standard
+        let kept = try fixture.store.openAdminSession(for: admin, lifetime: lifetime)
+        let snapshot = fixture.temporary.path("snapshot.sqlite")
+        try fixture.store.backup(to: snapshot)
+        let live = try fixture.store.openAdminSession(for: admin, lifetime: lifetime)
+        _ = try fixture.store.restore(from: snapshot, by: .test) { _ in }
+        #expect(try fixture.store.adminSession(secret: kept.secret, lifetime: lifetime) == nil)
+        #expect(try fixture.store.adminSession(secret: live.secret, lifetime: lifetime) == nil)
+        #expect(try fixture.store.admins().map(\.name) == ["ada"])
     }
 }
