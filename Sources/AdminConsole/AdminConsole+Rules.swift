@@ -82,7 +82,7 @@ extension AdminConsole {
                 <tr><td><label class="sr" for="idp-group-\(index)">IdP group \(index + 1)</label>
                 <input type="text" id="idp-group-\(index)" name="idp-group" value="\(row.idpGroup)"></td>
                 <td><label class="sr" for="directory-groups-\(index)">Directory groups \(index + 1)</label>
-                <input type="text" id="directory-groups-\(index)" name="directory-groups" value="\(row.directoryGroups)">
+                <input type="text" id="directory-groups-\(index)" name="directory-groups" value="\(row.directoryGroups)" aria-describedby="mapping-\(index)-error">
                 \(Page.fieldError(problem, id: "mapping-\(index)"))</td></tr>
                 """
         }
@@ -160,6 +160,11 @@ extension AdminConsole {
         return ConsoleResponse.page(status, Page.render("User Sync Settings", visit, content))
     }
 
+    /// `aria-invalid` on a field that has problems.
+    private static func invalid(_ problems: [String]?) -> HTML {
+        problems == nil ? "" : " aria-invalid=\"true\""
+    }
+
     private func general(_ problems: [String: [String]]) -> HTML {
         guard !problems.isEmpty else { return "" }
         let general = problems["general"].map { HTML.join($0.map { "<li>\($0)</li>" }) } ?? ""
@@ -169,7 +174,7 @@ extension AdminConsole {
     private func textArea(_ id: String, _ label: String, _ hint: String, _ lines: [String], _ problems: [String: [String]]) -> HTML {
         """
         <label for="\(id)">\(label)</label><p class="hint" id="\(id)-hint">\(hint)</p>
-        <textarea id="\(id)" name="\(id)" aria-describedby="\(id)-hint">\(lines.joined(separator: "\n"))</textarea>
+        <textarea id="\(id)" name="\(id)" aria-describedby="\(id)-hint \(id)-error"\(Self.invalid(problems[id]))>\(lines.joined(separator: "\n"))</textarea>
         \(Page.fieldError(problems[id]?.joined(separator: "; "), id: id))
         """
     }
@@ -177,7 +182,7 @@ extension AdminConsole {
     private func textField(_ id: String, _ label: String, _ hint: String, _ value: String?, _ problems: [String: [String]]) -> HTML {
         """
         <label for="\(id)">\(label)</label><p class="hint" id="\(id)-hint">\(hint)</p>
-        <input type="text" id="\(id)" name="\(id)" value="\(value)" aria-describedby="\(id)-hint">
+        <input type="text" id="\(id)" name="\(id)" value="\(value)" aria-describedby="\(id)-hint \(id)-error"\(Self.invalid(problems[id]))>
         \(Page.fieldError(problems[id]?.joined(separator: "; "), id: id))
         """
     }

@@ -256,6 +256,7 @@ def test_a_rule_the_reader_refuses_is_named_beside_its_field(console, browser):
     click_through(browser, "main form.card button[type=submit]")
     error = browser.find_element(By.ID, "deny-error").text
     assert "is not a valid regular expression" in error and "missing closing parenthesis" in error, error
+    assert browser.find_element(By.ID, "deny").get_attribute("aria-invalid") == "true"
     assert "The settings were not saved" in browser.page_source
     screenshot(browser, "14-rules-problem")
     browser.get(console.origin + "/admin/apps/beta/user-sync")
