@@ -89,10 +89,15 @@ let package = Package(
             name: "CrowdService",
             dependencies: ["SCIM", "DirectoryStore", "ScimService"]
         ),
+        // The admin web console under /admin/: server-rendered pages over the store's operations.
+        .target(
+            name: "AdminConsole",
+            dependencies: ["ScimService", "DirectoryStore", "DirectoryOperations", "ConfigDocument", "SyncRules", "SCIM", "AppTraffic"]
+        ),
         .executableTarget(
             name: "scimsync-fcgi",
             dependencies: [
-                "FastCGI", "ScimService", "CrowdService", "DirectoryStore", "AppTraffic",
+                "FastCGI", "ScimService", "CrowdService", "AdminConsole", "DirectoryStore", "AppTraffic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -122,6 +127,7 @@ let package = Package(
         .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM", "AppTraffic", "TestSupport"]),
         .testTarget(name: "CrowdServiceTests", dependencies: ["CrowdService", "DirectoryStore", "ScimService", "SCIM", "TestSupport"]),
         .testTarget(name: "AppTrafficTests", dependencies: ["AppTraffic"]),
+        .testTarget(name: "AdminConsoleTests", dependencies: ["AdminConsole", "ScimService", "DirectoryStore", "TestSupport"]),
         // The admin tool's own logic (escaping for the terminal, who the actor is), tested in-process.
         .testTarget(name: "scimsyncTests", dependencies: ["scimsync", "DirectoryStore", "DirectoryOperations"]),
     ]

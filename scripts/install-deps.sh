@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ScimSync needs to build, run and test, only when one is missing.
 set -euo pipefail
-packages=(libpcre2-dev libfcgi-dev libfcgi-bin libsqlite3-dev sqlite3 nginx apache2 libapache2-mod-fcgid wrk curl spawn-fcgi jq e2fsprogs)
+packages=(libpcre2-dev libfcgi-dev libfcgi-bin libsqlite3-dev sqlite3 nginx apache2 libapache2-mod-fcgid wrk curl spawn-fcgi jq e2fsprogs
+  chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -27,5 +28,5 @@ for runtime in fuzzer asan; do
   }
 done
 [ -x "$toolchain_bin/ld.lld" ] || { echo "The Swift toolchain in $toolchain_bin has no ld.lld; scripts/fuzz.sh links with it." >&2; exit 1; }
-python3 -c 'import pytest, requests, scim2_tester, jsonschema, prometheus_client, crowd, lxml' 2>/dev/null ||
-  pip install -q pytest requests 'scim2-tester[httpx2]==0.5.2' jsonschema 'prometheus-client==0.26.0' 'crowd==3.1.0' 'lxml==6.1.3'
+python3 -c 'import pytest, requests, scim2_tester, jsonschema, prometheus_client, crowd, lxml, selenium' 2>/dev/null ||
+  pip install -q pytest requests 'scim2-tester[httpx2]==0.5.2' jsonschema 'prometheus-client==0.26.0' 'crowd==3.1.0' 'lxml==6.1.3' 'selenium==4.40.0'

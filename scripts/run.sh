@@ -6,6 +6,7 @@
 # Files (under the repository, kept between runs):
 #   var/scimsync.sqlite   the database (mode 0600, as are its -wal/-shm files)
 #   var/demo-token        the demo app's bearer token (mode 0600; the database holds only its hash)
+#   var/admin-password    the password of the console's first admin, "admin" (mode 0600)
 #   var/run/              socket (mode 0660, group of nginx's workers), generated nginx.conf (from
 #                         deploy/nginx/scimsync.conf), pid, logs
 # Environment: PORT (default 8080); SCIMSYNC_BIN_DIR to use prebuilt binaries instead of building.
@@ -45,6 +46,8 @@ VAR=$REPO/var
 RUN=$VAR/run
 DB=$VAR/scimsync.sqlite
 TOKEN_FILE=$VAR/demo-token
+ADMIN=admin
+ADMIN_PASSWORD_FILE=$VAR/admin-password
 SOCKET=$RUN/scimsync.sock
 mkdir -p "$RUN"
 export SCIMSYNC_DATABASE=$DB
@@ -98,6 +101,16 @@ if ! "$CLI" client show "$CROWD_CLIENT" >/dev/null 2>&1; then
 elif [ ! -s "$CROWD_FILE" ]; then
   save_secret "$CROWD_FILE" "$("$CLI" client rotate-password "$CROWD_CLIENT" --json | json_field password)"
 fi
+
+# The web console's first admin; its password is kept in var/admin-password (the database holds
+# only its scrypt hash).
+if ! "$CLI" admin list --json | python3 -c 'import json, sys; sys.exit(0 if any(a["name"] == sys.argv[1] for a in json.load(sys.stdin)) else 1)' "$ADMIN"; then
+  save_secret "$ADMIN_PASSWORD_FILE" "$("$CLI" admin create "$ADMIN" --json | json_field password)"
+elif [ ! -s "$ADMIN_PASSWORD_FILE" ]; then
+  echo "run: admin '$ADMIN' exists but var/admin-password is missing: giving it a new password"
+  save_secret "$ADMIN_PASSWORD_FILE" "$("$CLI" admin reset-password "$ADMIN" --json | json_field password)"
+fi
+ADMIN_PASSWORD=$(tr -d '[:space:]' < "$ADMIN_PASSWORD_FILE")
 
 # --- processes -----------------------------------------------------------------------------
 RESPONDER_PID=""
@@ -197,6 +210,9 @@ Bearer token: $TOKEN
 Try it:
 curl -H "Authorization: Bearer $TOKEN" $BASE_URL/Users
 Crowd server URL: $SCIMSYNC_PUBLIC_URL/crowd (application $CROWD_CLIENT, password in var/demo-crowd-password)
+Admin console: $SCIMSYNC_PUBLIC_URL/admin/
+Sign in as: $ADMIN
+Password: $ADMIN_PASSWORD
 Press Ctrl-C to stop.
 EOF
 

@@ -150,6 +150,8 @@ extension DirectoryStore {
         let carried = try TokenCarryOver(from: self)
         try copy.connection.write { db in
             try carried.apply(db)
+            // A restore signs every web console admin out: no session of the snapshot's comes back.
+            try db.execute(sql: "DELETE FROM admin_session")
             try AuditContext(actor).record(db, operation: "restore", target: "database", detail: snapshot.auditDetail)
         }
         try copy.connection.backup(to: connection)

@@ -23,8 +23,8 @@ public final class ScimApplication: Sendable {
     let defaultRateLimit: RateLimit
     /// Gets one line per request (see ``finish(_:_:app:started:)``).
     let logger: Logger
-    /// Another API served beside SCIM under its own path (the Crowd API); nil: none.
-    let mount: ServiceMount?
+    /// Other APIs served beside SCIM, each under its own path (the Crowd API, the admin console).
+    let mounts: [ServiceMount]
 
     public init(
         store: DirectoryStore,
@@ -32,7 +32,7 @@ public final class ScimApplication: Sendable {
         metrics: ServiceMetrics? = nil,
         defaultRateLimit: RateLimit = .standard,
         logger: Logger = ServiceLog.logger,
-        mount: ServiceMount? = nil
+        mounts: [ServiceMount] = []
     ) {
         self.store = store
         self.users = UsersEndpoint(store: store)
@@ -41,7 +41,7 @@ public final class ScimApplication: Sendable {
         self.metrics = metrics
         self.defaultRateLimit = defaultRateLimit
         self.logger = logger
-        self.mount = mount
+        self.mounts = mounts
     }
 
     /// Answers one request; every answer carries the request's id in `X-Request-Id`, and is
@@ -65,7 +65,7 @@ public final class ScimApplication: Sendable {
         case "/metrics": return metricsAnswer(request)
         default: break
         }
-        if let mount, request.path.hasPrefix(mount.prefix) { return mount.respond(request) }
+        if let mount = mounts.first(where: { $0.serves(request.path) }) { return mount.respond(request) }
         do {
             return try route(request, attribution: &attribution)
         } catch {

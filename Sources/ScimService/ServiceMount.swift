@@ -8,4 +8,9 @@ public struct ServiceMount: Sendable {
         self.prefix = prefix
         self.respond = respond
     }
+
+    /// Whether `path` is under the prefix, or is the prefix without its final slash (`/admin`).
+    public func serves(_ path: String) -> Bool {
+        path.hasPrefix(prefix) || (prefix.hasSuffix("/") && path == prefix.dropLast())
+    }
 }

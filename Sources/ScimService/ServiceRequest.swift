@@ -41,7 +41,10 @@ public struct RequestHeaders: Sendable {
     public var requestID: String?
     /// `Accept`, for the APIs that answer more than one type (the Crowd API).
     public var accept: String?
-    /// The client's address as the web server saw it (`REMOTE_ADDR`).
+    /// `Cookie`, read only by the admin console, never by the SCIM endpoints.
+    public var cookie: String?
+    /// The client's address as the web server saw it (`REMOTE_ADDR`): the Crowd API's allowed
+    /// addresses, the console's sign-in throttling.
     public var remoteAddress: String?
 
     public init(
@@ -53,6 +56,7 @@ public struct RequestHeaders: Sendable {
         ifNoneMatch: String? = nil,
         requestID: String? = nil,
         accept: String? = nil,
+        cookie: String? = nil,
         remoteAddress: String? = nil
     ) {
         self.authorization = authorization
@@ -63,6 +67,7 @@ public struct RequestHeaders: Sendable {
         self.ifNoneMatch = ifNoneMatch
         self.requestID = requestID
         self.accept = accept
+        self.cookie = cookie
         self.remoteAddress = remoteAddress
     }
 }

@@ -25,6 +25,7 @@ struct FastCGIAdapter: FastCGIHandler {
             ifNoneMatch: request.parameter("HTTP_IF_NONE_MATCH"),
             requestID: request.parameter("HTTP_X_REQUEST_ID"),
             accept: request.parameter("HTTP_ACCEPT"),
+            cookie: request.parameter("HTTP_COOKIE"),
             remoteAddress: request.parameter("REMOTE_ADDR")
         )
         let body: ServiceRequest.Body

@@ -1,3 +1,4 @@
+import AdminConsole
 import AppTraffic
 import ArgumentParser
 import CrowdService
@@ -92,16 +93,21 @@ struct ResponderCommand: ParsableCommand {
         // file is shared with the other processes on the same database too.
         let traffic = try TrafficFile(path: TrafficFile.path(forDatabase: path), writable: true)
         let metrics = ServiceMetrics()
+        let consoleSettings = ConsoleSettings.from(environment: environment)
         let handlers = try (0..<workerCount).map { _ in
             let store = try DirectoryStore(path: path, migrate: false)
             let crowd = CrowdEndpoint(store: store)
+            let console = AdminConsole(store: store, traffic: traffic, settings: consoleSettings)
             return FastCGIAdapter(
                 application: ScimApplication(
                     store: store,
                     traffic: traffic,
                     metrics: metrics,
                     defaultRateLimit: rateLimit,
-                    mount: ServiceMount(prefix: CrowdEndpoint.prefix, respond: crowd.respond)
+                    mounts: [
+                        ServiceMount(prefix: CrowdEndpoint.prefix, respond: crowd.respond),
+                        ServiceMount(prefix: AdminConsole.prefix, respond: console.answer),
+                    ]
                 ),
                 bodyLimit: bodyLimit
             )

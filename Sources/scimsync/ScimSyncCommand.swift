@@ -18,11 +18,12 @@ struct ScimSyncCommand: ParsableCommand {
               scimsync user list --directory staff --json
               scimsync backup --output /var/backups/scimsync/latest.sqlite
               scimsync doctor --repair
+              scimsync admin create alice
             """,
         subcommands: [
             InitCommand.self, DirectoryCommand.self, AppCommand.self, TokenCommand.self, RulesCommand.self, SyncCommand.self,
             UserCommand.self, GroupCommand.self, AuditCommand.self, SettingsCommand.self, ExportCommand.self, ImportCommand.self,
-            BackupCommand.self, RestoreCommand.self, DoctorCommand.self, StatsCommand.self, ClientCommand.self,
+            BackupCommand.self, RestoreCommand.self, DoctorCommand.self, StatsCommand.self, ClientCommand.self, AdminCommand.self,
         ]
     )
 

@@ -72,13 +72,26 @@ def test_the_demo_stack_keeps_its_files_private():
         assert r.status_code == 200, r.text
         assert r.json()["meta"]["location"] == f"{base}/ServiceProviderConfig", r.text
 
+        # The console's first admin, printed with its URL, signs in there.
+        console = re.search(r"^Admin console: (\S+)$", text, re.M).group(1)
+        admin = re.search(r"^Sign in as: (\S+)$", text, re.M).group(1)
+        password = re.search(r"^Password: (\S+)$", text, re.M).group(1)
+        assert console == f"http://127.0.0.1:{port}/admin/", text
+        browser = requests.Session()
+        form = browser.get(console + "sign-in", timeout=10)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+        signed = browser.post(console + "sign-in", data={"csrf": csrf, "name": admin, "password": password},
+                              timeout=10, allow_redirects=False)
+        assert signed.status_code == 303, signed.text
+        assert "Configured IDPs" in browser.get(console, timeout=10).text
+
         var = work / "var"
         crowd_url = re.search(r"^Crowd server URL: (\S+) \(application (\S+),", text, re.M)
         assert crowd_url and crowd_url.group(1) == f"http://127.0.0.1:{port}/crowd", text
         r = requests.get(f"{crowd_url.group(1)}/rest/usermanagement/1/group/membership", timeout=10,
                          auth=(crowd_url.group(2), (var / "demo-crowd-password").read_text().strip()))
         assert r.status_code == 200 and b"<memberships" in r.content, r.text
-        for name in ("scimsync.sqlite", "scimsync.sqlite-wal", "scimsync.sqlite-shm", "demo-token", "demo-crowd-password"):
+        for name in ("scimsync.sqlite", "scimsync.sqlite-wal", "scimsync.sqlite-shm", "demo-token", "demo-crowd-password", "admin-password"):
             assert mode(var / name) == 0o600, f"{name}: {oct(mode(var / name))}"
         assert (var / "demo-token").read_text().strip() == token
         sock = var / "run" / "scimsync.sock"

@@ -73,7 +73,11 @@ public struct AuditQuery: Sendable {
     /// The admin who acted (ignoring case), whether as the user or through sudo: `alice` finds
     /// `alice` and `root (sudo: alice)`.
     public var actor: String?
+    /// Only entries of this outcome (`ok`, `refused`).
+    public var outcome: String?
     public var limit: Int
+    /// Entries skipped first, for paging.
+    public var offset = 0
 
     public init(app: String? = nil, since: Date? = nil, user: String? = nil, actor: String? = nil, limit: Int = 1000) {
         self.app = app
@@ -104,9 +108,14 @@ extension DirectoryStore {
             arguments += ["User \(escaped) %", "User %(\(escaped))"]
         }
         if let actor = query.actor {
-            conditions.append("(actor = ? COLLATE NOCASE OR actor LIKE ? ESCAPE '\\' OR actor LIKE ? ESCAPE '\\')")
+            // `alice` also finds `root (sudo: alice)` and, through the web console, `alice (console)`.
+            conditions.append("(actor = ? COLLATE NOCASE OR actor LIKE ? ESCAPE '\\' OR actor LIKE ? ESCAPE '\\' OR actor LIKE ? ESCAPE '\\')")
             let escaped = FilterSQL.likeEscaped(actor)
-            arguments += [actor, "\(escaped) (sudo: %)", "% (sudo: \(escaped))"]
+            arguments += [actor, "\(escaped) (sudo: %)", "% (sudo: \(escaped))", "\(escaped) (console)"]
+        }
+        if let outcome = query.outcome {
+            conditions.append("outcome = ?")
+            arguments.append(outcome)
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         return try read { db in
@@ -114,9 +123,9 @@ extension DirectoryStore {
                 db,
                 sql: """
                     SELECT id, at, app_name, request_id, actor, operation, target, outcome, detail FROM audit\(filter)
-                    ORDER BY id DESC LIMIT ?
+                    ORDER BY id DESC LIMIT ? OFFSET ?
                     """,
-                arguments: StatementArguments(arguments + [query.limit])
+                arguments: StatementArguments(arguments + [query.limit, max(0, query.offset)])
             )
             let changes = try AuditEntry.changes(of: rows.map { $0[0] as Int64 }, db)
             return rows.map {

@@ -85,13 +85,13 @@ extension DirectoryStore {
         }
     }
 
-    private static let directoryUserSelect = """
+    static let directoryUserSelect = """
         SELECT u.id, d.name AS directory, u.name, u.email, u.display_name, u.first_name, u.last_name, u.active,
                a.name AS origin_app, u.created_at, u.modified_at
         FROM dir_user u JOIN directory d ON d.id = u.directory_id LEFT JOIN app a ON a.id = u.origin_app_id
         """
 
-    private static func directoryUser(_ row: Row) -> DirectoryUser {
+    static func directoryUser(_ row: Row) -> DirectoryUser {
         DirectoryUser(
             id: row["id"],
             directory: row["directory"],

@@ -37,6 +37,9 @@ package enum Migrations {
         migrator.registerMigration("v9-crowd-clients-and-events") { db in
             try db.execute(sql: CrowdSchema.v9)
         }
+        migrator.registerMigration("v10-admin-console") { db in
+            try db.execute(sql: v10)
+        }
         return migrator
     }
 
@@ -498,5 +501,32 @@ package enum Migrations {
             per_second  INTEGER NOT NULL,
             burst       INTEGER NOT NULL
         );
+        """
+
+    /// The web console's admins (passwords as scrypt hashes), their sessions (the cookie's
+    /// SHA-256 only) and the failed sign-ins that throttle guessing (`account:<name key>`,
+    /// `address:<client address>`; times in Unix seconds).
+    private static let v10 = """
+        CREATE TABLE admin (
+            id             INTEGER PRIMARY KEY AUTOINCREMENT,
+            name           TEXT NOT NULL,
+            name_key       TEXT NOT NULL UNIQUE,
+            role           TEXT NOT NULL CHECK (role IN ('admin', 'read-only')),
+            password_hash  TEXT NOT NULL,
+            created_at     TEXT NOT NULL
+        );
+        CREATE TABLE admin_session (
+            secret_hash   TEXT PRIMARY KEY,
+            admin_id      INTEGER NOT NULL REFERENCES admin(id) ON DELETE CASCADE,
+            csrf_token    TEXT NOT NULL,
+            created_at    REAL NOT NULL,
+            last_seen_at  REAL NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX admin_session_admin ON admin_session(admin_id);
+        CREATE TABLE admin_sign_in_failure (
+            key       TEXT PRIMARY KEY,
+            failures  INTEGER NOT NULL,
+            first_at  REAL NOT NULL
+        ) WITHOUT ROWID;
         """
 }

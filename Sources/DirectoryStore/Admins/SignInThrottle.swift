@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+
+/// How many failed sign-ins the console takes before it refuses more for a while: per account
+/// (a guessed password) and per client address (many accounts tried from one place).
+public struct SignInLimits: Sendable, Equatable {
+    public var failuresPerAccount: Int
+    public var failuresPerAddress: Int
+    /// Failures count within this window from the first one; past it they are forgotten.
+    public var window: TimeInterval
+
+    public init(failuresPerAccount: Int, failuresPerAddress: Int, window: TimeInterval) {
+        self.failuresPerAccount = failuresPerAccount
+        self.failuresPerAddress = failuresPerAddress
+        self.window = window
+    }
+
+    /// 5 failures per account and 20 per address in 15 minutes.
+    public static let standard = SignInLimits(failuresPerAccount: 5, failuresPerAddress: 20, window: 15 * 60)
+}
+
+extension DirectoryStore {
+    /// Seconds until a sign-in as `name` from `address` is taken again, or nil if it is now.
+    public func signInWait(name: String, address: String, limits: SignInLimits, now: Date = Date()) throws -> TimeInterval? {
+        try read { db in
+            var wait: TimeInterval?
+            for (key, limit) in Self.throttleKeys(name: name, address: address, limits) {
+                guard let row = try Row.fetchOne(db, sql: "SELECT failures, first_at FROM admin_sign_in_failure WHERE key = ?", arguments: [key])
+                else { continue }
+                let ends = (row["first_at"] as Double) + limits.window - now.timeIntervalSince1970
+                if (row["failures"] as Int) >= limit, ends > 0 { wait = max(wait ?? 0, ends) }
+            }
+            return wait
+        }
+    }
+
+    /// Counts one failed sign-in as `name` from `address`, audited.
+    public func recordSignInFailure(name: String, address: String, limits: SignInLimits, now: Date = Date()) throws {
+        try write { db in
+            let now = now.timeIntervalSince1970
+            for (key, _) in Self.throttleKeys(name: name, address: address, limits) {
+                try db.execute(sql: "DELETE FROM admin_sign_in_failure WHERE key = ? AND first_at < ?", arguments: [key, now - limits.window])
+                try db.execute(
+                    sql: """
+                        INSERT INTO admin_sign_in_failure (key, failures, first_at) VALUES (?, 1, ?)
+                        ON CONFLICT (key) DO UPDATE SET failures = failures + 1
+                        """,
+                    arguments: [key, now]
+                )
+            }
+            try AuditContext(AdminActor.console(name)).record(
+                db,
+                operation: "admin.sign-in",
+                target: "Admin \(AuditEntry.capped(name, toBytes: AdminActor.maxNameBytes))",
+                outcome: "refused",
+                detail: "wrong name or password, from \(address)"
+            )
+        }
+    }
+
+    /// A successful sign-in: forgets the account's failures, audited.
+    public func recordSignIn(_ admin: AdminAccount, address: String) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM admin_sign_in_failure WHERE key = ?", arguments: ["account:" + admin.name.nameKey])
+            try AuditContext(AdminActor.console(admin.name)).record(
+                db,
+                operation: "admin.sign-in",
+                target: "Admin \(admin.name)",
+                detail: "from \(address)"
+            )
+        }
+    }
+
+    private static func throttleKeys(name: String, address: String, _ limits: SignInLimits) -> [(String, Int)] {
+        [("account:" + name.nameKey, limits.failuresPerAccount), ("address:" + address, limits.failuresPerAddress)]
+    }
+}
+
+extension AdminActor {
+    /// An admin acting through the web console, as the audit names them: `alice (console)`.
+    public static func console(_ name: String) -> AdminActor {
+        AdminActor("\(AuditEntry.capped(name, toBytes: maxNameBytes - 10)) (console)")
+    }
+}
