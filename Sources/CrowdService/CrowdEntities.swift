@@ -164,7 +164,13 @@ struct CrowdEntities {
         let parts = parts(event)
         xml.open(parts.element)
         xml.element("operation", event.operation)
-        if let entity = parts.entity, parts.memberList == nil { xml.open(entity, [("name", event.name)], empty: true) }
+        if let user = event.user {
+            write(user, as: "user", full: true, attributes: false, to: &xml)
+        } else if let group = event.group {
+            write(group, as: "group", full: true, to: &xml)
+        } else if let entity = parts.entity, parts.memberList == nil {
+            xml.open(entity, [("name", event.name)], empty: true)
+        }
         if let member = parts.member {
             xml.open(member, [("name", event.memberName)], empty: true)
             xml.open("parentGroups")
@@ -191,6 +197,10 @@ struct CrowdEntities {
             members += [(member, named(event.memberName)), ("parentGroups", parentGroups)]
         } else if parts.memberList != nil {
             members += [("group", named(event.memberName)), ("parentGroups", parentGroups)]
+        } else if let user = event.user {
+            members.append(("user", userJSON(user, full: true, attributes: false)))
+        } else if let group = event.group {
+            members.append(("group", groupJSON(group, full: true)))
         } else if let entity = parts.entity {
             members.append((entity, named(event.name)))
         }

@@ -51,10 +51,4 @@ struct XMLText {
             }
         }
     }
-
-    static func escaped(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        escape(text, into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
 }

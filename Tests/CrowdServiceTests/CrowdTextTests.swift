@@ -3,11 +3,18 @@ import Testing
 
 @testable import CrowdService
 
+/// `text` as element or attribute text.
+private func escaped(_ text: String) -> String {
+    var bytes: [UInt8] = []
+    XMLText.escape(text, into: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+}
+
 @Suite struct CrowdTextTests {
     @Test func xmlEscapesMarkupAndReplacesWhatXMLCannotCarry() {
-        #expect(XMLText.escaped("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&apos;")
-        #expect(XMLText.escaped("bell\u{07}tab\t") == "bell\u{FFFD}tab\t")
-        #expect(XMLText.escaped("é中🙂") == "é中🙂")
+        #expect(escaped("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&apos;")
+        #expect(escaped("bell\u{07}tab\t") == "bell\u{FFFD}tab\t")
+        #expect(escaped("é中🙂") == "é中🙂")
     }
 
     @Test func xmlAttributesAreEscapedToo() {

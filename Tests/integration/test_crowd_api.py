@@ -183,6 +183,10 @@ def test_event_feed_follows_scim_changes(setup):
     add_members(idp, setup.group_id, setup.user_ids["bob"])
     okta_set_active(idp, setup.user_ids["alice"], False)
     create_user(idp, scim_user("dave@corp.test", "Dave", "Tester", email="dave@corp.test"))
+    root = xml(setup.get(f"event/{token}", accept=XML))
+    users = {e.find("user").get("name"): e.find("user") for e in root.findall("userEvent")}
+    assert users["alice"].findtext("active") == "false", "an UPDATED event carries the user as it is now"
+    assert users["dave"].findtext("email") == "dave@corp.test"
     events, token = events_since(setup, token)
     assert events == [
         ("userMembershipEvent", "CREATED", "bob", ["jira-users"]),

@@ -83,3 +83,15 @@ def test_the_address_check_sees_the_clients_real_address(setup, stack, uniq):
     r = setup.get("user", auth=(outside, far), username="alice")
     assert r.status_code == 403
     assert r.json()["reason"] == "APPLICATION_ACCESS_DENIED" and "127.0.0.1" in r.json()["message"]
+
+
+def test_sign_in_fails_so_the_application_offers_sso_and_writes_are_refused(setup):
+    server = setup.server()
+    assert server.auth_user("alice", "any password") is None
+    assert server.get_session("alice", "any password") is None
+    assert server.validate_session("no-such-token") is None
+    assert server.get_cookie_conf()["name"] == "crowd.token_key"
+    with pytest.raises(RuntimeError, match="source of truth"):
+        server.add_user("eve", raise_on_error=True, password="x", email="eve@corp.test")
+    assert server.add_user_to_group("bob", "jira-users") is False
+    assert server.get_groups("bob") == [], "nothing was written"

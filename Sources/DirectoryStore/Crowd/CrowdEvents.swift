@@ -15,6 +15,10 @@ public struct CrowdEvent: Sendable, Equatable {
     /// A membership's member: "user" or "group", and its name.
     public var memberKind: String?
     public var memberName: String?
+    /// The user or group of a `CREATED` or `UPDATED` event as it is now, if it still exists:
+    /// applications update their copy from the event's entity.
+    public var user: CrowdUser?
+    public var group: CrowdGroup?
 }
 
 /// What a client's event token answers.
@@ -51,19 +55,27 @@ extension DirectoryStore {
             let events = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, kind, operation, name, member_kind, member_name FROM crowd_event
+                    SELECT id, directory_id, kind, operation, name, member_kind, member_name FROM crowd_event
                     WHERE id > ? AND id <= ? AND directory_id IN (\(list.isEmpty ? "NULL" : list)) ORDER BY id
                     """,
                 arguments: [after, last]
-            ).map {
-                CrowdEvent(
-                    id: $0["id"],
-                    kind: CrowdEvent.Kind(rawValue: $0["kind"]) ?? .user,
-                    operation: $0["operation"],
-                    name: $0["name"],
-                    memberKind: $0["member_kind"],
-                    memberName: $0["member_name"]
+            ).map { row in
+                var event = CrowdEvent(
+                    id: row["id"],
+                    kind: CrowdEvent.Kind(rawValue: row["kind"]) ?? .user,
+                    operation: row["operation"],
+                    name: row["name"],
+                    memberKind: row["member_kind"],
+                    memberName: row["member_name"]
                 )
+                guard event.operation != "DELETED" else { return event }
+                let directory: Int64 = row["directory_id"]
+                switch event.kind {
+                case .user: event.user = try crowdUser(named: event.name, in: [directory])
+                case .group: event.group = try crowdGroup(named: event.name, in: [directory])
+                case .membership: break
+                }
+                return event
             }
             return .events(events, newToken: "\(epoch)-\(last)")
         }
