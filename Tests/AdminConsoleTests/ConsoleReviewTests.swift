@@ -128,3 +128,63 @@ import Testing
         #expect(!PasswordHash.verify("correct horse battery!", against: stored))
     }
 }
+
+/// The per-address sign-in limit counts an IPv6 client by its /64: a host given a /64 could
+/// otherwise try from as many addresses as it likes.
+@Suite struct SignInAddressTests {
+    @Test func anIPv6ClientIsCountedByItsSlash64() throws {
+        let temporary = try TemporaryDirectory()
+        let store = try DirectoryStore(path: temporary.path("scimsync.sqlite"))
+        let limits = SignInLimits.standard
+        for index in 1...limits.failuresPerAddress {
+            try store.recordSignInFailure(name: "spray-\(index)", address: "2001:db8:1:2::\(String(index, radix: 16))", limits: limits)
+        }
+        #expect(try store.signInWait(name: "another", address: "2001:db8:1:2:ffff::1", limits: limits) != nil)
+        #expect(try store.signInWait(name: "another", address: "2001:db8:1:3::1", limits: limits) == nil)
+        #expect(try store.signInWait(name: "another", address: "192.0.2.1", limits: limits) == nil)
+    }
+
+    @Test func ipv4AndMappedAddressesAreCountedWhole() throws {
+        let temporary = try TemporaryDirectory()
+        let store = try DirectoryStore(path: temporary.path("scimsync.sqlite"))
+        let limits = SignInLimits.standard
+        for index in 1...limits.failuresPerAddress {
+            try store.recordSignInFailure(name: "spray-\(index)", address: "::ffff:192.0.2.1", limits: limits)
+        }
+        #expect(try store.signInWait(name: "another", address: "::ffff:192.0.2.1", limits: limits) != nil)
+        #expect(try store.signInWait(name: "another", address: "::ffff:192.0.2.2", limits: limits) == nil)
+    }
+}
+
+/// Sign-ins that would hash past the gate are answered 503 at once: no hash, no failure counted.
+@Suite struct SignInGateTests {
+    @Test func aSignInPastTheGateIsAnsweredBusy() throws {
+        let temporary = try TemporaryDirectory()
+        let store = try DirectoryStore(path: temporary.path("scimsync.sqlite"))
+        try store.createAdmin(name: "ada", password: "correct horse battery", role: .admin, by: .test)
+        let gate = SignInGate(limit: 1)
+        let console = AdminConsole(store: store, signInGate: gate)
+        func signIn() -> ServiceResponse {
+            console.answer(
+                ServiceRequest(
+                    method: "POST",
+                    path: "/admin/sign-in",
+                    headers: RequestHeaders(
+                        contentType: "application/x-www-form-urlencoded",
+                        cookie: "scimsync_admin_signin=\(String(repeating: "t", count: 43))",
+                        remoteAddress: "192.0.2.1"
+                    ),
+                    body: .bytes(Array("csrf=\(String(repeating: "t", count: 43))&name=ada&password=correct+horse+battery".utf8))
+                )
+            )
+        }
+        #expect(gate.enter())
+        let busy = signIn()
+        #expect(busy.status == 503)
+        #expect(busy.headers.contains { $0.name == "Retry-After" })
+        #expect(!busy.headers.contains { $0.name == "Set-Cookie" && $0.value.hasPrefix("scimsync_admin=") })
+        #expect(try store.signInFailureKeys() == 0)
+        gate.leave()
+        #expect(signIn().status == 303)
+    }
+}

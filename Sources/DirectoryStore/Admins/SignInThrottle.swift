@@ -80,12 +80,24 @@ extension DirectoryStore {
         // Keys are capped (no account or address is longer): a sign-in form's name may be a megabyte.
         [
             ("account:" + AuditEntry.capped(name.nameKey, toBytes: AdminActor.maxNameBytes), limits.failuresPerAccount),
-            ("address:" + AuditEntry.capped(address, toBytes: AdminActor.maxNameBytes), limits.failuresPerAddress),
+            ("address:" + AuditEntry.capped(addressKey(address), toBytes: AdminActor.maxNameBytes), limits.failuresPerAddress),
         ]
     }
 }
 
 extension DirectoryStore {
+    /// The client a failure is counted for: an IPv4 address as it is, an IPv6 address by its /64
+    /// (one host is usually given a whole /64, and could otherwise try from 2^64 addresses).
+    static func addressKey(_ address: String) -> String {
+        var bytes = in6_addr()
+        guard address.contains(":"), inet_pton(AF_INET6, address, &bytes) == 1 else { return address }
+        let prefix = withUnsafeBytes(of: &bytes) { Array($0.prefix(8)) }
+        // An IPv4-mapped address (::ffff:a.b.c.d) is one IPv4 client.
+        if prefix.allSatisfy({ $0 == 0 }) { return address }
+        let groups = stride(from: 0, to: 8, by: 2).map { String(UInt16(prefix[$0]) << 8 | UInt16(prefix[$0 + 1]), radix: 16) }
+        return groups.joined(separator: ":") + "::/64"
+    }
+
     /// How many failed sign-ins are being counted (one row per account name and per address).
     public func signInFailureKeys() throws -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM admin_sign_in_failure") ?? 0 }
