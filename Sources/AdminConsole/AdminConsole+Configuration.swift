@@ -80,7 +80,7 @@ extension AdminConsole {
         let content: HTML = """
             <h1>Import: what would change</h1><p>Nothing is changed yet (mode \(mode.rawValue)).</p><section>\(list)</section>
             <form method="post" action="/admin/configuration/apply" class="actions">\(Page.csrf(visit))
-            <input type="hidden" name="mode" value="\(mode.rawValue)"><input type="hidden" name="document" value="\(text)">
+            <input type="hidden" name="mode" value="\(mode.rawValue)"><input type="hidden" name="document" value="\(HTML.fieldValue(text))">
             <button type="submit"\(changes.isEmpty ? " disabled" : "")>Import</button> <a href="/admin/configuration">Cancel</a></form>
             """
         return ConsoleResponse.page(200, Page.render("Import", visit, content))

@@ -294,11 +294,12 @@ def test_a_configuration_with_a_problem_is_refused_with_the_problem_named(consol
     assert "/apps/0/provider: expected one of: okta, entra" in problems, problems
     assert "nothing was imported" in browser.page_source
     screenshot(browser, "18-import-refused")
-    # A sound document: its dry-run diff, then the import.
+    # A sound document, saved with Windows line ends: its dry-run diff, then the import of the very
+    # document the preview carried.
     document = json.loads(exported)
     document["directories"].append({"name": "imported-directory"})
     good = tmp_path / "good-config.json"
-    good.write_text(json.dumps(document))
+    good.write_bytes(json.dumps(document, indent=2).replace("\n", "\r\n").encode())
     browser.get(console.origin + "/admin/configuration")
     browser.find_element(By.ID, "document").send_keys(str(good))
     click_through(browser, "main form[enctype] button[type=submit]")
