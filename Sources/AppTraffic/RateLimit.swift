@@ -22,12 +22,19 @@ public struct RateLimit: Sendable, Equatable, Codable {
     public static let perSecondName = "rateLimitPerSecond"
     public static let burstName = "rateLimitBurst"
 
+    /// The burst of a limit given by its rate alone: twice the rate, at most the largest burst (and
+    /// no overflow, whatever number came in: the rate's own check then names the problem).
+    public static func defaultBurst(perSecond: Int) -> Int {
+        let (doubled, overflow) = perSecond.multipliedReportingOverflow(by: 2)
+        return overflow ? burstRange.upperBound : min(burstRange.upperBound, doubled)
+    }
+
     /// `N/M` (N per second, bursts of M) or `N` (bursts of 2N), as the responder's
     /// `--default-rate-limit` takes it; nil if it is neither or out of range.
     public init?(text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), let perSecond = Int(parts[0]) else { return nil }
-        let burst = parts.count == 2 ? Int(parts[1]) : min(Self.burstRange.upperBound, 2 * perSecond)
+        let burst = parts.count == 2 ? Int(parts[1]) : Self.defaultBurst(perSecond: perSecond)
         guard let burst else { return nil }
         self.init(perSecond: perSecond, burst: burst)
         if problem != nil { return nil }

@@ -33,7 +33,7 @@ extension AppCommand {
         }
 
         private var limit: RateLimit? {
-            perSecond.map { RateLimit(perSecond: $0, burst: burst ?? min(RateLimit.burstRange.upperBound, 2 * $0)) }
+            perSecond.map { RateLimit(perSecond: $0, burst: burst ?? RateLimit.defaultBurst(perSecond: $0)) }
         }
 
         func run() throws {

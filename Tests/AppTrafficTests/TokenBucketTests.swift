@@ -68,9 +68,16 @@ import Testing
     @Test func theResponderDefaultIsWrittenNOverM() {
         #expect(RateLimit(text: "50/100") == RateLimit(perSecond: 50, burst: 100))
         #expect(RateLimit(text: "30") == RateLimit(perSecond: 30, burst: 60))
-        for bad in ["", "0/10", "10/0", "ten", "10/", "/10", "1/2/3", "-5/10"] {
+        // A rate alone whose double does not fit in an Int is refused, not a trap.
+        for bad in ["", "0/10", "10/0", "ten", "10/", "/10", "1/2/3", "-5/10", "9223372036854775807", "-9223372036854775808"] {
             #expect(RateLimit(text: bad) == nil, "\(bad)")
         }
+    }
+
+    @Test func aRateAloneBurstsTwiceWithinTheRange() {
+        #expect(RateLimit.defaultBurst(perSecond: 50) == 100)
+        #expect(RateLimit.defaultBurst(perSecond: 900_000) == RateLimit.burstRange.upperBound)
+        #expect(RateLimit.defaultBurst(perSecond: .max) == RateLimit.burstRange.upperBound)
     }
 
     @Test func storedValuesOutOfEveryRangeDecideWithoutTrapping() {
