@@ -12,15 +12,11 @@ import Testing
     let temporary: TemporaryDirectory
     let store: DirectoryStore
     let console: AdminConsole
-    let password = "correct horse battery"
+    let password = ConsoleFixture.password
 
     init() throws {
-        temporary = try TemporaryDirectory()
-        store = try DirectoryStore(path: temporary.path("scimsync.sqlite"))
-        try store.createApp(name: "okta", provider: .okta, directoryName: "Corp", createDirectory: true, by: .test)
-        try store.createAdmin(name: "ada", password: password, role: .admin, by: .test)
+        (temporary, store, console) = try ConsoleFixture.make()
         try store.createAdmin(name: "reader", password: password, role: .readOnly, by: .test)
-        console = AdminConsole(store: store)
     }
 
     func send(_ method: String, _ path: String, query: String = "", form: String = "", cookie: String? = nil) -> ServiceResponse {
@@ -132,25 +128,31 @@ import Testing
 /// The per-address sign-in limit counts an IPv6 client by its /64: a host given a /64 could
 /// otherwise try from as many addresses as it likes.
 @Suite struct SignInAddressTests {
-    @Test func anIPv6ClientIsCountedByItsSlash64() throws {
-        let temporary = try TemporaryDirectory()
-        let store = try DirectoryStore(path: temporary.path("scimsync.sqlite"))
-        let limits = SignInLimits.standard
+    let temporary: TemporaryDirectory
+    let store: DirectoryStore
+    let limits = SignInLimits.standard
+
+    init() throws {
+        temporary = try TemporaryDirectory()
+        store = try DirectoryStore(path: temporary.path("scimsync.sqlite"))
+    }
+
+    /// As many failed sign-ins, under fresh names, as an address may make: the `n`th from `address(n)`.
+    private func failEveryAllowedTime(from address: (Int) -> String) throws {
         for index in 1...limits.failuresPerAddress {
-            try store.recordSignInFailure(name: "spray-\(index)", address: "2001:db8:1:2::\(String(index, radix: 16))", limits: limits)
+            try store.recordSignInFailure(name: "spray-\(index)", address: address(index), limits: limits)
         }
+    }
+
+    @Test func anIPv6ClientIsCountedByItsSlash64() throws {
+        try failEveryAllowedTime { "2001:db8:1:2::\(String($0, radix: 16))" }
         #expect(try store.signInWait(name: "another", address: "2001:db8:1:2:ffff::1", limits: limits) != nil)
         #expect(try store.signInWait(name: "another", address: "2001:db8:1:3::1", limits: limits) == nil)
         #expect(try store.signInWait(name: "another", address: "192.0.2.1", limits: limits) == nil)
     }
 
     @Test func ipv4AndMappedAddressesAreCountedWhole() throws {
-        let temporary = try TemporaryDirectory()
-        let store = try DirectoryStore(path: temporary.path("scimsync.sqlite"))
-        let limits = SignInLimits.standard
-        for index in 1...limits.failuresPerAddress {
-            try store.recordSignInFailure(name: "spray-\(index)", address: "::ffff:192.0.2.1", limits: limits)
-        }
+        try failEveryAllowedTime { _ in "::ffff:192.0.2.1" }
         #expect(try store.signInWait(name: "another", address: "::ffff:192.0.2.1", limits: limits) != nil)
         #expect(try store.signInWait(name: "another", address: "::ffff:192.0.2.2", limits: limits) == nil)
     }

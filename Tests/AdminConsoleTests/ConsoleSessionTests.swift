@@ -11,15 +11,10 @@ import Testing
     let temporary: TemporaryDirectory
     let store: DirectoryStore
     let console: AdminConsole
-    let password = "correct horse battery"
+    let password = ConsoleFixture.password
 
     init() throws {
-        temporary = try TemporaryDirectory()
-        store = try DirectoryStore(path: temporary.path("scimsync.sqlite"))
-        try store.createApp(name: "okta", provider: .okta, directoryName: "Corp", createDirectory: true, by: .test)
-        try store.createAdmin(name: "ada", password: password, role: .admin, by: .test)
-        console = AdminConsole(
-            store: store,
+        (temporary, store, console) = try ConsoleFixture.make(
             settings: ConsoleSettings(sessionLifetime: AdminSessionLifetime(idle: 60, absolute: 3600), signInLimits: .standard)
         )
     }
