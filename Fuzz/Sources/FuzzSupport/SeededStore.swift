@@ -54,7 +54,8 @@ public final class SeededStore: Sendable {
     }
 
     /// Runs `query` as a list request of `type`, then the next page if it pages by cursor.
-    /// A `ScimError` is the store refusing cleanly; any other error is a finding.
+    /// A `ScimError` (the query's parser) or an `IdPViewError` (the store) is a clean refusal;
+    /// any other error is a finding.
     public func list(_ query: ListQuery, of type: ResourceType, _ input: FuzzInput) {
         do {
             let page = try page(query, of: type)
@@ -64,6 +65,8 @@ public final class SeededStore: Sendable {
                 _ = try self.page(following, of: type)
             }
         } catch is ScimError {
+            return
+        } catch is IdPViewError {
             return
         } catch {
             let sort = query.sortBy.map { " sorted by \($0)" } ?? ""
