@@ -24,7 +24,13 @@ extension DirectoryStore {
     /// One app's real run, recording its progress in `progress` if given.
     func synchronize(appID: Int64, by actor: AdminActor, progress: SyncProgress?) throws -> [DirectoryChange] {
         if let progress { try write { db in try progress.phase(db, .groupWork) } }
-        let groupWork = try finishGroupWork(owner: "sync:\(UUIDv4.make())", appID: appID)
+        let owner = "sync:\(UUIDv4.make())"
+        var groupWork: [DirectoryChange] = []
+        while let batch = try runGroupWorkBatch(owner: owner, appID: appID) {
+            groupWork += batch.changes
+            // However long the queued work, a live run's row stays fresh.
+            if let progress { try write { db in try progress.phase(db, .groupWork) } }
+        }
         return try deriveAllInBatches(appID: appID, by: actor, after: groupWork, progress: progress)
     }
 
