@@ -65,7 +65,10 @@ extension AdminConsole {
         guard let perSecond else {
             return burst == nil ? .success(nil) : .failure(.badRequest("A burst needs a rate: fill in requests per second too."))
         }
-        guard let rate = Int(perSecond), let size = burst.map(Int.init) ?? min(RateLimit.burstRange.upperBound, 2 * rate) else {
+        // Twice the rate without overflowing: `2 * rate` would trap (and stop the responder) on a huge number.
+        guard let rate = Int(perSecond),
+            let size = burst.map(Int.init) ?? min(RateLimit.burstRange.upperBound, min(max(rate, -(1 << 32)), 1 << 32) * 2)
+        else {
             return .failure(.badRequest("The rate and the burst are whole numbers."))
         }
         let limit = RateLimit(perSecond: rate, burst: size)

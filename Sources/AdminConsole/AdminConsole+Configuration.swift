@@ -33,7 +33,14 @@ extension AdminConsole {
 
     func exportConfiguration(_ visit: Visit) throws -> ServiceResponse {
         try requireChangeRole(visit)
-        let document = ConfigDocument.serialize(try store.exportConfiguration(), redact: visit.form["redact"] != nil)
+        let redact = visit.form["redact"] != nil
+        let document = ConfigDocument.serialize(try store.exportConfiguration(), redact: redact)
+        try store.recordDownload(
+            "config.export",
+            target: "configuration",
+            detail: redact ? "console download, without token hashes" : "console download, with token hashes",
+            by: visit.actor
+        )
         return ConsoleResponse.download("application/json", filename: "scimsync-config.json", Array(document.utf8))
     }
 
@@ -44,6 +51,7 @@ extension AdminConsole {
         try store.backup(to: path)
         guard let bytes = FileManager.default.contents(atPath: path) else { throw ConsoleError.badRequest("The backup could not be read back.") }
         let stamp = Timestamp.now().prefix(19).replacingOccurrences(of: ":", with: "")
+        try store.recordDownload("backup", target: "database", detail: "console download, \(bytes.count) bytes", by: visit.actor)
         return ConsoleResponse.download("application/vnd.sqlite3", filename: "scimsync-\(stamp).sqlite", Array(bytes))
     }
 
@@ -72,7 +80,7 @@ extension AdminConsole {
         let content: HTML = """
             <h1>Import: what would change</h1><p>Nothing is changed yet (mode \(mode.rawValue)).</p><section>\(list)</section>
             <form method="post" action="/admin/configuration/apply" class="actions">\(Page.csrf(visit))
-            <input type="hidden" name="mode" value="\(mode.rawValue)"><input type="hidden" name="document" value="\(text)">
+            <input type="hidden" name="mode" value="\(mode.rawValue)"><input type="hidden" name="document" value="\(HTML.fieldValue(text))">
             <button type="submit"\(changes.isEmpty ? " disabled" : "")>Import</button> <a href="/admin/configuration">Cancel</a></form>
             """
         return ConsoleResponse.page(200, Page.render("Import", visit, content))

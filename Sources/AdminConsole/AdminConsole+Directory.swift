@@ -5,6 +5,14 @@ import ScimService
 extension AdminConsole {
     /// Rows per page of the directory and audit lists.
     static let pageSize = 50
+    /// The highest page number taken (50 million rows in): a larger one is read as this one, so
+    /// `page × pageSize` can never overflow (a trap would stop the whole responder).
+    static let maxPage = 1_000_000
+
+    /// The `page` a list was asked for, 1 to ``maxPage``; 1 when absent or not a number.
+    static func page(_ form: FormData) -> Int {
+        min(max(1, form["page"].flatMap(Int.init) ?? 1), maxPage)
+    }
 
     /// The directory's users: search by name, paging, where each came from and its memberships
     /// with their origins.
@@ -12,7 +20,7 @@ extension AdminConsole {
         let directories = try store.directories()
         let directory = visit.form.trimmed("directory") ?? directories.first?.name
         let search = visit.form.trimmed("q")
-        let page = max(1, visit.form["page"].flatMap(Int.init) ?? 1)
+        let page = Self.page(visit.form)
         let found = try directory.map {
             try store.directoryUsers(directory: $0, search: search, offset: (page - 1) * Self.pageSize, limit: Self.pageSize)
         }
@@ -46,7 +54,7 @@ extension AdminConsole {
         let directories = try store.directories()
         let directory = visit.form.trimmed("directory") ?? directories.first?.name
         let search = visit.form.trimmed("q")
-        let page = max(1, visit.form["page"].flatMap(Int.init) ?? 1)
+        let page = Self.page(visit.form)
         var groups = try directory.map { try store.directoryGroups(directory: $0) } ?? []
         if let search {
             let key = search.lowercased()
@@ -90,7 +98,7 @@ extension AdminConsole {
     /// The audit log, newest first, by app, time, user and outcome, paged.
     func audit(_ visit: Visit) throws -> ServiceResponse {
         let form = visit.form
-        let page = max(1, form["page"].flatMap(Int.init) ?? 1)
+        let page = Self.page(form)
         let since = form.trimmed("since")
         var sinceDate: Date?
         var problem: HTML = ""

@@ -37,7 +37,7 @@ extension AdminConsole {
                 <p>Nothing is saved yet. Synchronizing under these settings would make these changes to the directory \(app.directoryName):</p>
                 <section>\(changesList(changes))</section>
                 <form method="post" action="\(path)/rules" class="actions" data-busy="Saving…">\(Page.csrf(visit))
-                <input type="hidden" name="rules" value="\(JSONWriter.string(RulesDocument.json(checked)))">
+                <input type="hidden" name="rules" value="\(HTML.fieldValue(JSONWriter.string(RulesDocument.json(checked))))">
                 <button type="submit" name="then" value="synchronize">Save and synchronize</button>
                 <button type="submit" name="then" value="save" class="secondary">Save only</button>
                 <a href="\(path)/\(screen == .group ? "group-sync" : "user-sync")">Cancel</a>

@@ -48,7 +48,12 @@ extension AdminConsole {
                 status: 429
             )
         }
-        guard let admin = try store.checkAdminPassword(name: name, password: form["password"] ?? "") else {
+        guard let checked = try signInGate.attempt({ try store.checkAdminPassword(name: name, password: form["password"] ?? "") }) else {
+            var busy = signInForm(request, problem: "Many sign-ins are being checked at once. Try again in a moment.", name: name, status: 503)
+            busy.headers.append(("Retry-After", "1"))
+            return busy
+        }
+        guard let admin = checked else {
             try store.recordSignInFailure(name: name, address: address, limits: limits)
             return signInForm(request, problem: "The name or the password is wrong.", name: name, status: 401)
         }

@@ -15,11 +15,19 @@ public final class AdminConsole: Sendable {
     let store: DirectoryStore
     let traffic: TrafficFile?
     let settings: ConsoleSettings
+    /// Shared by the consoles of one responder's worker threads.
+    let signInGate: SignInGate
 
-    public init(store: DirectoryStore, traffic: TrafficFile? = nil, settings: ConsoleSettings = ConsoleSettings()) {
+    public init(
+        store: DirectoryStore,
+        traffic: TrafficFile? = nil,
+        settings: ConsoleSettings = ConsoleSettings(),
+        signInGate: SignInGate = SignInGate()
+    ) {
         self.store = store
         self.traffic = traffic
         self.settings = settings
+        self.signInGate = signInGate
     }
 
     public func answer(_ request: ServiceRequest) -> ServiceResponse {

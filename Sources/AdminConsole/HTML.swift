@@ -81,6 +81,26 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible, ExpressibleByS
         return escaped
     }
 
+    /// `text` as the value of a form field that must come back exactly as it was (a document
+    /// carried from a preview to its confirmation): like ``escape(_:)``, but control and
+    /// bidirectional characters become numeric character references, which the browser turns
+    /// back into the characters, instead of visible `\u{…}` text. (NUL, which HTML cannot carry,
+    /// becomes U+FFFD, and no document that holds one is valid anyway.)
+    public static func fieldValue(_ text: String) -> HTML {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            if scalar.value == 0 {
+                escaped += "&#xFFFD;"
+            } else if isHidden(scalar) {
+                escaped += "&#x\(String(scalar.value, radix: 16, uppercase: true));"
+            } else {
+                escaped += escape(String(scalar))
+            }
+        }
+        return HTML(stringLiteral: escaped)
+    }
+
     /// C0 and C1 controls, DEL, and the bidirectional embeddings, overrides and isolates.
     private static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {

@@ -94,10 +94,11 @@ struct ResponderCommand: ParsableCommand {
         let traffic = try TrafficFile(path: TrafficFile.path(forDatabase: path), writable: true)
         let metrics = ServiceMetrics()
         let consoleSettings = ConsoleSettings.from(environment: environment)
+        let signInGate = SignInGate()
         let handlers = try (0..<workerCount).map { _ in
             let store = try DirectoryStore(path: path, migrate: false)
             let crowd = CrowdEndpoint(store: store)
-            let console = AdminConsole(store: store, traffic: traffic, settings: consoleSettings)
+            let console = AdminConsole(store: store, traffic: traffic, settings: consoleSettings, signInGate: signInGate)
             return FastCGIAdapter(
                 application: ScimApplication(
                     store: store,

@@ -39,4 +39,10 @@ import Testing
         #expect(!escaped.contains("<") && !escaped.contains("\"") && !escaped.contains("'") && !escaped.contains("\u{1B}"))
         #expect(escaped.hasPrefix("&lt;&amp;&quot;&#39;\\u{1B}"))
     }
+
+    @Test func aFieldValueComesBackAsItWasWritten() {
+        // The browser turns character references back into the characters when it posts the form.
+        #expect(HTML.fieldValue("{\r\n\"a\": \"x\u{202E}<&'\"}").text == "{&#xD;&#xA;&quot;a&quot;: &quot;x&#x202E;&lt;&amp;&#39;&quot;}")
+        #expect(HTML.fieldValue("nul\u{0}").text == "nul&#xFFFD;")
+    }
 }

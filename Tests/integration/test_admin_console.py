@@ -316,11 +316,12 @@ def test_a_configuration_with_a_problem_is_refused_with_the_problem_named(consol
     assert "/apps/0/provider: expected one of: okta, entra" in problems, problems
     assert "nothing was imported" in browser.page_source
     screenshot(browser, "18-import-refused")
-    # A sound document: its dry-run diff, then the import.
+    # A sound document, saved with Windows line ends: its dry-run diff, then the import of the very
+    # document the preview carried.
     document = json.loads(exported)
     document["directories"].append({"name": "imported-directory"})
     good = tmp_path / "good-config.json"
-    good.write_text(json.dumps(document))
+    good.write_bytes(json.dumps(document, indent=2).replace("\n", "\r\n").encode())
     browser.get(console.origin + "/admin/configuration")
     browser.find_element(By.ID, "document").send_keys(str(good))
     click_through(browser, "main form[enctype] button[type=submit]")
@@ -345,6 +346,19 @@ def test_export_and_backup_download(console):
     reader = ConsoleClient(console)
     reader.sign_in("reader", console.passwords["reader"])
     assert reader.get("/admin/configuration/backup").status_code == 403
+    # Who took the token hashes and the personal data away is audited.
+    audit = json.loads(console.cli("audit", "--actor", "ada", "--json").stdout)
+    assert any(e["operation"] == "config.export" and e["actor"] == "ada (console)" for e in audit)
+    assert any(e["operation"] == "backup" and e["actor"] == "ada (console)" for e in audit)
+
+
+def test_a_huge_page_number_does_not_stop_the_responder(console):
+    """page=9223372036854775807 made page × 50 overflow: a read-only account stopped the responder."""
+    reader = ConsoleClient(console)
+    reader.sign_in("reader", console.passwords["reader"])
+    for path in ("/admin/audit", "/admin/directory", "/admin/directory/groups"):
+        assert reader.get(path + "?page=9223372036854775807").status_code == 200
+    assert reader.get("/admin/").status_code == 200
 
 
 def test_the_console_is_reached_through_every_web_server(stack, uniq):

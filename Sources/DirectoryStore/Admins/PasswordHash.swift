@@ -33,11 +33,25 @@ public enum PasswordHash {
         let parts = stored.split(separator: "$", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 6, parts[0] == "scrypt",
             let cost = Int(parts[1]), let blockSize = Int(parts[2]), let parallelism = Int(parts[3]),
-            (1 << 10...1 << 20).contains(cost), (1...16).contains(blockSize), (1...16).contains(parallelism),
+            isBounded(cost: cost, blockSize: blockSize, parallelism: parallelism),
             let salt = Data(base64Encoded: parts[4]), let expected = Data(base64Encoded: parts[5]),
             let key = try? derive(password, salt: Array(salt), cost: cost, blockSize: blockSize, parallelism: parallelism)
         else { return false }
         return constantTimeEquals(key, Array(expected))
+    }
+
+    /// The most memory (128 · r · N bytes) and work (N · r · p) a stored hash may ask for: 4 times
+    /// today's parameters. A stored hash is data (a restored snapshot, a hand-edited row): one
+    /// asking for N = 2^20, r = 16, p = 16 would have every sign-in as that name allocate 2 GiB and
+    /// run for minutes, and the unthrottled first tries of several clients at once stop the host.
+    static let maxMemoryBytes = 4 * 128 * blockSize * cost
+    static let maxWork = 4 * cost * blockSize * parallelism
+
+    /// Whether N is a power of two and the parameters stay within ``maxMemoryBytes`` and ``maxWork``.
+    static func isBounded(cost: Int, blockSize: Int, parallelism: Int) -> Bool {
+        guard (1 << 10...1 << 20).contains(cost), cost & (cost - 1) == 0, (1...16).contains(blockSize), (1...16).contains(parallelism)
+        else { return false }
+        return 128 * blockSize * cost <= maxMemoryBytes && cost * blockSize * parallelism <= maxWork
     }
 
     /// A password the console and the admin tool accept, or why not.
