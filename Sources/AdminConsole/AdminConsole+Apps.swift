@@ -140,7 +140,7 @@ extension AdminConsole {
             visit.canChange
             ? """
             <div class="actions">
-            \(Page.button(visit, "\(path)/synchronize", "Synchronize", busy: "Synchronizing… (minutes on a large directory)"))
+            \(Page.button(visit, "\(path)/synchronize", "Synchronize", busy: "Starting…"))
             \(app.enabled ? Page.button(visit, "\(path)/disable", "Disable", danger: true) : Page.button(visit, "\(path)/enable", "Enable"))
             \(Page.button(visit, "\(path)/rotate-token", "Rotate token"))
             \(Page.button(visit, "\(path)/delete", "Delete app", danger: true, confirm: "Delete this app, its tokens and its IdP view?"))
@@ -183,8 +183,7 @@ extension AdminConsole {
             try store.revokeTokens(app: app.name, tokenID: id, by: visit.actor)
             return ConsoleResponse.redirect("\(path)?notice=revoked")
         case "synchronize":
-            let changes = try store.synchronize(app: app.name, dryRun: false, by: visit.actor)
-            return changesPage(visit, app: app, changes: changes, heading: "Synchronized \(app.name)", dryRun: false)
+            return try startSynchronization(visit, app)
         case "user-sync", "group-sync":
             return try rulesPreview(visit, app, screen: action == "user-sync" ? .user : .group)
         case "rules":
@@ -198,22 +197,19 @@ extension AdminConsole {
 
     /// The directory changes of a synchronization or a preview.
     func changesList(_ changes: [DirectoryChange]) -> HTML {
-        guard !changes.isEmpty else { return "<p class=\"empty\">No changes: the directory already matches the rules.</p>" }
-        let items = HTML.join(changes.prefix(Self.changesShown).map { "<li>\($0.summary)</li>" })
-        let more: HTML = changes.count > Self.changesShown ? "<p>… and \(changes.count - Self.changesShown) more.</p>" : ""
-        return "<p>\(changes.count) change\(changes.count == 1 ? "" : "s"):</p><ul class=\"changes\">\(items)</ul>\(more)"
+        changesList(changes.prefix(Self.changesShown).map(\.summary), count: changes.count)
+    }
+
+    /// `count` changes, of which `summaries` are listed.
+    func changesList(_ summaries: [String], count: Int) -> HTML {
+        guard count > 0 else { return "<p class=\"empty\">No changes: the directory already matches the rules.</p>" }
+        let items = HTML.join(summaries.prefix(Self.changesShown).map { "<li>\($0)</li>" })
+        let more: HTML = count > Self.changesShown ? "<p>… and \(count - Self.changesShown) more.</p>" : ""
+        return "<p>\(count) change\(count == 1 ? "" : "s"):</p><ul class=\"changes\">\(items)</ul>\(more)"
     }
 
     /// The most changes a page lists (the audit keeps them all).
     static let changesShown = 500
-
-    private func changesPage(_ visit: Visit, app: App, changes: [DirectoryChange], heading: String, dryRun: Bool) -> ServiceResponse {
-        let content: HTML = """
-            <h1>\(heading)</h1><section>\(changesList(changes))</section>
-            <p><a href="/admin/apps/\(URLText.component(app.name))">Back to the app</a> · <a href="/admin/directory\(URLText.query([("directory", app.directoryName)]))">Directory</a></p>
-            """
-        return ConsoleResponse.page(200, Page.render(heading, visit, content))
-    }
 
     func existingApp(_ name: String) throws -> App {
         guard let app = try store.app(named: name) else { throw ConsoleError.notFound("There is no app named \(name).") }

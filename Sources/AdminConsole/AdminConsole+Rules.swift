@@ -58,12 +58,7 @@ extension AdminConsole {
         _ = try store.setRules(app: app.name, rules, dryRun: false, by: visit.actor)
         let path = "/admin/apps/\(URLText.component(app.name))"
         guard visit.form["then"] == "synchronize" else { return ConsoleResponse.redirect("\(path)?notice=saved") }
-        let changes = try store.synchronize(app: app.name, dryRun: false, by: visit.actor)
-        let content: HTML = """
-            <h1>Saved and synchronized \(app.name)</h1><section>\(changesList(changes))</section>
-            <p><a href="\(path)">Back to the app</a> · <a href="/admin/directory\(URLText.query([("directory", app.directoryName)]))">Directory</a></p>
-            """
-        return ConsoleResponse.page(200, Page.render("Synchronized", visit, content))
+        return try startSynchronization(visit, app)
     }
 
     private func groupSyncPage(

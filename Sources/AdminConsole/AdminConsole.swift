@@ -103,6 +103,7 @@ public final class AdminConsole: Sendable {
         case 3 where rest[0] == "apps" && !get: return try appAction(visit, rest[1], rest[2])
         case 3 where rest[0] == "apps" && rest[2] == "group-sync" && get: return try groupSyncForm(visit, rest[1])
         case 3 where rest[0] == "apps" && rest[2] == "user-sync" && get: return try userSyncForm(visit, rest[1])
+        case 4 where rest[0] == "apps" && rest[2] == "sync" && get: return try syncRunPage(visit, rest[1], run: rest[3])
         default:
             throw ConsoleError.notFound("No such page.")
         }

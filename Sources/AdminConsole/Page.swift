@@ -2,8 +2,8 @@ import DirectoryStore
 
 /// The frame of every console page: head, navigation, a notice, the content.
 enum Page {
-    /// A signed-in page.
-    static func render(_ title: String, _ visit: Visit, notice: HTML? = nil, _ content: HTML) -> HTML {
+    /// A signed-in page; `head` is added to its head (a refresh).
+    static func render(_ title: String, _ visit: Visit, notice: HTML? = nil, head: HTML = "", _ content: HTML) -> HTML {
         let role = visit.admin.role == .readOnly ? " (read-only)" : ""
         let nav: HTML = """
             <header><nav aria-label="Main">
@@ -14,7 +14,11 @@ enum Page {
             <span class="who">\(visit.admin.name)\(role)</span> <button type="submit">Sign out</button></form>
             </nav></header>
             """
-        return document(title, HTML.join([nav, "<main>", notice.map { "<p class=\"notice\" role=\"status\">\($0)</p>" } ?? "", content, "</main>"]))
+        return document(
+            title,
+            head: head,
+            HTML.join([nav, "<main>", notice.map { "<p class=\"notice\" role=\"status\">\($0)</p>" } ?? "", content, "</main>"])
+        )
     }
 
     /// A page outside a session (sign-in, errors).
@@ -22,14 +26,14 @@ enum Page {
         document(title, "<main class=\"narrow\"><h1>\(title)</h1><p>\(text)</p><p><a href=\"/admin/\">Back to the console</a></p></main>")
     }
 
-    static func document(_ title: String, _ body: HTML) -> HTML {
+    static func document(_ title: String, head: HTML = "", _ body: HTML) -> HTML {
         """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(title) · ScimSync</title>
         <link rel="stylesheet" href="/admin/style.css">
-        <script src="/admin/console.js" defer></script>
+        <script src="/admin/console.js" defer></script>\(head)
         </head><body>
         \(body)
         </body></html>

@@ -1,13 +1,17 @@
 """The admin web console (/admin/) through nginx: sign-in, sessions, CSRF, headers, apps and
-tokens, sync settings with their preview and synchronization, the directory and the audit, in
-headless Chromium (selenium) and, for what a browser never sends, with requests."""
+tokens, sync settings with their preview and synchronization (a run in batches with its progress
+page), the directory and the audit, in headless Chromium (selenium) and, for what a browser never
+sends, with requests. Two responder processes answer behind nginx, so a page may come from either."""
 
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 import time
 
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -16,9 +20,13 @@ from console_support import ConsoleClient, chromium_driver, create_admin, hidden
 from stack import GROUP_SCHEMA, USER_SCHEMA, Scim, Stack
 
 
+SYNC_BATCH = 5
+
+
 @pytest.fixture(scope="module")
 def console():
-    s = Stack("nginx")
+    # Synchronizations commit SYNC_BATCH users at a time, so a small app takes several batches.
+    s = Stack("nginx", responders=2, env={"SCIMSYNC_SYNC_BATCH": str(SYNC_BATCH)})
     try:
         s.start()
         s.passwords = {"ada": create_admin(s, "ada"), "reader": create_admin(s, "reader", read_only=True),
@@ -59,6 +67,20 @@ def sign_out(browser) -> None:
 
 def heading(browser) -> str:
     return browser.find_element(By.TAG_NAME, "h1").text
+
+
+def finished_run(browser) -> str:
+    """Waits on a synchronization's progress page (it refreshes itself) until the run ends; its heading."""
+    assert re.search(r"/admin/apps/[^/]+/sync/\d+$", browser.current_url), browser.current_url
+
+    def ended(b):
+        try:
+            text = heading(b)
+        except Exception:  # the page is being replaced by its refresh
+            return False
+        return text if not text.startswith("Synchronizing ") else False
+
+    return WebDriverWait(browser, 60, poll_frequency=0.2).until(ended)
 
 
 def test_a_wrong_password_is_refused_and_the_right_one_signs_in(console, browser):
@@ -225,7 +247,7 @@ def test_a_group_mapping_changed_previewed_and_synchronized(console, browser):
     screenshot(browser, "09-preview")
     assert console.cli_json("rules", "show", "alpha")["groupSync"]["mode"] == "onTheFly"  # nothing saved yet
     click_through(browser, "button[value=synchronize]")
-    assert heading(browser) == "Saved and synchronized alpha"
+    assert finished_run(browser) == "Synchronized alpha"
     assert "membership added: linus@example.com in eng-staff" in browser.page_source
     screenshot(browser, "10-synchronized")
     assert console.cli_json("rules", "show", "alpha")["groupSync"]["mappings"] == [
@@ -244,7 +266,7 @@ def test_a_group_mapping_changed_previewed_and_synchronized(console, browser):
     # A second synchronization changes nothing.
     browser.get(console.origin + "/admin/apps/alpha")
     click_through(browser, "form[action$='/synchronize'] button")
-    assert heading(browser) == "Synchronized alpha"
+    assert finished_run(browser) == "Synchronized alpha"
     assert "No changes: the directory already matches the rules." in browser.page_source
     sign_out(browser)
 
@@ -387,4 +409,86 @@ def test_connection_settings_are_checked_and_saved(console, browser):
     assert shown["rateLimit"] == {"perSecond": 7, "burst": 14}
     assert shown["app"]["baseURL"] == "https://scim.example.com"
     assert browser.find_element(By.ID, "base-url").text == "https://scim.example.com/scim/beta/v2"
+    sign_out(browser)
+
+
+def test_a_synchronization_runs_in_batches_with_its_progress_page(console, browser):
+    app = console.create_app("bulk")
+    scim = console.client("bulk")
+    count = 12 * SYNC_BATCH
+    for index in range(count):
+        created = scim.post("/Users", {"schemas": [USER_SCHEMA], "userName": f"bulk{index}@example.com"})
+        assert created.status_code == 201, created.text
+    # New rules rename every user: the synchronization has one change per user to make.
+    console.cli("rules", "set", app.name, "--username-pattern", "^(.*)@example.com$", "--username-replacement", "$1")
+    sign_in(browser, console, "ada", console.passwords["ada"])
+    browser.get(console.origin + "/admin/apps/bulk")
+    click_through(browser, "form[action$='/synchronize'] button")
+    run_id = int(browser.current_url.rsplit("/", 1)[1])
+    progress = browser.find_element(By.ID, "sync-users")
+    assert progress.get_attribute("max") == str(count)
+    assert finished_run(browser) == "Synchronized bulk"
+    assert browser.find_element(By.ID, "sync-users-text").text == f"{count} of {count}"
+    assert browser.find_element(By.ID, "sync-phase").text == "finished"
+    assert 'http-equiv="refresh"' not in browser.page_source  # a finished run's page stays still
+    changes = browser.find_element(By.CSS_SELECTOR, "ul.changes").text
+    assert f"{count} changes:" in browser.page_source and "bulk7" in changes, changes
+    screenshot(browser, "23-sync-finished")
+    with sqlite3.connect(console.db) as db:
+        row = db.execute("SELECT users_total, users_done, phase, outcome, changes_count, actor FROM sync_run WHERE id = ?",
+                         (run_id,)).fetchone()
+    assert row == (count, count, "finished", "succeeded", count, "ada (console)"), row
+    click_through(browser, "main a[href^='/admin/audit?app=bulk']")
+    rows = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    syncs = [r for r in rows if "ada (console)" in r and " sync " in f" {r} "]
+    assert len(syncs) >= count // SYNC_BATCH, rows  # each batch that changed something is audited
+    sign_out(browser)
+
+
+def test_one_run_per_app_at_a_time_and_an_interrupted_one_is_shown(console, browser):
+    """A run another process is making is shown instead of a second one; once its responder has been
+    quiet for a minute (it died), the page says so and offers to synchronize again."""
+    now = time.time()
+    with sqlite3.connect(console.db) as db:
+        app_id = db.execute("SELECT id FROM app WHERE name = 'beta'").fetchone()[0]
+        cur = db.execute("INSERT INTO sync_run (app_id, actor, started_at, updated_at, users_total, users_done, phase) "
+                         "VALUES (?, 'bob (console)', ?, ?, 40, 15, 'users')", (app_id, now - 5, now))
+        running = cur.lastrowid
+    client = ConsoleClient(console)
+    client.sign_in("ada", console.passwords["ada"])
+    second = client.post("/admin/apps/beta/synchronize", {"csrf": client.csrf("/admin/apps/beta")})
+    assert second.status_code == 303
+    assert second.headers["Location"] == f"/admin/apps/beta/sync/{running}?notice=already-running"
+    page = client.get(second.headers["Location"])
+    assert "already running" in page.text and '<meta http-equiv="refresh" content="2">' in page.text
+    assert 'value="15" max="40"' in page.text and "bob (console)" in page.text
+    # The read-only admin may watch, not start.
+    reader = ConsoleClient(console)
+    reader.sign_in("reader", console.passwords["reader"])
+    assert reader.get(f"/admin/apps/beta/sync/{running}").status_code == 200
+    assert reader.post("/admin/apps/beta/synchronize", {"csrf": reader.csrf()}).status_code == 403
+    assert client.get(f"/admin/apps/alpha/sync/{running}").status_code == 404  # not alpha's run
+    sign_in(browser, console, "ada", console.passwords["ada"])
+    browser.get(console.origin + f"/admin/apps/beta/sync/{running}")
+    assert heading(browser) == "Synchronizing beta…"
+    assert browser.find_element(By.ID, "sync-users").get_attribute("value") == "15"
+    assert browser.find_element(By.ID, "sync-users-text").text == "15 of 40"
+    assert browser.find_element(By.ID, "sync-phase").text == "users"
+    screenshot(browser, "22-sync-progress")
+    # It reloads itself (a <meta> refresh, which the console's CSP allows), showing the newest row.
+    with sqlite3.connect(console.db) as db:
+        db.execute("UPDATE sync_run SET users_done = 30, updated_at = ? WHERE id = ?", (time.time(), running))
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
+        lambda b: b.find_element(By.ID, "sync-users-text").text == "30 of 40")
+    with sqlite3.connect(console.db) as db:
+        db.execute("UPDATE sync_run SET updated_at = ? WHERE id = ?", (now - 120, running))
+    browser.get(console.origin + f"/admin/apps/beta/sync/{running}")
+    assert heading(browser) == "Synchronization of beta interrupted"
+    assert "stopped without finishing" in browser.page_source and 'http-equiv="refresh"' not in browser.page_source
+    screenshot(browser, "24-sync-interrupted")
+    click_through(browser, "form[action$='/synchronize'] button")
+    assert not browser.current_url.endswith(f"/sync/{running}")
+    assert finished_run(browser) == "Synchronized beta"
+    with sqlite3.connect(console.db) as db:
+        assert db.execute("SELECT outcome FROM sync_run WHERE id = ?", (running,)).fetchone() == ("interrupted",)
     sign_out(browser)

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SCIM
 import SyncRules
@@ -5,7 +6,9 @@ import SyncRules
 extension DirectoryStore {
     /// How many SCIM users one committed transaction of a synchronization derives, so that IdP
     /// requests wait for the write lock briefly rather than for the whole run.
-    static let synchronizationBatch = 500
+    /// `$SCIMSYNC_SYNC_BATCH` sets it (1–100,000), for tests.
+    static let synchronizationBatch: Int =
+        ProcessInfo.processInfo.environment["SCIMSYNC_SYNC_BATCH"].flatMap(Int.init).map { min(max($0, 1), 100_000) } ?? 500
 
     /// Re-derives the directory view of one app (or of every app) from its stored IdP view by its
     /// current rules, and returns the changes. Each committed batch that changes something is
@@ -15,10 +18,20 @@ extension DirectoryStore {
     /// for several apps sharing a directory, and nothing of the live database is locked or changed.
     public func synchronize(app name: String?, dryRun: Bool, by actor: AdminActor) throws -> [DirectoryChange] {
         if dryRun { return try rehearsal { try $0.synchronize(app: name, dryRun: false, by: actor) } }
+        return try synchronizedApps(name).flatMap { appID in try synchronize(appID: appID, by: actor, progress: nil) }
+    }
+
+    /// One app's real run, recording its progress in `progress` if given.
+    func synchronize(appID: Int64, by actor: AdminActor, progress: SyncProgress?) throws -> [DirectoryChange] {
+        if let progress { try write { db in try progress.phase(db, .groupWork) } }
         let owner = "sync:\(UUIDv4.make())"
-        return try synchronizedApps(name).flatMap { appID in
-            try finishGroupWork(owner: owner, appID: appID) + deriveAllInBatches(appID: appID, by: actor)
+        var groupWork: [DirectoryChange] = []
+        while let batch = try runGroupWorkBatch(owner: owner, appID: appID) {
+            groupWork += batch.changes
+            // However long the queued work, a live run's row stays fresh.
+            if let progress { try write { db in try progress.phase(db, .groupWork) } }
         }
+        return try deriveAllInBatches(appID: appID, by: actor, after: groupWork, progress: progress)
     }
 
     private func synchronizedApps(_ name: String?) throws -> [Int64] {
@@ -29,25 +42,36 @@ extension DirectoryStore {
         }
     }
 
-    private func deriveAllInBatches(appID: Int64, by actor: AdminActor) throws -> [DirectoryChange] {
+    /// Derives the users batch by batch, then the groups; `progress` is written in each batch's
+    /// transaction, and the run's end with the last one.
+    private func deriveAllInBatches(
+        appID: Int64,
+        by actor: AdminActor,
+        after groupWork: [DirectoryChange],
+        progress: SyncProgress?
+    ) throws -> [DirectoryChange] {
         let users = try read { db in try Int64.fetchAll(db, sql: "SELECT pk FROM scim_user WHERE app_id = ? ORDER BY pk", arguments: [appID]) }
+        if let progress { try write { db in try progress.phase(db, .users, usersTotal: users.count) } }
         var changes: [DirectoryChange] = []
         for start in stride(from: 0, to: users.count, by: Self.synchronizationBatch) {
-            let batch = users[start..<min(start + Self.synchronizationBatch, users.count)]
+            let end = min(start + Self.synchronizationBatch, users.count)
             changes += try write { db in
                 let deriver = try Deriver(db, appID: appID)
-                try deriver.deriveUsers(Array(batch))
+                try deriver.deriveUsers(Array(users[start..<end]))
                 try deriver.recordSynchronization(by: actor)
+                try progress?.usersDone(db, end)
                 return deriver.changes
             }
         }
-        changes += try write { db in
+        if let progress { try write { db in try progress.phase(db, .groups) } }
+        return try write { db in
             let deriver = try Deriver(db, appID: appID)
             try deriver.deriveGroups()
             try deriver.recordSynchronization(by: actor)
-            return deriver.changes
+            let all = groupWork + Self.skipsReportedOnce(changes + deriver.changes)
+            try progress?.finish(db, all)
+            return all
         }
-        return Self.skipsReportedOnce(changes)
     }
 
     /// The changes with each protected-group skip once: every batch reports the skips it meets.

@@ -40,6 +40,9 @@ package enum Migrations {
         migrator.registerMigration("v10-admin-console") { db in
             try db.execute(sql: v10)
         }
+        migrator.registerMigration("v11-sync-runs") { db in
+            try db.execute(sql: SyncRunSchema.v11)
+        }
         return migrator
     }
 
