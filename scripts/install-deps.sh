@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ScimSync needs to build, run and test, only when one is missing.
 set -euo pipefail
-packages=(libpcre2-dev libfcgi-dev libfcgi-bin libsqlite3-dev sqlite3 nginx apache2 libapache2-mod-fcgid wrk curl spawn-fcgi jq e2fsprogs
+packages=(libpcre2-dev libfcgi-dev libfcgi-bin libsqlite3-dev sqlite3 nginx apache2 libapache2-mod-fcgid wrk curl spawn-fcgi jq e2fsprogs strace
   chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
