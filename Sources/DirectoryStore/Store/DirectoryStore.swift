@@ -11,9 +11,9 @@ import Synchronization
 /// one per worker thread, so a request never waits for another thread's connection (a shared
 /// pool hands every access between threads, which cost most of a GET's time). WAL mode lets
 /// readers run beside the single writer; `synchronous = FULL` makes every committed transaction
-/// durable before the service answers; write transactions are `IMMEDIATE`, so connections of
-/// several threads and processes serialise on the write lock (waiting up to ``busyTimeout``)
-/// instead of failing.
+/// durable before the service answers. The writes of a process's threads that arrive together
+/// share one `IMMEDIATE` transaction and its commit (``GroupCommit``); processes serialise on
+/// the write lock (waiting up to ``busyTimeout``) instead of failing.
 public final class DirectoryStore: Sendable {
     public static let busyTimeout: TimeInterval = 10
     /// The page cache of one connection, in KiB (the responder has one connection per worker).
