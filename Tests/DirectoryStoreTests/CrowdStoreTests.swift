@@ -115,4 +115,13 @@ import Testing
             )
         }
     }
+
+    /// A restriction of 1,500 null restrictions reached SQLite as a condition nested too deep.
+    @Test func aSearchOfTooManyRestrictionsIsRefusedBeforeSQLite() throws {
+        let corp = try #require(try store.directory(named: "Corp")).id
+        #expect(throws: StoreError.self) {
+            try store.crowdSearchUsers(.and(Array(repeating: .all, count: 1_500)), in: [corp], page: CrowdPage(start: 0, count: 10))
+        }
+        #expect(try store.crowdSearchUsers(.and(Array(repeating: .all, count: 199)), in: [corp], page: CrowdPage(start: 0, count: 10)).isEmpty)
+    }
 }
