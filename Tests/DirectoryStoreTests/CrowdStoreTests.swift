@@ -124,4 +124,19 @@ import Testing
         }
         #expect(try store.crowdSearchUsers(.and(Array(repeating: .all, count: 199)), in: [corp], page: CrowdPage(start: 0, count: 10)).isEmpty)
     }
+
+    /// An unknown client name was refused without the slow hash (about a millisecond against a
+    /// wrong password's ~0.1 s): the answer's time told which client names exist.
+    @Test func anUnknownClientNameCostsTheSlowHashToo() throws {
+        let created = try store.createCrowdClient(name: "jira", directories: ["Corp"], allowedAddresses: [], by: .test)
+        let clock = ContinuousClock()
+        var start = clock.now
+        #expect(try store.authenticateCrowdClient(name: "jira", password: created.password + "x") == nil)
+        let wrong = clock.now - start
+        start = clock.now
+        #expect(try store.authenticateCrowdClient(name: "nobody", password: created.password) == nil)
+        let unknown = clock.now - start
+        #expect(unknown > wrong / 3, "unknown name \(unknown), wrong password \(wrong)")
+        #expect(CrowdPassword.verify("", against: CrowdPassword.unknownClientHash) == false)
+    }
 }

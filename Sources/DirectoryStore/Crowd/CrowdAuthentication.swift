@@ -58,9 +58,11 @@ extension DirectoryStore {
         try read { db in
             let epoch = try Int64.fetchOne(db, sql: "SELECT value FROM auth_epoch") ?? 0
             return try crowdAuthCache.grant(name: name.nameKey, password: password, epoch: epoch) {
-                guard let row = try Self.crowdClientRow(db, named: name),
-                    CrowdPassword.verify(password, against: row["password_hash"])
-                else { return nil }
+                guard let row = try Self.crowdClientRow(db, named: name) else {
+                    _ = CrowdPassword.verify(password, against: CrowdPassword.unknownClientHash)
+                    return nil
+                }
+                guard CrowdPassword.verify(password, against: row["password_hash"]) else { return nil }
                 let client = try Self.crowdClient(db, id: row["id"])
                 let directoryIDs = try Int64.fetchAll(
                     db,
