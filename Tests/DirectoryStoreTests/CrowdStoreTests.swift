@@ -139,4 +139,16 @@ import Testing
         #expect(unknown > wrong / 3, "unknown name \(unknown), wrong password \(wrong)")
         #expect(CrowdPassword.verify("", against: CrowdPassword.unknownClientHash) == false)
     }
+
+    /// An allowed range that no longer parsed was dropped, and a client whose only range it was
+    /// could call from any address.
+    @Test func anUnreadableAllowedRangeRefusesEveryAddress() throws {
+        let created = try store.createCrowdClient(name: "jira", directories: ["Corp"], allowedAddresses: ["10.0.0.0/8"], by: .test)
+        try store.write { db in
+            try db.execute(sql: "UPDATE crowd_client_address SET cidr = 'fe80::1%eth0/64' WHERE client_id = ?", arguments: [created.client.id])
+            try db.execute(sql: "UPDATE crowd_client SET enabled = 1 WHERE id = ?", arguments: [created.client.id])
+        }
+        let grant = try #require(try store.authenticateCrowdClient(name: "jira", password: created.password))
+        #expect(!grant.allows(address: "192.168.0.1") && !grant.allows(address: "10.1.2.3") && !grant.allows(address: nil))
+    }
 }

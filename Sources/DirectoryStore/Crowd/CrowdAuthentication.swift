@@ -11,11 +11,14 @@ public struct CrowdGrant: Sendable, Equatable {
     public var enabled: Bool
     /// In lookup order.
     public var directoryIDs: [Int64]
-    /// Empty: any address.
+    /// Empty: any address (unless ``refusesEveryAddress``).
     public var allowedAddresses: [AddressRange]
+    /// A stored range no longer reads as one: the grant never widens to any address for it.
+    public var refusesEveryAddress = false
 
     /// Whether a request from `address` may use the grant.
     public func allows(address: String?) -> Bool {
+        guard !refusesEveryAddress else { return false }
         guard !allowedAddresses.isEmpty else { return true }
         guard let address else { return false }
         return allowedAddresses.contains { $0.contains(address) }
@@ -69,12 +72,16 @@ extension DirectoryStore {
                     sql: "SELECT directory_id FROM crowd_client_directory WHERE client_id = ? ORDER BY position",
                     arguments: [client.id]
                 )
+                // A range that does not read (written by hand, or by a later version) refuses
+                // every address rather than being dropped: dropping the only one allowed any.
+                let ranges = client.allowedAddresses.map(AddressRange.init)
                 return CrowdGrant(
                     clientID: client.id,
                     clientName: client.name,
                     enabled: client.enabled,
                     directoryIDs: directoryIDs,
-                    allowedAddresses: client.allowedAddresses.compactMap(AddressRange.init)
+                    allowedAddresses: ranges.compactMap { $0 },
+                    refusesEveryAddress: ranges.contains(nil)
                 )
             }
         }
