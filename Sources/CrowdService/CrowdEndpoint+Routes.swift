@@ -82,7 +82,8 @@ extension CrowdEndpoint {
     }
 
     /// Streamed from a snapshot of its own, 64 KiB at a time: a directory of 200,000 memberships
-    /// is never held whole. A failure past the headers can only end the body early (and is logged).
+    /// is never held whole. A failure past the headers can only end the body early (and is logged);
+    /// a client gone (a failed write) ends the walk at once.
     private func memberships(_ context: CrowdRequest) -> ServiceResponse {
         let (store, format, directories) = (store, context.format, context.grant.directoryIDs)
         let requestID = context.request.headers.requestID ?? "-"
@@ -92,10 +93,12 @@ extension CrowdEndpoint {
                 try store.snapshot {
                     try store.forEachCrowdMembership(in: directories) { item in
                         writer.append(item)
-                        if writer.pending >= Self.streamChunkBytes { write(writer.take()) }
+                        if writer.pending >= Self.streamChunkBytes, !write(writer.take()) { throw ClientGone() }
                     }
                 }
-                write(writer.finish())
+                _ = write(writer.finish())
+            } catch is ClientGone {
+                ServiceLog.note("crowd request \(requestID) group/membership: the client is gone, the walk stopped")
             } catch {
                 ServiceLog.error("crowd request \(requestID) group/membership ended early: \(error)")
             }
@@ -103,6 +106,8 @@ extension CrowdEndpoint {
     }
 
     static let streamChunkBytes = 64 << 10
+
+    private struct ClientGone: Error {}
 
     private func relatives(_ context: CrowdRequest, _ page: CrowdPage) throws -> ServiceResponse {
         let group = try group(context)

@@ -19,6 +19,9 @@ enum RestrictionReader {
         guard restriction.termCount <= CrowdRestriction.maxTerms else {
             throw .illegalArgument("The search names more than \(CrowdRestriction.maxTerms) property restrictions (limit crowdSearchTerms).")
         }
+        guard restriction.restrictionCount <= CrowdRestriction.maxRestrictions else {
+            throw .illegalArgument("The search holds more than \(CrowdRestriction.maxRestrictions) restrictions (limit crowdSearchRestrictions).")
+        }
         return restriction
     }
 

@@ -4,14 +4,14 @@ public struct FastCGIResponse: Sendable {
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
     /// Writes a body too large to hold whole, piece by piece, after the headers (sent without
-    /// `Content-Length`); nil: the body is `body`.
-    public var streamBody: (@Sendable (_ write: ([UInt8]) -> Void) -> Void)?
+    /// `Content-Length`); nil: the body is `body`. `write` answers false once a write failed.
+    public var streamBody: (@Sendable (_ write: ([UInt8]) -> Bool) -> Void)?
 
     public init(
         status: Int,
         headers: [(name: String, value: String)] = [],
         body: [UInt8] = [],
-        streamBody: (@Sendable (_ write: ([UInt8]) -> Void) -> Void)? = nil
+        streamBody: (@Sendable (_ write: ([UInt8]) -> Bool) -> Void)? = nil
     ) {
         self.status = status
         self.headers = headers

@@ -60,11 +60,13 @@ final class WorkerThread: @unchecked Sendable {
         }
     }
 
-    private static func put(_ bytes: [UInt8], to stream: UnsafeMutablePointer<FCGX_Stream>?) {
-        guard !bytes.isEmpty else { return }
-        bytes.withUnsafeBufferPointer { buffer in
+    /// Whether the bytes were written (false once the web server closed the connection).
+    @discardableResult
+    private static func put(_ bytes: [UInt8], to stream: UnsafeMutablePointer<FCGX_Stream>?) -> Bool {
+        guard !bytes.isEmpty else { return true }
+        return bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                _ = FCGX_PutStr($0, Int32(buffer.count), stream)
+                FCGX_PutStr($0, Int32(buffer.count), stream) == Int32(buffer.count)
             }
         }
     }

@@ -8,14 +8,16 @@ public struct ServiceResponse: Sendable {
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
     /// Writes a body too large to hold whole, piece by piece, once the headers are sent; nil: the
-    /// body is `body`. It runs after the answer is logged, on the worker's thread.
-    public var streamBody: (@Sendable (_ write: ([UInt8]) -> Void) -> Void)?
+    /// body is `body`. It runs after the answer is logged, on the worker's thread. `write` answers
+    /// false once the web server is gone (the client disconnected): the body should stop there
+    /// rather than walk the rest of its data for no one.
+    public var streamBody: (@Sendable (_ write: ([UInt8]) -> Bool) -> Void)?
 
     public init(
         status: Int,
         headers: [(name: String, value: String)] = [],
         body: [UInt8] = [],
-        streamBody: (@Sendable (_ write: ([UInt8]) -> Void) -> Void)? = nil
+        streamBody: (@Sendable (_ write: ([UInt8]) -> Bool) -> Void)? = nil
     ) {
         self.status = status
         self.headers = headers

@@ -54,4 +54,20 @@ import Testing
         let logic = #"{"restriction-type":"boolean-search-restriction","boolean-logic":"xor","restrictions":[]}"#
         #expect(throws: CrowdError.self) { try RestrictionReader.read(json: try JSONParser.parse(logic)) }
     }
+
+    /// Null restrictions hold no property term, but 1,500 of them under one boolean made an SQL
+    /// condition SQLite refuses (nested 1,000 deep): a 500 and the query in the log.
+    @Test func restrictionsWithoutTermsAreCountedToo() throws {
+        let null = #"{"restriction-type":"null-search-restriction"}"#
+        let many = """
+            {"restriction-type":"boolean-search-restriction","boolean-logic":"and","restrictions":[\(Array(repeating: null, count: 1_500).joined(separator: ","))]}
+            """
+        #expect(throws: CrowdError.illegalArgument("The search holds more than 200 restrictions (limit crowdSearchRestrictions).")) {
+            try RestrictionReader.read(json: try JSONParser.parse(many))
+        }
+        let some = """
+            {"restriction-type":"boolean-search-restriction","boolean-logic":"and","restrictions":[\(Array(repeating: null, count: 199).joined(separator: ","))]}
+            """
+        #expect(try RestrictionReader.read(json: try JSONParser.parse(some)) == .and(Array(repeating: .all, count: 199)))
+    }
 }

@@ -115,4 +115,40 @@ import Testing
             )
         }
     }
+
+    /// A restriction of 1,500 null restrictions reached SQLite as a condition nested too deep.
+    @Test func aSearchOfTooManyRestrictionsIsRefusedBeforeSQLite() throws {
+        let corp = try #require(try store.directory(named: "Corp")).id
+        #expect(throws: StoreError.self) {
+            try store.crowdSearchUsers(.and(Array(repeating: .all, count: 1_500)), in: [corp], page: CrowdPage(start: 0, count: 10))
+        }
+        #expect(try store.crowdSearchUsers(.and(Array(repeating: .all, count: 199)), in: [corp], page: CrowdPage(start: 0, count: 10)).isEmpty)
+    }
+
+    /// An unknown client name was refused without the slow hash (about a millisecond against a
+    /// wrong password's ~0.1 s): the answer's time told which client names exist.
+    @Test func anUnknownClientNameCostsTheSlowHashToo() throws {
+        let created = try store.createCrowdClient(name: "jira", directories: ["Corp"], allowedAddresses: [], by: .test)
+        let clock = ContinuousClock()
+        var start = clock.now
+        #expect(try store.authenticateCrowdClient(name: "jira", password: created.password + "x") == nil)
+        let wrong = clock.now - start
+        start = clock.now
+        #expect(try store.authenticateCrowdClient(name: "nobody", password: created.password) == nil)
+        let unknown = clock.now - start
+        #expect(unknown > wrong / 3, "unknown name \(unknown), wrong password \(wrong)")
+        #expect(CrowdPassword.verify("", against: CrowdPassword.unknownClientHash) == false)
+    }
+
+    /// An allowed range that no longer parsed was dropped, and a client whose only range it was
+    /// could call from any address.
+    @Test func anUnreadableAllowedRangeRefusesEveryAddress() throws {
+        let created = try store.createCrowdClient(name: "jira", directories: ["Corp"], allowedAddresses: ["10.0.0.0/8"], by: .test)
+        try store.write { db in
+            try db.execute(sql: "UPDATE crowd_client_address SET cidr = 'fe80::1%eth0/64' WHERE client_id = ?", arguments: [created.client.id])
+            try db.execute(sql: "UPDATE crowd_client SET enabled = 1 WHERE id = ?", arguments: [created.client.id])
+        }
+        let grant = try #require(try store.authenticateCrowdClient(name: "jira", password: created.password))
+        #expect(!grant.allows(address: "192.168.0.1") && !grant.allows(address: "10.1.2.3") && !grant.allows(address: nil))
+    }
 }

@@ -11,11 +11,14 @@ public struct CrowdGrant: Sendable, Equatable {
     public var enabled: Bool
     /// In lookup order.
     public var directoryIDs: [Int64]
-    /// Empty: any address.
+    /// Empty: any address (unless ``refusesEveryAddress``).
     public var allowedAddresses: [AddressRange]
+    /// A stored range no longer reads as one: the grant never widens to any address for it.
+    public var refusesEveryAddress = false
 
     /// Whether a request from `address` may use the grant.
     public func allows(address: String?) -> Bool {
+        guard !refusesEveryAddress else { return false }
         guard !allowedAddresses.isEmpty else { return true }
         guard let address else { return false }
         return allowedAddresses.contains { $0.contains(address) }
@@ -58,21 +61,27 @@ extension DirectoryStore {
         try read { db in
             let epoch = try Int64.fetchOne(db, sql: "SELECT value FROM auth_epoch") ?? 0
             return try crowdAuthCache.grant(name: name.nameKey, password: password, epoch: epoch) {
-                guard let row = try Self.crowdClientRow(db, named: name),
-                    CrowdPassword.verify(password, against: row["password_hash"])
-                else { return nil }
+                guard let row = try Self.crowdClientRow(db, named: name) else {
+                    _ = CrowdPassword.verify(password, against: CrowdPassword.unknownClientHash)
+                    return nil
+                }
+                guard CrowdPassword.verify(password, against: row["password_hash"]) else { return nil }
                 let client = try Self.crowdClient(db, id: row["id"])
                 let directoryIDs = try Int64.fetchAll(
                     db,
                     sql: "SELECT directory_id FROM crowd_client_directory WHERE client_id = ? ORDER BY position",
                     arguments: [client.id]
                 )
+                // A range that does not read (written by hand, or by a later version) refuses
+                // every address rather than being dropped: dropping the only one allowed any.
+                let ranges = client.allowedAddresses.map(AddressRange.init)
                 return CrowdGrant(
                     clientID: client.id,
                     clientName: client.name,
                     enabled: client.enabled,
                     directoryIDs: directoryIDs,
-                    allowedAddresses: client.allowedAddresses.compactMap(AddressRange.init)
+                    allowedAddresses: ranges.compactMap { $0 },
+                    refusesEveryAddress: ranges.contains(nil)
                 )
             }
         }

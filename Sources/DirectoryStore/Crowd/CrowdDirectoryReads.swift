@@ -212,6 +212,9 @@ extension DirectoryStore {
     }
 
     private func crowdSearch(_ type: CrowdEntityType, _ restriction: CrowdRestriction, _ directories: [Int64], _ page: CrowdPage) throws -> [Row] {
+        guard restriction.restrictionCount <= CrowdRestriction.maxRestrictions else {
+            throw StoreError.invalid("the search holds more than \(CrowdRestriction.maxRestrictions) restrictions (limit crowdSearchRestrictions)")
+        }
         var arguments: [(any DatabaseValueConvertible)?] = []
         let condition = try CrowdRestrictionSQL(type: type).condition(restriction, &arguments)
         let (table, columns) = type == .user ? ("dir_user", Self.crowdUserColumns) : ("dir_group", Self.crowdGroupColumns)

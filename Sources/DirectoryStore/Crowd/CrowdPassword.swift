@@ -21,6 +21,11 @@ public enum CrowdPassword {
         return "\(scheme)$\(rounds)$\(Data(salt).base64EncodedString())$\(Data(key).base64EncodedString())"
     }
 
+    /// A well-formed hash no password matches (its key is zeros): verified against when no client
+    /// has the name, so an unknown name costs the slow hash as a wrong password does and the
+    /// answer's time does not tell which client names exist.
+    package static let unknownClientHash = "\(scheme)$\(rounds)$\(Data(count: 16).base64EncodedString())$\(Data(count: 32).base64EncodedString())"
+
     /// Whether `password` matches `stored`, compared in constant time; a malformed `stored` never matches.
     public static func verify(_ password: String, against stored: String) -> Bool {
         let parts = stored.split(separator: "$", omittingEmptySubsequences: false)

@@ -17,6 +17,10 @@ public indirect enum CrowdRestriction: Sendable, Equatable {
 
     /// The most restrictions of one search: each costs a term in the query.
     public static let maxTerms = 50
+    /// The most restrictions of any kind (property, boolean, null) one search holds: null and empty
+    /// boolean restrictions hold no property term but each still costs a term of the SQL condition,
+    /// and SQLite refuses a condition nested 1,000 deep.
+    public static let maxRestrictions = 200
 
     /// How many property terms it holds.
     public var termCount: Int {
@@ -24,6 +28,14 @@ public indirect enum CrowdRestriction: Sendable, Equatable {
         case .all: 0
         case .property: 1
         case .and(let parts), .or(let parts): parts.reduce(0) { $0 + $1.termCount }
+        }
+    }
+
+    /// How many restrictions it holds, itself included.
+    public var restrictionCount: Int {
+        switch self {
+        case .all, .property: 1
+        case .and(let parts), .or(let parts): parts.reduce(1) { $0 + $1.restrictionCount }
         }
     }
 }
