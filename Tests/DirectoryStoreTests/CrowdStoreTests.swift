@@ -1,5 +1,7 @@
+import DirectoryOperations
 import DirectoryStore
 import Foundation
+import GRDB
 import SyncRules
 import TestSupport
 import Testing
@@ -74,6 +76,25 @@ import Testing
         #expect(try store.crowdEvents(since: "feedface-0", in: [corp]) == .expired)
         let parts = next.split(separator: "-")
         #expect(try store.crowdEvents(since: "\(parts[0])-\(Int(parts[1])! + 1)", in: [corp]) == .expired, "a position not reached yet")
+    }
+
+    @Test func aDeletedDirectorysEventsDoNotReachTheNextDirectoryOfItsID() throws {
+        let token = try store.crowdEventToken()
+        let lab = try #require(try store.directory(named: "Lab")).id
+        try store.createLocalUser(directory: "Lab", fields: DirectoryUserFields(username: "ann"), by: .test)
+        // Ann leaves (her IdP deleted her), so Lab holds nothing and an import may delete it.
+        try DatabaseQueue(path: fixture.path).write { db in try db.execute(sql: "DELETE FROM dir_user WHERE name = 'ann'") }
+        var configuration = try store.exportConfiguration()
+        configuration.directories.removeAll { $0 == "Lab" }
+        _ = try store.importConfiguration(configuration, mode: .replace, dryRun: false, by: .test)
+        try store.createDirectory(name: "Lab 2", by: .test)
+        let reused = try #require(try store.directory(named: "Lab 2")).id
+        try #require(reused == lab, "SQLite gives the new directory the deleted one's id")
+        guard case .events(let events, _) = try store.crowdEvents(since: token, in: [reused]) else {
+            Issue.record("the token expired")
+            return
+        }
+        #expect(events.isEmpty, "\(events)")
     }
 
     @Test func nestedGroupsOfAUserFollowTheDirectorysNesting() throws {

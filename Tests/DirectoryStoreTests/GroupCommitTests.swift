@@ -18,11 +18,17 @@ import Testing
 
     /// A store of its own for each writer thread, as the responder's workers have.
     private func stores(_ count: Int) throws -> [DirectoryStore] {
-        try (0..<count).map { _ in try DirectoryStore(path: fixture.path) }
+        try (0..<count).map { _ in try DirectoryStore(path: fixture.path, migrate: false) }
     }
 
+    /// The notes as another connection reads them. It waits for locks as the store's connections
+    /// do: the writers' connections, closing as their threads end, may checkpoint the WAL meanwhile.
     private func notes() throws -> [String] {
-        try DatabaseQueue(path: fixture.path).read { db in try String.fetchAll(db, sql: "SELECT text FROM note ORDER BY text") }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(DirectoryStore.busyTimeout)
+        return try DatabaseQueue(path: fixture.path, configuration: configuration).read { db in
+            try String.fetchAll(db, sql: "SELECT text FROM note ORDER BY text")
+        }
     }
 
     /// Queues one write per text on its own thread while `holder` keeps the lead, then lets them
@@ -32,7 +38,7 @@ import Testing
         _ write: @escaping @Sendable (DirectoryStore, String) throws -> Void
     ) throws -> [String: Result<Void, any Error>] {
         let writers = try stores(texts.count)
-        let holder = try DirectoryStore(path: fixture.path)
+        let holder = try DirectoryStore(path: fixture.path, migrate: false)
         let results = Mutex<[String: Result<Void, any Error>]>([:])
         let group = DispatchGroup()
         try holder.grouped {

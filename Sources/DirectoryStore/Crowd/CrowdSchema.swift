@@ -111,4 +111,16 @@ enum CrowdSchema {
             WHERE g.id = old.group_id;
         END;
         """
+
+    /// Schema v12: a deleted directory's events stop naming its id. Directory ids can be reused,
+    /// and a client mapped to a new directory must not be told of the users and groups of a
+    /// deleted one that had its id. The events stay (as `-id`, which no directory has), so the
+    /// feed's positions, and every client's token, stay valid.
+    static let v12 = """
+        UPDATE crowd_event SET directory_id = -directory_id
+        WHERE directory_id > 0 AND directory_id NOT IN (SELECT id FROM directory);
+        CREATE TRIGGER crowd_event_directory_deleted AFTER DELETE ON directory BEGIN
+            UPDATE crowd_event SET directory_id = -old.id WHERE directory_id = old.id;
+        END;
+        """
 }

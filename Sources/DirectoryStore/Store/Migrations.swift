@@ -43,6 +43,9 @@ package enum Migrations {
         migrator.registerMigration("v11-sync-runs") { db in
             try db.execute(sql: SyncRunSchema.v11)
         }
+        migrator.registerMigration("v12-crowd-events-leave-with-their-directory") { db in
+            try db.execute(sql: CrowdSchema.v12)
+        }
         return migrator
     }
 
