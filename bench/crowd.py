@@ -34,20 +34,13 @@ import requests
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "Tests" / "integration"))
+sys.path.insert(0, str(REPO / "bench"))
+
+from release_binaries import ensure_binaries  # noqa: E402
 
 
 def log(message: str) -> None:
     print(f"[crowd] {message}", flush=True)
-
-
-def ensure_binaries() -> None:
-    if os.environ.get("SCIMSYNC_BIN_DIR"):
-        return
-    for product in ("scimsync-fcgi", "scimsync"):  # one product per call: swift build keeps only the last
-        subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=REPO, check=True)
-    out = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO, check=True,
-                         capture_output=True, text=True)
-    os.environ["SCIMSYNC_BIN_DIR"] = out.stdout.strip()
 
 
 def seed(db: Path, app: str, users: int, groups: int) -> None:

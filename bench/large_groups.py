@@ -34,6 +34,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "Tests" / "integration"))
+sys.path.insert(0, str(REPO / "bench"))
+
+from release_binaries import ensure_binaries  # noqa: E402
 
 LOAD_CLIENTS = 4
 BASELINE_SECONDS = 10.0
@@ -45,16 +48,6 @@ PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 def log(message: str) -> None:
     print(f"[large_groups] {message}", flush=True)
-
-
-def ensure_binaries() -> None:
-    if os.environ.get("SCIMSYNC_BIN_DIR"):
-        return
-    for product in ("scimsync-fcgi", "scimsync"):  # one product per call: swift build keeps only the last
-        subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=REPO, check=True)
-    out = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO, check=True,
-                         capture_output=True, text=True)
-    os.environ["SCIMSYNC_BIN_DIR"] = out.stdout.strip()
 
 
 def seed(db: Path, app: str, group_id: str, members: int, fresh_users: bool) -> None:
