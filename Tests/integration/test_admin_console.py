@@ -12,6 +12,7 @@ import time
 
 import pytest
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -45,11 +46,26 @@ def browser():
         driver.quit()
 
 
+def gone(element) -> bool:
+    """Whether `element`'s page has been replaced. Chromium answers a look at a node of a page it is
+    tearing down either as stale (what selenium's staleness_of expects) or with "Node with given id
+    does not belong to the document": both mean the node is gone."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
+
+
 def click_through(browser, selector: str) -> None:
     """Clicks and waits for the next page to replace this one."""
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, selector).click()
-    WebDriverWait(browser, 60).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, 60).until(lambda _: gone(page))
     # A redirect (303) is a second navigation: wait until the page it lands on has loaded.
     WebDriverWait(browser, 60).until(lambda b: b.execute_script("return document.readyState") == "complete")
 
@@ -216,7 +232,7 @@ def test_an_app_made_in_the_console_provisions_over_scim(console, browser):
     browser.find_element(By.CSS_SELECTOR, "form[action$='/revoke-token'] button").click()
     WebDriverWait(browser, 10).until(expected_conditions.alert_is_present())
     browser.switch_to.alert.accept()
-    WebDriverWait(browser, 60).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, 60).until(lambda _: gone(page))
     assert "The token is revoked." in browser.page_source
     revoked = next(t for t in console.cli_json("token", "list", "okta-console") if str(t["id"]) == first)
     assert revoked["revokedAt"]
