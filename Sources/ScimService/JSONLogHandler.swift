@@ -17,9 +17,12 @@ public struct JSONLogHandler: LogHandler {
 
     /// Writes to standard error (fd 2: the C `stderr` global is off limits in Swift 6).
     public init(label: String) {
-        self.init(label: label) { line in
-            line.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
-        }
+        self.init(label: label, write: Self.standardError)
+    }
+
+    /// Writes a line to standard error in one write(2).
+    public static let standardError: @Sendable ([UInt8]) -> Void = { line in
+        line.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
     }
 
     /// Hands each line (newline included) to `write`.

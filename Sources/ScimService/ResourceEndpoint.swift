@@ -18,6 +18,13 @@ protocol ResourceEndpoint {
         _ projection: Projection,
         _ context: RequestContext
     ) throws -> [(key: String, value: JSONValue)]
+
+    /// The computed attributes of each of a page's resources, in their order.
+    func computedAttributes(
+        ofEach resources: [StoredResource],
+        _ projection: Projection,
+        _ context: RequestContext
+    ) throws -> [[(key: String, value: JSONValue)]]
 }
 
 extension ResourceEndpoint {
@@ -44,6 +51,15 @@ extension ResourceEndpoint {
         return .json(200, output.finish(nextCursor: page.nextCursor(afterShowing: shown)?.text))
     }
 
+    /// One lookup per resource; an endpoint that can look up a page at once overrides this.
+    func computedAttributes(
+        ofEach resources: [StoredResource],
+        _ projection: Projection,
+        _ context: RequestContext
+    ) throws -> [[(key: String, value: JSONValue)]] {
+        try resources.map { try computedAttributes(of: $0, projection, context) }
+    }
+
     /// Appends resources until one would not fit the response's byte budget; returns how many fit.
     @discardableResult
     func append(
@@ -52,8 +68,8 @@ extension ResourceEndpoint {
         to output: inout ListResponseWriter,
         _ context: RequestContext
     ) throws -> Int {
-        for (index, stored) in resources.enumerated() {
-            let extra = try computedAttributes(of: stored, projection, context)
+        let extras = try computedAttributes(ofEach: resources, projection, context)
+        for (index, (stored, extra)) in zip(resources, extras).enumerated() {
             let fits = output.appendResource { writer in
                 responder.render(stored, extra: extra, projection: projection, into: &writer, context)
             }

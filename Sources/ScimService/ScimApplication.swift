@@ -21,8 +21,8 @@ public final class ScimApplication: Sendable {
     let metricSeries = ServiceMetrics.SeriesCache()
     /// The rate limit of an app without one of its own.
     let defaultRateLimit: RateLimit
-    /// Gets one line per request (see ``finish(_:_:app:started:)``).
-    let logger: Logger
+    /// Gets the log line of each request (see ``finish(_:_:attribution:started:)``), newline included.
+    let writeLog: @Sendable ([UInt8]) -> Void
     /// Other APIs served beside SCIM, each under its own path (the Crowd API, the admin console).
     let mounts: [ServiceMount]
 
@@ -31,7 +31,7 @@ public final class ScimApplication: Sendable {
         traffic: TrafficFile? = nil,
         metrics: ServiceMetrics? = nil,
         defaultRateLimit: RateLimit = .standard,
-        logger: Logger = ServiceLog.logger,
+        writeLog: @escaping @Sendable ([UInt8]) -> Void = JSONLogHandler.standardError,
         mounts: [ServiceMount] = []
     ) {
         self.store = store
@@ -40,7 +40,7 @@ public final class ScimApplication: Sendable {
         self.traffic = traffic
         self.metrics = metrics
         self.defaultRateLimit = defaultRateLimit
-        self.logger = logger
+        self.writeLog = writeLog
         self.mounts = mounts
     }
 
@@ -99,7 +99,7 @@ public final class ScimApplication: Sendable {
             throw error
         }
         attribution = RequestAttribution(id: app.id, name: app.name, authenticated: true)
-        if let refusal = try rateLimited(app) { return refusal }
+        if let refusal = rateLimited(app) { return refusal }
         let origin = RequestOrigin.base(configured: app.baseURL, scheme: request.headers.scheme, host: request.headers.host)
         let context = RequestContext(request: request, app: app, baseURL: "\(origin)/scim/\(app.name)/v2")
         return try dispatch(segments.dropFirst(3).map(String.init), context)

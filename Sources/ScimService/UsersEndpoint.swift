@@ -47,6 +47,20 @@ struct UsersEndpoint: ResourceEndpoint {
         return groups.isEmpty ? [] : [("groups", ResourceResponder.references(groups, context, typed: false))]
     }
 
+    /// The `groups` of a page's users, in one lookup.
+    func computedAttributes(
+        ofEach resources: [StoredResource],
+        _ projection: Projection,
+        _ context: RequestContext
+    ) throws -> [[(key: String, value: JSONValue)]] {
+        guard projection.includes("groups") else { return resources.map { _ in [] } }
+        let groups = try store.scimGroups(appID: context.app.id, containingEach: resources.map(\.id))
+        return resources.map { stored in
+            guard let memberships = groups[stored.id] else { return [] }
+            return [("groups", ResourceResponder.references(memberships, context, typed: false))]
+        }
+    }
+
     private func create(_ context: RequestContext) throws -> ServiceResponse {
         let body = try context.jsonBody()
         let stored = try store.createScimUser(app: context.app, audit: context.audit) { id throws(ScimError) in

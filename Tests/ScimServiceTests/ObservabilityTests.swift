@@ -23,6 +23,16 @@ import Testing
         #expect(entra.status == 200)
     }
 
+    @Test func aChangedRateLimitAppliesOnTheNextRequestThoughTheTokenIsCached() throws {
+        let harness = try ServiceHarness(observed: true)
+        #expect(harness.send("GET", "/Users").status == 200)
+        try harness.store.setRateLimit(appName: "okta", RateLimit(perSecond: 1, burst: 1), by: .test)
+        // The default (50 a second, bursts of 100) would let all three through.
+        #expect((0..<3).map { _ in harness.send("GET", "/Users").status }.contains(429))
+        try harness.store.setRateLimit(appName: "okta", RateLimit(perSecond: 1, burst: 1000), by: .test)
+        #expect(harness.send("GET", "/Users").status == 200)
+    }
+
     @Test func eachAnswerIsCountedForItsApp() throws {
         let harness = try ServiceHarness(observed: true)
         _ = harness.send("GET", "/Users")

@@ -1,3 +1,4 @@
+import AppTraffic
 import Foundation
 import GRDB
 import SyncRules
@@ -29,6 +30,8 @@ public struct AuthenticatedApp: Sendable, Equatable {
     public var baseURL: String? = nil
     /// The app's provider profile (the dialect its requests are read in).
     public var provider: ProviderProfile = .generic
+    /// The rate limit the admin set for the app, or nil: the responder's default applies.
+    public var rateLimit: RateLimit? = nil
 }
 
 extension DirectoryStore {
@@ -121,7 +124,7 @@ extension DirectoryStore {
     public func authenticate(appName: String, secret: String) throws -> AuthenticatedApp? {
         let hash = TokenSecret.hash(secret)
         return try read { db in
-            let epoch = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM auth_epoch WHERE id = 1")) ?? 0
+            let epoch = try db.cachedStatement(sql: "SELECT value FROM auth_epoch WHERE id = 1").firstRow { $0.integer(0) } ?? 0
             let grant = try authCache.grant(hash: hash, epoch: epoch) { try Self.lookUpToken(db, hash: hash) }
             guard let grant, grant.appNameKey == appName.nameKey, grant.isLive(at: Date()) else { return nil }
             return grant.app
@@ -135,8 +138,9 @@ extension DirectoryStore {
                     sql: """
                         SELECT t.token_hash, t.expires_at, t.revoked_at, a.id, a.name, a.name_key, a.enabled, a.directory_id,
                                EXISTS (SELECT 1 FROM token_tombstone WHERE token_hash = t.token_hash),
-                               a.base_url, a.provider
-                        FROM app_token t JOIN app a ON a.id = t.app_id WHERE t.token_hash = ?
+                               a.base_url, a.provider, r.per_second, r.burst
+                        FROM app_token t JOIN app a ON a.id = t.app_id LEFT JOIN app_rate_limit r ON r.app_id = a.id
+                        WHERE t.token_hash = ?
                         """
                 ),
                 arguments: [hash]
@@ -156,7 +160,8 @@ extension DirectoryStore {
                 name: row[4],
                 directoryID: row[7],
                 baseURL: row[9],
-                provider: ProviderProfile(rawValue: row[10]) ?? .generic
+                provider: ProviderProfile(rawValue: row[10]) ?? .generic,
+                rateLimit: (row[11] as Int?).map { RateLimit(perSecond: $0, burst: row[12]) }
             ),
             appNameKey: row[5],
             expiresAt: expiry

@@ -14,15 +14,14 @@ public struct GroupMember: Sendable, Equatable {
 extension DirectoryStore {
     public func scimGroup(appID: Int64, id: String) throws -> StoredResource? {
         try read { db in
-            try Row.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT id, resource, version, created_at, modified_at FROM scim_group
-                        WHERE id = ? AND app_id = ? AND deleted_at IS NULL
-                        """
-                ),
-                arguments: [id, appID]
-            ).map { Self.resource($0, type: "Group") }
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT id, resource, version, created_at, modified_at FROM scim_group
+                    WHERE id = ? AND app_id = ? AND deleted_at IS NULL
+                    """
+            )
+            try statement.setArguments([id, appID])
+            return try statement.firstRow { Self.resource($0, type: "Group") }
         }
     }
 
@@ -53,17 +52,38 @@ extension DirectoryStore {
     /// The groups a user (or group) directly belongs to.
     public func scimGroups(appID: Int64, containing memberID: String) throws -> [GroupMember] {
         try read { db in
-            try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT g.id, g.display_name FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk
-                        WHERE m.member_id = ? AND g.app_id = ? AND g.deleted_at IS NULL ORDER BY g.display_name_key
-                        """
-                ),
-                arguments: [memberID, appID]
-            ).map {
-                GroupMember(id: $0[0], type: "Group", display: $0[1])
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT g.id, g.display_name FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk
+                    WHERE m.member_id = ? AND g.app_id = ? AND g.deleted_at IS NULL ORDER BY g.display_name_key
+                    """
+            )
+            try statement.setArguments([memberID, appID])
+            var groups: [GroupMember] = []
+            try statement.forEachRow { groups.append(GroupMember(id: $0.text(0), type: "Group", display: $0.optionalText(1))) }
+            return groups
+        }
+    }
+
+    /// The groups each of `memberIDs` directly belongs to, in one query (a page of users asks
+    /// once, not once per user); a member of no group has no entry.
+    public func scimGroups(appID: Int64, containingEach memberIDs: [String]) throws -> [String: [GroupMember]] {
+        guard !memberIDs.isEmpty else { return [:] }
+        let ids = String(decoding: JSONWriter.serialize(.array(memberIDs.map { .string($0) })), as: UTF8.self)
+        return try read { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT m.member_id, g.id, g.display_name
+                    FROM json_each(?) j JOIN scim_member m ON m.member_id = j.value JOIN scim_group g ON g.pk = m.group_pk
+                    WHERE g.app_id = ? AND g.deleted_at IS NULL ORDER BY m.member_id, g.display_name_key
+                    """
+            )
+            try statement.setArguments([ids, appID])
+            var groups: [String: [GroupMember]] = [:]
+            try statement.forEachRow { row in
+                groups[row.text(0), default: []].append(GroupMember(id: row.text(1), type: "Group", display: row.optionalText(2)))
             }
+            return groups
         }
     }
 

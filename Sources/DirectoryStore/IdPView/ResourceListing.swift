@@ -59,16 +59,15 @@ extension DirectoryStore {
                         offset = 0
                     }
                     // One row beyond the page tells a cursor-paged client whether there is a next page.
-                    let rows = try Row.fetchAll(
-                        ListStatements.statement(
-                            db,
-                            """
-                            SELECT id, resource, version, created_at, modified_at, pk FROM \(name)
-                            WHERE \(page) ORDER BY \(order) LIMIT \(query.count + 1) OFFSET \(offset)
-                            """,
-                            cached: cached
-                        )
-                    )
+                    var rows: [(resource: StoredResource, pk: Int64)] = []
+                    try ListStatements.statement(
+                        db,
+                        """
+                        SELECT id, resource, version, created_at, modified_at, pk FROM \(name)
+                        WHERE \(page) ORDER BY \(order) LIMIT \(query.count + 1) OFFSET \(offset)
+                        """,
+                        cached: cached
+                    ).forEachRow { rows.append((Self.resource($0, type: typeName), $0.integer(5))) }
                     let shown = rows.prefix(query.count)
                     // A page from the first match that holds every match is its own count (an `eq`
                     // filter's page, usually): no second query.
@@ -76,19 +75,19 @@ extension DirectoryStore {
                     if walk, let tally, let last = shown.last {
                         PagePositions.shared.learn(
                             PagePositions.Key(database: path, appID: appID, table: table, startIndex: query.startIndex + shown.count),
-                            afterKey: last[5],
+                            afterKey: last.pk,
                             deletions: tally.deletions
                         )
                     }
                     var continuations: [PageCursor] = []
                     if query.cursor != nil {
                         continuations = shown.enumerated().map { index, row in
-                            query.sortBy == nil ? .after(key: row[5]) : .offset(offset + index + 1)
+                            query.sortBy == nil ? .after(key: row.pk) : .offset(offset + index + 1)
                         }
                     }
                     return ResourcePage(
                         totalResults: total,
-                        resources: shown.map { Self.resource($0, type: typeName) },
+                        resources: shown.map(\.resource),
                         nextCursor: rows.count > query.count ? continuations.last : nil,
                         continuations: continuations
                     )

@@ -146,17 +146,13 @@ extension DirectoryStore {
     // MARK: helpers
 
     static func scimUser(_ db: Database, appID: Int64, id: String) throws -> StoredResource? {
-        try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT id, resource, version, created_at, modified_at FROM scim_user WHERE id = ? AND app_id = ?
-                    """
-            ),
-            arguments: [id, appID]
-        ).map { resource($0, type: "User") }
+        let statement = try db.cachedStatement(
+            sql: "SELECT id, resource, version, created_at, modified_at FROM scim_user WHERE id = ? AND app_id = ?"
+        )
+        try statement.setArguments([id, appID])
+        return try statement.firstRow { resource($0, type: "User") }
     }
 
-    /// Reads a row selected as `id, resource, version, created_at, modified_at` (by position, for speed).
     /// Rewrites the user's rows in `scim_user_email` (folded, as `emails.value` is case-insensitive).
     private static func indexEmails(_ db: Database, pk: Int64, resource: JSONObject) throws {
         try db.executeCached(sql: "DELETE FROM scim_user_email WHERE user_pk = ?", arguments: [pk])
@@ -166,11 +162,12 @@ extension DirectoryStore {
         }
     }
 
-    static func resource(_ row: Row, type: String) -> StoredResource {
+    /// Reads a row selected as `id, resource, version, created_at, modified_at`.
+    static func resource(_ row: StatementRow, type: String) -> StoredResource {
         StoredResource(
-            id: row[0],
-            json: Array((row[1] as String).utf8),
-            meta: ResourceMeta(resourceType: type, created: row[3], lastModified: row[4], version: row[2])
+            id: row.text(0),
+            json: row.bytes(1),
+            meta: ResourceMeta(resourceType: type, created: row.text(3), lastModified: row.text(4), version: Int(row.integer(2)))
         )
     }
 

@@ -46,6 +46,9 @@ package enum Migrations {
         migrator.registerMigration("v12-crowd-events-leave-with-their-directory") { db in
             try db.execute(sql: CrowdSchema.v12)
         }
+        migrator.registerMigration("v13-rate-limits-in-the-auth-epoch") { db in
+            try db.execute(sql: v13)
+        }
         return migrator
     }
 
@@ -507,6 +510,14 @@ package enum Migrations {
             per_second  INTEGER NOT NULL,
             burst       INTEGER NOT NULL
         );
+        """
+
+    /// A token's cached grant carries its app's rate limit (one statement less per request), so a
+    /// changed limit bumps the auth epoch like a changed app or token, and applies at once.
+    private static let v13 = """
+        CREATE TRIGGER rate_limit_insert_epoch AFTER INSERT ON app_rate_limit BEGIN UPDATE auth_epoch SET value = value + 1; END;
+        CREATE TRIGGER rate_limit_update_epoch AFTER UPDATE ON app_rate_limit BEGIN UPDATE auth_epoch SET value = value + 1; END;
+        CREATE TRIGGER rate_limit_delete_epoch AFTER DELETE ON app_rate_limit BEGIN UPDATE auth_epoch SET value = value + 1; END;
         """
 
     /// The web console's admins (passwords as scrypt hashes), their sessions (the cookie's
