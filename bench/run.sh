@@ -69,7 +69,7 @@ NGINX_WORKERS=${BENCH_NGINX_WORKERS:-auto}
 C_PROCESSES=${BENCH_C_PROCESSES:-$(nproc)}
 USERS=${BENCH_USERS:-10000}
 SEED_CONCURRENCY=${BENCH_SEED_CONCURRENCY:-16}
-SCENARIOS=${BENCH_SCENARIOS:-"c_fcgi bare get_user filter_username filter_external_id list_users post_user group_small group_big"}
+SCENARIOS=${BENCH_SCENARIOS:-"c_fcgi bare get_user filter_username filter_external_id list_users commit_anchor post_user group_small group_big"}
 RESULTS_DIR=${BENCH_RESULTS_DIR:-$BENCH_DIR/results}
 REAL_MODE=${BENCH_REAL:-auto}
 KEEP=${BENCH_KEEP:-0}
@@ -89,6 +89,7 @@ TARGETS=(
   "GET /Users/{id} responder CPU µs per request|get_user||cpu_us|<=|40"
   "userName eq filter / C libfcgi responder|filter_username|c_fcgi|rps|>=|0.70"
   "externalId eq filter / C libfcgi responder|filter_external_id|c_fcgi|rps|>=|0.70"
+  "durable POST /Users / single-commit anchor|post_user|commit_anchor|rps|>=|1.00"
 )
 
 APP=bench
@@ -189,6 +190,8 @@ build_binaries() {
   log "cc -O2 bench/c_fcgi.c -lfcgi"
   cc -O2 -o "$RUN/c_fcgi" "$BENCH_DIR/c_fcgi.c" -lfcgi 2>"$RUN/build-c_fcgi.log" \
     || { cat "$RUN/build-c_fcgi.log" >&2; die "cannot build bench/c_fcgi.c (libfcgi-dev installed?)"; }
+  cc -O2 -o "$RUN/commit_anchor" "$BENCH_DIR/commit_anchor.c" -lsqlite3 2>"$RUN/build-commit_anchor.log" \
+    || { cat "$RUN/build-commit_anchor.log" >&2; die "cannot build bench/commit_anchor.c (libsqlite3-dev installed?)"; }
   if [[ $REAL_MODE != no && -z $REAL_WHY ]]; then
     if [[ -x $BIN/scimsync-fcgi && -x $BIN/scimsync ]]; then
       REAL_OK=1
@@ -608,6 +611,17 @@ prepare_list_users() { ensure_users "$USERS"; }
 scenario_list_users() {
   probe 200 GET "$BASE_PATH/Users?startIndex=1&count=100" || die "list probe failed"
   BENCH_PAGE_SIZE=100 BENCH_USER_COUNT=$SEEDED measure list_users "GET /Users?startIndex=…&count=100" "$BASE_PATH/Users" list_users.lua
+}
+
+# The single-commit anchor of the write scenarios: SQLite alone, one connection, one insert per
+# durable transaction (WAL, synchronous=FULL) on the same disk, as long as a wrk run.
+scenario_commit_anchor() {
+  local db=$RUN/db/anchor-w$WORKERS-r$ROUND.sqlite line
+  line=$(run_child "$RUN/commit_anchor" "$db" "$(seconds "$DURATION")") || die "commit_anchor failed"
+  rm -f "$db" "$db-wal" "$db-shm"
+  printf '{"scenario":"commit_anchor","label":"SQLite alone: one insert per durable commit (WAL, FULL)","workers":%s,"round":%d,"background_cpu":0,"other_cpu":0,"responder_cpu":null,"result":%s}\n' \
+    "${WORKERS:-null}" "$ROUND" "$(python3 -c 'import json, sys; a = json.loads(sys.argv[1]); print(json.dumps({"requests": a["commits"], "duration_us": round(a["seconds"] * 1e6), "p50_us": 0, "p99_us": 0, "status_errors": 0, "connect_errors": 0, "read_errors": 0, "write_errors": 0, "timeouts": 0}))' "$line")" >>"$RESULTS"
+  log "$(printf '%-50s %s' "commit anchor${WORKERS:+ [$WORKERS workers]} r$ROUND" "$line")"
 }
 
 scenario_post_user() {

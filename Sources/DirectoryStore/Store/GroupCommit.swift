@@ -9,7 +9,8 @@ import Synchronization
 /// another write is rolled back with it. Every write returns only after the commit that holds it,
 /// so an answer never goes out before its change is on disk. The first thread to find no leader
 /// leads: it takes the queued writes (its own among them), runs them on its own connection,
-/// commits, and wakes their threads; whatever queues meanwhile goes with the next leader's commit.
+/// commits, and wakes their threads; whatever queued meanwhile goes with the next commit, led by
+/// the thread of the first write in the queue.
 final class GroupCommit: @unchecked Sendable {
     /// At most this many writes share one transaction, so that it holds the write lock briefly.
     static let maxWritesPerCommit = 64
@@ -26,16 +27,18 @@ final class GroupCommit: @unchecked Sendable {
 
     private static let registry = Mutex<[String: GroupCommit]>([:])
 
-    /// Guards `queue` and `leading`; threads whose writes are queued wait on it.
-    private let condition = NSCondition()
+    /// Guards `queue`, `leading` and `commits`. A queued thread sleeps on its entry's own
+    /// semaphore, so a commit wakes the threads whose writes it held and the next leader, not
+    /// every waiting thread (a broadcast woke them all, to find most of them not done).
+    private let lock = NSLock()
     private var queue: [QueuedWrite] = []
     private var leading = false
     /// Transactions committed (or tried) for queued writes, and writes queued now: what the
     /// tests watch to see writes share commits.
     private(set) var commits = 0
     var queued: Int {
-        condition.lock()
-        defer { condition.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return queue.count
     }
 
@@ -55,27 +58,7 @@ final class GroupCommit: @unchecked Sendable {
                 if case .failure = outcome { return false }
                 return true
             }
-            condition.lock()
-            queue.append(write)
-            while !write.done {
-                guard !leading else {
-                    condition.wait()
-                    continue
-                }
-                let batch = Array(queue.prefix(Self.maxWritesPerCommit))
-                queue.removeFirst(batch.count)
-                leading = true
-                commits += 1
-                condition.unlock()
-                Self.commit(batch, on: connection)
-                // No write's closure may outlive its thread's wait (`withoutActuallyEscaping`).
-                for queued in batch { queued.run = nil }
-                condition.lock()
-                for queued in batch { queued.done = true }
-                leading = false
-                condition.broadcast()
-            }
-            condition.unlock()
+            if awaitTurn(write) { lead(holding: write, on: connection) }
             if let failure = write.failure { throw failure }
             return (try outcome!.get(), Timing(began: write.began, worked: write.worked))
         }
@@ -84,22 +67,58 @@ final class GroupCommit: @unchecked Sendable {
     /// Runs `body` in a transaction of its own on `connection`, as the leader (queued writes of
     /// other threads wait for the next commit): for a request whose several writes go together.
     func exclusive<T>(on connection: DatabaseQueue, _ body: (Database) throws -> T) throws -> T {
-        condition.lock()
-        while leading { condition.wait() }
-        leading = true
-        condition.unlock()
-        defer {
-            condition.lock()
-            leading = false
-            condition.broadcast()
-            condition.unlock()
-        }
+        let turn = QueuedWrite(exclusive: true)
+        _ = awaitTurn(turn)
+        lock.lock()
+        queue.removeFirst()
+        lock.unlock()
+        defer { handOver(after: []) }
         return try connection.write { db in
             let result = try body(db)
             // Else SQLite rolled it back under one of the writes: none of them is on disk.
             guard db.isInsideTransaction else { throw Self.transactionEnded }
             return result
         }
+    }
+
+    /// Queues `entry` and returns true once its thread leads (no one led, or the last leader
+    /// handed over to it: it is first in the queue), or false once another leader committed it.
+    private func awaitTurn(_ entry: QueuedWrite) -> Bool {
+        lock.lock()
+        queue.append(entry)
+        if !leading {
+            leading = true
+            lock.unlock()
+            return true
+        }
+        lock.unlock()
+        entry.wake.wait()
+        return !entry.done
+    }
+
+    /// Commits the writes at the head of the queue (`own` among them: it is first), then hands over.
+    private func lead(holding own: QueuedWrite, on connection: DatabaseQueue) {
+        lock.lock()
+        let batch = Array(queue.prefix { !$0.exclusive }.prefix(Self.maxWritesPerCommit))
+        queue.removeFirst(batch.count)
+        commits += 1
+        lock.unlock()
+        Self.commit(batch, on: connection)
+        // No write's closure may outlive its thread's wait (`withoutActuallyEscaping`).
+        for queued in batch { queued.run = nil }
+        handOver(after: batch.filter { $0 !== own })
+    }
+
+    /// Marks `batch` done and wakes its threads, and the thread of the next queued write, which
+    /// leads next; with nothing queued, no one leads.
+    private func handOver(after batch: [QueuedWrite]) {
+        lock.lock()
+        for queued in batch { queued.done = true }
+        let next = queue.first
+        if next == nil { leading = false }
+        lock.unlock()
+        for queued in batch { queued.wake.signal() }
+        next?.wake.signal()
     }
 
     static let transactionEnded = StoreError.invalid("SQLite ended the transaction under a write; nothing of it was kept")
@@ -135,11 +154,14 @@ final class GroupCommit: @unchecked Sendable {
     }
 }
 
-/// A write waiting for its shared transaction; its fields are set by the leading thread and read
-/// by its own thread after the leader's wake-up (both under the ``GroupCommit``'s lock).
+/// A write waiting for its shared transaction, or a thread waiting to run an exclusive one; its
+/// fields are set by the leading thread before it signals `wake`, and read by its own thread after.
 private final class QueuedWrite: @unchecked Sendable {
     /// Runs the write in its savepoint; false when it failed (and was undone). Dropped once run.
     var run: ((Database) -> Bool)?
+    /// An exclusive transaction's turn: never part of a shared commit.
+    let exclusive: Bool
+    let wake = DispatchSemaphore(value: 0)
     var done = false
     var failedAlone = false
     /// Set when the shared transaction failed: the write is not on disk.
@@ -149,5 +171,10 @@ private final class QueuedWrite: @unchecked Sendable {
 
     init(_ run: @escaping (Database) -> Bool) {
         self.run = run
+        exclusive = false
+    }
+
+    init(exclusive: Bool) {
+        self.exclusive = exclusive
     }
 }
