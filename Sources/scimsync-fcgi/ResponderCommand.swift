@@ -39,7 +39,7 @@ struct ResponderCommand: ParsableCommand {
     @Option(help: "SQLite database file (default: $SCIMSYNC_DATABASE).")
     var database: String?
 
-    @Option(help: "Worker threads, each serving one request at a time (default: $SCIMSYNC_WORKERS or 8).")
+    @Option(help: "Worker threads, each serving one request at a time (default: $SCIMSYNC_WORKERS or 16).")
     var workers: Int?
 
     @Option(help: "Largest request body accepted, in bytes (default: $SCIMSYNC_MAX_BODY_BYTES or 1048576).")
@@ -78,7 +78,7 @@ struct ResponderCommand: ParsableCommand {
         // Migrate once, then give each worker thread a connection of its own.
         _ = try DirectoryStore(path: path)
         let bodyLimit = maxBodyBytes ?? environment["SCIMSYNC_MAX_BODY_BYTES"].flatMap(Int.init) ?? 1 << 20
-        let workerCount = workers ?? environment["SCIMSYNC_WORKERS"].flatMap(Int.init) ?? 8
+        let workerCount = workers ?? environment["SCIMSYNC_WORKERS"].flatMap(Int.init) ?? 16
         let rateLimitText = defaultRateLimit ?? environment["SCIMSYNC_DEFAULT_RATE_LIMIT"]
         guard let rateLimit = rateLimitText.map(RateLimit.init(text:)) ?? .standard else { throw ValidationError(Self.rateLimitProblem) }
         let listener: FastCGIListener
