@@ -73,9 +73,16 @@ struct BulkEndpoint {
                 path: String(context.request.path.dropLast("Bulk".count)) + path,
                 query: segments.count > 1 ? String(segments[1]) : "",
                 headers: headers,
-                body: .bytes(data.map(JSONWriter.serialize) ?? [])
+                body: .bytes([])
             )
-            let response = try dispatch(rest, RequestContext(request: subrequest, app: context.app, baseURL: context.baseURL))
+            let operationContext = RequestContext(
+                request: subrequest,
+                app: context.app,
+                baseURL: context.baseURL,
+                parsedBody: data,
+                answersWithBody: false
+            )
+            let response = try dispatch(rest, operationContext)
             entry["status"] = .string(String(response.status))
             if let etag = response.headers.first(where: { $0.name == "ETag" })?.value { entry["version"] = .string(etag) }
             guard response.status < 400 else {

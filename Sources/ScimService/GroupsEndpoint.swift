@@ -60,10 +60,10 @@ struct GroupsEndpoint: ResourceEndpoint {
         let stored = try store.createScimGroup(app: context.app, members: members, audit: context.audit) { id throws(ScimError) in
             try ResourceDocument.prepare(body, as: type, id: id, conversions: context.conversions)
         }
-        return responder.response(
+        return try responder.response(
             stored,
             status: 201,
-            extra: try computedAttributes(of: stored, .identity, context),
+            extra: computedAttributes(of: stored, .identity, context),
             withLocation: true,
             context
         )
@@ -80,7 +80,7 @@ struct GroupsEndpoint: ResourceEndpoint {
         ) { _ throws(ScimError) in
             try ResourceDocument.prepare(body, as: type, id: id, conversions: context.conversions)
         }
-        return responder.response(stored, status: 200, extra: try computedAttributes(of: stored, .identity, context), context)
+        return try responder.response(stored, status: 200, extra: computedAttributes(of: stored, .identity, context), context)
     }
 
     /// A PATCH that changes only members answers 204 without reading the member list.
@@ -108,10 +108,10 @@ struct GroupsEndpoint: ResourceEndpoint {
             return ServiceResponse(status: 204, headers: [("ETag", stored.meta.etag)])
         }
         let projection = try responder.projection(context)
-        return responder.response(
+        return try responder.response(
             stored,
             status: 200,
-            extra: try computedAttributes(of: stored, projection, context),
+            extra: computedAttributes(of: stored, projection, context),
             projection: projection,
             context
         )

@@ -8,6 +8,11 @@ struct RequestContext {
     let app: AuthenticatedApp
     /// `<scheme>://<host>/scim/<app>/v2`
     let baseURL: String
+    /// The body already parsed: a `/Bulk` operation's `data`, checked with the bulk request.
+    var parsedBody: JSONValue? = nil
+    /// False for a `/Bulk` operation, whose answer keeps only its status, `ETag` and `Location`:
+    /// its resource is neither looked up nor rendered.
+    var answersWithBody = true
 
     var audit: AuditContext {
         AuditContext(appID: app.id, appName: app.name, requestID: request.headers.requestID)
@@ -17,6 +22,7 @@ struct RequestContext {
 
     /// The request body as JSON, after the checks every write shares: size, content type, syntax.
     func jsonBody() throws(ScimError) -> JSONValue {
+        if let parsedBody { return parsedBody }
         let bytes: [UInt8]
         switch request.body {
         case .tooLarge(let limit): throw .payloadTooLarge(limit)

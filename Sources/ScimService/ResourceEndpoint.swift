@@ -35,10 +35,10 @@ extension ResourceEndpoint {
         }
         if let notModified = responder.notModified(stored, context) { return notModified }
         let projection = try responder.projection(context)
-        return responder.response(
+        return try responder.response(
             stored,
             status: 200,
-            extra: try computedAttributes(of: stored, projection, context),
+            extra: computedAttributes(of: stored, projection, context),
             projection: projection,
             context
         )

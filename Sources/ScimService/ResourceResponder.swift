@@ -40,18 +40,21 @@ struct ResourceResponder {
         )
     }
 
+    /// The resource as the answer's body with its `ETag` (and `Location`); `extra`, its computed
+    /// attributes, is looked up only when the answer has a body.
     func response(
         _ stored: StoredResource,
         status: Int,
-        extra: [(key: String, value: JSONValue)] = [],
+        extra: @autoclosure () throws -> [(key: String, value: JSONValue)] = [],
         projection: Projection = .identity,
         withLocation: Bool = false,
         _ context: RequestContext
-    ) -> ServiceResponse {
-        var writer = JSONWriter(capacity: stored.json.count + 256)
-        render(stored, extra: extra, projection: projection, into: &writer, context)
+    ) rethrows -> ServiceResponse {
         var headers: [(name: String, value: String)] = [("ETag", stored.meta.etag)]
         if withLocation { headers.append(("Location", context.location(type.endpoint, stored.id))) }
+        guard context.answersWithBody else { return ServiceResponse(status: status, headers: headers) }
+        var writer = JSONWriter(capacity: stored.json.count + 256)
+        render(stored, extra: try extra(), projection: projection, into: &writer, context)
         return .json(status, writer.bytes, headers: headers)
     }
 

@@ -66,7 +66,7 @@ struct UsersEndpoint: ResourceEndpoint {
         let stored = try store.createScimUser(app: context.app, audit: context.audit) { id throws(ScimError) in
             try ResourceDocument.prepare(body, as: type, id: id, conversions: context.conversions)
         }
-        return responder.response(stored, status: 201, withLocation: true, context)
+        return try responder.response(stored, status: 201, withLocation: true, context)
     }
 
     /// PUT replaces the whole resource; Okta's PUT bodies carry `id`, `meta` and `groups`, which are ignored.
@@ -80,7 +80,7 @@ struct UsersEndpoint: ResourceEndpoint {
         ) { _ throws(ScimError) in
             try ResourceDocument.prepare(body, as: type, id: id, conversions: context.conversions)
         }
-        return responder.response(stored, status: 200, extra: try computedAttributes(of: stored, .identity, context), context)
+        return try responder.response(stored, status: 200, extra: computedAttributes(of: stored, .identity, context), context)
     }
 
     private func patch(_ id: String, _ context: RequestContext) throws -> ServiceResponse {
@@ -94,6 +94,6 @@ struct UsersEndpoint: ResourceEndpoint {
         ) { current throws(ScimError) in
             try ResourceDocument.finish(try engine.apply(request, to: current), as: type, id: id, conversions: context.conversions)
         }
-        return responder.response(stored, status: 200, extra: try computedAttributes(of: stored, .identity, context), context)
+        return try responder.response(stored, status: 200, extra: computedAttributes(of: stored, .identity, context), context)
     }
 }
