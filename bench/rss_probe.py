@@ -2,8 +2,9 @@
 """Reads a running responder's memory around the requests whose answers grow with the data, for
 bench/grow.sh (docs/BENCHMARKS.md, "A million users"): pages of 1,000 users, a group of many
 members read whole (GET /Groups/{id}, which no response byte limit cuts), the same without its
-members, and a page of groups holding it. Each step is sent once, then by 8 clients at once, then
-again, so that memory a request keeps (a leak) shows as growth from batch to batch.
+members, a page of groups holding it, and a /Bulk request of PATCHes of it. Each step is sent
+once, then by 8 clients at once, then again, so that memory a request keeps (a leak) shows as
+growth from batch to batch.
 
 Appends JSON lines to --out:
   {"kind": "probe", "step": text, "requests": n, "bytes": per answer, "seconds": wall time,
@@ -21,6 +22,7 @@ import time
 
 CLIENTS = 8
 MEMBERS_PER_PATCH = 10_000  # membersMaxPerRequest
+BULK_RENAMES = 10
 
 
 def memory(pid):
@@ -49,6 +51,24 @@ class Client:
         if response.status != expect:
             raise SystemExit("rss_probe: %s %s: HTTP %d %s" % (method, path, response.status, payload[:300]))
         return payload
+
+
+def bulk_renames(client, group, members, record):
+    """A /Bulk request of BULK_RENAMES displayName PATCHes of the large group: each operation's
+    answer is rendered (members included) inside the request's transaction, then dropped."""
+    operations = [{"method": "PATCH", "path": "/Groups/" + group, "data": {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "path": "displayName", "value": "rss-probe-%d" % i}]}}
+        for i in range(BULK_RENAMES)]
+    began = time.monotonic()
+    try:
+        answer = json.loads(client.send("POST", "/Bulk", {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": operations}))
+        statuses = sorted({entry.get("status") for entry in answer["Operations"]})
+    except (SystemExit, ValueError, KeyError, OSError, http.client.HTTPException) as error:
+        statuses = ["failed: %s" % error]
+    record("POST /Bulk of %d displayName PATCHes of the %s (statuses %s)"
+           % (BULK_RENAMES, members, "/".join(map(str, statuses))), 1, 0, time.monotonic() - began)
 
 
 def main():
@@ -111,6 +131,7 @@ def main():
             "/Groups/%s?excludedAttributes=members" % group, rounds=(1, CLIENTS))
     batches("GET /Groups/{id}, " + members, "/Groups/" + group)
     batches("GET /Groups?count=100 (the page holds the %s)" % members, "/Groups?count=100", rounds=(1,))
+    bulk_renames(client, group, members, record)
     out.close()
     return 0
 
