@@ -12,7 +12,7 @@ workers; binaries from SCIMSYNC_BIN_DIR, or a release build), then:
   2. one user grown by PATCH requests of 8,000 `emails` each (each body under 1 MiB) to
      --patches × 8,000 emails, then `GET /Users/{id}` of it.
 
-usage: large_resources.py [--users 200] [--patches 40]   (run it under the bench lock:
+usage: large_resources.py [--users 100] [--patches 40]   (run it under the bench lock:
        flock /tmp/scimsync-bench.lock python3 bench/large_resources.py)
 """
 import argparse
@@ -44,7 +44,7 @@ def memory(pid):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--patches", type=int, default=40)
     args = parser.parse_args()
     ensure_binaries()
