@@ -6,7 +6,7 @@
 
 SHELL := /bin/bash
 
-.PHONY: run test build bench bench-groups clean
+.PHONY: run test build bench bench-million bench-groups clean
 
 run:
 	scripts/run.sh
@@ -19,6 +19,10 @@ build:
 
 bench:
 	bench/run.sh
+
+# Only the ceilings at 8 workers, then the million-user phase (bench/grow.sh).
+bench-million:
+	BENCH_SCENARIOS="$${BENCH_SCENARIOS:-c_fcgi bare}" BENCH_WORKERS="$${BENCH_WORKERS:-8}" bench/run.sh
 
 bench-groups:
 	python3 bench/large_groups.py

@@ -17,6 +17,7 @@ each round, or the ratio of the medians when the rounds do not pair up.
 Targets: --target 'LABEL|NUMERATOR|DENOMINATOR|METRIC|OP|THRESHOLD', evaluated at every worker
 count where both scenarios ran.  METRIC: rps, p50, p99 (ms), cpu_us.  OP: >= or <=.  An empty
 DENOMINATOR compares the metric itself with THRESHOLD.
+--grow FILE adds the million-user section (bench/growth_report.py).
 Exit status: 1 if a run had errors (non-2xx or socket errors), or if a target failed and
 --strict-targets was given; 0 otherwise.
 """
@@ -208,6 +209,7 @@ def main():
     parser.add_argument("--target", action="append", default=[])
     parser.add_argument("--note", action="append", default=[])
     parser.add_argument("--strict-targets", action="store_true")
+    parser.add_argument("--grow", default=None, help="bench/grow.sh's JSON lines: the million-user section")
     args = parser.parse_args()
 
     runs = load(args.results)
@@ -258,6 +260,11 @@ def main():
     for r in broken:
         md.append("- **ERRORS in `%s` (workers %s): %d non-2xx responses, %d socket errors: figures not valid.**"
                   % (r["label"], r["workers"], r["non2xx"], r["socket_errors"]))
+    if args.grow:
+        import growth_report
+        grown = growth_report.section(rows, growth_report.load(args.grow), ratio)
+        print("\n".join(grown))
+        md += grown
     with open(args.markdown, "w") as f:
         f.write("\n".join(md) + "\n")
 

@@ -34,6 +34,10 @@
 #   BENCH_QUICK              1: a short run to check that everything works (1 round of 2s, no
 #                            warm-up, the first worker count only, 2,000 users, a 20,000-member
 #                            group); its figures are not the benchmark's
+#   BENCH_GROW_TO            users of the million-user phase's largest step, 0: no such phase
+#                            [1000000; quick: 20000]; BENCH_GROW_STEPS, BENCH_GROW_SCENARIOS,
+#                            BENCH_GROW_BULK, BENCH_GROW_CONCURRENCY, BENCH_GROW_WORKERS,
+#                            BENCH_RSS_GROUP_MEMBERS: see bench/grow.sh
 #   BENCH_LARGE_GROUPS       1: afterwards, bench/large_groups.py (delete and rename of a
 #                            200,000-member group; also `make bench-groups`) [0]
 #
@@ -94,6 +98,10 @@ TARGETS=(
 
 APP=bench
 BASE_PATH=/scim/$APP/v2
+
+# After the per-worker-count scenarios: a directory grown through /Bulk to a million users,
+# measured at every step (issue 12, goals 4 and 7): grow_phase.
+source "$BENCH_DIR/grow.sh"
 
 # ---------------------------------------------------------------------------------------------
 # Process bookkeeping: everything this script starts is stopped on exit, by its own pid.
@@ -495,6 +503,7 @@ EOF
 }
 
 # measure NAME LABEL PATH LUA: a warm-up, then the measured wrk run; appends to $RESULTS.
+# WRK_TIMEOUT set on the call: wrk's --timeout (its default, 2 s, counts slower answers as errors).
 # The process (with its threads and children) that answers scenario NAME, for its CPU time.
 responder_pid() {  # name
   case $1 in
@@ -521,12 +530,12 @@ measure() {
   raw=$RUN/raw/$name${WORKERS:+-w$WORKERS}-r$ROUND.txt
   export BENCH_LUA_DIR=$BENCH_DIR/lua BENCH_TOKEN=$TOKEN BENCH_BASE_PATH=$BASE_PATH BENCH_USERS_FILE=$USERS_FILE
   if [[ $WARMUP != 0 && $ROUND == 1 ]]; then
-    BENCH_PHASE=warmup run_child wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$BENCH_DIR/lua/$lua" "$URL$path" >/dev/null \
+    BENCH_PHASE=warmup run_child wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" ${WRK_TIMEOUT:+--timeout "$WRK_TIMEOUT"} -s "$BENCH_DIR/lua/$lua" "$URL$path" >/dev/null \
       || die "wrk warm-up failed for $name"
   fi
   for ((attempt = 1; ; attempt++)); do
     before=$(python3 "$BENCH_DIR/cpu_snapshot.py" $$ $responder)
-    BENCH_PHASE=measure run_child wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$BENCH_DIR/lua/$lua" "$URL$path" >"$raw" \
+    BENCH_PHASE=measure run_child wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency ${WRK_TIMEOUT:+--timeout "$WRK_TIMEOUT"} -s "$BENCH_DIR/lua/$lua" "$URL$path" >"$raw" \
       || { cat "$raw" >&2; die "wrk failed for $name"; }
     after=$(python3 "$BENCH_DIR/cpu_snapshot.py" $$ $responder)
     # Share of the machine used by processes other than this benchmark's during the run, and the
@@ -772,6 +781,7 @@ main() {
     ROUND=1
     stop_responders
   done
+  grow_phase
 
   if ((!REAL_OK)); then
     notes+=("REAL RESPONDER NOT MEASURED ($REAL_WHY): ceilings only")
@@ -785,7 +795,7 @@ main() {
   rm -f "$RESULTS_DIR"/raw/*.txt
   cp "$RUN"/raw/*.txt "$RESULTS_DIR/raw/"
   python3 "$BENCH_DIR/render.py" "$RESULTS" --markdown "$RESULTS_DIR/latest.md" --meta "$RUN/meta.json" \
-    "${target_args[@]}" "${note_args[@]+"${note_args[@]}"}" \
+    "${target_args[@]}" "${note_args[@]+"${note_args[@]}"}" "${RENDER_EXTRA[@]+"${RENDER_EXTRA[@]}"}" \
     ${BENCH_STRICT_TARGETS:+--strict-targets} || rc=$?
   cp "$RESULTS" "$RESULTS_DIR/latest.jsonl"
   log "results: $RESULTS_DIR/latest.md (raw wrk output in $RESULTS_DIR/raw/), $((SECONDS - began)) s"
