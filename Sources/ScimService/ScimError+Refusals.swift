@@ -34,6 +34,7 @@ extension ScimError {
         case .invalidMember: self = .invalidValue(detail)
         case .unsupportedFilter: self = .invalidFilter(detail)
         case .invalidCursor: self = ScimError(status: 400, scimType: .invalidCursor, detail: detail)
+        case .tooLarge: self = ScimLimit.resourceBytes.exceeded(detail)
         }
     }
 }

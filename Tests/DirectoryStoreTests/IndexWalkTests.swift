@@ -38,10 +38,31 @@ import Testing
             try Int64.fetchOne(db, sql: "SELECT pk FROM scim_user WHERE user_name = 'u09'")
         }
         let tally = try #require(try fixture.store.read { db in try DirectoryStore.tally(db, table: .users, appID: app.id) })
-        let next = PagePositions.Key(database: fixture.path, appID: app.id, table: .users, startIndex: 11)
-        #expect(PagePositions.shared.start(of: next, deletions: tally.deletions) == lastKey)
+        let list = PagePositions.List(database: fixture.path, appID: app.id, table: .users)
+        #expect(PagePositions.shared.nearest(atOrBelow: 11, in: list, deletions: tally.deletions)?.afterKey == lastKey)
         #expect(try page(11).names == (10..<20).map { String(format: "u%02d", $0) })
         #expect(try page(21) == (names: (20..<25).map { String(format: "u%02d", $0) }, total: 25))
+    }
+
+    @Test func aPageNobodyAskedThePageBeforeOfStartsFromTheNearestKnownPositionBelow() throws {
+        _ = try page(1, count: 5)  // learns where index 6 starts
+        #expect(try page(9, count: 5).names == (try expected(9, count: 5)), "skips 3 rows after index 5, not 8")
+        #expect(try page(17, count: 3).names == (try expected(17, count: 3)))
+        #expect(try page(2, count: 4).names == (try expected(2, count: 4)), "below every position learnt but 6")
+        #expect(try page(7, count: 30).names == (try expected(7, count: 30)))
+    }
+
+    @Test func keptPositionsStaySpreadOverTheListWhenThereAreTooMany() throws {
+        let positions = PagePositions()
+        let list = PagePositions.List(database: "test", appID: 1, table: .users)
+        for page in 0...PagePositions.positionsPerList {
+            positions.learn(PagePositions.Position(startIndex: page * 100 + 101, afterKey: Int64(page * 100 + 100)), in: list, deletions: 0)
+        }
+        let last = try #require(positions.nearest(atOrBelow: 10_000_000, in: list, deletions: 0))
+        #expect(last.startIndex > 900_000, "the far end is still known")
+        let middle = try #require(positions.nearest(atOrBelow: 500_050, in: list, deletions: 0))
+        #expect((499_000...500_050).contains(middle.startIndex) && middle.afterKey == Int64(middle.startIndex - 1))
+        #expect(positions.nearest(atOrBelow: 500_050, in: list, deletions: 1) == nil, "a deletion since invalidates them")
     }
 
     @Test func pagesStayExactWhenUsersComeAndGoBetweenThem() throws {

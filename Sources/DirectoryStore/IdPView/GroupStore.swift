@@ -98,6 +98,7 @@ extension DirectoryStore {
         let name = resource["displayName"]?.stringValue ?? ""
         let json = JSONWriter.serialize(.object(resource))
         return try auditedWrite(audit, "group.create", .text("Group (\(name))")) { db in
+            try IdPViewError.checkSize(json, of: .group)
             try Self.checkNameFree(db, .group, appID: app.id, name: name, except: nil)
             let now = Timestamp.now()
             try db.executeCached(
@@ -163,6 +164,7 @@ extension DirectoryStore {
                     try Self.checkNameFree(db, .group, appID: app.id, name: name, except: group.pk)
                     affected.renamedFrom = current["displayName"]?.stringValue.flatMap { $0 == name ? nil : $0 }
                     json = JSONWriter.serialize(.object(resource))
+                    try IdPViewError.checkSize(json, of: .group)
                     try db.executeCached(
                         sql: """
                             UPDATE scim_group SET display_name = ?, display_name_key = ?, external_id = ?, resource = ? WHERE pk = ?

@@ -1,3 +1,5 @@
+import SCIM
+
 /// A request on an app's IdP view (its SCIM users and groups) that the store refuses. The store
 /// says what is wrong in the directory's terms; the SCIM service decides the HTTP status and
 /// `scimType` each answer carries.
@@ -16,6 +18,8 @@ public enum IdPViewError: Error, Equatable, CustomStringConvertible {
     case unsupportedFilter(String)
     /// A cursor that does not fit the request it came back with.
     case invalidCursor(String)
+    /// The resource as it would be stored is `bytes` long, past ``SCIM/ScimLimit/resourceBytes``.
+    case tooLarge(ResourceKind, bytes: Int)
 
     /// The two kinds of resource an IdP writes.
     public enum ResourceKind: String, Sendable {
@@ -33,7 +37,15 @@ public enum IdPViewError: Error, Equatable, CustomStringConvertible {
         case .nameTaken(let kind, let name):
             "A \(kind.rawValue.lowercased()) with \(kind.nameAttribute) '\(name)' already exists."
         case .invalidMember(let why), .unsupportedFilter(let why), .invalidCursor(let why): why
+        case .tooLarge(let kind, let bytes): "The \(kind.rawValue.lowercased()) would be \(bytes) bytes as stored"
         }
+    }
+}
+
+extension IdPViewError {
+    /// Refuses a resource whose stored JSON would pass ``SCIM/ScimLimit/resourceBytes``.
+    static func checkSize(_ json: [UInt8], of kind: ResourceKind) throws(IdPViewError) {
+        guard json.count <= ScimLimit.resourceBytes.value else { throw .tooLarge(kind, bytes: json.count) }
     }
 }
 

@@ -3,7 +3,9 @@ import Synchronization
 /// Where the pages of unfiltered, unsorted lists begin, learnt from the pages served: Okta's
 /// import walks `/Users` with `startIndex` 1, 101, 201…, and each page then continues from the
 /// last key of the one before it (`pk > key`) instead of skipping every row before it, so a walk
-/// of a million users costs the same per page as one of ten thousand.
+/// of a million users costs the same per page as one of ten thousand. A page nobody asked for the
+/// page before of starts from the nearest position learnt below it, and skips only the rows
+/// between (a random page of a million users skips a few hundred rows, not half a million).
 ///
 /// A position holds while the app has deleted no resource of the table since it was learnt
 /// (``scim_tally``'s `deletions`): rows are never inserted before an existing key (a new `pk`
@@ -11,37 +13,69 @@ import Synchronization
 /// threads of a process; another process learns its own (a miss costs an `OFFSET`, not a wrong page).
 final class PagePositions: Sendable {
     static let shared = PagePositions()
-    /// Positions kept before the oldest are forgotten.
-    static let capacity = 4096
+    /// Positions kept per list: past it every other one is forgotten, so those kept stay spread
+    /// over the whole list (10,000 pages of 100 cover a million rows).
+    static let positionsPerList = 10_000
+    /// Lists remembered (apps × tables × database files) before all are forgotten.
+    static let lists = 256
 
-    struct Key: Hashable {
-        /// The database file: tests and dry runs open several in one process.
+    /// One app's list of one table in one database file (tests and dry runs open several).
+    struct List: Hashable {
         var database: String
         var appID: Int64
         var table: ListedTable
+    }
+
+    /// The page at `startIndex` starts after the row whose key is `afterKey`.
+    struct Position: Equatable {
         var startIndex: Int
-    }
-
-    private struct Position {
         var afterKey: Int64
+    }
+
+    private struct Learnt {
         var deletions: Int64
+        /// By `startIndex`, ascending.
+        var positions: [Position] = []
     }
 
-    private let state = Mutex<[Key: Position]>([:])
+    private let state = Mutex<[List: Learnt]>([:])
 
-    /// The key the page at `key.startIndex` starts after, if known and still valid.
-    func start(of key: Key, deletions: Int64) -> Int64? {
-        state.withLock { positions in
-            guard let position = positions[key], position.deletions == deletions else { return nil }
-            return position.afterKey
+    /// The position nearest to `startIndex` at or below it, if one is known and still valid.
+    func nearest(atOrBelow startIndex: Int, in list: List, deletions: Int64) -> Position? {
+        state.withLock { lists in
+            guard let learnt = lists[list], learnt.deletions == deletions else { return nil }
+            let index = Self.insertionIndex(of: startIndex + 1, in: learnt.positions)
+            return index > 0 ? learnt.positions[index - 1] : nil
         }
     }
 
-    /// Remembers that the page at `key.startIndex` starts after `afterKey`.
-    func learn(_ key: Key, afterKey: Int64, deletions: Int64) {
-        state.withLock { positions in
-            if positions.count >= Self.capacity { positions.removeAll(keepingCapacity: true) }
-            positions[key] = Position(afterKey: afterKey, deletions: deletions)
+    /// Remembers `position` of `list`; a deletion since the others were learnt forgets them.
+    func learn(_ position: Position, in list: List, deletions: Int64) {
+        state.withLock { lists in
+            if lists[list] == nil, lists.count >= Self.lists { lists.removeAll(keepingCapacity: true) }
+            var learnt = lists[list] ?? Learnt(deletions: deletions)
+            if learnt.deletions != deletions { learnt = Learnt(deletions: deletions) }
+            let index = Self.insertionIndex(of: position.startIndex, in: learnt.positions)
+            if index < learnt.positions.count, learnt.positions[index].startIndex == position.startIndex {
+                learnt.positions[index] = position
+            } else {
+                learnt.positions.insert(position, at: index)
+            }
+            if learnt.positions.count > Self.positionsPerList {
+                learnt.positions = learnt.positions.enumerated().filter { $0.offset.isMultiple(of: 2) }.map(\.element)
+            }
+            lists[list] = learnt
         }
+    }
+
+    /// The index of the first position whose `startIndex` is `startIndex` or more.
+    private static func insertionIndex(of startIndex: Int, in positions: [Position]) -> Int {
+        var low = 0
+        var high = positions.count
+        while low < high {
+            let middle = (low + high) / 2
+            if positions[middle].startIndex < startIndex { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }

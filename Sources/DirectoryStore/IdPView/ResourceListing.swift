@@ -38,7 +38,8 @@ extension DirectoryStore {
             if query.cursor != nil { offset = 0 }
         }
         let name = table.sql
-        // An index walk (no filter, no sort, no cursor) may continue from the previous page's last key.
+        // An index walk (no filter, no sort, no cursor) continues from the previous page's last key,
+        // or from the nearest page start known below it.
         let walk = query.filter == nil && query.sortBy == nil && query.cursor == nil
         let cached = ListStatements.fewShapes(query)
         // count and page from one snapshot, so totalResults matches the page.
@@ -52,14 +53,20 @@ extension DirectoryStore {
                             ?? 0
                     }
                     guard query.count > 0 else { return ResourcePage(totalResults: try counted(), resources: []) }
-                    let position = PagePositions.Key(database: path, appID: appID, table: table, startIndex: query.startIndex)
-                    if walk, offset > 0, let tally, let after = PagePositions.shared.start(of: position, deletions: tally.deletions) {
-                        page += " AND pk > \(after)"
+                    let list = PagePositions.List(database: path, appID: appID, table: table)
+                    if walk, offset > 0, let tally,
+                        let known = PagePositions.shared.nearest(atOrBelow: query.startIndex, in: list, deletions: tally.deletions)
+                    {
+                        page += " AND pk > \(known.afterKey)"
                         narrowed = true
-                        offset = 0
+                        offset = query.startIndex - known.startIndex
                     }
                     // One row beyond the page tells a cursor-paged client whether there is a next page.
                     var rows: [(resource: StoredResource, pk: Int64)] = []
+                    // Rows past the response's byte budget would only be cut from the answer: a page
+                    // of large resources stops being read there, not at `count`.
+                    var bytes = 0
+                    var cut = false
                     try ListStatements.statement(
                         db,
                         """
@@ -67,15 +74,20 @@ extension DirectoryStore {
                         WHERE \(page) ORDER BY \(order) LIMIT \(query.count + 1) OFFSET \(offset)
                         """,
                         cached: cached
-                    ).forEachRow { rows.append((Self.resource($0, type: typeName), $0.integer(5))) }
+                    ).forRows { row in
+                        rows.append((Self.resource(row, type: typeName), row.integer(5)))
+                        bytes += rows[rows.count - 1].resource.json.count
+                        cut = bytes > ScimLimit.listBytes.value && rows.count <= query.count
+                        return !cut
+                    }
                     let shown = rows.prefix(query.count)
                     // A page from the first match that holds every match is its own count (an `eq`
                     // filter's page, usually): no second query.
-                    let total = !narrowed && offset == 0 && rows.count <= query.count ? rows.count : try counted()
+                    let total = !narrowed && !cut && offset == 0 && rows.count <= query.count ? rows.count : try counted()
                     if walk, let tally, let last = shown.last {
                         PagePositions.shared.learn(
-                            PagePositions.Key(database: path, appID: appID, table: table, startIndex: query.startIndex + shown.count),
-                            afterKey: last.pk,
+                            PagePositions.Position(startIndex: query.startIndex + shown.count, afterKey: last.pk),
+                            in: list,
                             deletions: tally.deletions
                         )
                     }
@@ -88,7 +100,7 @@ extension DirectoryStore {
                     return ResourcePage(
                         totalResults: total,
                         resources: shown.map(\.resource),
-                        nextCursor: rows.count > query.count ? continuations.last : nil,
+                        nextCursor: rows.count > query.count || cut ? continuations.last : nil,
                         continuations: continuations
                     )
                 }

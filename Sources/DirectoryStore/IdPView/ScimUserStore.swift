@@ -27,6 +27,7 @@ extension DirectoryStore {
         let json = JSONWriter.serialize(.object(resource))
         let userName = resource["userName"]?.stringValue ?? ""
         return try auditedWrite(audit, "user.create", .text("User (\(userName))")) { db in
+            try IdPViewError.checkSize(json, of: .user)
             try Self.checkNameFree(db, .user, appID: app.id, name: userName, except: nil)
             let now = Timestamp.now()
             try db.executeCached(
@@ -90,6 +91,7 @@ extension DirectoryStore {
                     )
                 )
             }
+            try IdPViewError.checkSize(json, of: .user)
             let userName = resource["userName"]?.stringValue ?? ""
             try Self.checkNameFree(db, .user, appID: app.id, name: userName, except: pk)
             let now = Timestamp.now()

@@ -35,8 +35,16 @@ extension Statement {
     /// `read`, then resets it. On the read path of every GET: GRDB's rows copy each column into
     /// values of their own first, which cost more than the query itself.
     func forEachRow(_ read: (StatementRow) throws -> Void) throws {
+        try forRows { row in
+            try read(row)
+            return true
+        }
+    }
+
+    /// Like ``forEachRow(_:)``, until `read` returns false.
+    func forRows(while read: (StatementRow) throws -> Bool) throws {
         defer { sqlite3_reset(sqliteStatement) }
-        while try step() { try read(StatementRow(statement: sqliteStatement)) }
+        while try step(), try read(StatementRow(statement: sqliteStatement)) {}
     }
 
     /// The first row made into a value by `read`, or nil when there is none.

@@ -49,6 +49,9 @@ extension ScimLimit {
     public static let jsonObjectMembers = ScimLimit(name: "jsonMaxObjectMembers", value: 1000)
     /// Elements of one JSON array in a body (a group's `members` list is one).
     public static let jsonArrayElements = ScimLimit(name: "jsonMaxArrayElements", value: 10_000)
+    /// Bytes of one stored user or group (its JSON without a group's members): a PATCH that adds
+    /// and adds would otherwise grow one resource, and every page and answer that holds it, without end.
+    public static let resourceBytes = ScimLimit(name: "resourceMaxBytes", value: 1 << 20)
     /// Bytes of one attribute path (`AttributePath.parse`).
     public static let attributePathBytes = ScimLimit(name: "attributePathMaxBytes", value: 512)
 
@@ -56,6 +59,6 @@ extension ScimLimit {
     public static let all: [ScimLimit] = [
         filterBytes, filterTerms, filterNesting, patchOperations, membersPerRequest, projectionPaths,
         listCount, listBytes, bulkOperations, bulkPayload, jsonNesting, jsonObjectMembers, jsonArrayElements,
-        attributePathBytes,
+        resourceBytes, attributePathBytes,
     ]
 }
