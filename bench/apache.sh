@@ -65,8 +65,9 @@ apache_meta() {
   printf '%s' "$(apache2 -v | sed -n 's/^Server version: //p'), mpm_event (StartServers 2, ThreadsPerChild 64,"
   printf '%s' " MaxRequestWorkers 128, MaxSpareThreads 128), KeepAlive On with MaxKeepAliveRequests 0"
   printf '%s' "; mod_proxy_fcgi over Unix sockets, a new connection per request (no enablereuse), the C responder $C_PROCESSES processes"
-  printf '%s' "; mod_fcgid $(dpkg-query -W -f '${Version}' libapache2-mod-fcgid 2>/dev/null), per program WORKERS processes of one request each,"
-  printf '%s' " spawned before measuring and kept (FcgidMin/MaxProcessesPerClass WORKERS, FcgidIdleTimeout 0, FcgidProcessLifeTime 0)"
+  local processes=${BENCH_FCGID_PROCESSES:-$CONNECTIONS}
+  printf '%s' "; mod_fcgid $(dpkg-query -W -f '${Version}' libapache2-mod-fcgid 2>/dev/null), $processes processes per program (C, real), one request each,"
+  printf '%s' " spawned before measuring and kept (FcgidMin/MaxProcessesPerClass $processes, FcgidIdleTimeout 0, FcgidProcessLifeTime 0)"
 }
 
 # ---------------------------------------------------------------------------------------------
