@@ -542,7 +542,8 @@ measure() {
   fi
   for ((attempt = 1; ; attempt++)); do
     before=$(python3 "$BENCH_DIR/cpu_snapshot.py" $$ $responder)
-    BENCH_PHASE=measure run_child wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$BENCH_DIR/lua/$lua" "$URL$path" >"$raw" \
+    # A run measured again creates users of its own (post_user.lua names them by phase).
+    BENCH_PHASE=measure$attempt run_child wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$BENCH_DIR/lua/$lua" "$URL$path" >"$raw" \
       || { cat "$raw" >&2; die "wrk failed for $name"; }
     after=$(python3 "$BENCH_DIR/cpu_snapshot.py" $$ $responder)
     # Share of the machine used by processes other than this benchmark's during the run, and the
