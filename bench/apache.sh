@@ -34,8 +34,11 @@ frontend_name() {
 
 # The worker counts measured behind the current front end.
 frontend_worker_counts() {
-  if [[ $FRONTEND == apache-fcgid ]]; then echo "${BENCH_FCGID_PROCESSES:-$CONNECTIONS}"; else echo "$WORKER_COUNTS"; fi
+  if [[ $FRONTEND == apache-fcgid ]]; then fcgid_processes; else echo "$WORKER_COUNTS"; fi
 }
+
+# The processes mod_fcgid keeps per program: one per wrk connection unless told otherwise.
+fcgid_processes() { echo "${BENCH_FCGID_PROCESSES:-$CONNECTIONS}"; }
 
 # Whether SCENARIO can be measured behind the current front end.
 frontend_runs() {  # scenario
@@ -64,10 +67,15 @@ apache_meta() {
   [[ " $FRONTENDS " == *" apache-"* ]] || return 0
   printf '%s' "$(apache2 -v | sed -n 's/^Server version: //p'), mpm_event (StartServers 2, ThreadsPerChild 64,"
   printf '%s' " MaxRequestWorkers 128, MaxSpareThreads 128), KeepAlive On with MaxKeepAliveRequests 0"
-  printf '%s' "; mod_proxy_fcgi over Unix sockets, a new connection per request (no enablereuse), the C responder $C_PROCESSES processes"
-  local processes=${BENCH_FCGID_PROCESSES:-$CONNECTIONS}
-  printf '%s' "; mod_fcgid $(dpkg-query -W -f '${Version}' libapache2-mod-fcgid 2>/dev/null), $processes processes per program (C, real), one request each,"
-  printf '%s' " spawned before measuring and kept (FcgidMin/MaxProcessesPerClass $processes, FcgidIdleTimeout 0, FcgidProcessLifeTime 0)"
+  if [[ " $FRONTENDS " == *" apache-proxy-fcgi "* ]]; then
+    printf '%s' "; mod_proxy_fcgi over Unix sockets, a new connection per request (no enablereuse), the C responder $C_PROCESSES processes"
+  fi
+  if [[ " $FRONTENDS " == *" apache-fcgid "* ]]; then
+    local processes
+    processes=$(fcgid_processes)
+    printf '%s' "; mod_fcgid $(dpkg-query -W -f '${Version}' libapache2-mod-fcgid 2>/dev/null), $processes processes per program (C, real), one request each,"
+    printf '%s' " spawned before measuring and kept (FcgidMin/MaxProcessesPerClass $processes, FcgidIdleTimeout 0, FcgidProcessLifeTime 0)"
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -99,9 +107,10 @@ TypesConfig /etc/mime.types
 
 # mpm_event as Debian's /etc/apache2/mods-available/mpm_event.conf deploys it (StartServers 2,
 # MinSpareThreads 25, MaxSpareThreads 75, ThreadLimit 64, ThreadsPerChild 25, MaxRequestWorkers
-# 150), but with threads enough in each child for all of wrk's connections: when all threads
-# of a child are busy, mpm_event closes that child's idle keep-alive connections, and wrk counts
-# each as a read error; and no child is stopped for having too many spare threads meanwhile.
+# 150), but with threads enough in each child for all of wrk's connections: with 25, wrk saw
+# kept-alive connections closed under load (read errors; as we read mpm_event, it closes the idle
+# keep-alive connections of a child whose threads are all busy); and no child is stopped for
+# having too many spare threads meanwhile.
 StartServers            2
 MinSpareThreads         25
 MaxSpareThreads         128
@@ -163,9 +172,10 @@ FcgidMaxRequestLen 1048576
 FcgidIOTimeout 60
 # One request per process: a request that finds every process of its program busy, and may
 # not spawn another, sleeps a whole second in mod_fcgid. Keep FCGID_WORKERS processes per
-# program (as many as concurrent requests), spawned at once (the spawn score limit would spread 16 spawns over seconds) and never
-# ended by fcgid during a run (idle time, lifetime, request count), so that the processes whose
-# CPU time is summed are the same before and after a measurement.
+# program (as many as concurrent requests), spawned at once (past the default spawn score limit,
+# 10, a program would get about one more a second) and never ended by fcgid during a run (idle
+# time, lifetime, request count), so that the processes whose CPU time is summed are the same
+# before and after a measurement.
 FcgidMaxProcessesPerClass $FCGID_WORKERS
 FcgidMinProcessesPerClass $FCGID_WORKERS
 FcgidMaxProcesses $((4 * FCGID_WORKERS))
