@@ -4,8 +4,10 @@
  *
  *   cc -O2 -o c_fcgi bench/c_fcgi.c -lfcgi
  *   c_fcgi SOCKET_PATH [PROCESSES]        (default: one per online core)
+ *   c_fcgi                                spawned by Apache mod_fcgid: one process serving the
+ *                                         listening socket it inherits as fd 0
  *
- * SIGTERM to the parent stops the children and the parent. */
+ * SIGTERM to the parent stops the children and the parent; to a spawned process, that process. */
 #include <fcgiapp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,11 +27,23 @@ static void serve(int socket, const char *body, int length) {
     }
 }
 
-int main(int argc, char **argv) {
-    if (argc < 2) {
-        fprintf(stderr, "usage: c_fcgi SOCKET_PATH [PROCESSES]\n");
+/* mod_fcgid (like spawn-fcgi) starts one process per concurrent request and hands it the
+ * listening socket as fd 0: that process serves it alone, without forking; fcgid decides how
+ * many there are. */
+static int serve_inherited(const char *body, int length) {
+    struct stat status;
+    if (fstat(0, &status) != 0 || !S_ISSOCK(status.st_mode)) {
+        fprintf(stderr, "usage: c_fcgi SOCKET_PATH [PROCESSES], or no argument with a listening socket as fd 0\n");
         return 2;
     }
+    if (FCGX_Init() != 0) return 1;
+    /* FCGX_Init's SIGTERM handler only sets a flag, and accept() would keep the process alive. */
+    signal(SIGTERM, SIG_DFL);
+    serve(0, body, length);
+    return 0;
+}
+
+int main(int argc, char **argv) {
     long processes = argc > 2 ? atol(argv[2]) : sysconf(_SC_NPROCESSORS_ONLN);
     if (processes < 1) processes = 1;
     /* {"schemas":["fixed"],"padding":"xxx…"}: the document of bench/run.sh's static file and of
@@ -39,6 +53,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < 984; i++) body[length++] = 'x';
     body[length++] = '"';
     body[length++] = '}';
+    if (argc < 2) return serve_inherited(body, length);
 
     if (FCGX_Init() != 0) return 1;
     unlink(argv[1]);

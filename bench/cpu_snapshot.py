@@ -9,8 +9,10 @@ the machine other work used meanwhile: (BUSY2-BUSY1) - (OURS2-OURS1), out of TOT
 USER and SYSTEM (with RESPONDER_PID): the user and kernel CPU time of that process, its threads
 and its descendants (the C responder's worker processes), which over a wrk run divided by the
 requests served is the responder's CPU time per request.
+With --exe PATH instead: the same summed over every process under ROOT_PID that runs the
+program PATH (the responder processes Apache mod_fcgid spawns, children of its process manager).
 
-usage: cpu_snapshot.py ROOT_PID [RESPONDER_PID]
+usage: cpu_snapshot.py ROOT_PID [RESPONDER_PID | --exe PATH]
 """
 import os
 import sys
@@ -53,6 +55,22 @@ def tree(table, children, root, fields):
     return sums
 
 
+def descendants(children, root):
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, []))
+    return found
+
+
+def running(pid, program):
+    try:
+        return os.path.realpath("/proc/%d/exe" % pid) == program
+    except OSError:
+        return False
+
+
 def main():
     root = int(sys.argv[1])
     total, busy = machine()
@@ -62,7 +80,11 @@ def main():
         children.setdefault(row[0], []).append(pid)
     (ours,) = tree(table, children, root, [1])
     values = [total, busy, ours]
-    if len(sys.argv) > 2:
+    if len(sys.argv) > 3 and sys.argv[2] == "--exe":
+        program = os.path.realpath(sys.argv[3])
+        pids = [pid for pid in descendants(children, root) if running(pid, program)]
+        values += [sum(table[pid][field] for pid in pids) for field in (2, 3)]
+    elif len(sys.argv) > 2:
         values += tree(table, children, int(sys.argv[2]), [2, 3])
     print(*values)
 

@@ -2,13 +2,15 @@
 """Turns bench/run.sh's results (JSON lines) into a terminal table and a markdown report.
 
 Each input line is one wrk run:
-  {"scenario": id, "label": text, "workers": N or null, "round": R, "background_cpu": pct,
+  {"frontend": "nginx" | "apache-proxy-fcgi" | "apache-fcgid" (nginx when missing), "scenario": id, "label": text, "workers": N or null, "round": R, "background_cpu": pct,
    "other_cpu": pct, "responder_cpu": {"user_s": s, "system_s": s} or null,
    "result": {BENCH_RESULT from bench/lua/common.lua}}
 Runs of the same scenario and worker count (the rounds) are summarised by their median; the
 req/s column also shows the spread (lowest–highest) when there are several rounds.
 A scenario is compared with the static-file ceiling of the run, with the C libfcgi responder
-(scenario "c_fcgi") and with the bare Swift responder (scenario "bare") at the same worker count.
+(scenario "c_fcgi") and with the bare Swift responder (scenario "bare") at the same worker count,
+all behind the same front end: a run with several front ends gets a table (and targets) per
+front end.
 "CPU µs/req" is the responder's CPU time (user + kernel, its threads and processes) over the
 requests it answered, "kernel" the kernel's share of it.
 
@@ -28,6 +30,16 @@ import statistics
 import sys
 
 
+# Front ends as the report's section headings name them (bench/apache.sh).
+FRONTEND_TITLES = {
+    "nginx": "Behind nginx",
+    "apache-proxy-fcgi": "Behind Apache mod_proxy_fcgi (mpm_event)",
+    "apache-fcgid": "Behind Apache mod_fcgid (mpm_event)",
+}
+# The ceilings' labels start with their front end's name; the others are shown as code.
+CEILING_PREFIXES = ("nginx", "Apache")
+
+
 def load(path):
     runs = []
     with open(path) as f:
@@ -43,6 +55,7 @@ def load(path):
         run["p99"] = r["p99_us"] / 1000.0
         run["non2xx"] = r["status_errors"]
         run["socket_errors"] = r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["timeouts"]
+        run.setdefault("frontend", "nginx")
         run.setdefault("round", 1)
         run.setdefault("background_cpu", 0)
         cpu = run.get("responder_cpu")
@@ -53,13 +66,14 @@ def load(path):
 
 
 def summarise(runs):
-    """One row per (scenario, workers), in order of first appearance."""
+    """One row per (frontend, scenario, workers), in order of first appearance."""
     rows, index = [], {}
     for run in runs:
-        key = (run["scenario"], run["workers"])
+        key = (run["frontend"], run["scenario"], run["workers"])
         if key not in index:
             index[key] = len(rows)
-            rows.append({"scenario": run["scenario"], "label": run["label"], "workers": run["workers"], "runs": []})
+            rows.append({"frontend": run["frontend"], "scenario": run["scenario"], "label": run["label"],
+                         "workers": run["workers"], "runs": []})
         rows[index[key]]["runs"].append(run)
     for row in rows:
         rs = row["runs"]
@@ -153,7 +167,7 @@ def markdown_table(table, head):
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(align) + "|"]
     for row in table:
         cells = [c.replace("|", "\\|") for c in row]
-        if not cells[0].startswith("nginx"):
+        if not cells[0].startswith(CEILING_PREFIXES):
             cells[0] = "`%s`" % cells[0]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -216,13 +230,21 @@ def main():
     rows = summarise(runs)
     show_spread = any(len(r["runs"]) > 1 for r in rows)
     head = header(show_spread)
-    table = build_table(rows, show_spread)
-    verdicts = evaluate_targets(rows, args.target)
+    frontends = list(dict.fromkeys(r["frontend"] for r in rows))
+    several = frontends != ["nginx"]
+    # (title or None, table, verdicts) per front end: one untitled section for nginx alone.
+    sections = []
+    for frontend in frontends:
+        own = [r for r in rows if r["frontend"] == frontend]
+        sections.append((FRONTEND_TITLES.get(frontend, frontend) if several else None,
+                         build_table(own, show_spread), evaluate_targets(own, args.target)))
+    verdicts = [v for _, _, vs in sections for v in vs]
     broken = [r for r in rows if r["non2xx"] or r["socket_errors"]]
     # Other work on the machine during a run (OTHER_THRESHOLD in run.sh); older files only
     # have the sample taken before the run.
-    busy_notes = ["other work used %d%% of the machine during '%s'%s, round %d: treat that row with care"
+    busy_notes = ["other work used %d%% of the machine during '%s'%s%s, round %d: treat that row with care"
                   % (r.get("other_cpu", r["background_cpu"]), r["label"],
+                     " behind " + r["frontend"] if several else "",
                      "" if r["workers"] is None else " (workers %d)" % r["workers"], r["round"])
                   for r in runs if r.get("other_cpu", r["background_cpu"]) > 10]
     meta = {}
@@ -230,36 +252,44 @@ def main():
         with open(args.meta) as f:
             meta = json.load(f)
 
-    print()
-    print(text_table(table, head))
-    print()
-    for _, text in verdicts:
-        print(text)
+    for title, table, own_verdicts in sections:
+        print()
+        if title:
+            print("== %s" % title)
+        print(text_table(table, head))
+        print()
+        for _, text in own_verdicts:
+            print(text)
     for note in args.note + busy_notes:
         print("NOTE: " + note)
     if broken:
         print()
         print("!" * 78)
         for r in broken:
-            print("!! ERRORS in '%s' (workers %s): %d non-2xx responses, %d socket errors — its figures are NOT valid"
-                  % (r["label"], r["workers"], r["non2xx"], r["socket_errors"]))
+            print("!! ERRORS in '%s' (%s, workers %s): %d non-2xx responses, %d socket errors — its figures are NOT valid"
+                  % (r["label"], r["frontend"], r["workers"], r["non2xx"], r["socket_errors"]))
         print("!" * 78)
 
     md = ["### Run of %s" % meta.get("date", "?"), ""]
-    for key in ("machine", "software", "load", "build", "dataset"):
+    for key in ("machine", "software", "load", "frontends", "build", "dataset"):
         if meta.get(key):
             md.append("- %s: %s" % (key if key != "dataset" else "data", meta[key]))
     if meta:
         md.append("")
-    md.append(markdown_table(table, head))
-    md.append("")
-    for _, text in verdicts:
-        md.append("- " + text)
+    for title, table, own_verdicts in sections:
+        if title:
+            md += ["#### " + title, ""]
+        md.append(markdown_table(table, head))
+        md.append("")
+        for _, text in own_verdicts:
+            md.append("- " + text)
+        if title:
+            md.append("")
     for note in args.note + busy_notes:
         md.append("- Note: " + note)
     for r in broken:
-        md.append("- **ERRORS in `%s` (workers %s): %d non-2xx responses, %d socket errors: figures not valid.**"
-                  % (r["label"], r["workers"], r["non2xx"], r["socket_errors"]))
+        md.append("- **ERRORS in `%s` (%s, workers %s): %d non-2xx responses, %d socket errors: figures not valid.**"
+                  % (r["label"], r["frontend"], r["workers"], r["non2xx"], r["socket_errors"]))
     if args.grow:
         import growth_report
         grown = growth_report.section(rows, growth_report.load(args.grow), ratio)

@@ -7,9 +7,13 @@
 #
 #   bench/run.sh                       (or: make bench)
 #   BENCH_QUICK=1 bench/run.sh         about a minute: checks the whole run end to end
+#   make bench-apache                  the same behind Apache mod_proxy_fcgi and mod_fcgid
 #
 # Environment (defaults in brackets):
 #   SCIMSYNC_BIN_DIR         use the binaries in this directory instead of building release ones
+#   BENCH_FRONTENDS          the web servers in front, each measured in turn with its own static
+#                            file and C responder: nginx, apache-proxy-fcgi, apache-fcgid
+#                            (bench/apache.sh) [nginx]
 #   BENCH_REAL               auto|yes|no [auto]: measure the real responder; "auto" falls back to
 #                            the ceilings only (loudly) when it cannot be built or started
 #   BENCH_DURATION           wrk duration of one measured run [5s]
@@ -18,7 +22,8 @@
 #   BENCH_WARMUP             wrk warm-up before a scenario's first round, 0 to skip [2s]
 #   BENCH_THREADS            wrk threads [2]
 #   BENCH_CONNECTIONS        wrk connections [32]
-#   BENCH_WORKERS            responder worker counts to compare, same for bare and real ["8 16"]
+#   BENCH_WORKERS            responder worker counts to compare, same for bare and real ["8 16"];
+#                            under mod_fcgid, processes of one worker each, for C and real alike
 #   BENCH_NGINX_WORKERS      nginx worker_processes [auto, as Debian's nginx.conf deploys it]
 #   BENCH_C_PROCESSES        processes of the C responder [one per online core]
 #   BENCH_USERS              users seeded before the read scenarios [10000]
@@ -56,6 +61,8 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$BENCH_DIR")
+# shellcheck source=bench/apache.sh
+source "$BENCH_DIR/apache.sh"
 
 QUICK=${BENCH_QUICK:-0}
 if [[ $QUICK == 1 ]]; then
@@ -76,6 +83,8 @@ SEED_CONCURRENCY=${BENCH_SEED_CONCURRENCY:-16}
 SCENARIOS=${BENCH_SCENARIOS:-"c_fcgi bare get_user filter_username filter_external_id list_users commit_anchor post_user group_small group_big"}
 RESULTS_DIR=${BENCH_RESULTS_DIR:-$BENCH_DIR/results}
 REAL_MODE=${BENCH_REAL:-auto}
+FRONTENDS=${BENCH_FRONTENDS:-nginx}
+FRONTEND=""    # the front end being measured
 KEEP=${BENCH_KEEP:-0}
 QUIET_BUDGET=${BENCH_QUIET_BUDGET:-60}
 BUSY_THRESHOLD=15   # percent of the machine busy before a measurement: wait for it to calm down
@@ -225,6 +234,7 @@ real_unavailable_check() {
 
 PORT=""
 URL=""
+NGINX_PID=""
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
@@ -334,6 +344,7 @@ start_nginx() {
     for ((i = 0; i < 100; i++)); do
       kill -0 "$pid" 2>/dev/null || break
       if [[ $(curl -s -o /dev/null -w '%{http_code}' "$URL/static/fixed.json") == 200 ]]; then
+        NGINX_PID=$pid
         log "nginx (pid $pid, worker_processes $NGINX_WORKERS) on $URL"
         return 0
       fi
@@ -392,6 +403,13 @@ start_real() {  # workers -> 0 when it serves, 1 otherwise (REAL_WHY set)
     REAL_WHY="scimsync-fcgi did not open its socket (log above)"
     return 1
   fi
+}
+
+start_responders() {  # workers
+  if [[ $FRONTEND == apache-fcgid ]]; then start_fcgid_responders "$1"; return; fi
+  start_c
+  start_bare "$1"
+  if ((REAL_OK)); then start_real "$1" || real_unavailable_check; fi
 }
 
 stop_responders() {
@@ -506,6 +524,7 @@ EOF
 # WRK_TIMEOUT set on the call: wrk's --timeout (its default, 2 s, counts slower answers as errors).
 # The process (with its threads and children) that answers scenario NAME, for its CPU time.
 responder_pid() {  # name
+  [[ $FRONTEND == apache-fcgid ]] && { fcgid_responder "$1"; return; }
   case $1 in
     static) echo "" ;;
     c_fcgi) echo "$C_PID" ;;
@@ -527,7 +546,7 @@ measure() {
   if ((background > BUSY_THRESHOLD)); then
     loud "the machine is ${background}% busy before '$label' starts: other work skews this run"
   fi
-  raw=$RUN/raw/$name${WORKERS:+-w$WORKERS}-r$ROUND.txt
+  raw=$RUN/raw/$FRONTEND-$name${WORKERS:+-w$WORKERS}-r$ROUND.txt
   export BENCH_LUA_DIR=$BENCH_DIR/lua BENCH_TOKEN=$TOKEN BENCH_BASE_PATH=$BASE_PATH BENCH_USERS_FILE=$USERS_FILE
   if [[ $WARMUP != 0 && $ROUND == 1 ]]; then
     BENCH_PHASE=warmup run_child wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" ${WRK_TIMEOUT:+--timeout "$WRK_TIMEOUT"} -s "$BENCH_DIR/lua/$lua" "$URL$path" >/dev/null \
@@ -535,7 +554,8 @@ measure() {
   fi
   for ((attempt = 1; ; attempt++)); do
     before=$(python3 "$BENCH_DIR/cpu_snapshot.py" $$ $responder)
-    BENCH_PHASE=measure run_child wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency ${WRK_TIMEOUT:+--timeout "$WRK_TIMEOUT"} -s "$BENCH_DIR/lua/$lua" "$URL$path" >"$raw" \
+    # A run measured again creates users of its own (post_user.lua names them by phase).
+    BENCH_PHASE=measure$attempt run_child wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency ${WRK_TIMEOUT:+--timeout "$WRK_TIMEOUT"} -s "$BENCH_DIR/lua/$lua" "$URL$path" >"$raw" \
       || { cat "$raw" >&2; die "wrk failed for $name"; }
     after=$(python3 "$BENCH_DIR/cpu_snapshot.py" $$ $responder)
     # Share of the machine used by processes other than this benchmark's during the run, and the
@@ -558,8 +578,8 @@ EOF
     QUIET_BUDGET=$((QUIET_BUDGET - $(seconds "$DURATION")))
   done
   line=$(grep '^BENCH_RESULT ' "$raw" | tail -n 1) || die "no BENCH_RESULT from wrk for $name (see $raw)"
-  printf '{"scenario":"%s","label":"%s","workers":%s,"round":%d,"background_cpu":%s,"other_cpu":%s,"responder_cpu":%s,"result":%s}\n' \
-    "$name" "$label" "${WORKERS:-null}" "$ROUND" "$background" "$other" "$cpu" "${line#BENCH_RESULT }" >>"$RESULTS"
+  printf '{"frontend":"%s","scenario":"%s","label":"%s","workers":%s,"round":%d,"background_cpu":%s,"other_cpu":%s,"responder_cpu":%s,"result":%s}\n' \
+    "$FRONTEND" "$name" "$label" "${WORKERS:-null}" "$ROUND" "$background" "$other" "$cpu" "${line#BENCH_RESULT }" >>"$RESULTS"
   summary=$(python3 - "${line#BENCH_RESULT }" "$cpu" <<'EOF'
 import json, sys
 r = json.loads(sys.argv[1])
@@ -580,17 +600,17 @@ EOF
 # -- scenarios --------------------------------------------------------------------------------
 
 scenario_static() {
-  measure static "nginx static 1 KB JSON" /static/fixed.json plain.lua
+  measure static "$(frontend_name) static 1 KB JSON" /static/fixed.json plain.lua
 }
 
 scenario_c_fcgi() {
   probe 200 GET /c/fixed || die "C responder probe failed"
-  measure c_fcgi "nginx → C libfcgi ($C_PROCESSES processes), fixed 1 KB JSON" /c/fixed plain.lua
+  measure c_fcgi "$(frontend_name) → C libfcgi ($(c_fcgi_processes)), fixed 1 KB JSON" /c/fixed plain.lua
 }
 
 scenario_bare() {
   probe 200 GET /bare/fixed || die "bare responder probe failed"
-  measure bare "nginx → bare-fcgi, fixed 1 KB JSON" /bare/fixed plain.lua
+  measure bare "$(frontend_name) → bare-fcgi, fixed 1 KB JSON" /bare/fixed plain.lua
 }
 
 prepare_get_user() { ensure_users "$USERS"; }
@@ -718,9 +738,50 @@ json.dump({
     "software": "$(nginx -v 2>&1 | sed 's/.*version: //'), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2), $swift_version, SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1)",
     "load": "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $( ((ROUNDS > 1)) && echo "$ROUNDS interleaved rounds (median reported)" || echo "one round")$( [[ $WARMUP != 0 ]] && echo ", a $WARMUP warm-up before each scenario's first"), load generator on the same cores; nginx worker_processes $NGINX_WORKERS, FastCGI over a Unix socket, no keep-alive to the responder; C responder: $C_PROCESSES processes$( [[ $QUICK == 1 ]] && echo "; BENCH_QUICK=1: a check of the run, not a measurement")",
     "build": "release binaries from ${BIN#"$REPO"/}, commit $commit",
+    "frontends": "$(apache_meta)",
     "dataset": "$( ((REAL_OK)) && echo "$SEEDED users seeded through POST /Users into one directory; POST /Users adds more during its run" || true)",
 }, open(sys.argv[1], "w"))
 EOF
+}
+
+# One front end of BENCH_FRONTENDS: its static file, then at each worker count the responders
+# behind it, in interleaved rounds.
+PREPARED=0
+measure_frontend() {
+  local scenario first=1
+  start_frontend
+  if ((REAL_OK)) && [[ -z $DB ]]; then setup_database || real_unavailable_check; fi
+  WORKERS=""
+  scenario_static
+
+  for WORKERS in $(frontend_worker_counts); do
+    start_responders "$WORKERS"
+    if ((REAL_OK && first)) && ! probe 200 GET "$BASE_PATH/ServiceProviderConfig"; then
+      REAL_WHY="scimsync-fcgi does not answer GET $BASE_PATH/ServiceProviderConfig with 200 behind $FRONTEND"
+      real_unavailable_check
+    fi
+    if ((!PREPARED)); then
+      # Data preparation runs once, against the first front end's first worker count.
+      for scenario in $SCENARIOS; do
+        is_real_scenario "$scenario" && ((!REAL_OK)) && continue
+        declare -F "prepare_$scenario" >/dev/null && "prepare_$scenario"
+      done
+      PREPARED=1
+    fi
+    first=0
+    # Rounds interleave the scenarios, so that a slow drift of the machine touches them all alike.
+    for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+      for scenario in $SCENARIOS; do
+        if is_real_scenario "$scenario" && ((!REAL_OK)); then continue; fi
+        if frontend_runs "$scenario"; then "scenario_$scenario"; fi
+      done
+    done
+    ROUND=1
+    stop_responders
+  done
+  # The million-user phase measures the store: once, behind nginx.
+  if [[ $FRONTEND == nginx ]]; then grow_phase; fi
+  stop_frontend
 }
 
 main() {
@@ -742,46 +803,14 @@ main() {
   RESULTS=$RUN/results.jsonl
   : >"$RESULTS"
 
+  check_frontends
   build_binaries
   write_static_file
-  start_nginx
-  if ((REAL_OK)); then setup_database || real_unavailable_check; fi
-
   for scenario in $SCENARIOS; do
     declare -F "scenario_$scenario" >/dev/null || die "unknown scenario '$scenario'"
   done
-  log "wrk -t$THREADS -c$CONNECTIONS -d$DURATION × $ROUNDS rounds, warm-up $WARMUP; responder workers: $WORKER_COUNTS"
-  WORKERS=""
-  scenario_static
-
-  local first=1
-  for WORKERS in $WORKER_COUNTS; do
-    start_c
-    start_bare "$WORKERS"
-    if ((REAL_OK)); then start_real "$WORKERS" || real_unavailable_check; fi
-    if ((REAL_OK && first)) && ! probe 200 GET "$BASE_PATH/ServiceProviderConfig"; then
-      REAL_WHY="scimsync-fcgi does not answer GET $BASE_PATH/ServiceProviderConfig with 200"
-      real_unavailable_check
-    fi
-    if ((first)); then
-      # Data preparation runs once, against the first worker count's responder.
-      for scenario in $SCENARIOS; do
-        is_real_scenario "$scenario" && ((!REAL_OK)) && continue
-        declare -F "prepare_$scenario" >/dev/null && "prepare_$scenario"
-      done
-    fi
-    first=0
-    # Rounds interleave the scenarios, so that a slow drift of the machine touches them all alike.
-    for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
-      for scenario in $SCENARIOS; do
-        if is_real_scenario "$scenario" && ((!REAL_OK)); then continue; fi
-        "scenario_$scenario"
-      done
-    done
-    ROUND=1
-    stop_responders
-  done
-  grow_phase
+  log "wrk -t$THREADS -c$CONNECTIONS -d$DURATION × $ROUNDS rounds, warm-up $WARMUP; responder workers: $WORKER_COUNTS; front ends: $FRONTENDS"
+  for FRONTEND in $FRONTENDS; do measure_frontend; done
 
   if ((!REAL_OK)); then
     notes+=("REAL RESPONDER NOT MEASURED ($REAL_WHY): ceilings only")
