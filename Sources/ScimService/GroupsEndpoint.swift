@@ -14,7 +14,7 @@ struct GroupsEndpoint: ResourceEndpoint {
         case ("POST", 0): return try create(context)
         case ("POST", 1) where rest[0] == ".search":
             return try list(try ListQuery.parse(searchBody: try context.jsonBody(), resourceType: type), context)
-        case ("GET", 1): return try get(rest[0], context)
+        case ("GET", 1): return try read(rest[0], context)
         case ("PUT", 1): return try replace(rest[0], context)
         case ("PATCH", 1): return try patch(rest[0], context)
         case ("DELETE", 1):
@@ -23,6 +23,17 @@ struct GroupsEndpoint: ResourceEndpoint {
         case (_, 0...1): throw ScimError.methodNotAllowed(method, context.request.path)
         default: throw ScimError.notFound("No SCIM endpoint at \(context.request.path).")
         }
+    }
+
+    /// GET by id; a large group read whole is streamed (``GroupMemberStream``).
+    private func read(_ id: String, _ context: RequestContext) throws -> ServiceResponse {
+        guard try responder.projection(context).isIdentity,
+            try store.scimGroupHasMoreMembers(appID: context.app.id, groupID: id, than: GroupMemberStream.threshold),
+            let stored = try resource(id, context)
+        else { return try get(id, context) }
+        if let notModified = responder.notModified(stored, context) { return notModified }
+        let stream = GroupMemberStream(store: store, appID: context.app.id, baseURL: context.baseURL, responder: responder)
+        return try stream.response(stored, context) ?? get(id, context)
     }
 
     func page(_ query: ListQuery, _ context: RequestContext) throws -> ResourcePage {

@@ -60,16 +60,17 @@ struct ResourceResponder {
 
     /// `[{"value": id, "$ref": url, "display": name, "type": …}]`, for `members` and `groups`.
     static func references(_ members: [GroupMember], _ context: RequestContext, typed: Bool) -> JSONValue {
-        .array(
-            members.map { member in
-                var object = JSONObject([
-                    ("value", .string(member.id)),
-                    ("$ref", .string(context.location(member.type == "Group" ? "/Groups" : "/Users", member.id))),
-                ])
-                if let display = member.display { object["display"] = .string(display) }
-                object["type"] = .string(typed ? member.type : "direct")
-                return .object(object)
-            }
-        )
+        .array(members.map { reference($0, baseURL: context.baseURL, typed: typed) })
+    }
+
+    /// One member of ``references(_:_:typed:)``.
+    static func reference(_ member: GroupMember, baseURL: String, typed: Bool) -> JSONValue {
+        var object = JSONObject([
+            ("value", .string(member.id)),
+            ("$ref", .string("\(baseURL)\(member.type == "Group" ? "/Groups" : "/Users")/\(member.id)")),
+        ])
+        if let display = member.display { object["display"] = .string(display) }
+        object["type"] = .string(typed ? member.type : "direct")
+        return .object(object)
     }
 }

@@ -54,7 +54,7 @@ struct ServiceHarness {
             ifNoneMatch: ifNoneMatch,
             requestID: "test"
         )
-        return service.respond(
+        var response = service.respond(
             to: ServiceRequest(
                 method: method,
                 path: fullPath,
@@ -63,6 +63,17 @@ struct ServiceHarness {
                 body: rawBody ?? .bytes(Array((body ?? "").utf8))
             )
         )
+        // A streamed body is written as the responder writes it: after the answer, piece by piece.
+        if let stream = response.streamBody {
+            var pieces: [[UInt8]] = []
+            stream { piece in
+                pieces.append(piece)
+                return true
+            }
+            response.body = pieces.flatMap { $0 }
+            response.streamBody = nil
+        }
+        return response
     }
 
     /// Creates a user and returns its id.

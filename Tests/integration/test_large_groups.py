@@ -130,3 +130,27 @@ def test_a_put_that_changes_nothing_changes_nothing(groups_stack):
     assert r.json()["meta"]["version"] == before.json()["meta"]["version"]
     assert len(audit(s)) == entries, "no audit entry: nothing changed"
     assert len(group_members(s, "corp", "Same")) == 20
+
+
+def test_a_large_group_read_whole_is_streamed_with_every_member(groups_stack):
+    """GET /Groups/{id} of a group past 1,000 members is written 64 KiB at a time from a
+    snapshot of its own (its memory: bench/rss_probe.py): the answer is the same JSON as an
+    unstreamed one, with every member."""
+    s = groups_stack
+    alpha = s.client("alpha")
+    ids = seed_users(alpha, "str", MEMBERS)
+    group = create_group(alpha, "Streamed", ids)
+    small = create_group(alpha, "Small", ids[:10])
+
+    r = alpha.get(f"/Groups/{group['id']}")
+    assert_status(r, 200)
+    assert r.headers["Content-Type"].startswith("application/scim+json")
+    assert r.headers.get("ETag") == group["meta"]["version"]
+    body = r.json()
+    assert sorted(m["value"] for m in body["members"]) == sorted(ids)
+    assert [m["value"] for m in body["members"]] == sorted(ids), "in member id order, as an unstreamed answer"
+    assert all(m["type"] == "User" and m["$ref"].endswith("/Users/" + m["value"]) for m in body["members"])
+    assert body["displayName"] == "Streamed" and body["meta"]["resourceType"] == "Group"
+    # The same shape as a small group's answer, which is not streamed.
+    assert list(body) == list(alpha.get(f"/Groups/{small['id']}").json())
+    assert_status(alpha.get(f"/Groups/{group['id']}", headers={"If-None-Match": group["meta"]["version"]}), 304)

@@ -31,20 +31,43 @@ extension DirectoryStore {
 
     /// The members of a group, each with the `display` its IdP wrote (none if it wrote none).
     public func scimGroupMembers(appID: Int64, groupID: String) throws -> [GroupMember] {
+        var members: [GroupMember] = []
+        try forEachScimGroupMember(appID: appID, groupID: groupID) { members.append($0) }
+        return members
+    }
+
+    /// Whether the group has more than `count` members (counting no further than that).
+    public func scimGroupHasMoreMembers(appID: Int64, groupID: String, than count: Int) throws -> Bool {
         try read { db in
-            try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT m.member_id, m.member_type, m.display
-                        FROM scim_group p
-                        JOIN scim_member m ON m.group_pk = p.pk
-                        WHERE p.id = ? AND p.app_id = ? AND p.deleted_at IS NULL
-                        ORDER BY m.member_id
-                        """
-                ),
-                arguments: [groupID, appID]
-            ).map {
-                GroupMember(id: $0["member_id"], type: $0["member_type"], display: $0["display"])
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT count(*) FROM (
+                        SELECT 1 FROM scim_group p JOIN scim_member m ON m.group_pk = p.pk
+                        WHERE p.id = ? AND p.app_id = ? AND p.deleted_at IS NULL LIMIT ?
+                    )
+                    """
+            )
+            try statement.setArguments([groupID, appID, count + 1])
+            return try statement.firstRow { $0.integer(0) > Int64(count) } ?? false
+        }
+    }
+
+    /// Calls `body` with each member of the group, in the order ``scimGroupMembers(appID:groupID:)``
+    /// gives, one row at a time: a 200,000-member group is never held whole.
+    public func forEachScimGroupMember(appID: Int64, groupID: String, _ body: (GroupMember) throws -> Void) throws {
+        try read { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT m.member_id, m.member_type, m.display
+                    FROM scim_group p
+                    JOIN scim_member m ON m.group_pk = p.pk
+                    WHERE p.id = ? AND p.app_id = ? AND p.deleted_at IS NULL
+                    ORDER BY m.member_id
+                    """
+            )
+            try statement.setArguments([groupID, appID])
+            try statement.forEachRow { row in
+                try body(GroupMember(id: row.text(0), type: row.text(1), display: row.optionalText(2)))
             }
         }
     }
