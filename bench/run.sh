@@ -648,8 +648,8 @@ scenario_commit_anchor() {
   local db=$RUN/db/anchor-w$WORKERS-r$ROUND.sqlite line
   line=$(run_child "$RUN/commit_anchor" "$db" "$(seconds "$DURATION")") || die "commit_anchor failed"
   rm -f "$db" "$db-wal" "$db-shm"
-  printf '{"scenario":"commit_anchor","label":"SQLite alone: one insert per durable commit (WAL, FULL)","workers":%s,"round":%d,"background_cpu":0,"other_cpu":0,"responder_cpu":null,"result":%s}\n' \
-    "${WORKERS:-null}" "$ROUND" "$(python3 -c 'import json, sys; a = json.loads(sys.argv[1]); print(json.dumps({"requests": a["commits"], "duration_us": round(a["seconds"] * 1e6), "p50_us": 0, "p99_us": 0, "status_errors": 0, "connect_errors": 0, "read_errors": 0, "write_errors": 0, "timeouts": 0}))' "$line")" >>"$RESULTS"
+  printf '{"frontend":"%s","scenario":"commit_anchor","label":"SQLite alone: one insert per durable commit (WAL, FULL)","workers":%s,"round":%d,"background_cpu":0,"other_cpu":0,"responder_cpu":null,"result":%s}\n' \
+    "$FRONTEND" "${WORKERS:-null}" "$ROUND" "$(python3 -c 'import json, sys; a = json.loads(sys.argv[1]); print(json.dumps({"requests": a["commits"], "duration_us": round(a["seconds"] * 1e6), "p50_us": 0, "p99_us": 0, "status_errors": 0, "connect_errors": 0, "read_errors": 0, "write_errors": 0, "timeouts": 0}))' "$line")" >>"$RESULTS"
   log "$(printf '%-50s %s' "commit anchor${WORKERS:+ [$WORKERS workers]} r$ROUND" "$line")"
 }
 
