@@ -54,8 +54,6 @@ struct UsersEndpoint: ResourceEndpoint {
         _ context: RequestContext
     ) throws -> [[(key: String, value: JSONValue)]] {
         guard projection.includes("groups") else { return resources.map { _ in [] } }
-        // A filter's page of one user (`userName eq …`) is one lookup either way.
-        if resources.count == 1 { return [try computedAttributes(of: resources[0], projection, context)] }
         let groups = try store.scimGroups(appID: context.app.id, containingEach: resources.map(\.id))
         return resources.map { stored in
             guard let memberships = groups[stored.id] else { return [] }

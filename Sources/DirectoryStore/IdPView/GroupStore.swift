@@ -92,6 +92,11 @@ extension DirectoryStore {
     /// once, not once per user); a member of no group has no entry.
     public func scimGroups(appID: Int64, containingEach memberIDs: [String]) throws -> [String: [GroupMember]] {
         guard !memberIDs.isEmpty else { return [:] }
+        // A filter's page of one user (`userName eq …`): the one-member query, without json_each.
+        if memberIDs.count == 1 {
+            let groups = try scimGroups(appID: appID, containing: memberIDs[0])
+            return groups.isEmpty ? [:] : [memberIDs[0]: groups]
+        }
         let ids = String(decoding: JSONWriter.serialize(.array(memberIDs.map { .string($0) })), as: UTF8.self)
         return try read { db in
             let statement = try db.cachedStatement(
