@@ -22,7 +22,6 @@ import argparse
 import base64
 import json
 import os
-import re
 import sqlite3
 import subprocess
 import sys
@@ -36,6 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "Tests" / "integration"))
 sys.path.insert(0, str(REPO / "bench"))
 
+from proc_memory import memory_kib  # noqa: E402
 from release_binaries import ensure_binaries  # noqa: E402
 
 
@@ -105,13 +105,6 @@ def measured(stack, script: str, duration: str, env: dict) -> dict:
     result = wrk(stack.origin, script, duration, env)
     result["cpu_us"] = (cpu_seconds(pid) - before) / result["requests"] * 1e6
     return result
-
-
-def memory_kib(pid: int) -> tuple[int, int]:
-    status = Path(f"/proc/{pid}/status").read_text()
-    def field(name):
-        return int(re.search(rf"^{name}:\s+(\d+) kB", status, re.M).group(1))
-    return field("VmRSS"), field("VmHWM")
 
 
 def main() -> int:

@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "Tests" / "integration"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from proc_memory import memory_kib  # noqa: E402
 from release_binaries import ensure_binaries  # noqa: E402
 from stack import Stack  # noqa: E402
 
@@ -33,13 +34,9 @@ PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
 def memory(pid):
-    values = {}
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            name, _, rest = line.partition(":")
-            if name in ("VmRSS", "VmHWM"):
-                values[name] = int(rest.split()[0]) / 1024
-    return values["VmRSS"], values["VmHWM"]
+    """VmRSS and VmHWM of `pid`, in MB."""
+    rss, hwm = memory_kib(pid)
+    return rss / 1024, hwm / 1024
 
 
 def main():

@@ -20,19 +20,11 @@ import sys
 import threading
 import time
 
+from proc_memory import memory_kib
+
 CLIENTS = 8
 MEMBERS_PER_PATCH = 10_000  # membersMaxPerRequest
 BULK_RENAMES = 10
-
-
-def memory(pid):
-    values = {}
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            name, _, rest = line.partition(":")
-            if name in ("VmRSS", "VmHWM"):
-                values[name] = int(rest.split()[0])
-    return values["VmRSS"], values["VmHWM"]
 
 
 class Client:
@@ -84,7 +76,7 @@ def main():
     out = open(args.out, "a")
 
     def record(step, requests, size, seconds):
-        rss, hwm = memory(args.pid)
+        rss, hwm = memory_kib(args.pid)
         line = {"kind": "probe", "step": step, "requests": requests, "bytes": size,
                 "seconds": round(seconds, 3), "rss_kb": rss, "hwm_kb": hwm}
         out.write(json.dumps(line) + "\n")

@@ -71,3 +71,20 @@ function done(summary, latency, requests)
       latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean,
       e.status, e.connect, e.read, e.write, e.timeout))
 end
+
+-- The pages of a connection's walks: whichever page an answer made due next, else the next of
+-- this thread's walker starts (a connection's first request, or one after an answer that
+-- continued nothing). walk_index.lua and walk_cursor.lua page by startIndex and by cursor.
+function bench.walks(starts)
+   local walks = { due = {}, next_start = 0 }
+   function walks.next()
+      local page = table.remove(walks.due)
+      if page ~= nil then return page end
+      walks.next_start = walks.next_start % #starts + 1
+      return starts[walks.next_start]
+   end
+   function walks.continue(page)
+      walks.due[#walks.due + 1] = page
+   end
+   return walks
+end

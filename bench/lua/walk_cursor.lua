@@ -5,7 +5,7 @@
 -- BENCH_PAGE_SIZE [100], BENCH_WALKERS (wrk's -c), BENCH_THREADS (wrk's -t).
 dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 
-local base, headers, due, starts, next_start
+local base, headers, walks
 
 function init(args)
    base = bench.env("BENCH_BASE_PATH") .. "/Users?count=" .. bench.env("BENCH_PAGE_SIZE", "100") .. "&cursor="
@@ -14,26 +14,20 @@ function init(args)
       all[#all + 1] = cursor == "-" and "" or cursor
    end
    local per_thread = math.floor(tonumber(bench.env("BENCH_WALKERS")) / tonumber(bench.env("BENCH_THREADS")))
-   starts = {}
+   local starts = {}
    for k = 1, per_thread do
       starts[k] = all[((thread_number - 1) * per_thread + k - 1) % #all + 1]
    end
-   next_start = 0
-   due = {}
+   walks = bench.walks(starts)
    headers = bench.auth_headers()
 end
 
 function request()
-   local cursor = table.remove(due)
-   if cursor == nil then
-      next_start = next_start % #starts + 1
-      cursor = starts[next_start]
-   end
-   return wrk.format("GET", base .. cursor, headers)
+   return wrk.format("GET", base .. walks.next(), headers)
 end
 
 function response(status, headers_, body)
    if status ~= 200 then return end
    -- No nextCursor: the walk reached the end and starts again from the first page.
-   due[#due + 1] = body:sub(-200):match('"nextCursor":"([^"]*)"') or ""
+   walks.continue(body:sub(-200):match('"nextCursor":"([^"]*)"') or "")
 end

@@ -7,7 +7,7 @@
 -- BENCH_PAGE_SIZE [100], BENCH_USER_COUNT, BENCH_WALKERS (wrk's -c), BENCH_THREADS (wrk's -t).
 dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 
-local base, headers, size, due, starts, next_start
+local base, headers, size, walks
 
 -- The first startIndex of every walker of this thread (the same formula as grow.sh's walk_starts).
 local function walker_starts(users)
@@ -26,20 +26,12 @@ end
 function init(args)
    base = bench.env("BENCH_BASE_PATH") .. "/Users?count=" .. bench.env("BENCH_PAGE_SIZE", "100") .. "&startIndex="
    size = tonumber(bench.env("BENCH_PAGE_SIZE", "100"))
-   starts = walker_starts(tonumber(bench.env("BENCH_USER_COUNT")))
-   next_start = 0
-   due = {}
+   walks = bench.walks(walker_starts(tonumber(bench.env("BENCH_USER_COUNT"))))
    headers = bench.auth_headers()
 end
 
 function request()
-   local start = table.remove(due)
-   if start == nil then
-      -- A connection's first request (or one after an answer that continued nothing).
-      next_start = next_start % #starts + 1
-      start = starts[next_start]
-   end
-   return wrk.format("GET", base .. start, headers)
+   return wrk.format("GET", base .. walks.next(), headers)
 end
 
 function response(status, headers_, body)
@@ -51,5 +43,5 @@ function response(status, headers_, body)
    if not (total and start and shown) then return end
    local following = start + shown
    if shown == 0 or following > total then following = 1 end
-   due[#due + 1] = following
+   walks.continue(following)
 end
