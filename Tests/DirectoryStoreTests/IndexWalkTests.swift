@@ -50,6 +50,8 @@ import Testing
         #expect(try page(17, count: 3).names == (try expected(17, count: 3)))
         #expect(try page(2, count: 4).names == (try expected(2, count: 4)), "below every position learnt but 6")
         #expect(try page(7, count: 30).names == (try expected(7, count: 30)))
+        #expect(try page(Int.max) == (names: [], total: 25), "the largest startIndex a client can send")
+        #expect(try page(Int.max - 1, count: 1000) == (names: [], total: 25))
     }
 
     @Test func keptPositionsStaySpreadOverTheListWhenThereAreTooMany() throws {

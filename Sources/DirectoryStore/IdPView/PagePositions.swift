@@ -44,7 +44,7 @@ final class PagePositions: Sendable {
     func nearest(atOrBelow startIndex: Int, in list: List, deletions: Int64) -> Position? {
         state.withLock { lists in
             guard let learnt = lists[list], learnt.deletions == deletions else { return nil }
-            let index = Self.insertionIndex(of: startIndex + 1, in: learnt.positions)
+            let index = Self.insertionIndex(of: startIndex, in: learnt.positions, after: true)
             return index > 0 ? learnt.positions[index - 1] : nil
         }
     }
@@ -68,13 +68,15 @@ final class PagePositions: Sendable {
         }
     }
 
-    /// The index of the first position whose `startIndex` is `startIndex` or more.
-    private static func insertionIndex(of startIndex: Int, in positions: [Position]) -> Int {
+    /// The index of the first position whose `startIndex` is `startIndex` or more (`after`: more).
+    /// No `+ 1` on a client's `startIndex`: it may be `Int.max`.
+    private static func insertionIndex(of startIndex: Int, in positions: [Position], after: Bool = false) -> Int {
         var low = 0
         var high = positions.count
         while low < high {
             let middle = (low + high) / 2
-            if positions[middle].startIndex < startIndex { low = middle + 1 } else { high = middle }
+            let before = after ? positions[middle].startIndex <= startIndex : positions[middle].startIndex < startIndex
+            if before { low = middle + 1 } else { high = middle }
         }
         return low
     }
