@@ -31,11 +31,29 @@ public enum DirectoryName {
 
     /// `name` without the spaces around it, or the problem that keeps it out of the directory.
     public static func validated(_ name: String) throws(Problem) -> String {
-        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        let trimmed = trimmingWhitespace(name)
         guard !trimmed.isEmpty else { throw .empty }
         if let bad = trimmed.unicodeScalars.first(where: isInvisible) { throw .invisibleCharacter(bad.value) }
         guard trimmed.count <= maxCharacters else { throw .tooLong(characters: trimmed.count) }
         return trimmed
+    }
+
+    /// `name` without the tabs and spaces at either end: what Foundation's
+    /// `trimmingCharacters(in: .whitespaces)` removes (its set: tab, the space separators and
+    /// U+200B), without its bridging, which cost a few microseconds on every create.
+    static func trimmingWhitespace(_ name: String) -> String {
+        let scalars = name.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isWhitespace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isWhitespace($0) })!
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return name }
+        return String(scalars[first...last])
+    }
+
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x20, 0xA0, 0x1680, 0x2000...0x200B, 0x202F, 0x205F, 0x3000: true
+        default: false
+        }
     }
 
     /// General category Cc (U+0000–U+001F, U+007F–U+009F), Zl and Zp (U+2028, U+2029), and the

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import DirectoryStore
@@ -55,6 +56,23 @@ import Testing
         }
         group.wait()
         return results.withLock { $0 }
+    }
+
+    @Test func theStoresOfOneFileShareOneWriterWhileAnyIsOpen() throws {
+        let other = fixture.temporary.path("other.sqlite")
+        weak var released: GroupCommit?
+        try {
+            let first = try DirectoryStore(path: other)
+            let second = try DirectoryStore(path: other, migrate: false)
+            #expect(first.committer === second.committer)
+            #expect(first.committer !== committer, "another file has a committer of its own")
+            try first.write { db in try db.execute(sql: "CREATE TABLE note (text TEXT)") }
+            released = first.committer
+        }()
+        #expect(released == nil, "the writer connection closes with the last store of its file")
+        let reopened = try DirectoryStore(path: other, migrate: false)
+        try reopened.write { db in try db.execute(sql: "INSERT INTO note VALUES ('again')") }
+        #expect(try reopened.read { db in try String.fetchAll(db, sql: "SELECT text FROM note") } == ["again"])
     }
 
     @Test func everyCommitIsSyncedToDisk() throws {

@@ -1,11 +1,22 @@
+import Foundation
 import SCIM
-import SyncRules
 import Testing
+
+@testable import SyncRules
 
 /// One rule for every directory name, whether the admin or an IdP (through the rules) writes it.
 @Suite struct DirectoryNameTests {
     @Test func trimsTheSpacesAround() throws {
         #expect(try DirectoryName.validated("  Zoë Ångström ") == "Zoë Ångström")
+    }
+
+    /// The same as Foundation's `trimmingCharacters(in: .whitespaces)`, which it replaces.
+    @Test(arguments: [
+        "", " ", "\t", "a", " a ", "\ta b\t", "\u{A0}no-break\u{3000}", "\u{2003}em\u{202F}", "\n kept \n",
+        "\u{200B}zero-width\u{200B}", "mid  dle", "👩🏽‍💻 ", " e\u{301}", "\u{1680}ogham\u{205F}", "\u{180E}mongolian\u{FEFF}",
+    ])
+    func trimsWhatFoundationTrims(name: String) {
+        #expect(DirectoryName.trimmingWhitespace(name) == name.trimmingCharacters(in: .whitespaces))
     }
 
     @Test(arguments: [

@@ -16,15 +16,13 @@ extension Deriver {
     /// Costs what the user's own groups cost, whatever the size of those groups. Memberships of
     /// other apps are never touched; the admin's only when the rules do not keep them.
     func deriveMemberships(scimID: String, directoryUserID: Int64, created: Bool) throws {
-        let idpGroups = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT g.pk, g.display_name FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk
-                    WHERE m.member_id = ? AND g.app_id = ? AND g.deleted_at IS NULL
-                    """
-            ),
+        let idpGroups = try db.allCached(
+            sql: """
+                SELECT g.pk, g.display_name FROM scim_member m JOIN scim_group g ON g.pk = m.group_pk
+                WHERE m.member_id = ? AND g.app_id = ? AND g.deleted_at IS NULL
+                """,
             arguments: [scimID, appID]
-        ).map { (pk: $0["pk"] as Int64, name: $0["display_name"] as String) }
+        ) { (pk: $0.integer(0), name: $0.text(1)) }
         let plan = try MembershipPlanner.user(idpGroups: idpGroups, created: created, rules: rules.groupSync, isProtected: isProtected)
         report(plan.skips)
         let held = try heldMemberships(ofUser: directoryUserID)
@@ -42,19 +40,17 @@ extension Deriver {
 
     /// The user's memberships the planner weighs: every one this app made, and the admin's.
     private func heldMemberships(ofUser directoryUserID: Int64) throws -> [(held: HeldMembership, row: Membership)] {
-        try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT m.group_id, m.member_kind, m.member_id, \(MembershipOrigin.columns("m")), g.name, g.protected
-                    FROM dir_membership m JOIN dir_group g ON g.id = m.group_id
-                    WHERE m.member_kind = 'user' AND m.member_id = ? AND (m.app_id = ? OR m.rule = 'admin')
-                    """
-            ),
+        try db.allCached(
+            sql: """
+                SELECT m.group_id, \(MembershipOrigin.columns("m")), g.name, g.protected
+                FROM dir_membership m JOIN dir_group g ON g.id = m.group_id
+                WHERE m.member_kind = 'user' AND m.member_id = ? AND (m.app_id = ? OR m.rule = 'admin')
+                """,
             arguments: [directoryUserID, appID]
-        ).map { row in
-            let origin = try MembershipOrigin(row: row)
-            let membership = Membership(groupID: row["group_id"], memberKind: "user", memberID: directoryUserID, origin: origin)
-            return (HeldMembership(group: row["name"], origin: origin.held, groupIsProtected: row["protected"]), membership)
+        ) { row in
+            let origin = try MembershipOrigin(rule: row.text(1), app: row.optionalInteger(2), idpGroup: row.optionalInteger(3))
+            let membership = Membership(groupID: row.integer(0), memberKind: "user", memberID: directoryUserID, origin: origin)
+            return (HeldMembership(group: row.text(4), origin: origin.held, groupIsProtected: row.integer(5) != 0), membership)
         }
     }
 
@@ -180,7 +176,7 @@ extension Deriver {
 
 extension Membership {
     /// The statement arguments of its six columns, in table order.
-    var arguments: StatementArguments {
+    var arguments: [any SQLArgument] {
         [groupID, memberKind, memberID, origin.rule.rawValue, origin.app, origin.idpGroup]
     }
 }

@@ -10,19 +10,18 @@ extension Deriver {
         let scimPK: Int64
 
         func user(named name: String) throws -> DirectoryUserRecord? {
-            try Row.fetchOne(
-                deriver.db.cachedStatement(sql: Deriver.directoryUserSelect + " WHERE directory_id = ? AND name_key = ?"),
-                arguments: [deriver.directoryID, name.nameKey]
-            ).map(Deriver.directoryUser)
+            try deriver.db.firstCached(
+                sql: Deriver.directoryUserSelect + " WHERE directory_id = ? AND name_key = ?",
+                arguments: [deriver.directoryID, name.nameKey],
+                Deriver.directoryUser
+            )
         }
 
         func isLinkedByAnotherUserOfThisApp(_ id: Int64) throws -> Bool {
-            try Bool.fetchOne(
-                deriver.db.cachedStatement(
-                    sql: "SELECT EXISTS (SELECT 1 FROM scim_user WHERE directory_user_id = ? AND app_id = ? AND pk != ?)"
-                ),
+            try deriver.db.firstCached(
+                sql: "SELECT EXISTS (SELECT 1 FROM scim_user WHERE directory_user_id = ? AND app_id = ? AND pk != ?)",
                 arguments: [id, deriver.appID, scimPK]
-            ) ?? false
+            ) { $0.integer(0) != 0 } ?? false
         }
 
         func ownerStillLinks(_ user: DirectoryUserRecord) throws -> Bool {

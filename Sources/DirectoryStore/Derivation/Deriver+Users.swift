@@ -9,8 +9,11 @@ extension Deriver {
     /// name comes out empty, is another user's of this app, or is a user the rules may not adopt.
     /// A leaver is the exception: when the IdP deactivates the user, its directory user is
     /// deactivated all the same, and the refusal of the rest is recorded instead of thrown.
-    func deriveUser(pk: Int64) throws {
-        guard let refusal = try refusal(of: { try deriveWholeUser(pk: pk) }) else { return }
+    ///
+    /// `written` is the user as its write just stored it, when the caller has it: else it is
+    /// read back (and its resource parsed again) from `scim_user`.
+    func deriveUser(pk: Int64, written: WrittenUser? = nil) throws {
+        guard let refusal = try refusal(of: { try deriveWholeUser(pk: pk, written: written) }) else { return }
         guard let userName = try deactivatedLeaver(pk: pk) else { throw refusal }
         record(.userRefused, user: userName, reason: refusal.detail)
     }
@@ -32,18 +35,13 @@ extension Deriver {
         return row["user_name"]
     }
 
-    private func deriveWholeUser(pk: Int64) throws {
-        guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT id, resource, directory_user_id FROM scim_user WHERE pk = ?"),
-                arguments: [pk]
-            )
-        else { return }
-        let previous: Int64? = row["directory_user_id"]
+    private func deriveWholeUser(pk: Int64, written: WrittenUser?) throws {
+        guard let user = try written ?? storedUser(pk: pk) else { return }
+        let previous = user.directoryUserID
         let plan = try UserPlanner.plan(
             appID: appID,
             rules: rules.userSync,
-            resource: StoredResource.object(Array((row["resource"] as String).utf8)),
+            resource: user.resource,
             linked: try linkedUser(previous),
             state: UserState(deriver: self, scimPK: pk)
         )
@@ -66,7 +64,19 @@ extension Deriver {
         }
         try link(pk, to: directoryUserID)
         if previous != directoryUserID { try releaseUser(directoryUserID: previous) }
-        try deriveMemberships(scimID: row["id"], directoryUserID: directoryUserID, created: plan.creates)
+        try deriveMemberships(scimID: user.id, directoryUserID: directoryUserID, created: plan.creates)
+    }
+
+    private func storedUser(pk: Int64) throws -> WrittenUser? {
+        let statement = try db.cachedStatement(sql: "SELECT id, resource, directory_user_id FROM scim_user WHERE pk = ?")
+        try statement.bind([pk])
+        return try statement.firstRow { row in
+            WrittenUser(
+                id: row.text(0),
+                resource: StoredResource.object(row.bytes(1)),
+                directoryUserID: row.isNull(2) ? nil : row.integer(2)
+            )
+        }
     }
 
     /// What becomes of a directory user this app no longer links (its IdP user was deleted, or the
@@ -75,11 +85,7 @@ extension Deriver {
     /// it is then deleted, or deactivated and kept, by the rules.
     func releaseUser(directoryUserID: Int64?) throws {
         guard let id = directoryUserID,
-            let user = try Row.fetchOne(
-                db,
-                sql: Self.directoryUserSelect + " WHERE id = ?",
-                arguments: [id]
-            ).map(Self.directoryUser)
+            let user = try db.firstCached(sql: Self.directoryUserSelect + " WHERE id = ?", arguments: [id], Self.directoryUser)
         else { return }
         try apply(desired: [], existing: try allMemberships(ofUser: user.id))
         let managedElsewhere =
@@ -104,11 +110,11 @@ extension Deriver {
     /// The directory user `id`, if it is in the app's directory (after a directory change it is not).
     func linkedUser(_ id: Int64?) throws -> DirectoryUserRecord? {
         guard let id else { return nil }
-        return try Row.fetchOne(
-            db,
+        return try db.firstCached(
             sql: Self.directoryUserSelect + " WHERE id = ? AND directory_id = ?",
-            arguments: [id, directoryID]
-        ).map(Self.directoryUser)
+            arguments: [id, directoryID],
+            Self.directoryUser
+        )
     }
 
     private func insert(_ fields: DirectoryUserFields) throws -> Int64 {
@@ -168,18 +174,27 @@ extension Deriver {
         SELECT id, name, email, display_name, first_name, last_name, active, origin_app_id FROM dir_user
         """
 
-    static func directoryUser(_ row: Row) -> DirectoryUserRecord {
+    /// Reads a row selected by ``directoryUserSelect``.
+    static func directoryUser(_ row: StatementRow) -> DirectoryUserRecord {
         DirectoryUserRecord(
-            id: row["id"],
+            id: row.integer(0),
             fields: DirectoryUserFields(
-                username: row["name"],
-                email: row["email"],
-                displayName: row["display_name"],
-                firstName: row["first_name"],
-                lastName: row["last_name"],
-                active: row["active"]
+                username: row.text(1),
+                email: row.optionalText(2),
+                displayName: row.optionalText(3),
+                firstName: row.optionalText(4),
+                lastName: row.optionalText(5),
+                active: row.integer(6) != 0
             ),
-            ownerApp: row["origin_app_id"]
+            ownerApp: row.optionalInteger(7)
         )
     }
+}
+
+/// A SCIM user as a write stored it: what its derivation starts from.
+struct WrittenUser {
+    var id: String
+    var resource: JSONObject
+    /// The directory user it linked before this write.
+    var directoryUserID: Int64?
 }

@@ -18,16 +18,21 @@ final class Deriver {
 
     /// Reads the app's current directory and rules in the caller's transaction.
     init(_ db: Database, appID: Int64) throws {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT name, directory_id, rules FROM app WHERE id = ?"), arguments: [appID]) else {
-            throw StoreError.notFound("app #\(appID)")
+        let statement = try db.cachedStatement(sql: "SELECT name, directory_id, rules FROM app WHERE id = ?")
+        try statement.bind([appID])
+        let app = try statement.firstRow { row in
+            let name = row.text(0)
+            let rules = try row.withUTF8(2) { text in
+                try AppRulesCache.shared.rules(appID: appID, utf8: text) { try DirectoryStore.storedRules($0, app: name) }
+            }
+            return (name: name, directoryID: row.integer(1), rules: rules)
         }
+        guard let app else { throw StoreError.notFound("app #\(appID)") }
         self.db = db
         self.appID = appID
-        appName = row["name"]
-        directoryID = row["directory_id"]
-        rules = try AppRulesCache.shared.rules(appID: appID, text: row["rules"]) { text in
-            try DirectoryStore.storedRules(text, app: row["name"])
-        }
+        appName = app.name
+        directoryID = app.directoryID
+        rules = app.rules
     }
 
     /// Runs `body` in a savepoint. When the rules refuse (a ``RuleRefusal``), what `body` did is

@@ -52,13 +52,17 @@ enum MembershipOrigin: Hashable, Comparable {
 
     /// The origin of a row selecting ``columns``.
     init(row: Row) throws {
-        let app: Int64? = row["app_id"]
-        switch (Rule(rawValue: row["rule"]), app, row["idp_group_pk"] as Int64?) {
+        try self.init(rule: row["rule"], app: row["app_id"], idpGroup: row["idp_group_pk"])
+    }
+
+    /// From the columns ``columns(_:)`` names, in its order.
+    init(rule: String?, app: Int64?, idpGroup: Int64?) throws {
+        switch (rule.flatMap(Rule.init(rawValue:)), app, idpGroup) {
         case (.admin, nil, nil): self = .admin
         case (.idpGroup, let app?, let pk?): self = .idpGroup(app: app, groupPK: pk)
         case (.defaultGroup, let app?, nil): self = .defaultGroup(app: app)
         case (.newUserGroup, let app?, nil): self = .newUserGroup(app: app)
-        default: throw StoreError.invalid("a membership has an unknown origin (rule \(String(describing: row["rule"] as String?)))")
+        default: throw StoreError.invalid("a membership has an unknown origin (rule \(String(describing: rule)))")
         }
     }
 

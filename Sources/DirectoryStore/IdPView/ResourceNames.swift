@@ -10,7 +10,7 @@ extension DirectoryStore {
             case .user: "SELECT pk FROM scim_user WHERE app_id = ? AND user_name_key = ?"
             case .group: "SELECT pk FROM scim_group WHERE app_id = ? AND display_name_key = ? AND deleted_at IS NULL"
             }
-        if let holder = try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: [appID, name.nameKey]), holder != pk {
+        if let holder = try db.firstCached(sql: sql, arguments: [appID, name.nameKey], { $0.integer(0) }), holder != pk {
             throw IdPViewError.nameTaken(kind, name: name)
         }
     }

@@ -45,7 +45,7 @@ extension DirectoryStore {
             let pk = db.lastInsertedRowID
             try Self.indexEmails(db, pk: pk, resource: resource)
             let deriver = try Deriver(db, appID: app.id)
-            try deriver.deriveUser(pk: pk)
+            try deriver.deriveUser(pk: pk, written: WrittenUser(id: id, resource: resource, directoryUserID: nil))
             try deriver.record(in: audit, operation: "user.create", target: "User \(id) (\(userName))")
             return StoredResource(id: id, json: json, meta: ResourceMeta(resourceType: "User", created: now, lastModified: now, version: 1))
         }
@@ -66,7 +66,8 @@ extension DirectoryStore {
                 let row = try Row.fetchOne(
                     db.cachedStatement(
                         sql: """
-                            SELECT pk, resource, version, created_at, modified_at FROM scim_user WHERE app_id = ? AND id = ?
+                            SELECT pk, resource, version, created_at, modified_at, directory_user_id FROM scim_user
+                            WHERE app_id = ? AND id = ?
                             """
                     ),
                     arguments: [app.id, id]
@@ -109,7 +110,7 @@ extension DirectoryStore {
             )
             try Self.indexEmails(db, pk: pk, resource: resource)
             let deriver = try Deriver(db, appID: app.id)
-            try deriver.deriveUser(pk: pk)
+            try deriver.deriveUser(pk: pk, written: WrittenUser(id: id, resource: resource, directoryUserID: row["directory_user_id"]))
             try deriver.record(in: audit, operation: "user.update", target: "User \(id) (\(userName))")
             return StoredResource(
                 id: id,

@@ -57,15 +57,20 @@ public final class DirectoryStore: Sendable {
         // SQLite would create a missing file with the umask's mode, and its WAL with the same.
         try PrivateFile.createIfMissing(path)
         self.path = path
-        committer = GroupCommit.forDatabase(at: path)
-        connection = try DatabaseQueue(path: path, configuration: configuration)
+        connection = try Self.open(path, configuration)
+        committer = try GroupCommit.forDatabase(at: path) { try Self.open(path, configuration) }
+        if migrate {
+            try Migrations.migrator.migrate(connection)
+        }
+    }
+
+    private static func open(_ path: String, _ configuration: Configuration) throws -> DatabaseQueue {
+        let connection = try DatabaseQueue(path: path, configuration: configuration)
         // After GRDB's WAL set-up, which chooses `synchronous = NORMAL` (a commit synced only at
         // the next checkpoint): every commit is synced before it returns, or an acknowledged
         // write could be lost with the power.
         try connection.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        if migrate {
-            try Migrations.migrator.migrate(connection)
-        }
+        return connection
     }
 
     /// Runs `body` inside one read transaction, so every read it makes sees the same snapshot
@@ -102,7 +107,7 @@ public final class DirectoryStore: Sendable {
         }
         let requested = ContinuousClock.now
         do {
-            let (result, timing) = try committer.write(on: connection, updates)
+            let (result, timing) = try committer.write(updates)
             meter.write(requested: requested, began: timing.began, worked: timing.worked)
             return result
         } catch {

@@ -8,24 +8,41 @@ import Synchronization
 /// Each write runs in a savepoint of its own: a write that fails is undone alone, and nothing of
 /// another write is rolled back with it. Every write returns only after the commit that holds it,
 /// so an answer never goes out before its change is on disk. The first thread to find no leader
-/// leads: it takes the queued writes (its own among them), runs them on its own connection,
-/// commits, and wakes their threads; whatever queued meanwhile goes with the next commit, led by
-/// the thread of the first write in the queue.
+/// leads: it takes the queued writes (its own among them), runs them on the process's writer
+/// connection, commits, and wakes their threads; whatever queued meanwhile goes with the next
+/// commit, led by the thread of the first write in the queue.
+///
+/// The writer connection is one per process and database file, used by one leader at a time:
+/// SQLite drops a connection's whole page cache when another connection has committed since its
+/// last transaction, so a leader running on its own worker's connection re-read most pages a
+/// create touches, inside the write lock.
 final class GroupCommit: @unchecked Sendable {
     /// At most this many writes share one transaction, so that it holds the write lock briefly.
     static let maxWritesPerCommit = 64
 
-    /// One per database file, for every store of the process that opens it.
-    static func forDatabase(at path: String) -> GroupCommit {
-        registry.withLock { committers in
-            if let committer = committers[path] { return committer }
-            let committer = GroupCommit()
-            committers[path] = committer
+    /// One per database file, for every store of the process that opens it, while any of them
+    /// is open; `open` makes its writer connection.
+    static func forDatabase(at path: String, open: () throws -> DatabaseQueue) throws -> GroupCommit {
+        try registry.withLock { committers in
+            if let committer = committers[path]?.committer { return committer }
+            let committer = GroupCommit(writer: try open())
+            committers[path] = Registered(committer: committer)
             return committer
         }
     }
 
-    private static let registry = Mutex<[String: GroupCommit]>([:])
+    /// Weak, so that the writer connection closes with the last store of its file.
+    private struct Registered {
+        weak var committer: GroupCommit?
+    }
+    private static let registry = Mutex<[String: Registered]>([:])
+
+    /// Only the leading thread uses it.
+    private let writer: DatabaseQueue
+
+    private init(writer: DatabaseQueue) {
+        self.writer = writer
+    }
 
     /// Guards `queue`, `leading` and `commits`. A queued thread sleeps on its entry's own
     /// semaphore, so a commit wakes the threads whose writes it held and the next leader, not
@@ -48,9 +65,9 @@ final class GroupCommit: @unchecked Sendable {
         var worked: ContinuousClock.Instant
     }
 
-    /// Runs `updates` in the next shared transaction, on `connection` if this thread leads it,
-    /// and returns once that transaction is committed.
-    func write<T>(on connection: DatabaseQueue, _ updates: (Database) throws -> T) throws -> (T, Timing) {
+    /// Runs `updates` in the next shared transaction, on the writer connection, and returns once
+    /// that transaction is committed.
+    func write<T>(_ updates: (Database) throws -> T) throws -> (T, Timing) {
         try withoutActuallyEscaping(updates) { updates in
             var outcome: Result<T, any Error>?
             let write = QueuedWrite { db in
@@ -58,7 +75,7 @@ final class GroupCommit: @unchecked Sendable {
                 if case .failure = outcome { return false }
                 return true
             }
-            if awaitTurn(write) { lead(holding: write, on: connection) }
+            if awaitTurn(write) { lead(holding: write) }
             if let failure = write.failure { throw failure }
             return (try outcome!.get(), Timing(began: write.began, worked: write.worked))
         }
@@ -97,13 +114,13 @@ final class GroupCommit: @unchecked Sendable {
     }
 
     /// Commits the writes at the head of the queue (`own` among them: it is first), then hands over.
-    private func lead(holding own: QueuedWrite, on connection: DatabaseQueue) {
+    private func lead(holding own: QueuedWrite) {
         lock.lock()
         let batch = Array(queue.prefix { !$0.exclusive }.prefix(Self.maxWritesPerCommit))
         queue.removeFirst(batch.count)
         commits += 1
         lock.unlock()
-        Self.commit(batch, on: connection)
+        Self.commit(batch, on: writer)
         // No write's closure may outlive its thread's wait (`withoutActuallyEscaping`).
         for queued in batch { queued.run = nil }
         handOver(after: batch.filter { $0 !== own })

@@ -10,6 +10,10 @@ struct StatementRow {
         sqlite3_column_int64(statement, column)
     }
 
+    func optionalInteger(_ column: Int32) -> Int64? {
+        isNull(column) ? nil : integer(column)
+    }
+
     func isNull(_ column: Int32) -> Bool {
         sqlite3_column_type(statement, column) == SQLITE_NULL
     }
@@ -18,6 +22,12 @@ struct StatementRow {
     func bytes(_ column: Int32) -> [UInt8] {
         guard let text = sqlite3_column_text(statement, column) else { return [] }
         return Array(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, column))))
+    }
+
+    /// The column's UTF-8 bytes where SQLite holds them (empty for NULL), for `body` only.
+    func withUTF8<T>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        let text = sqlite3_column_text(statement, column)
+        return try body(UnsafeBufferPointer(start: text, count: text == nil ? 0 : Int(sqlite3_column_bytes(statement, column))))
     }
 
     func text(_ column: Int32) -> String {
