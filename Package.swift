@@ -44,6 +44,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // SQLite's default VFS with a WAL file's writes gathered: one write per commit, not two per page.
+        .target(name: "CWALWriter", linkerSettings: [.linkedLibrary("sqlite3")]),
         // A multi-threaded FastCGI responder loop over libfcgi; knows nothing of SCIM.
         .target(name: "FastCGI", dependencies: ["CFastCGI"]),
         // The SCIM 2.0 protocol: JSON, schemas, filters, PATCH, errors. Pure, no I/O.
@@ -56,7 +58,7 @@ let package = Package(
         .target(
             name: "DirectoryStore",
             dependencies: [
-                "SCIM", "SyncRules", "ConfigDocument", "CSQLiteHardening", "AppTraffic",
+                "SCIM", "SyncRules", "ConfigDocument", "CSQLiteHardening", "CWALWriter", "AppTraffic",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -120,7 +122,7 @@ let package = Package(
         .testTarget(name: "ConfigDocumentTests", dependencies: ["ConfigDocument", "SyncRules", "SCIM", "AppTraffic"]),
         .testTarget(
             name: "DirectoryStoreTests",
-            dependencies: ["DirectoryStore", "DirectoryOperations", "SyncRules", "SCIM", "CSQLiteHardening", "TestSupport"],
+            dependencies: ["DirectoryStore", "DirectoryOperations", "SyncRules", "SCIM", "CSQLiteHardening", "CWALWriter", "TestSupport"],
             // Databases made by earlier schemas, read by path (see MigrationTests).
             exclude: ["Fixtures"]
         ),

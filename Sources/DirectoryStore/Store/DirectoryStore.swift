@@ -1,3 +1,5 @@
+import CSQLiteHardening
+import CWALWriter
 import Foundation
 import GRDB
 import SCIM
@@ -21,6 +23,11 @@ public final class DirectoryStore: Sendable {
     /// WAL pages after which a commit copies them into the database (SQLite's default is 1,000).
     public static let checkpointPages = 8_000
 
+    /// SQLite's default VFS for every connection the process opens from now on: a WAL file's
+    /// writes go out in one `pwrite(2)` per commit instead of two per page (see `CWALWriter`).
+    /// Were it missing, connections would write as SQLite does, only slower.
+    static let gatheredWALWrites = scimsync_wal_writer_install() == SQLITE_OK
+
     package let connection: DatabaseQueue
     let authCache = AuthCache()
     let crowdAuthCache = CrowdAuthCache()
@@ -38,6 +45,7 @@ public final class DirectoryStore: Sendable {
     /// false, brings it to the current schema. The connection is hardened (see
     /// ``ConnectionHardening``).
     public init(path: String, migrate: Bool = true, groupBatchSize: Int = GroupWork.batchSize) throws {
+        _ = Self.gatheredWALWrites
         self.groupBatchSize = max(groupBatchSize, 1)
         var configuration = ConnectionHardening.configuration()
         configuration.busyMode = .callback(Self.waitForTheWriteLock)

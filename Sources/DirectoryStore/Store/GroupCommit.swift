@@ -7,15 +7,14 @@ import Synchronization
 ///
 /// Each write runs in a savepoint of its own: a write that fails is undone alone, and nothing of
 /// another write is rolled back with it. Every write returns only after the commit that holds it,
-/// so an answer never goes out before its change is on disk. The first thread to find no leader
-/// leads: it takes the queued writes (its own among them), runs them on the process's writer
-/// connection, commits, and wakes their threads; whatever queued meanwhile goes with the next
-/// commit, led by the thread of the first write in the queue.
+/// so an answer never goes out before its change is on disk.
 ///
-/// The writer connection is one per process and database file, used by one leader at a time:
+/// One thread per process and database file, the committer, runs the writes on a connection of
+/// its own: it takes every write queued (up to ``maxWritesPerCommit``), runs them, commits, wakes
+/// their threads, and goes on with what queued meanwhile. One thread on one connection because
 /// SQLite drops a connection's whole page cache when another connection has committed since its
-/// last transaction, so a leader running on its own worker's connection re-read most pages a
-/// create touches, inside the write lock.
+/// last transaction (a create then re-read most of its pages inside the write lock), and because
+/// handing the lead from thread to thread cost a wake-up and a wait for a core between commits.
 final class GroupCommit: @unchecked Sendable {
     /// At most this many writes share one transaction, so that it holds the write lock briefly.
     static let maxWritesPerCommit = 64
@@ -25,39 +24,38 @@ final class GroupCommit: @unchecked Sendable {
     static func forDatabase(at path: String, open: () throws -> DatabaseQueue) throws -> GroupCommit {
         try registry.withLock { committers in
             if let committer = committers[path]?.committer { return committer }
-            let committer = GroupCommit(writer: try open())
+            let committer = GroupCommit(queue: WriteQueue(writer: try open()))
             committers[path] = Registered(committer: committer)
             return committer
         }
     }
 
-    /// Weak, so that the writer connection closes with the last store of its file.
+    /// Weak, so that the committer thread ends, and its connection closes, with the last store
+    /// of its file.
     private struct Registered {
         weak var committer: GroupCommit?
     }
     private static let registry = Mutex<[String: Registered]>([:])
 
-    /// Only the leading thread uses it.
-    private let writer: DatabaseQueue
+    private let queue: WriteQueue
 
-    private init(writer: DatabaseQueue) {
-        self.writer = writer
+    private init(queue: WriteQueue) {
+        self.queue = queue
+        let thread = Thread { [queue] in queue.commitUntilClosed() }
+        thread.name = "scimsync-commit"
+        // As much as a worker's: the writes it runs are the workers' own.
+        thread.stackSize = 4 << 20
+        thread.start()
     }
 
-    /// Guards `queue`, `leading` and `commits`. A queued thread sleeps on its entry's own
-    /// semaphore, so a commit wakes the threads whose writes it held and the next leader, not
-    /// every waiting thread (a broadcast woke them all, to find most of them not done).
-    private let lock = NSLock()
-    private var queue: [QueuedWrite] = []
-    private var leading = false
+    deinit {
+        queue.close()
+    }
+
     /// Transactions committed (or tried) for queued writes, and writes queued now: what the
     /// tests watch to see writes share commits.
-    private(set) var commits = 0
-    var queued: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return queue.count
-    }
+    var commits: Int { queue.commits }
+    var queued: Int { queue.count }
 
     /// When a write got the write lock, finished its work, and was committed.
     struct Timing {
@@ -65,8 +63,8 @@ final class GroupCommit: @unchecked Sendable {
         var worked: ContinuousClock.Instant
     }
 
-    /// Runs `updates` in the next shared transaction, on the writer connection, and returns once
-    /// that transaction is committed.
+    /// Runs `updates` in the next shared transaction, on the committer's connection, and returns
+    /// once that transaction is committed.
     func write<T>(_ updates: (Database) throws -> T) throws -> (T, Timing) {
         try withoutActuallyEscaping(updates) { updates in
             var outcome: Result<T, any Error>?
@@ -75,21 +73,20 @@ final class GroupCommit: @unchecked Sendable {
                 if case .failure = outcome { return false }
                 return true
             }
-            if awaitTurn(write) { lead(holding: write) }
+            queue.append(write)
+            write.wake.wait()
             if let failure = write.failure { throw failure }
             return (try outcome!.get(), Timing(began: write.began, worked: write.worked))
         }
     }
 
-    /// Runs `body` in a transaction of its own on `connection`, as the leader (queued writes of
-    /// other threads wait for the next commit): for a request whose several writes go together.
+    /// Runs `body` in a transaction of its own on `connection`, in its turn among the queued
+    /// writes (those queued after it wait for it): for a request whose several writes go together.
     func exclusive<T>(on connection: DatabaseQueue, _ body: (Database) throws -> T) throws -> T {
         let turn = QueuedWrite(exclusive: true)
-        _ = awaitTurn(turn)
-        lock.lock()
-        queue.removeFirst()
-        lock.unlock()
-        defer { handOver(after: []) }
+        queue.append(turn)
+        turn.wake.wait()
+        defer { turn.finished.signal() }
         return try connection.write { db in
             let result = try body(db)
             // Else SQLite rolled it back under one of the writes: none of them is on disk.
@@ -98,67 +95,7 @@ final class GroupCommit: @unchecked Sendable {
         }
     }
 
-    /// Queues `entry` and returns true once its thread leads (no one led, or the last leader
-    /// handed over to it: it is first in the queue), or false once another leader committed it.
-    private func awaitTurn(_ entry: QueuedWrite) -> Bool {
-        lock.lock()
-        queue.append(entry)
-        if !leading {
-            leading = true
-            lock.unlock()
-            return true
-        }
-        lock.unlock()
-        entry.wake.wait()
-        return !entry.done
-    }
-
-    /// Commits the writes at the head of the queue (`own` among them: it is first), then hands over.
-    private func lead(holding own: QueuedWrite) {
-        lock.lock()
-        let batch = Array(queue.prefix { !$0.exclusive }.prefix(Self.maxWritesPerCommit))
-        queue.removeFirst(batch.count)
-        commits += 1
-        lock.unlock()
-        Self.commit(batch, on: writer)
-        // No write's closure may outlive its thread's wait (`withoutActuallyEscaping`).
-        for queued in batch { queued.run = nil }
-        handOver(after: batch.filter { $0 !== own })
-    }
-
-    /// Marks `batch` done and wakes its threads, and the thread of the next queued write, which
-    /// leads next; with nothing queued, no one leads.
-    private func handOver(after batch: [QueuedWrite]) {
-        lock.lock()
-        for queued in batch { queued.done = true }
-        let next = queue.first
-        if next == nil { leading = false }
-        lock.unlock()
-        for queued in batch { queued.wake.signal() }
-        next?.wake.signal()
-    }
-
     static let transactionEnded = StoreError.invalid("SQLite ended the transaction under a write; nothing of it was kept")
-
-    /// One transaction for `batch`, a savepoint each. When the transaction itself fails (the
-    /// write lock never came, the commit failed, or SQLite rolled the transaction back under a
-    /// write), every write of the batch that did not fail by itself fails with it: none of them
-    /// is on disk.
-    private static func commit(_ batch: [QueuedWrite], on connection: DatabaseQueue) {
-        do {
-            try connection.write { db in
-                let began = ContinuousClock.now
-                for write in batch {
-                    write.began = began
-                    write.failedAlone = !(write.run?(db) ?? true)
-                    write.worked = .now
-                    guard db.isInsideTransaction else { throw transactionEnded }
-                }
-            }
-        } catch {
-            for write in batch where !write.failedAlone { write.failure = error }
-        }
-    }
 
     /// `updates` in a savepoint: undone alone when it throws.
     static func inSavepoint<T>(_ db: Database, _ updates: (Database) throws -> T) throws -> T {
@@ -171,15 +108,120 @@ final class GroupCommit: @unchecked Sendable {
     }
 }
 
+/// The writes waiting for the committer thread, and that thread's loop.
+private final class WriteQueue: @unchecked Sendable {
+    /// Guards `entries`, `idle`, `closed` and `commits`.
+    private let lock = NSLock()
+    private var entries: [QueuedWrite] = []
+    /// The committer sleeps on `work` when nothing is queued.
+    private var idle = false
+    private let work = DispatchSemaphore(value: 0)
+    private var closed = false
+    private(set) var commits = 0
+    /// Only the committer thread uses it.
+    private let writer: DatabaseQueue
+
+    init(writer: DatabaseQueue) {
+        self.writer = writer
+    }
+
+    var count: Int {
+        lock.withLock { entries.count }
+    }
+
+    func append(_ entry: QueuedWrite) {
+        let wasIdle = lock.withLock {
+            entries.append(entry)
+            defer { idle = false }
+            return idle
+        }
+        if wasIdle { work.signal() }
+    }
+
+    /// Ends the committer thread once the queue is empty.
+    func close() {
+        let wasIdle = lock.withLock {
+            closed = true
+            defer { idle = false }
+            return idle
+        }
+        if wasIdle { work.signal() }
+    }
+
+    func commitUntilClosed() {
+        while let next = nextTurn() {
+            switch next {
+            case .batch(let batch): commit(batch)
+            case .exclusive(let turn):
+                turn.wake.signal()
+                turn.finished.wait()
+            }
+        }
+    }
+
+    private enum Turn {
+        case batch([QueuedWrite])
+        case exclusive(QueuedWrite)
+    }
+
+    /// The queued writes up to the first exclusive turn, or that turn; nil once closed and empty.
+    private func nextTurn() -> Turn? {
+        while true {
+            lock.lock()
+            if let first = entries.first {
+                defer { lock.unlock() }
+                if first.exclusive { return .exclusive(entries.removeFirst()) }
+                let batch = Array(entries.prefix { !$0.exclusive }.prefix(GroupCommit.maxWritesPerCommit))
+                entries.removeFirst(batch.count)
+                commits += 1
+                return .batch(batch)
+            }
+            if closed {
+                lock.unlock()
+                return nil
+            }
+            idle = true
+            lock.unlock()
+            work.wait()
+        }
+    }
+
+    /// One transaction for `batch`, a savepoint each, then wakes the batch's threads. When the
+    /// transaction itself fails (the write lock never came, the commit failed, or SQLite rolled
+    /// the transaction back under a write), every write of the batch that did not fail by itself
+    /// fails with it: none of them is on disk.
+    private func commit(_ batch: [QueuedWrite]) {
+        do {
+            try writer.write { db in
+                let began = ContinuousClock.now
+                for write in batch {
+                    write.began = began
+                    write.failedAlone = !(write.run?(db) ?? true)
+                    write.worked = .now
+                    guard db.isInsideTransaction else { throw GroupCommit.transactionEnded }
+                }
+            }
+        } catch {
+            for write in batch where !write.failedAlone { write.failure = error }
+        }
+        for write in batch {
+            // No write's closure may outlive its thread's wait (`withoutActuallyEscaping`).
+            write.run = nil
+            write.wake.signal()
+        }
+    }
+}
+
 /// A write waiting for its shared transaction, or a thread waiting to run an exclusive one; its
-/// fields are set by the leading thread before it signals `wake`, and read by its own thread after.
+/// fields are set by the committer thread before it signals `wake`, and read by its own thread after.
 private final class QueuedWrite: @unchecked Sendable {
     /// Runs the write in its savepoint; false when it failed (and was undone). Dropped once run.
     var run: ((Database) -> Bool)?
     /// An exclusive transaction's turn: never part of a shared commit.
     let exclusive: Bool
     let wake = DispatchSemaphore(value: 0)
-    var done = false
+    /// Signalled by an exclusive turn's thread when its transaction has ended.
+    let finished = DispatchSemaphore(value: 0)
     var failedAlone = false
     /// Set when the shared transaction failed: the write is not on disk.
     var failure: (any Error)?
