@@ -45,6 +45,11 @@ final class WorkerThread: @unchecked Sendable {
         while FCGX_Accept_r(raw) >= 0 {
             let response = handler.respond(to: FastCGIRequest(raw: raw))
             write(response, to: raw)
+            // libfcgi closes a connection by shutting it down and polling until the web server
+            // closes its end (three system calls and a wait for the web server, every request),
+            // so that input left unread cannot reset the connection under the answer. With the
+            // input read to its end there is none: the connection closes at once.
+            if Self.readToEnd(raw.pointee.in) { FCGX_Detach(raw) }
             FCGX_Finish_r(raw)
         }
         FCGX_Free(raw, 1)
@@ -58,6 +63,19 @@ final class WorkerThread: @unchecked Sendable {
         } else {
             Self.put(response.body, to: raw.pointee.out)
         }
+    }
+
+    /// Reads what is left of the request's input (for a GET, the empty record that ends it,
+    /// already in libfcgi's buffer), up to `limit` bytes; whether its end was reached.
+    private static func readToEnd(_ stream: UnsafeMutablePointer<FCGX_Stream>?, limit: Int = 64 * 1024) -> Bool {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        var read = 0
+        while read <= limit {
+            let count = FCGX_GetStr(&buffer, Int32(buffer.count), stream)
+            if count <= 0 { break }
+            read += Int(count)
+        }
+        return FCGX_HasSeenEOF(stream) == EOF
     }
 
     /// Whether the bytes were written (false once the web server closed the connection).

@@ -43,7 +43,7 @@ extension DirectoryStore {
                 ]
             )
             let pk = db.lastInsertedRowID
-            try Self.indexEmails(db, pk: pk, resource: resource)
+            try Self.indexEmails(db, pk: pk, resource: resource, replacing: false)
             let deriver = try Deriver(db, appID: app.id)
             try deriver.deriveUser(pk: pk, written: WrittenUser(id: id, resource: resource, directoryUserID: nil))
             try deriver.record(in: audit, operation: "user.create", target: "User \(id) (\(userName))")
@@ -156,9 +156,10 @@ extension DirectoryStore {
         return try statement.firstRow { resource($0, type: "User") }
     }
 
-    /// Rewrites the user's rows in `scim_user_email` (folded, as `emails.value` is case-insensitive).
-    private static func indexEmails(_ db: Database, pk: Int64, resource: JSONObject) throws {
-        try db.executeCached(sql: "DELETE FROM scim_user_email WHERE user_pk = ?", arguments: [pk])
+    /// Rewrites the user's rows in `scim_user_email` (folded, as `emails.value` is case-insensitive);
+    /// a new user has none to replace.
+    private static func indexEmails(_ db: Database, pk: Int64, resource: JSONObject, replacing: Bool = true) throws {
+        if replacing { try db.executeCached(sql: "DELETE FROM scim_user_email WHERE user_pk = ?", arguments: [pk]) }
         let values = Set((resource["emails"]?.arrayValue ?? []).compactMap { $0["value"]?.stringValue?.nameKey })
         for value in values {
             try db.executeCached(sql: "INSERT INTO scim_user_email (value_key, user_pk) VALUES (?, ?)", arguments: [value, pk])
