@@ -68,12 +68,14 @@ final class WorkerThread: @unchecked Sendable {
     /// Reads what is left of the request's input (for a GET, the empty record that ends it,
     /// already in libfcgi's buffer), up to `limit` bytes; whether its end was reached.
     private static func readToEnd(_ stream: UnsafeMutablePointer<FCGX_Stream>?, limit: Int = 64 * 1024) -> Bool {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        var read = 0
-        while read <= limit {
-            let count = FCGX_GetStr(&buffer, Int32(buffer.count), stream)
-            if count <= 0 { break }
-            read += Int(count)
+        // On the stack: a GET reads nothing into it, and this runs for every request.
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 4096) { buffer in
+            var read = 0
+            while read <= limit {
+                let count = FCGX_GetStr(buffer.baseAddress, Int32(buffer.count), stream)
+                if count <= 0 { break }
+                read += Int(count)
+            }
         }
         return FCGX_HasSeenEOF(stream) == EOF
     }

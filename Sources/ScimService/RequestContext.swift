@@ -43,6 +43,11 @@ struct RequestContext {
     }
 
     func location(_ endpoint: String, _ id: String) -> String {
+        Self.location(baseURL: baseURL, endpoint, id)
+    }
+
+    /// ``location(_:_:)`` under `baseURL`, for a caller that outlives its request's context.
+    static func location(baseURL: String, _ endpoint: String, _ id: String) -> String {
         "\(baseURL)\(endpoint)/\(id)"
     }
 }

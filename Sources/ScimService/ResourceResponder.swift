@@ -67,7 +67,7 @@ struct ResourceResponder {
     static func reference(_ member: GroupMember, baseURL: String, typed: Bool) -> JSONValue {
         var object = JSONObject([
             ("value", .string(member.id)),
-            ("$ref", .string("\(baseURL)\(member.type == "Group" ? "/Groups" : "/Users")/\(member.id)")),
+            ("$ref", .string(RequestContext.location(baseURL: baseURL, member.type == "Group" ? "/Groups" : "/Users", member.id))),
         ])
         if let display = member.display { object["display"] = .string(display) }
         object["type"] = .string(typed ? member.type : "direct")

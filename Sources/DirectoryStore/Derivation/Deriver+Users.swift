@@ -68,14 +68,8 @@ extension Deriver {
     }
 
     private func storedUser(pk: Int64) throws -> WrittenUser? {
-        let statement = try db.cachedStatement(sql: "SELECT id, resource, directory_user_id FROM scim_user WHERE pk = ?")
-        try statement.bind([pk])
-        return try statement.firstRow { row in
-            WrittenUser(
-                id: row.text(0),
-                resource: StoredResource.object(row.bytes(1)),
-                directoryUserID: row.isNull(2) ? nil : row.integer(2)
-            )
+        try db.firstCached(sql: "SELECT id, resource, directory_user_id FROM scim_user WHERE pk = ?", arguments: [pk]) { row in
+            WrittenUser(id: row.text(0), resource: StoredResource.object(row.bytes(1)), directoryUserID: row.optionalInteger(2))
         }
     }
 

@@ -18,9 +18,7 @@ final class Deriver {
 
     /// Reads the app's current directory and rules in the caller's transaction.
     init(_ db: Database, appID: Int64) throws {
-        let statement = try db.cachedStatement(sql: "SELECT name, directory_id, rules FROM app WHERE id = ?")
-        try statement.bind([appID])
-        let app = try statement.firstRow { row in
+        let app = try db.firstCached(sql: "SELECT name, directory_id, rules FROM app WHERE id = ?", arguments: [appID]) { row in
             let name = row.text(0)
             let rules = try row.withUTF8(2) { text in
                 try AppRulesCache.shared.rules(appID: appID, utf8: text) { try DirectoryStore.storedRules($0, app: name) }

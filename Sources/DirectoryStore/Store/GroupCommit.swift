@@ -130,18 +130,18 @@ private final class WriteQueue: @unchecked Sendable {
     }
 
     func append(_ entry: QueuedWrite) {
-        let wasIdle = lock.withLock {
-            entries.append(entry)
-            defer { idle = false }
-            return idle
-        }
-        if wasIdle { work.signal() }
+        changeAndWake { entries.append(entry) }
     }
 
     /// Ends the committer thread once the queue is empty.
     func close() {
+        changeAndWake { closed = true }
+    }
+
+    /// Makes `change` under the lock, then wakes the committer if it sleeps.
+    private func changeAndWake(_ change: () -> Void) {
         let wasIdle = lock.withLock {
-            closed = true
+            change()
             defer { idle = false }
             return idle
         }
