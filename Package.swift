@@ -129,6 +129,7 @@ let package = Package(
         .testTarget(name: "ScimServiceTests", dependencies: ["ScimService", "DirectoryStore", "SCIM", "AppTraffic", "TestSupport"]),
         .testTarget(name: "CrowdServiceTests", dependencies: ["CrowdService", "DirectoryStore", "ScimService", "SCIM", "TestSupport"]),
         .testTarget(name: "AppTrafficTests", dependencies: ["AppTraffic"]),
+        .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
         .testTarget(name: "AdminConsoleTests", dependencies: ["AdminConsole", "ScimService", "DirectoryStore", "TestSupport"]),
         // The admin tool's own logic (escaping for the terminal, who the actor is), tested in-process.
         .testTarget(name: "scimsyncTests", dependencies: ["scimsync", "DirectoryStore", "DirectoryOperations"]),

@@ -167,6 +167,7 @@ FcgidIPCDir $RUN/apache/fcgidsock
 FcgidProcessTableFile $RUN/apache/fcgid_shm
 FcgidInitialEnv SCIMSYNC_DATABASE $DB
 FcgidInitialEnv SCIMSYNC_WORKERS 1
+FcgidInitialEnv SCIMSYNC_THREADS 1
 FcgidPassHeader Authorization
 FcgidMaxRequestLen 1048576
 FcgidIOTimeout 60

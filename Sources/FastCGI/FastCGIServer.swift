@@ -13,14 +13,18 @@ import Glibc
 public final class FastCGIServer: Sendable {
     private let listener: FastCGIListener
     private let handlers: [any FastCGIHandler]
+    private let permits: RunPermits
     private let backlog: Int32
 
     /// One worker thread per handler; each handler is used by its thread only, so it may hold
-    /// per-thread resources such as a database connection.
-    public init(listener: FastCGIListener, handlers: [any FastCGIHandler], backlog: Int32 = 1024) {
+    /// per-thread resources such as a database connection. At most `permits.limit` of them run
+    /// a request at once (all of them by default); a handler lends its thread's permit with
+    /// ``RunPermits/giveBack()`` while it sleeps on another thread.
+    public init(listener: FastCGIListener, handlers: [any FastCGIHandler], permits: RunPermits? = nil, backlog: Int32 = 1024) {
         precondition(!handlers.isEmpty, "a FastCGI server needs at least one worker")
         self.listener = listener
         self.handlers = handlers
+        self.permits = permits ?? RunPermits(limit: handlers.count)
         self.backlog = backlog
     }
 
@@ -32,7 +36,7 @@ public final class FastCGIServer: Sendable {
         var stopSignals = Self.blockStopSignals()
         signal(SIGPIPE, SIG_IGN)
         let socket = try listener.open(backlog: backlog)
-        let workers = handlers.map { WorkerThread(socket: socket, handler: $0) }
+        let workers = handlers.map { WorkerThread(socket: socket, handler: $0, permits: permits) }
         for worker in workers { worker.start() }
         onReady()
         var received: Int32 = 0

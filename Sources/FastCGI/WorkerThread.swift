@@ -9,11 +9,13 @@ import Glibc
 final class WorkerThread: @unchecked Sendable {
     private let socket: Int32
     private let handler: any FastCGIHandler
+    private let permits: RunPermits
     private var thread = pthread_t()
 
-    init(socket: Int32, handler: any FastCGIHandler) {
+    init(socket: Int32, handler: any FastCGIHandler, permits: RunPermits) {
         self.socket = socket
         self.handler = handler
+        self.permits = permits
     }
 
     func start() {
@@ -42,7 +44,12 @@ final class WorkerThread: @unchecked Sendable {
         let raw = UnsafeMutablePointer<FCGX_Request>.allocate(capacity: 1)
         defer { raw.deallocate() }
         FCGX_InitRequest(raw, socket, 0)
-        while FCGX_Accept_r(raw) >= 0 {
+        // Leaving, a worker gives its permit to one that waits for it, which then finds the
+        // socket shut down too and leaves in turn.
+        defer { permits.giveBack() }
+        while true {
+            permits.take()
+            guard FCGX_Accept_r(raw) >= 0 else { break }
             let response = handler.respond(to: FastCGIRequest(raw: raw))
             write(response, to: raw)
             // libfcgi closes a connection by shutting it down and polling until the web server

@@ -39,8 +39,17 @@ struct ResponderCommand: ParsableCommand {
     @Option(help: "SQLite database file (default: $SCIMSYNC_DATABASE).")
     var database: String?
 
-    @Option(help: "Worker threads, each serving one request at a time (default: $SCIMSYNC_WORKERS or 16).")
+    @Option(help: "Requests run at once, each on a worker thread of its own (default: $SCIMSYNC_WORKERS or 8).")
     var workers: Int?
+
+    @Option(
+        help: """
+            Worker threads, each with a database connection (default: $SCIMSYNC_THREADS or \(Self.threadsPerWorker) per worker): \
+            those beyond --workers take requests while others sleep until their write is committed, so \
+            that more writes share each commit.
+            """
+    )
+    var threads: Int?
 
     @Option(help: "Largest request body accepted, in bytes (default: $SCIMSYNC_MAX_BODY_BYTES or 1048576).")
     var maxBodyBytes: Int?
@@ -57,7 +66,9 @@ struct ResponderCommand: ParsableCommand {
         if socket != nil, listen != nil { throw ValidationError("Pass --socket or --listen, not both.") }
         if UInt32(socketMode, radix: 8) == nil { throw ValidationError("--socket-mode must be octal, such as 0660.") }
         if socketGroup != nil, socket == nil { throw ValidationError("--socket-group needs --socket.") }
-        if let workers, !(1...512).contains(workers) { throw ValidationError("--workers must be between 1 and 512.") }
+        if let workers, !Self.threadRange.contains(workers) { throw ValidationError("--workers must be between 1 and 512.") }
+        if let threads, !Self.threadRange.contains(threads) { throw ValidationError("--threads must be between 1 and 512.") }
+        if let workers, let threads, threads < workers { throw ValidationError("--threads must be at least --workers.") }
         if let listen, !FastCGIListener.isLoopback(listen) { throw ValidationError(FastCGIError.unsafeAddress(listen).description) }
         if let defaultRateLimit, RateLimit(text: defaultRateLimit) == nil { throw ValidationError(Self.rateLimitProblem) }
     }
@@ -78,7 +89,10 @@ struct ResponderCommand: ParsableCommand {
         // Migrate once, then give each worker thread a connection of its own.
         _ = try DirectoryStore(path: path)
         let bodyLimit = maxBodyBytes ?? environment["SCIMSYNC_MAX_BODY_BYTES"].flatMap(Int.init) ?? 1 << 20
-        let workerCount = workers ?? environment["SCIMSYNC_WORKERS"].flatMap(Int.init) ?? 16
+        let workerCount = workers ?? environment["SCIMSYNC_WORKERS"].flatMap(Int.init) ?? 8
+        let threadText = threads ?? environment["SCIMSYNC_THREADS"].flatMap(Int.init)
+        let threadCount = max(threadText ?? min(workerCount * Self.threadsPerWorker, Self.threadRange.upperBound), workerCount)
+        let permits = RunPermits(limit: workerCount)
         let rateLimitText = defaultRateLimit ?? environment["SCIMSYNC_DEFAULT_RATE_LIMIT"]
         guard let rateLimit = rateLimitText.map(RateLimit.init(text:)) ?? .standard else { throw ValidationError(Self.rateLimitProblem) }
         let listener: FastCGIListener
@@ -95,8 +109,8 @@ struct ResponderCommand: ParsableCommand {
         let metrics = ServiceMetrics()
         let consoleSettings = ConsoleSettings.from(environment: environment)
         let signInGate = SignInGate()
-        let handlers = try (0..<workerCount).map { _ in
-            let store = try DirectoryStore(path: path, migrate: false)
+        let handlers = try (0..<threadCount).map { _ in
+            let store = try DirectoryStore(path: path, migrate: false, beforeCommitWait: permits.giveBack)
             let crowd = CrowdEndpoint(store: store)
             let console = AdminConsole(store: store, traffic: traffic, settings: consoleSettings, signInGate: signInGate)
             return FastCGIAdapter(
@@ -114,10 +128,12 @@ struct ResponderCommand: ParsableCommand {
             )
         }
         try GroupWorkThread.start(databasePath: path)
-        let server = FastCGIServer(listener: listener, handlers: handlers)
+        let server = FastCGIServer(listener: listener, handlers: handlers, permits: permits)
         do {
             try server.run {
-                ServiceLog.note("ready on \(socket ?? listen ?? "inherited socket") with \(workerCount) workers, database \(path)")
+                ServiceLog.note(
+                    "ready on \(socket ?? listen ?? "inherited socket") with \(workerCount) workers on \(threadCount) threads, database \(path)"
+                )
             }
             traffic.sync()
             ServiceLog.note("stopped")
@@ -125,6 +141,9 @@ struct ResponderCommand: ParsableCommand {
             throw ValidationError("\(error)")
         }
     }
+
+    private static let threadRange = 1...512
+    private static let threadsPerWorker = 2
 
     /// The id of the group named `name` (or given as a number).
     private static func groupID(_ name: String) throws -> UInt32 {

@@ -72,9 +72,9 @@ def events(trace_text: str):
             yield tid, at, "answer"
 
 
-def test_no_write_is_answered_before_its_sync_and_writes_share_syncs(traced):
-    s = traced
-    out = s.dir / "responder.strace"
+def traced_creates(s: Stack, prefix: str) -> tuple[list[str], str]:
+    """The users CLIENTS clients created in LOAD_SECONDS, and the responder's strace meanwhile."""
+    out = s.dir / f"{prefix}.strace"
     tracer = attach(s.responders[0].pid, out)
     created = []
 
@@ -82,17 +82,22 @@ def test_no_write_is_answered_before_its_sync_and_writes_share_syncs(traced):
         if not isinstance(outcome, Exception) and outcome.status_code == 201:
             created.append(name)
 
-    load = CreateLoad(s, "alpha", "grouped", CLIENTS, record)
+    load = CreateLoad(s, "alpha", prefix, CLIENTS, record)
     time.sleep(LOAD_SECONDS)
     load.stop()
     tracer.send_signal(signal.SIGINT)
     tracer.wait(timeout=20)
+    return created, out.read_text(errors="replace")
 
+
+def test_no_write_is_answered_before_its_sync_and_writes_share_syncs(traced):
+    s = traced
+    created, trace = traced_creates(s, "grouped")
     window_start: dict[int, float] = {}
     syncs: list[float] = []
     answers = 0
     early = []
-    for tid, at, kind in events(out.read_text(errors="replace")):
+    for tid, at, kind in events(trace):
         if kind == "sync":
             syncs.append(at)
         elif kind == "read":
@@ -128,3 +133,24 @@ def test_a_bulk_request_of_a_thousand_creates_takes_a_handful_of_syncs(traced):
     assert 1 <= syncs <= 20, f"{syncs} syncs for one bulk request of 1000 operations"
     listed = alpha.get("/Users", params={"filter": 'userName sw "bulk-"', "count": 0}).json()
     assert listed["totalResults"] == 999
+
+
+def test_with_one_worker_writes_waiting_for_their_commit_let_others_run_and_share_it():
+    """`--workers 1 --threads 8`: one request runs at a time, but a write asleep until its commit
+    lends its turn, so the next request is read and its write joins the same commit."""
+    if shutil.which("strace") is None or os.geteuid() != 0:
+        pytest.skip("needs strace and the right to attach to the responder (root)")
+    s = Stack("nginx", workers=1, env={"SCIMSYNC_THREADS": "8"})
+    try:
+        s.start(apps=(("alpha", "corp", "generic"),))
+        assert "1 workers on 8 threads" in s.responders[0].log.read_text()
+        created, trace = traced_creates(s, "one-worker")
+        syncs = sum(1 for _, _, kind in events(trace) if kind == "sync")
+        print(f"one worker, 8 threads: {len(created)} users created, {syncs} WAL syncs")
+        assert len(created) >= 50, f"too little load to mean anything ({len(created)} creates)"
+        # Were the turn kept through the wait, one write would run at a time: a sync (or more) each.
+        assert syncs < len(created), f"{syncs} syncs for {len(created)} creates: one worker's writes did not share commits"
+        # Leaving, each thread hands its permit on to one still waiting for it: all of them exit.
+        assert s.responders[0].stop(timeout=10) == 0
+    finally:
+        s.cleanup()

@@ -40,13 +40,22 @@ public final class DirectoryStore: Sendable {
     let committer: GroupCommit
     /// Above zero while ``grouped(_:)`` runs: writes join its transaction.
     private let grouping = Atomic<Int>(0)
+    /// Called on a writing thread just before it sleeps until the committer has run its write.
+    private let beforeCommitWait: @Sendable () -> Void
 
     /// Opens (creating if needed, mode 0600) the database at `path` and, unless `migrate` is
     /// false, brings it to the current schema. The connection is hardened (see
-    /// ``ConnectionHardening``).
-    public init(path: String, migrate: Bool = true, groupBatchSize: Int = GroupWork.batchSize) throws {
+    /// ``ConnectionHardening``). `beforeCommitWait` runs on a writing thread just before it
+    /// sleeps until its write is committed: the responder lends the thread's run permit then.
+    public init(
+        path: String,
+        migrate: Bool = true,
+        groupBatchSize: Int = GroupWork.batchSize,
+        beforeCommitWait: @escaping @Sendable () -> Void = {}
+    ) throws {
         _ = Self.gatheredWALWrites
         self.groupBatchSize = max(groupBatchSize, 1)
+        self.beforeCommitWait = beforeCommitWait
         var configuration = ConnectionHardening.configuration()
         configuration.busyMode = .callback(Self.waitForTheWriteLock)
         configuration.journalMode = .wal
@@ -115,7 +124,7 @@ public final class DirectoryStore: Sendable {
         }
         let requested = ContinuousClock.now
         do {
-            let (result, timing) = try committer.write(updates)
+            let (result, timing) = try committer.write(updates, beforeWait: beforeCommitWait)
             meter.write(requested: requested, began: timing.began, worked: timing.worked)
             return result
         } catch {
@@ -132,7 +141,7 @@ public final class DirectoryStore: Sendable {
         let requested = ContinuousClock.now
         var began = requested
         defer { meter.write(requested: requested, began: began, worked: .now) }
-        return try committer.exclusive(on: connection) { _ in
+        return try committer.exclusive(on: connection, beforeWait: beforeCommitWait) { _ in
             began = .now
             grouping.add(1, ordering: .relaxed)
             defer { grouping.subtract(1, ordering: .relaxed) }

@@ -64,8 +64,8 @@ final class GroupCommit: @unchecked Sendable {
     }
 
     /// Runs `updates` in the next shared transaction, on the committer's connection, and returns
-    /// once that transaction is committed.
-    func write<T>(_ updates: (Database) throws -> T) throws -> (T, Timing) {
+    /// once that transaction is committed; `beforeWait` runs just before the thread sleeps.
+    func write<T>(_ updates: (Database) throws -> T, beforeWait: () -> Void = {}) throws -> (T, Timing) {
         try withoutActuallyEscaping(updates) { updates in
             var outcome: Result<T, any Error>?
             let write = QueuedWrite { db in
@@ -74,6 +74,7 @@ final class GroupCommit: @unchecked Sendable {
                 return true
             }
             queue.append(write)
+            beforeWait()
             write.wake.wait()
             if let failure = write.failure { throw failure }
             return (try outcome!.get(), Timing(began: write.began, worked: write.worked))
@@ -82,9 +83,10 @@ final class GroupCommit: @unchecked Sendable {
 
     /// Runs `body` in a transaction of its own on `connection`, in its turn among the queued
     /// writes (those queued after it wait for it): for a request whose several writes go together.
-    func exclusive<T>(on connection: DatabaseQueue, _ body: (Database) throws -> T) throws -> T {
+    func exclusive<T>(on connection: DatabaseQueue, beforeWait: () -> Void = {}, _ body: (Database) throws -> T) throws -> T {
         let turn = QueuedWrite(exclusive: true)
         queue.append(turn)
+        beforeWait()
         turn.wake.wait()
         defer { turn.finished.signal() }
         return try connection.write { db in
