@@ -66,9 +66,6 @@ struct ResponderCommand: ParsableCommand {
         if socket != nil, listen != nil { throw ValidationError("Pass --socket or --listen, not both.") }
         if UInt32(socketMode, radix: 8) == nil { throw ValidationError("--socket-mode must be octal, such as 0660.") }
         if socketGroup != nil, socket == nil { throw ValidationError("--socket-group needs --socket.") }
-        if let workers, !Self.threadRange.contains(workers) { throw ValidationError("--workers must be between 1 and 512.") }
-        if let threads, !Self.threadRange.contains(threads) { throw ValidationError("--threads must be between 1 and 512.") }
-        if let workers, let threads, threads < workers { throw ValidationError("--threads must be at least --workers.") }
         if let listen, !FastCGIListener.isLoopback(listen) { throw ValidationError(FastCGIError.unsafeAddress(listen).description) }
         if let defaultRateLimit, RateLimit(text: defaultRateLimit) == nil { throw ValidationError(Self.rateLimitProblem) }
     }
@@ -86,12 +83,18 @@ struct ResponderCommand: ParsableCommand {
         guard let path = database ?? environment["SCIMSYNC_DATABASE"] else {
             throw ValidationError("Name the database with --database or SCIMSYNC_DATABASE.")
         }
+        let workerCount = try Self.threadCount(workers, "--workers", "SCIMSYNC_WORKERS", environment) ?? 8
+        let threadCount =
+            try Self.threadCount(threads, "--threads", "SCIMSYNC_THREADS", environment)
+            ?? min(workerCount * Self.threadsPerWorker, Self.threadRange.upperBound)
+        guard threadCount >= workerCount else {
+            throw ValidationError(
+                "--threads (or SCIMSYNC_THREADS) must be at least --workers (or SCIMSYNC_WORKERS): \(threadCount) < \(workerCount)."
+            )
+        }
         // Migrate once, then give each worker thread a connection of its own.
         _ = try DirectoryStore(path: path)
         let bodyLimit = maxBodyBytes ?? environment["SCIMSYNC_MAX_BODY_BYTES"].flatMap(Int.init) ?? 1 << 20
-        let workerCount = workers ?? environment["SCIMSYNC_WORKERS"].flatMap(Int.init) ?? 8
-        let threadText = threads ?? environment["SCIMSYNC_THREADS"].flatMap(Int.init)
-        let threadCount = max(threadText ?? min(workerCount * Self.threadsPerWorker, Self.threadRange.upperBound), workerCount)
         let permits = RunPermits(limit: workerCount)
         let rateLimitText = defaultRateLimit ?? environment["SCIMSYNC_DEFAULT_RATE_LIMIT"]
         guard let rateLimit = rateLimitText.map(RateLimit.init(text:)) ?? .standard else { throw ValidationError(Self.rateLimitProblem) }
@@ -144,6 +147,17 @@ struct ResponderCommand: ParsableCommand {
 
     private static let threadRange = 1...512
     private static let threadsPerWorker = 2
+
+    /// A count of threads from its flag, else its environment variable, else nil; refused, not
+    /// clamped, outside ``threadRange`` (a zero would leave no worker, a million would exhaust
+    /// the process).
+    private static func threadCount(_ flag: Int?, _ flagName: String, _ variable: String, _ environment: [String: String]) throws -> Int? {
+        guard let text = flag.map(String.init) ?? environment[variable] else { return nil }
+        guard let count = Int(text), threadRange.contains(count) else {
+            throw ValidationError("\(flagName) (or \(variable)) must be a whole number from 1 to \(threadRange.upperBound), not '\(text)'.")
+        }
+        return count
+    }
 
     /// The id of the group named `name` (or given as a number).
     private static func groupID(_ name: String) throws -> UInt32 {
