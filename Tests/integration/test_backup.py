@@ -298,11 +298,28 @@ def test_restoring_an_older_snapshot_revives_no_token_taken_away_since(two_respo
         "the snapshot file itself is not changed"
 
 
+def whole_calls(lines: list[str]) -> list[str]:
+    """strace -f lines with each call whole: a call another thread interrupted is printed as
+    "PID call(... <unfinished ...>" and later "PID <... call resumed>...) = N"; join the two."""
+    pending, calls = {}, []
+    for line in lines:
+        pid, _, rest = line.partition(" ")
+        rest = rest.lstrip()
+        if rest.endswith(" <unfinished ...>"):
+            pending[pid] = rest.removesuffix(" <unfinished ...>")
+        elif (resumed := re.match(r"<\.\.\. \w+ resumed>\s*(.*)", rest)) and pid in pending:
+            result = re.sub(r"^\)\s+= ", ") = ", resumed.group(1))
+            calls.append(f"{pid} {pending.pop(pid)}{result}")
+        else:
+            calls.append(line)
+    return calls
+
+
 def created_files(trace: Path, existing: set[str]) -> list[tuple[str, str]]:
     """(path, strace line) of each file a traced command created: its first open, with O_CREAT, of
     a path that was not there before (later opens of the same path find the file it made)."""
     created, seen = [], set(existing)
-    for line in trace.read_text().splitlines():
+    for line in whole_calls(trace.read_text().splitlines()):
         m = re.search(r'open(?:at)?\((?:AT_FDCWD, )?"([^"]+)", ([A-Z_|]+), (0\d+)\) = (\d+)', line)
         if m and "O_CREAT" in m.group(2) and m.group(1) not in seen:
             created.append((m.group(1), line))
