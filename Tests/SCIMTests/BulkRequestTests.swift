@@ -51,6 +51,14 @@ import Testing
         #expect(try BulkReferences.substitute(in: path, resolved) == json(#"{"path":"members[value eq \"id-1\"]"}"#))
     }
 
+    @Test(arguments: [
+        ("bbulkId:u1", "bid-1"), ("x bulkId:u1 y", "x id-1 y"), ("bulkId", "bulkId"), ("bulkid:u1", "bulkid:u1"),
+        ("", ""), ("b", "b"), ("é bulkId:u1", "é id-1"), ("bulkId:u1/bulkId:u1", "id-1/id-1"),
+    ])
+    func findsAReferenceAnywhereInAString(text: String, substituted: String) throws {
+        #expect(try BulkReferences.substitute(in: JSONValue.string(text), ["u1": "id-1"]) == .string(substituted))
+    }
+
     @Test func unresolvedReferenceIs409() throws {
         do {
             _ = try BulkReferences.substitute(in: try json(#"{"value":"bulkId:nope"}"#), [:])

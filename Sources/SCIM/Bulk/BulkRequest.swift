@@ -77,7 +77,7 @@ public enum BulkReferences {
 
     public static func substitute(in value: JSONValue, _ resolved: [String: String]) throws(ScimError) -> JSONValue {
         switch value {
-        case .string(let text) where text.contains(prefix):
+        case .string(let text) where mentionsReference(text):
             return .string(try substituteEmbedded(in: text, resolved))
         case .array(let elements):
             var result: [JSONValue] = []
@@ -90,6 +90,20 @@ public enum BulkReferences {
         default:
             return value
         }
+    }
+
+    /// Whether `text` holds `bulkId:`, byte by byte: Foundation's `contains` bridged every string
+    /// of every operation to `NSString`.
+    static func mentionsReference(_ text: String) -> Bool {
+        let needle = prefix.utf8
+        let bytes = text.utf8
+        guard bytes.count >= needle.count else { return false }
+        var start = bytes.startIndex
+        while let first = bytes[start...].firstIndex(of: UInt8(ascii: "b")) {
+            if bytes[first...].starts(with: needle) { return true }
+            start = bytes.index(after: first)
+        }
+        return false
     }
 
     /// In a path: `Groups/bulkId:qwerty`.
