@@ -65,31 +65,9 @@ public struct JSONLogHandler: LogHandler {
         return writer.bytes
     }
 
-    /// `2025-12-01T12:00:00.250Z` (UTC, milliseconds), written by hand: Foundation's
-    /// `ISO8601FormatStyle` cost more than the rest of a GET's log line.
+    /// `2025-12-01T12:00:00.250Z` (UTC, milliseconds).
     static func timestamp(_ time: Date) -> String {
-        let seconds = time.timeIntervalSince1970.rounded(.down)
-        var whole = time_t(seconds)
-        let milliseconds = min(999, Int(((time.timeIntervalSince1970 - seconds) * 1000).rounded(.down)))
-        var parts = tm()
-        gmtime_r(&whole, &parts)
-        var text = [UInt8](repeating: 0, count: 24)
-        func put(_ value: Int, _ digits: Int, at offset: Int) {
-            var value = value
-            for index in stride(from: offset + digits - 1, through: offset, by: -1) {
-                text[index] = UInt8(ascii: "0") + UInt8(value % 10)
-                value /= 10
-            }
-        }
-        put(Int(parts.tm_year) + 1900, 4, at: 0)
-        put(Int(parts.tm_mon) + 1, 2, at: 5)
-        put(Int(parts.tm_mday), 2, at: 8)
-        put(Int(parts.tm_hour), 2, at: 11)
-        put(Int(parts.tm_min), 2, at: 14)
-        put(Int(parts.tm_sec), 2, at: 17)
-        put(milliseconds, 3, at: 20)
-        for (offset, separator) in zip([4, 7, 10, 13, 16, 19, 23], "--T::.Z".utf8) { text[offset] = separator }
-        return String(decoding: text, as: UTF8.self)
+        UTCTime.milliseconds(time) ?? "\(time)"
     }
 
     /// Numbers and booleans given as such stay JSON numbers and booleans.

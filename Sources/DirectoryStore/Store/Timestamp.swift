@@ -1,4 +1,5 @@
 import Foundation
+import SCIM
 
 /// Timestamps as the store keeps them: UTC, RFC 3339 with milliseconds, so they sort as text.
 package enum Timestamp {
@@ -6,47 +7,13 @@ package enum Timestamp {
         string(Date())
     }
 
-    /// Written digit by digit from `gmtime_r(3)`, milliseconds truncated: Foundation's format
-    /// style and the `+0000` → `Z` replacement took a tenth of a `/Bulk` create's time (and
-    /// wrote 0.999 s as `.998`).
+    /// ``UTCTime/milliseconds(_:)``, or Foundation's form for a year past four digits (only a
+    /// filter's date can be one).
     package static func string(_ date: Date) -> String {
-        // Through whole microseconds first: 0.999 s is 998.99… ms as a Double.
-        let microseconds = (date.timeIntervalSince1970 * 1_000_000).rounded()
-        guard abs(microseconds) < 1e18 else { return foundationString(date) }
-        let whole = Int64(microseconds) >= 0 ? Int64(microseconds) / 1000 : (Int64(microseconds) - 999) / 1000
-        var seconds = time_t(whole >= 0 ? whole / 1000 : (whole - 999) / 1000)
-        var fields = tm()
-        guard gmtime_r(&seconds, &fields) != nil else { return foundationString(date) }
-        let year = Int(fields.tm_year) + 1900
-        guard (0...9999).contains(year) else { return foundationString(date) }
-        let millisecond = Int(whole - Int64(seconds) * 1000)
-        return String(unsafeUninitializedCapacity: 24) { text in
-            var end = 0
-            func put(_ value: Int, digits: Int, then separator: UInt8?) {
-                var divisor = 1
-                for _ in 1..<digits { divisor *= 10 }
-                while divisor > 0 {
-                    text[end] = UInt8(ascii: "0") + UInt8(value / divisor % 10)
-                    end += 1
-                    divisor /= 10
-                }
-                if let separator {
-                    text[end] = separator
-                    end += 1
-                }
-            }
-            put(year, digits: 4, then: UInt8(ascii: "-"))
-            put(Int(fields.tm_mon) + 1, digits: 2, then: UInt8(ascii: "-"))
-            put(Int(fields.tm_mday), digits: 2, then: UInt8(ascii: "T"))
-            put(Int(fields.tm_hour), digits: 2, then: UInt8(ascii: ":"))
-            put(Int(fields.tm_min), digits: 2, then: UInt8(ascii: ":"))
-            put(Int(fields.tm_sec), digits: 2, then: UInt8(ascii: "."))
-            put(millisecond, digits: 3, then: UInt8(ascii: "Z"))
-            return end
-        }
+        UTCTime.milliseconds(date) ?? foundationString(date)
     }
 
-    /// Foundation's form of the same, for years outside 0…9999 (only a filter's date can be).
+    /// Foundation's RFC 3339 form: what the stored form is read back with.
     static func foundationString(_ date: Date) -> String {
         date.formatted(parseStyle).replacingOccurrences(of: "+0000", with: "Z")
     }
