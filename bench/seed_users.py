@@ -9,7 +9,7 @@ usage: seed_users.py --port P --base-path /scim/bench/v2 --token T --count N
                      [--start 1] [--concurrency 16] [--prefix user] [--bulk OPS] --out users.tsv
 
 --bulk OPS sends OPS creates per POST /Bulk request instead of one POST /Users each (the
-responder commits a bulk request's operations 100 at a time): how an IdP's initial import, or
+responder commits a bulk request's operations 250 at a time): how an IdP's initial import, or
 a 1,000,000-user directory for the benchmark, is built fastest over HTTP.
 """
 import argparse
