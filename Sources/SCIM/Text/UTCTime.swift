@@ -10,8 +10,8 @@ public enum UTCTime {
         // Through whole microseconds first: 0.999 s is 998.99… ms as a Double.
         let microseconds = (date.timeIntervalSince1970 * 1_000_000).rounded()
         guard abs(microseconds) < 1e18 else { return nil }
-        let totalMilliseconds = Int64(microseconds) >= 0 ? Int64(microseconds) / 1000 : (Int64(microseconds) - 999) / 1000
-        var seconds = time_t(totalMilliseconds >= 0 ? totalMilliseconds / 1000 : (totalMilliseconds - 999) / 1000)
+        let totalMilliseconds = floorDivision(Int64(microseconds), by: 1000)
+        var seconds = time_t(floorDivision(totalMilliseconds, by: 1000))
         var fields = tm()
         guard gmtime_r(&seconds, &fields) != nil else { return nil }
         let year = Int(fields.tm_year) + 1900
@@ -35,5 +35,10 @@ public enum UTCTime {
             }
             return end
         }
+    }
+
+    /// Rounded towards minus infinity, as time before 1970 needs (Swift's `/` rounds towards zero).
+    private static func floorDivision(_ value: Int64, by divisor: Int64) -> Int64 {
+        value >= 0 ? value / divisor : (value - divisor + 1) / divisor
     }
 }
