@@ -365,7 +365,7 @@ import Testing
         try store.backup(to: file)
 
         try store.revokeTokens(app: "okta", tokenID: try store.tokens(app: "okta")[0].id, by: .test)
-        try store.rotateToken(app: "okta", graceMinutes: 60, by: .test)
+        _ = try store.rotateToken(app: "okta", graceMinutes: 60, by: .test)
         try store.deleteApp("entra", by: .test)
         try store.restore(from: file, by: .test) { _ in }
 

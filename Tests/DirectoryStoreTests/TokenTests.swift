@@ -68,8 +68,8 @@ import Testing
 
     @Test func rotationDoesNotExtendAnEarlierDeadline() throws {
         let old = try store.issueToken(app: "okta", by: .test)
-        try store.rotateToken(app: "okta", graceMinutes: 0, by: .test)
-        try store.rotateToken(app: "okta", graceMinutes: 60, by: .test)
+        _ = try store.rotateToken(app: "okta", graceMinutes: 0, by: .test)
+        _ = try store.rotateToken(app: "okta", graceMinutes: 60, by: .test)
         #expect(try store.authenticate(appName: "okta", secret: old.secret) == nil)
     }
 

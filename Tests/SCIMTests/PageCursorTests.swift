@@ -24,7 +24,7 @@ import Testing
 
     @Test func listResponseOmitsStartIndexForCursorPaging() throws {
         var writer = ListResponseWriter(totalResults: 3, query: try ListQuery.parse(["cursor": ""], resourceType: .user))
-        writer.appendResource { $0.appendRaw("{}") }
+        _ = writer.appendResource { $0.appendRaw("{}") }
         let document = try JSONParser.parse(writer.finish(nextCursor: "k7"))
         #expect(document["startIndex"] == nil)
         #expect(document["nextCursor"] == .string("k7"))
