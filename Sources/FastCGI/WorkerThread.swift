@@ -64,6 +64,10 @@ final class WorkerThread: @unchecked Sendable {
 
     private func write(_ response: FastCGIResponse, to raw: UnsafeMutablePointer<FCGX_Request>) {
         let header = response.headerBlock()
+        if response.streamBody == nil, StdoutRecords.suit(head: header.count, body: response.body.count) {
+            StdoutRecords.send(header, response.body, requestID: Int(raw.pointee.requestId), to: raw.pointee.ipcFd)
+            return
+        }
         Self.put(header, to: raw.pointee.out)
         if let stream = response.streamBody {
             stream { Self.put($0, to: raw.pointee.out) }

@@ -69,6 +69,7 @@ extension ResourceEndpoint {
         _ context: RequestContext
     ) throws -> Int {
         let extras = try computedAttributes(ofEach: resources, projection, context)
+        output.expect(output.resourceCount + resources.count)
         for (index, (stored, extra)) in zip(resources, extras).enumerated() {
             let fits = output.appendResource { writer in
                 responder.render(stored, extra: extra, projection: projection, into: &writer, context)

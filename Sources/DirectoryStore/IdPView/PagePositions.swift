@@ -1,4 +1,4 @@
-import Synchronization
+import Foundation
 
 /// Where the pages of unfiltered, unsorted lists begin, learnt from the pages served: Okta's
 /// import walks `/Users` with `startIndex` 1, 101, 201…, and each page then continues from the
@@ -11,7 +11,7 @@ import Synchronization
 /// (``scim_tally``'s `deletions`): rows are never inserted before an existing key (a new `pk`
 /// is larger than every other), so only a deletion can move a row to another index. Shared by the
 /// threads of a process; another process learns its own (a miss costs an `OFFSET`, not a wrong page).
-final class PagePositions: Sendable {
+final class PagePositions: @unchecked Sendable {
     static let shared = PagePositions()
     /// Positions kept per list: past it every other one is forgotten, so those kept stay spread
     /// over the whole list (10,000 pages of 100 cover a million rows).
@@ -38,11 +38,14 @@ final class PagePositions: Sendable {
         var positions: [Position] = []
     }
 
-    private let state = Mutex<[List: Learnt]>([:])
+    /// A plain mutex: the standard library's `Mutex` spins and then takes a priority-inheriting
+    /// futex, which with more worker threads than cores cost a list page more than its lookup.
+    private let lock = NSLock()
+    private var lists: [List: Learnt] = [:]
 
     /// The position nearest to `startIndex` at or below it, if one is known and still valid.
     func nearest(atOrBelow startIndex: Int, in list: List, deletions: Int64) -> Position? {
-        state.withLock { lists in
+        lock.withLock {
             guard let learnt = lists[list], learnt.deletions == deletions else { return nil }
             let index = Self.insertionIndex(of: startIndex, in: learnt.positions, after: true)
             return index > 0 ? learnt.positions[index - 1] : nil
@@ -50,21 +53,26 @@ final class PagePositions: Sendable {
     }
 
     /// Remembers `position` of `list`; a deletion since the others were learnt forgets them.
+    /// Changes the list where it is kept: a copy of its positions under the lock, every page, would
+    /// cost the walk what the positions save it.
     func learn(_ position: Position, in list: List, deletions: Int64) {
-        state.withLock { lists in
+        lock.withLock {
             if lists[list] == nil, lists.count >= Self.lists { lists.removeAll(keepingCapacity: true) }
-            var learnt = lists[list] ?? Learnt(deletions: deletions)
-            if learnt.deletions != deletions { learnt = Learnt(deletions: deletions) }
-            let index = Self.insertionIndex(of: position.startIndex, in: learnt.positions)
-            if index < learnt.positions.count, learnt.positions[index].startIndex == position.startIndex {
-                learnt.positions[index] = position
-            } else {
-                learnt.positions.insert(position, at: index)
-            }
-            if learnt.positions.count > Self.positionsPerList {
-                learnt.positions = learnt.positions.enumerated().filter { $0.offset.isMultiple(of: 2) }.map(\.element)
-            }
-            lists[list] = learnt
+            Self.learn(position, deletions: deletions, into: &lists[list, default: Learnt(deletions: deletions)])
+        }
+    }
+
+    private static func learn(_ position: Position, deletions: Int64, into learnt: inout Learnt) {
+        if learnt.deletions != deletions { learnt = Learnt(deletions: deletions) }
+        let index = insertionIndex(of: position.startIndex, in: learnt.positions)
+        if index < learnt.positions.count, learnt.positions[index].startIndex == position.startIndex {
+            // A page read again (a random page's usual case) changes nothing.
+            if learnt.positions[index] != position { learnt.positions[index] = position }
+        } else {
+            learnt.positions.insert(position, at: index)
+        }
+        if learnt.positions.count > positionsPerList {
+            learnt.positions = learnt.positions.enumerated().filter { $0.offset.isMultiple(of: 2) }.map(\.element)
         }
     }
 

@@ -58,6 +58,15 @@ public struct JSONWriter {
         bytes.append(contentsOf: raw)
     }
 
+    public mutating func appendRaw(_ raw: ArraySlice<UInt8>) {
+        bytes.append(contentsOf: raw)
+    }
+
+    /// Makes room for `count` more bytes at once, instead of doubling up to them.
+    public mutating func reserve(_ count: Int) {
+        bytes.reserveCapacity(bytes.count + count)
+    }
+
     public mutating func writeString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         var text = text

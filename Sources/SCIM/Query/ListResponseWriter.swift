@@ -4,6 +4,8 @@ public struct ListResponseWriter {
     /// The resources written so far: `itemsPerPage`.
     public private(set) var resourceCount = 0
     private var byteBudget = ScimLimit.listBytes.value
+    /// Resources the page is expected to hold: the first one's size makes room for them all.
+    private var expectedCount = 0
 
     /// A list response for `query`: index-paged responses carry `startIndex`, cursor-paged ones do not.
     public init(totalResults: Int, query: ListQuery) {
@@ -29,7 +31,15 @@ public struct ListResponseWriter {
             return false
         }
         resourceCount += 1
+        if resourceCount == 1, expectedCount > 1 {
+            writer.reserve(min((writer.bytes.count - start) * (expectedCount - 1), byteBudget) + 64)
+        }
         return true
+    }
+
+    /// Says how many resources will be appended (a page's), so the buffer grows once, not by doubling.
+    public mutating func expect(_ count: Int) {
+        expectedCount = count
     }
 
     /// Lowers the byte budget, for tests.

@@ -10,14 +10,18 @@ public enum ResourceRenderer {
         into writer: inout JSONWriter
     ) {
         guard let close = stored.lastIndex(of: UInt8(ascii: "}")) else { return }
-        writer.appendRaw(Array(stored[..<close]))
-        let isEmpty = stored[..<close].allSatisfy { $0 == UInt8(ascii: "{") || $0 == 0x20 }
-        for (index, member) in (extra + [("meta", meta.json(location: location))]).enumerated() {
-            if index > 0 || !isEmpty { writer.appendRaw(",") }
+        let members = stored[..<close]
+        writer.appendRaw(members)
+        var separated = !members.allSatisfy { $0 == UInt8(ascii: "{") || $0 == 0x20 }
+        for member in extra {
+            if separated { writer.appendRaw(",") }
             writer.writeString(member.key)
             writer.appendRaw(":")
             writer.write(member.value)
+            separated = true
         }
+        writer.appendRaw(separated ? ",\"meta\":" : "\"meta\":")
+        meta.write(location: location, into: &writer)
         writer.appendRaw("}")
     }
 
