@@ -24,7 +24,7 @@ extension DirectoryStore {
     /// One app's real run, recording its progress in `progress` if given.
     func synchronize(appID: Int64, by actor: AdminActor, progress: SyncProgress?) throws -> [DirectoryChange] {
         if let progress { try write { db in try progress.phase(db, .groupWork) } }
-        let owner = "sync:\(UUIDv4.make())"
+        let owner = "sync:\(UUIDv7.make())"
         var groupWork: [DirectoryChange] = []
         while let batch = try runGroupWorkBatch(owner: owner, appID: appID) {
             groupWork += batch.changes

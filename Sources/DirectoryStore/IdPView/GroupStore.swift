@@ -121,7 +121,7 @@ extension DirectoryStore {
         audit: AuditContext,
         build: (String) throws -> JSONObject
     ) throws -> StoredResource {
-        let id = UUIDv4.make()
+        let id = UUIDv7.make()
         let resource = try build(id)
         let name = resource["displayName"]?.stringValue ?? ""
         let json = JSONWriter.serialize(.object(resource))

@@ -22,7 +22,7 @@ extension DirectoryStore {
         audit: AuditContext,
         build: (String) throws -> JSONObject
     ) throws -> StoredResource {
-        let id = UUIDv4.make()
+        let id = UUIDv7.make()
         let resource = try build(id)
         let json = JSONWriter.serialize(.object(resource))
         let userName = resource["userName"]?.stringValue ?? ""
