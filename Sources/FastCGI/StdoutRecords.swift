@@ -27,12 +27,17 @@ enum StdoutRecords {
         stride(from: 0, to: count, by: largestContent).map { min(largestContent, count - $0) }
     }
 
+    /// How many records carry `count` bytes: `contentLengths(of:).count`, without building them.
+    static func recordCount(of count: Int) -> Int {
+        (count + largestContent - 1) / largestContent
+    }
+
     /// Records at most in one answer: `sendmsg` takes 1,024 pieces (a frame and its content each).
     static let mostRecords = 500
 
     /// Whether an answer of `head` and `body` goes out here: past libfcgi's buffer, within ``mostRecords``.
     static func suit(head: Int, body: Int) -> Bool {
-        head + body > 8 * 1024 && head <= largestContent && contentLengths(of: body).count < mostRecords
+        head + body > 8 * 1024 && head <= largestContent && recordCount(of: body) < mostRecords
     }
 
     /// Sends `head` (the CGI header block) in a record of its own, then `body` in as few as hold

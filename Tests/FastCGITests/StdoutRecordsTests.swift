@@ -55,6 +55,12 @@ import Glibc
         #expect(!StdoutRecords.send(Array("Status: 200 OK\r\n\r\n".utf8), [UInt8](repeating: 65, count: 20_000), requestID: 1, to: pair[0]))
     }
 
+    @Test(arguments: [0, 1, 65_527, 65_528, 65_529, 3 * 65_528, 3 * 65_528 + 1])
+    func theRecordCountIsThatOfTheRecordLengths(count: Int) {
+        #expect(StdoutRecords.recordCount(of: count) == StdoutRecords.contentLengths(of: count).count)
+        #expect(StdoutRecords.contentLengths(of: count).reduce(0, +) == count)
+    }
+
     @Test func onlyAnswersPastLibfcgisBufferGoOutThisWay() {
         #expect(!StdoutRecords.suit(head: 100, body: 1_000))
         #expect(StdoutRecords.suit(head: 100, body: 9_000))
