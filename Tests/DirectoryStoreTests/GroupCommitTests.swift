@@ -106,6 +106,28 @@ import Testing
         #expect(try notes() == ["a", "c", "taken"])
     }
 
+    @Test func aSavepointInsideAWriteIsUndoneAloneAndTheWriteGoesOn() throws {
+        struct Refused: Error {}
+        try fixture.store.write { db in
+            try db.execute(sql: "INSERT INTO note (text) VALUES ('before')")
+            let refused: Bool
+            do {
+                try db.inCachedSavepoint {
+                    try db.execute(sql: "INSERT INTO note (text) VALUES ('undone')")
+                    throw Refused()
+                }
+                refused = false
+            } catch is Refused {
+                refused = true
+            }
+            #expect(refused)
+            // The same savepoint again, as the next write of a shared commit takes it.
+            try db.inCachedSavepoint { try db.execute(sql: "INSERT INTO note (text) VALUES ('kept')") }
+            try db.execute(sql: "INSERT INTO note (text) VALUES ('after')")
+        }
+        #expect(try notes() == ["after", "before", "kept"])
+    }
+
     @Test func whenTheSharedTransactionIsLostNoWriteOfItClaimsSuccess() throws {
         let results = try queuedTogether(["a", "b"]) { store, text in
             try store.write { db in

@@ -38,10 +38,7 @@ final class Deriver {
     func refusal(of body: () throws -> Void) throws -> RuleRefusal? {
         let recorded = changes.count
         do {
-            try db.inSavepoint {
-                try body()
-                return .commit
-            }
+            try db.inCachedSavepoint(body)
             return nil
         } catch let refusal as RuleRefusal {
             changes.removeSubrange(recorded...)

@@ -101,12 +101,7 @@ final class GroupCommit: @unchecked Sendable {
 
     /// `updates` in a savepoint: undone alone when it throws.
     static func inSavepoint<T>(_ db: Database, _ updates: (Database) throws -> T) throws -> T {
-        var result: T?
-        try db.inSavepoint {
-            result = try updates(db)
-            return .commit
-        }
-        return result!
+        try db.inCachedSavepoint { try updates(db) }
     }
 }
 
