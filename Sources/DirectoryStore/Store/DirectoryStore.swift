@@ -28,6 +28,13 @@ public final class DirectoryStore: Sendable {
     /// Were it missing, connections would write as SQLite does, only slower.
     static let gatheredWALWrites = scimsync_wal_writer_install() == SQLITE_OK
 
+    /// SQLite's process-wide settings, made before anything initialises SQLite (registering the
+    /// WAL writer does): no memory statistics, whose global mutex every allocation took.
+    static let processSettings: Void = {
+        _ = scimsync_sqlite_skip_memory_statistics()
+        _ = gatheredWALWrites
+    }()
+
     package let connection: DatabaseQueue
     let authCache = AuthCache()
     let crowdAuthCache = CrowdAuthCache()
@@ -53,7 +60,7 @@ public final class DirectoryStore: Sendable {
         groupBatchSize: Int = GroupWork.batchSize,
         beforeCommitWait: @escaping @Sendable () -> Void = {}
     ) throws {
-        _ = Self.gatheredWALWrites
+        _ = Self.processSettings
         self.groupBatchSize = max(groupBatchSize, 1)
         self.beforeCommitWait = beforeCommitWait
         var configuration = ConnectionHardening.configuration()
