@@ -22,7 +22,8 @@
 #   BENCH_WARMUP             wrk warm-up before a scenario's first round, 0 to skip [2s]
 #   BENCH_THREADS            wrk threads [2]
 #   BENCH_CONNECTIONS        wrk connections [32]
-#   BENCH_WORKERS            responder worker counts to compare, same for bare and real ["8 16"];
+#   BENCH_WORKERS            responder worker counts to compare, same for bare and real [two and
+#                            four per online core: the responder's default, and twice it];
 #                            under mod_fcgid, processes of one worker each, for C and real alike
 #   BENCH_NGINX_WORKERS      nginx worker_processes [auto, as Debian's nginx.conf deploys it]
 #   BENCH_C_PROCESSES        processes of the C responder [one per online core]
@@ -74,7 +75,7 @@ ROUNDS=${BENCH_ROUNDS:-3}
 WARMUP=${BENCH_WARMUP:-2s}
 THREADS=${BENCH_THREADS:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
-WORKER_COUNTS=${BENCH_WORKERS:-"8 16"}
+WORKER_COUNTS=${BENCH_WORKERS:-"$((2 * $(nproc))) $((4 * $(nproc)))"}
 [[ $QUICK == 1 && -z ${BENCH_WORKERS:-} ]] && WORKER_COUNTS=${WORKER_COUNTS%% *}
 NGINX_WORKERS=${BENCH_NGINX_WORKERS:-auto}
 C_PROCESSES=${BENCH_C_PROCESSES:-$(nproc)}
