@@ -126,7 +126,7 @@ public final class DirectoryStore: Sendable {
         if grouping.load(ordering: .relaxed) > 0 {
             return try connection.unsafeReentrantWrite { db in
                 guard db.isInsideTransaction else { throw GroupCommit.transactionEnded }
-                return try GroupCommit.inSavepoint(db, updates)
+                return try db.inCachedSavepoint { try updates(db) }
             }
         }
         let requested = ContinuousClock.now

@@ -69,7 +69,7 @@ final class GroupCommit: @unchecked Sendable {
         try withoutActuallyEscaping(updates) { updates in
             var outcome: Result<T, any Error>?
             let write = QueuedWrite { db in
-                outcome = Result { try Self.inSavepoint(db, updates) }
+                outcome = Result { try db.inCachedSavepoint { try updates(db) } }
                 if case .failure = outcome { return false }
                 return true
             }
@@ -98,11 +98,6 @@ final class GroupCommit: @unchecked Sendable {
     }
 
     static let transactionEnded = StoreError.invalid("SQLite ended the transaction under a write; nothing of it was kept")
-
-    /// `updates` in a savepoint: undone alone when it throws.
-    static func inSavepoint<T>(_ db: Database, _ updates: (Database) throws -> T) throws -> T {
-        try db.inCachedSavepoint { try updates(db) }
-    }
 }
 
 /// The writes waiting for the committer thread, and that thread's loop.
