@@ -148,7 +148,8 @@ extension DirectoryStore {
 
 extension AuditEntry {
     /// Stores `changes` as the entry `auditID`'s, in order. A reason quotes the IdP's text, so it is
-    /// capped like an entry's detail; names are directory names, bounded by their rule.
+    /// capped like an entry's detail; names are directory names, bounded by their rule. Bound
+    /// without GRDB's `StatementArguments`: a Bulk request stores thousands of these per commit.
     static func recordChanges(_ changes: [DirectoryChange], of auditID: Int64, _ db: Database) throws {
         let insert = try db.cachedStatement(
             sql: """
@@ -158,11 +159,12 @@ extension AuditEntry {
                 """
         )
         for (seq, change) in changes.enumerated() {
-            try insert.execute(arguments: [
+            try insert.bind([
                 auditID, seq, change.app, change.change.rawValue, change.user, change.group, change.member,
                 change.memberKind, change.origin, change.fields.map { $0.joined(separator: "\n") },
                 change.reason.map { capped($0, toBytes: idpTextLimit) }, change.previous,
             ])
+            try insert.run()
         }
     }
 

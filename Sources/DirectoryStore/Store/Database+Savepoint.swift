@@ -7,8 +7,9 @@ extension Database {
     ///
     /// GRDB's `inSavepoint` compiles `SAVEPOINT` and `RELEASE` anew each time; every write of a
     /// group commit opens one or two savepoints, and compiling them was a tenth of the commit
-    /// thread's time. These statements come from the connection's cache, and GRDB still sees
-    /// them run (its savepoint bookkeeping follows them).
+    /// thread's time. These statements come from the connection's cache and run without GRDB's
+    /// per-execution bookkeeping, whose savepoint stack serves only transaction observers (the
+    /// store registers none); GRDB's `isInsideTransaction` asks SQLite itself.
     func inCachedSavepoint<T>(_ body: () throws -> T) throws -> T {
         guard isInsideTransaction else {
             var result: T?
@@ -18,7 +19,7 @@ extension Database {
             }
             return result!
         }
-        try cachedStatement(sql: "SAVEPOINT scimsync").execute()
+        try cachedStatement(sql: "SAVEPOINT scimsync").run()
         let result: T
         do {
             result = try body()
@@ -29,15 +30,15 @@ extension Database {
             // so that nothing half done is ever committed.
             if isInsideTransaction {
                 do {
-                    try cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT scimsync").execute()
-                    try cachedStatement(sql: "RELEASE SAVEPOINT scimsync").execute()
+                    try cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT scimsync").run()
+                    try cachedStatement(sql: "RELEASE SAVEPOINT scimsync").run()
                 } catch {
-                    try? cachedStatement(sql: "ROLLBACK").execute()
+                    try? cachedStatement(sql: "ROLLBACK").run()
                 }
             }
             throw error
         }
-        try cachedStatement(sql: "RELEASE SAVEPOINT scimsync").execute()
+        try cachedStatement(sql: "RELEASE SAVEPOINT scimsync").run()
         return result
     }
 }
