@@ -48,7 +48,12 @@ public final class FastCGIServer: Sendable {
         return received
     }
 
-    private static func blockStopSignals() -> sigset_t {
+    /// Blocks SIGTERM, SIGINT and SIGHUP in the calling thread and the threads it starts after,
+    /// so that only ``run()``'s `sigwait` receives them. Call it before starting any thread: a
+    /// thread started earlier would take such a signal into libfcgi's handler (installed by
+    /// `FCGX_Init`), which only marks a shutdown pending, and `run()` would wait on.
+    @discardableResult
+    public static func blockStopSignals() -> sigset_t {
         var set = sigset_t()
         sigemptyset(&set)
         for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&set, signal) }

@@ -79,6 +79,9 @@ struct ResponderCommand: ParsableCommand {
         """
 
     func run() throws {
+        // Before any thread starts, so that every thread inherits the mask: a SIGTERM taken by a
+        // thread that does not block it runs libfcgi's handler there, and the server never stops.
+        FastCGIServer.blockStopSignals()
         // Every line on standard error is one JSON object (journald, jq), from the first.
         LoggingSystem.bootstrap(JSONLogHandler.init(label:))
         let environment = ProcessInfo.processInfo.environment

@@ -46,3 +46,29 @@ def test_by_default_it_runs_two_workers_per_core_on_four_threads_each(tmp_path):
         process.wait(timeout=30)
     cores = len(os.sched_getaffinity(0))
     assert f"with {2 * cores} workers on {8 * cores} threads" in ready, ready
+
+
+STOP_SIGNALS = {"SIGHUP": 1, "SIGINT": 2, "SIGTERM": 15}
+
+
+def test_only_the_waiting_thread_can_take_a_stop_signal_so_sigterm_right_after_ready_stops_it(tmp_path):
+    """A thread that did not block SIGTERM took it into libfcgi's handler, and the responder,
+    asked to stop as soon as it was ready, ran on (about 1 start in 15 before the fix)."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SCIMSYNC_")}
+    process = subprocess.Popen([str(bin_dir() / "scimsync-fcgi"), "--socket", str(tmp_path / "s.sock"),
+                                "--database", str(tmp_path / "scimsync.sqlite")],
+                               env=environment, stderr=subprocess.PIPE, text=True)
+    try:
+        next(line for line in process.stderr if '"ready on' in line)
+        unblocked = []
+        for task in os.listdir(f"/proc/{process.pid}/task"):
+            if int(task) == process.pid:
+                continue  # the thread in sigwait, which unblocks them while it waits
+            with open(f"/proc/{process.pid}/task/{task}/status") as status:
+                fields = dict(line.split(":\t", 1) for line in status if ":\t" in line)
+            blocked = int(fields["SigBlk"], 16)
+            unblocked += [(task, name) for name, number in STOP_SIGNALS.items() if not blocked >> (number - 1) & 1]
+        assert not unblocked, f"threads that could take a stop signal: {unblocked}"
+    finally:
+        process.terminate()
+    assert process.wait(timeout=30) == 0
