@@ -1,5 +1,9 @@
 import CFastCGI
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One request accepted by a worker, valid only while its handler runs.
 ///
 /// Parameters are read straight from libfcgi's environment block on demand, so a handler
@@ -11,6 +15,22 @@ public struct FastCGIRequest: ~Copyable {
     public func parameter(_ name: String) -> String? {
         guard let value = FCGX_GetParam(name, raw.pointee.envp) else { return nil }
         return String(cString: value)
+    }
+
+    /// The values of the parameters named in `names`, in their order (nil for one not sent), read
+    /// in one pass over the environment block: looking each up alone compared every name with
+    /// every parameter nginx sends, thirty or so, once per name.
+    public func parameters(_ names: ParameterNames) -> [String?] {
+        var values = [String?](repeating: nil, count: names.count)
+        guard var entry = raw.pointee.envp else { return values }
+        while let text = entry.pointee {
+            let nameLength = strcspn(text, "=")
+            if text[nameLength] == CChar(UInt8(ascii: "=")), let index = names.index(of: text, length: nameLength) {
+                values[index] = String(cString: text + nameLength + 1)
+            }
+            entry += 1
+        }
+        return values
     }
 
     /// Reads the request body to its end, or stops once it is longer than `limit` bytes.
@@ -33,6 +53,31 @@ public struct FastCGIRequest: ~Copyable {
             if body.count > limit { return .tooLarge }
         }
         return .complete(body)
+    }
+}
+
+/// The parameter names a handler reads with ``FastCGIRequest/parameters(_:)``, made once.
+public struct ParameterNames: Sendable {
+    let count: Int
+    /// The names of each length, with their places: a parameter is compared only with names as long as its own.
+    private let byLength: [[(index: Int, name: [CChar])]]
+
+    public init(_ names: [String]) {
+        count = names.count
+        var byLength = [[(index: Int, name: [CChar])]](repeating: [], count: (names.map(\.utf8.count).max() ?? 0) + 1)
+        for (index, name) in names.enumerated() {
+            byLength[name.utf8.count].append((index, name.utf8.map { CChar(bitPattern: $0) }))
+        }
+        self.byLength = byLength
+    }
+
+    /// The place of the name of `length` bytes at `text`, if it is one of these.
+    func index(of text: UnsafePointer<CChar>, length: Int) -> Int? {
+        guard length > 0, length < byLength.count else { return nil }
+        for candidate in byLength[length] where candidate.name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, text, length) == 0 }) {
+            return candidate.index
+        }
+        return nil
     }
 }
 

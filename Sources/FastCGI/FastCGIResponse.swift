@@ -28,25 +28,25 @@ public struct FastCGIResponse: Sendable {
     func headerBlock() -> [UInt8] {
         var block: [UInt8] = []
         block.reserveCapacity(256)
-        block.append(contentsOf: "Status: ".utf8)
+        block.appendUTF8("Status: ")
         Self.appendDecimal(status, to: &block)
         block.append(UInt8(ascii: " "))
-        block.append(contentsOf: HTTPStatusPhrase.phrase(for: status).utf8)
-        block.append(contentsOf: "\r\n".utf8)
+        block.appendUTF8(HTTPStatusPhrase.phrase(for: status))
+        block.appendUTF8("\r\n")
         // A value that could end the header line is dropped: whatever made it, it must not add
         // headers of its own (the service checks what it puts there; this is the last line).
         for header in headers where !Self.breaksTheLine(header.name) && !Self.breaksTheLine(header.value) {
-            block.append(contentsOf: header.name.utf8)
-            block.append(contentsOf: ": ".utf8)
-            block.append(contentsOf: header.value.utf8)
-            block.append(contentsOf: "\r\n".utf8)
+            block.appendUTF8(header.name)
+            block.appendUTF8(": ")
+            block.appendUTF8(header.value)
+            block.appendUTF8("\r\n")
         }
         if streamBody == nil {
-            block.append(contentsOf: "Content-Length: ".utf8)
+            block.appendUTF8("Content-Length: ")
             Self.appendDecimal(body.count, to: &block)
-            block.append(contentsOf: "\r\n".utf8)
+            block.appendUTF8("\r\n")
         }
-        block.append(contentsOf: "\r\n".utf8)
+        block.appendUTF8("\r\n")
         return block
     }
 
@@ -57,5 +57,13 @@ public struct FastCGIResponse: Sendable {
         }
         appendDecimal(value / 10, to: &block)
         block.append(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+}
+
+extension [UInt8] {
+    /// Appends a string's UTF-8 bytes in one copy: appending `utf8` as a sequence went byte by byte.
+    mutating func appendUTF8(_ text: String) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
     }
 }

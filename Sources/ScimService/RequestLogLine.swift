@@ -25,15 +25,19 @@ struct RequestLogLine {
             writer.writeString(attribution.name)
             if !attribution.authenticated { writer.appendRaw(",\"authenticated\":false") }
         }
-        writer.appendRaw(",\"db_ms\":\((databaseSeconds * 1e6).rounded() / 1e3)")
-        writer.appendRaw(",\"duration_ms\":\(Self.milliseconds(duration))")
+        writer.appendRaw(",\"db_ms\":")
+        writer.appendThousandths(Self.microseconds(databaseSeconds))
+        writer.appendRaw(",\"duration_ms\":")
+        writer.appendThousandths(Self.microseconds(duration))
         writer.appendRaw(",\"method\":")
         writer.writeString(Self.capped(method, 16))
         writer.appendRaw(",\"path\":")
         writer.writeString(Self.capped(path, 1024))
         writer.appendRaw(",\"request_id\":")
         writer.writeString(requestID)
-        writer.appendRaw(",\"status\":\(status)}\n")
+        writer.appendRaw(",\"status\":")
+        writer.appendInteger(status)
+        writer.appendRaw("}\n")
         return writer.bytes
     }
 
@@ -41,8 +45,13 @@ struct RequestLogLine {
         text.utf8.count <= bytes ? text : String(decoding: text.utf8.prefix(bytes), as: UTF8.self)
     }
 
-    private static func milliseconds(_ duration: Duration) -> Double {
-        let micros = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
-        return Double(micros) / 1000
+    /// Whole microseconds of `seconds` (0 for what is not a time a request can take).
+    private static func microseconds(_ seconds: Double) -> Int {
+        let micros = (seconds * 1e6).rounded()
+        return micros.isFinite && abs(micros) < 1e15 ? Int(micros) : 0
+    }
+
+    private static func microseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000)
     }
 }

@@ -10,7 +10,12 @@ public struct ServiceMount: Sendable {
     }
 
     /// Whether `path` is under the prefix, or is the prefix without its final slash (`/admin`).
+    /// Compared as bytes, as the web server routed it (and asked of every request: comparing
+    /// by `Character` cost more than the rest of routing).
     public func serves(_ path: String) -> Bool {
-        path.hasPrefix(prefix) || (prefix.hasSuffix("/") && path == prefix.dropLast())
+        let path = path.utf8
+        let prefix = prefix.utf8
+        if path.starts(with: prefix) { return true }
+        return prefix.last == UInt8(ascii: "/") && path.count == prefix.count - 1 && prefix.starts(with: path)
     }
 }

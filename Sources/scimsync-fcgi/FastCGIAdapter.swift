@@ -11,22 +11,53 @@ struct FastCGIAdapter: FastCGIHandler {
         return FastCGIResponse(status: response.status, headers: response.headers, body: response.body, streamBody: response.streamBody)
     }
 
+    /// The parameters a request is made of, read in one pass, in ``Parameter``'s order.
+    private static let names = ParameterNames(Parameter.allCases.map(\.name))
+
+    /// What the service reads of a request; its raw value is its place in ``names``.
+    private enum Parameter: Int, CaseIterable {
+        case method, uri, query, authorization, contentType, host, scheme, https, forwardedProto
+        case ifMatch, ifNoneMatch, requestID, accept, cookie, remoteAddress
+
+        var name: String {
+            switch self {
+            case .method: "REQUEST_METHOD"
+            case .uri: "REQUEST_URI"
+            case .query: "QUERY_STRING"
+            case .authorization: "HTTP_AUTHORIZATION"
+            case .contentType: "CONTENT_TYPE"
+            case .host: "HTTP_HOST"
+            case .scheme: "REQUEST_SCHEME"
+            case .https: "HTTPS"
+            case .forwardedProto: "HTTP_X_FORWARDED_PROTO"
+            case .ifMatch: "HTTP_IF_MATCH"
+            case .ifNoneMatch: "HTTP_IF_NONE_MATCH"
+            case .requestID: "HTTP_X_REQUEST_ID"
+            case .accept: "HTTP_ACCEPT"
+            case .cookie: "HTTP_COOKIE"
+            case .remoteAddress: "REMOTE_ADDR"
+            }
+        }
+    }
+
     private func serviceRequest(from request: borrowing FastCGIRequest) -> ServiceRequest {
-        let method = request.parameter("REQUEST_METHOD") ?? "GET"
-        let uri = request.parameter("REQUEST_URI") ?? "/"
+        let values = request.parameters(Self.names)
+        func value(_ parameter: Parameter) -> String? { values[parameter.rawValue] }
+        let method = value(.method) ?? "GET"
+        let uri = value(.uri) ?? "/"
         let path = uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(uri[..<$0]) } ?? uri
-        let query = request.parameter("QUERY_STRING") ?? ""
+        let query = value(.query) ?? ""
         let headers = RequestHeaders(
-            authorization: request.parameter("HTTP_AUTHORIZATION"),
-            contentType: request.parameter("CONTENT_TYPE").flatMap { $0.isEmpty ? nil : $0 },
-            host: request.parameter("HTTP_HOST"),
-            scheme: scheme(of: request),
-            ifMatch: request.parameter("HTTP_IF_MATCH"),
-            ifNoneMatch: request.parameter("HTTP_IF_NONE_MATCH"),
-            requestID: request.parameter("HTTP_X_REQUEST_ID"),
-            accept: request.parameter("HTTP_ACCEPT"),
-            cookie: request.parameter("HTTP_COOKIE"),
-            remoteAddress: request.parameter("REMOTE_ADDR")
+            authorization: value(.authorization),
+            contentType: value(.contentType).flatMap { $0.isEmpty ? nil : $0 },
+            host: value(.host),
+            scheme: Self.scheme(requestScheme: value(.scheme), https: value(.https), forwardedProto: value(.forwardedProto)),
+            ifMatch: value(.ifMatch),
+            ifNoneMatch: value(.ifNoneMatch),
+            requestID: value(.requestID),
+            accept: value(.accept),
+            cookie: value(.cookie),
+            remoteAddress: value(.remoteAddress)
         )
         let body: ServiceRequest.Body
         if method == "GET" || method == "DELETE" || method == "HEAD" {
@@ -42,10 +73,10 @@ struct FastCGIAdapter: FastCGIHandler {
 
     /// nginx sets `REQUEST_SCHEME` (and `HTTPS=on`); Apache sets `HTTPS`; a proxy in front may
     /// say `X-Forwarded-Proto`.
-    private func scheme(of request: borrowing FastCGIRequest) -> String {
-        if let scheme = request.parameter("REQUEST_SCHEME"), !scheme.isEmpty { return scheme }
-        if let https = request.parameter("HTTPS"), https.lowercased() == "on" || https == "1" { return "https" }
-        if let forwarded = request.parameter("HTTP_X_FORWARDED_PROTO"), !forwarded.isEmpty { return forwarded }
+    private static func scheme(requestScheme: String?, https: String?, forwardedProto: String?) -> String {
+        if let requestScheme, !requestScheme.isEmpty { return requestScheme }
+        if let https, https.lowercased() == "on" || https == "1" { return "https" }
+        if let forwardedProto, !forwardedProto.isEmpty { return forwardedProto }
         return "http"
     }
 }

@@ -233,12 +233,11 @@ private let department = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
         return try queue.read { db in
             try Row.fetchAll(
                 db,
-                SQLRequest(
-                    literal: """
-                        EXPLAIN QUERY PLAN SELECT id, resource, version, created_at, modified_at, pk FROM scim_user
-                        WHERE app_id = \(app.id) AND \(condition) ORDER BY pk LIMIT 100 OFFSET 0
-                        """
-                )
+                sql: """
+                    EXPLAIN QUERY PLAN SELECT id, resource, version, created_at, modified_at, pk FROM scim_user
+                    WHERE app_id = ? AND \(condition.text) ORDER BY pk LIMIT 100 OFFSET 0
+                    """,
+                arguments: StatementArguments([app.id.databaseValue] + condition.arguments)
             ).map { $0["detail"] as String }
         }
     }

@@ -51,4 +51,22 @@ import Testing
         let text = String(repeating: "abc", count: 100) + "\"" + String(repeating: "é", count: 50) + "\n" + "end"
         #expect(try JSONParser.parse(JSONWriter.serialize(.string(text))) == .string(text))
     }
+
+    @Test func writesIntegersAsSwiftPrintsThem() {
+        for value in [0, 7, -7, 10, 99, 100, 404, 1_000_000, Int.max, Int.min] {
+            var writer = JSONWriter()
+            writer.appendInteger(value)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == String(value))
+        }
+    }
+
+    /// The log line's milliseconds were a `Double`'s description: the same text, without one.
+    @Test func writesThousandthsAsADoublesDescription() {
+        let values = Array(-1_005...3_005) + [12_345, 99_999, 1_000_000, 86_400_000, 123_456_789]
+        for value in values {
+            var writer = JSONWriter()
+            writer.appendThousandths(value)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == "\(Double(value) / 1000)", "\(value)")
+        }
+    }
 }

@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import SCIM
 
-/// Compiles a SCIM ``Filter`` to an SQL condition over an IdP-view table, so list queries run
-/// in SQLite: indexed columns for `id`, `userName`, `externalId`, `displayName`, `active` and
+/// Compiles a SCIM ``Filter`` to an SQL condition (``SQLText``) over an IdP-view table, so list
+/// queries run in SQLite: indexed columns for `id`, `userName`, `externalId`, `displayName`, `active` and
 /// `meta` dates; SQLite's JSON functions for every other attribute, extension attributes and
 /// multi-valued value paths included.
 ///
@@ -53,7 +53,7 @@ struct FilterSQL {
     ///
     /// The parser bounds a filter's terms and nesting (``ScimLimit/filterTerms``,
     /// ``ScimLimit/filterNesting``), so this recursion is bounded too.
-    func compile(_ filter: Filter) throws(IdPViewError) -> SQL {
+    func compile(_ filter: Filter) throws(IdPViewError) -> SQLText {
         switch filter {
         case .and, .or: return try Self.chain(filter) { filter throws(IdPViewError) in try compile(filter) }
         case .not(let inner): return Self.not(try compile(inner), of: inner)
@@ -64,8 +64,8 @@ struct FilterSQL {
     }
 
     /// The `ORDER BY` expression for `sortBy`; the table's primary key always ends the order.
-    func order(_ sortBy: AttributePath?, descending: Bool) throws(IdPViewError) -> SQL {
-        let direction: SQL = descending ? "DESC" : "ASC"
+    func order(_ sortBy: AttributePath?, descending: Bool) throws(IdPViewError) -> SQLText {
+        let direction: SQLText = descending ? "DESC" : "ASC"
         guard let sortBy else { return "pk" }
         let operand = try operand(sortBy)
         return "\(operand.sql) \(direction), pk"
@@ -74,13 +74,13 @@ struct FilterSQL {
     /// `a AND b AND c` in one pair of parentheses for a chain of one operator: the parser nests
     /// `a or b or c` as `(a or b) or c`, and SQLite's parser refuses expressions nested about a
     /// hundred deep, which a chain of `filterMaxTerms` terms would reach.
-    private static func chain(_ filter: Filter, _ compile: (Filter) throws(IdPViewError) -> SQL) throws(IdPViewError) -> SQL {
+    private static func chain(_ filter: Filter, _ compile: (Filter) throws(IdPViewError) -> SQLText) throws(IdPViewError) -> SQLText {
         let isAnd: Bool
         switch filter {
         case .and: isAnd = true
         default: isAnd = false
         }
-        var operands: [SQL] = []
+        var operands: [SQLText] = []
         var pending = [filter]
         while let next = pending.popLast() {
             switch next {
@@ -95,7 +95,7 @@ struct FilterSQL {
 
     /// `NOT (…)`, without a second pair of parentheses around a chain, which has its own: every
     /// level of nesting counts against SQLite's parser stack.
-    private static func not(_ inner: SQL, of filter: Filter) -> SQL {
+    private static func not(_ inner: SQLText, of filter: Filter) -> SQLText {
         switch filter {
         case .and, .or: "NOT \(inner)"
         default: "NOT (\(inner))"
@@ -105,7 +105,7 @@ struct FilterSQL {
     // MARK: attribute expressions
 
     private struct Operand {
-        var sql: SQL
+        var sql: SQLText
         var caseExact: Bool
         var folded: Bool
         var type: AttributeDefinition.DataType
@@ -117,12 +117,12 @@ struct FilterSQL {
         let type = definition?.type ?? .string
         let caseExact = definition?.caseExact ?? false
         if resolved.isCore, path.subAttribute == nil, let mapped = columns.indexed[resolved.name.lowercased()] {
-            return Operand(sql: SQL(sql: mapped.column), caseExact: caseExact, folded: mapped.folded, type: type)
+            return Operand(sql: .constant(mapped.column), caseExact: caseExact, folded: mapped.folded, type: type)
         }
         if resolved.isCore, resolved.name == "meta" {
             switch resolved.subAttribute {
-            case "created": return Operand(sql: SQL(sql: columns.created), caseExact: true, folded: false, type: .dateTime)
-            case "lastModified": return Operand(sql: SQL(sql: columns.modified), caseExact: true, folded: false, type: .dateTime)
+            case "created": return Operand(sql: .constant(columns.created), caseExact: true, folded: false, type: .dateTime)
+            case "lastModified": return Operand(sql: .constant(columns.modified), caseExact: true, folded: false, type: .dateTime)
             default: throw .unsupportedFilter("Filtering and sorting on \(path.description.quotedForDetail) is not supported.")
             }
         }
@@ -135,7 +135,7 @@ struct FilterSQL {
 
     // MARK: operators
 
-    private func compare(_ path: AttributePath, _ op: ComparisonOperator, _ literal: JSONValue) throws(IdPViewError) -> SQL {
+    private func compare(_ path: AttributePath, _ op: ComparisonOperator, _ literal: JSONValue) throws(IdPViewError) -> SQLText {
         if let indexed = indexedEmail(path, op, literal) { return indexed }
         if isMultiValued(path) {
             // emails.value eq "x" ≡ emails[value eq "x"]; emails eq "x" compares each element's value.
@@ -145,7 +145,7 @@ struct FilterSQL {
         return try compare(try operand(path), op, literal)
     }
 
-    private func compare(_ operand: Operand, _ op: ComparisonOperator, _ literal: JSONValue) throws(IdPViewError) -> SQL {
+    private func compare(_ operand: Operand, _ op: ComparisonOperator, _ literal: JSONValue) throws(IdPViewError) -> SQLText {
         let column = operand.sql
         switch literal {
         case .null:
@@ -173,7 +173,7 @@ struct FilterSQL {
         }
     }
 
-    private func compareText(_ operand: Operand, _ op: ComparisonOperator, _ text: String) throws(IdPViewError) -> SQL {
+    private func compareText(_ operand: Operand, _ op: ComparisonOperator, _ text: String) throws(IdPViewError) -> SQLText {
         var column = operand.sql
         var value = text
         if !operand.caseExact {
@@ -197,7 +197,11 @@ struct FilterSQL {
         }
     }
 
-    private func ordered(_ column: SQL, _ op: ComparisonOperator, _ value: some DatabaseValueConvertible & Sendable) throws(IdPViewError) -> SQL {
+    private func ordered(
+        _ column: SQLText,
+        _ op: ComparisonOperator,
+        _ value: some DatabaseValueConvertible & Sendable
+    ) throws(IdPViewError) -> SQLText {
         switch op {
         case .eq: return "\(column) = \(value)"
         case .ne: return "(\(column) IS NULL OR \(column) <> \(value))"
@@ -209,7 +213,7 @@ struct FilterSQL {
         }
     }
 
-    private func present(_ path: AttributePath) throws(IdPViewError) -> SQL {
+    private func present(_ path: AttributePath) throws(IdPViewError) -> SQLText {
         if columns.hasMemberTable, isMembers(path) {
             guard let sub = path.subAttribute else {
                 return "EXISTS (SELECT 1 FROM scim_member m WHERE m.group_pk = scim_group.pk)"
@@ -227,7 +231,7 @@ struct FilterSQL {
     }
 
     /// `emails.value eq "x"` (or `emails[value eq "x"]`) as an index lookup in `scim_user_email`.
-    private func indexedEmail(_ path: AttributePath, _ op: ComparisonOperator, _ literal: JSONValue) -> SQL? {
+    private func indexedEmail(_ path: AttributePath, _ op: ComparisonOperator, _ literal: JSONValue) -> SQLText? {
         guard columns.hasEmailIndex, op == .eq, case .string(let text) = literal,
             path.schema == nil || path.schema!.caseInsensitiveEquals(columns.resourceType.schema.id),
             path.name.caseInsensitiveEquals("emails"), path.subAttribute?.caseInsensitiveEquals("value") ?? true
@@ -236,7 +240,7 @@ struct FilterSQL {
     }
 
     /// `emails[type eq "work" and value co "@x"]`: some element matches, tested with `json_each`.
-    private func valuePath(_ path: AttributePath, _ inner: Filter) throws(IdPViewError) -> SQL {
+    private func valuePath(_ path: AttributePath, _ inner: Filter) throws(IdPViewError) -> SQLText {
         if case .compare(let sub, let op, let literal) = inner, sub.schema == nil, sub.subAttribute == nil,
             let indexed = indexedEmail(AttributePath(schema: path.schema, name: path.name, subAttribute: sub.name), op, literal)
         {
@@ -267,7 +271,7 @@ struct FilterSQL {
         case resource
     }
 
-    private func element(_ filter: Filter, parent: SchemaPath, source: ElementSource) throws(IdPViewError) -> SQL {
+    private func element(_ filter: Filter, parent: SchemaPath, source: ElementSource) throws(IdPViewError) -> SQLText {
         switch filter {
         case .and, .or:
             return try Self.chain(filter) { filter throws(IdPViewError) in try element(filter, parent: parent, source: source) }

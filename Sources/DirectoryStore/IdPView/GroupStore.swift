@@ -20,7 +20,7 @@ extension DirectoryStore {
                     WHERE id = ? AND app_id = ? AND deleted_at IS NULL
                     """
             )
-            try statement.setArguments([id, appID])
+            try statement.bind([id, appID])
             return try statement.firstRow { Self.resource($0, type: "Group") }
         }
     }
@@ -47,7 +47,7 @@ extension DirectoryStore {
                     )
                     """
             )
-            try statement.setArguments([groupID, appID, count + 1])
+            try statement.bind([groupID, appID, count + 1])
             return try statement.firstRow { $0.integer(0) > Int64(count) } ?? false
         }
     }
@@ -65,7 +65,7 @@ extension DirectoryStore {
                     ORDER BY m.member_id
                     """
             )
-            try statement.setArguments([groupID, appID])
+            try statement.bind([groupID, appID])
             try statement.forEachRow { row in
                 try body(GroupMember(id: row.text(0), type: row.text(1), display: row.optionalText(2)))
             }
@@ -81,7 +81,7 @@ extension DirectoryStore {
                     WHERE m.member_id = ? AND g.app_id = ? AND g.deleted_at IS NULL ORDER BY g.display_name_key
                     """
             )
-            try statement.setArguments([memberID, appID])
+            try statement.bind([memberID, appID])
             var groups: [GroupMember] = []
             try statement.forEachRow { groups.append(GroupMember(id: $0.text(0), type: "Group", display: $0.optionalText(1))) }
             return groups
@@ -106,7 +106,7 @@ extension DirectoryStore {
                     WHERE g.app_id = ? AND g.deleted_at IS NULL ORDER BY m.member_id, g.display_name_key
                     """
             )
-            try statement.setArguments([ids, appID])
+            try statement.bind([ids, appID])
             var groups: [String: [GroupMember]] = [:]
             try statement.forEachRow { row in
                 groups[row.text(0), default: []].append(GroupMember(id: row.text(1), type: "Group", display: row.optionalText(2)))

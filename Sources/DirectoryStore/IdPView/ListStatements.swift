@@ -17,11 +17,10 @@ enum ListStatements {
         }
     }
 
-    /// `literal` prepared (or taken from the connection's cache when `cached`), its arguments bound.
-    static func statement(_ db: Database, _ literal: SQL, cached: Bool) throws -> Statement {
-        let (sql, arguments) = try literal.build(db)
-        let statement = cached ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
-        try statement.setArguments(arguments)
+    /// `sql` prepared (or taken from the connection's cache when `cached`), its arguments bound.
+    static func statement(_ db: Database, _ sql: SQLText, cached: Bool) throws -> Statement {
+        let statement = cached ? try db.cachedStatement(sql: sql.text) : try db.makeStatement(sql: sql.text)
+        try statement.bind(sql.arguments)
         return statement
     }
 }

@@ -12,7 +12,7 @@ extension DirectoryStore {
         milliseconds: Int = QueryDeadline.limit.value
     ) throws -> ResourcePage {
         let compiler = FilterSQL(columns: table.columns)
-        var condition: SQL = "app_id = \(appID)"
+        var condition: SQLText = "app_id = \(appID)"
         // A deleted group whose directory work is still queued is a tombstone, no longer a resource.
         if table == .groups { condition += " AND deleted_at IS NULL" }
         if let filter = query.filter {
@@ -49,8 +49,8 @@ extension DirectoryStore {
                     let tally = query.filter == nil ? try Self.tally(db, table: table, appID: appID) : nil
                     func counted() throws -> Int {
                         try tally?.total
-                            ?? Int.fetchOne(ListStatements.statement(db, "SELECT count(*) FROM \(name) WHERE \(condition)", cached: cached))
-                            ?? 0
+                            ?? ListStatements.statement(db, "SELECT count(*) FROM \(name) WHERE \(condition)", cached: cached)
+                            .firstRow { Int($0.integer(0)) } ?? 0
                     }
                     guard query.count > 0 else { return ResourcePage(totalResults: try counted(), resources: []) }
                     let list = PagePositions.List(database: path, appID: appID, table: table)
@@ -131,7 +131,7 @@ enum ListedTable: Hashable, Sendable {
     }
 
     /// The table's name: one of these two constants, never a request's text.
-    var sql: SQL {
+    var sql: SQLText {
         switch self {
         case .users: "scim_user"
         case .groups: "scim_group"

@@ -152,7 +152,7 @@ extension DirectoryStore {
         let statement = try db.cachedStatement(
             sql: "SELECT id, resource, version, created_at, modified_at FROM scim_user WHERE id = ? AND app_id = ?"
         )
-        try statement.setArguments([id, appID])
+        try statement.bind([id, appID])
         return try statement.firstRow { resource($0, type: "User") }
     }
 

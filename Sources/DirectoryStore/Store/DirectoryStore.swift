@@ -101,16 +101,18 @@ public final class DirectoryStore: Sendable {
     /// and the WAL read lock is taken once; nested calls join the outer transaction.
     public func snapshot<T>(_ body: () throws -> T) throws -> T {
         try connection.unsafeReentrantRead { db in
-            guard !db.isInsideTransaction else { return try body() }
+            // SQLite's own flag: GRDB's `isInsideTransaction` first checks the dispatch queue
+            // it runs on, which cost more than the check.
+            guard sqlite3_get_autocommit(db.sqliteConnection) != 0 else { return try body() }
             let started = ContinuousClock.now
             defer { meter.read(since: started) }
-            try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+            try db.executeCached(sql: "BEGIN DEFERRED TRANSACTION")
             do {
                 let result = try body()
-                try db.cachedStatement(sql: "COMMIT").execute()
+                try db.executeCached(sql: "COMMIT")
                 return result
             } catch {
-                try? db.cachedStatement(sql: "ROLLBACK").execute()
+                try? db.executeCached(sql: "ROLLBACK")
                 throw error
             }
         }

@@ -44,6 +44,23 @@ extension String: SQLArgument {
     }
 }
 
+extension DatabaseValue: SQLArgument {
+    package func bind(to statement: SQLiteStatement, at index: Int32) -> Int32 {
+        switch storage {
+        case .null: sqlite3_bind_null(statement, index)
+        case .int64(let value): value.bind(to: statement, at: index)
+        case .double(let value): sqlite3_bind_double(statement, index, value)
+        case .string(let value): value.bind(to: statement, at: index)
+        case .blob(let data):
+            data.withUnsafeBytes { bytes in
+                // A NULL pointer would bind NULL, not an empty blob.
+                guard let base = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_zeroblob(statement, index, 0) }
+                return sqlite3_bind_blob(statement, index, base, Int32(bytes.count), transient)
+            }
+        }
+    }
+}
+
 extension Optional: SQLArgument where Wrapped: SQLArgument {
     package func bind(to statement: SQLiteStatement, at index: Int32) -> Int32 {
         switch self {

@@ -51,7 +51,9 @@ public struct JSONWriter {
 
     /// Appends bytes that are already valid JSON (a stored resource, for instance).
     public mutating func appendRaw(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+        // In one copy: appending `utf8` as a sequence went byte by byte.
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     public mutating func appendRaw(_ raw: [UInt8]) {
@@ -60,6 +62,42 @@ public struct JSONWriter {
 
     public mutating func appendRaw(_ raw: ArraySlice<UInt8>) {
         bytes.append(contentsOf: raw)
+    }
+
+    /// Appends an integer in decimal, without building its text first.
+    public mutating func appendInteger(_ value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        appendDigits(of: value.magnitude)
+    }
+
+    /// Appends `thousandths / 1000` as a JSON number with at least one decimal and no trailing
+    /// zeros (`1.5`, `0.012`, `3.0`): what `Double`'s description gives such a value.
+    public mutating func appendThousandths(_ thousandths: Int) {
+        if thousandths < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = thousandths.magnitude
+        appendDigits(of: magnitude / 1000)
+        bytes.append(UInt8(ascii: "."))
+        var fraction = magnitude % 1000
+        var digits = 3
+        while digits > 1, fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        var divisor: UInt = 1
+        for _ in 1..<digits { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
+            divisor /= 10
+        }
+    }
+
+    private mutating func appendDigits(of value: UInt) {
+        var divisor: UInt = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
+        }
     }
 
     /// Makes room for `count` more bytes at once, instead of doubling up to them.
