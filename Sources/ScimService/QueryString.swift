@@ -15,21 +15,31 @@ public enum QueryString {
 
     /// Percent-decodes one component; `nil` if the bytes are not UTF-8.
     public static func decode(_ text: Substring, plusIsSpace: Bool = true) -> String? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            switch byte {
-            case UInt8(ascii: "+") where plusIsSpace:
-                bytes.append(UInt8(ascii: " "))
-            case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
-                bytes.append(high << 4 | low)
-            default:
-                bytes.append(byte)
+        // Read where the string holds its bytes: a substring's `utf8` iterator cost more per byte
+        // than the decoding.
+        var text = text
+        return text.withUTF8 { source -> String? in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(source.count)
+            var index = 0
+            while index < source.count {
+                let byte = source[index]
+                index += 1
+                switch byte {
+                case UInt8(ascii: "+") where plusIsSpace:
+                    bytes.append(UInt8(ascii: " "))
+                case UInt8(ascii: "%"):
+                    guard index + 1 < source.count, let high = hexValue(source[index]), let low = hexValue(source[index + 1]) else {
+                        return nil
+                    }
+                    bytes.append(high << 4 | low)
+                    index += 2
+                default:
+                    bytes.append(byte)
+                }
             }
+            return String(validating: bytes, as: UTF8.self)
         }
-        return String(validating: bytes, as: UTF8.self)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
@@ -52,9 +62,14 @@ extension String {
             var segments: [Substring] = []
             segments.reserveCapacity(8)
             var start = 0
-            for offset in 0...bytes.count where offset == bytes.count || bytes[offset] == UInt8(ascii: "/") {
-                if start < offset { segments.append(self[utf8.index(startIndex, offsetBy: start)..<utf8.index(startIndex, offsetBy: offset)]) }
-                start = offset + 1
+            var offset = 0
+            // A while loop: iterating a closed range was most of this function's cost.
+            while offset <= bytes.count {
+                if offset == bytes.count || bytes[offset] == UInt8(ascii: "/") {
+                    if start < offset { segments.append(self[utf8.index(startIndex, offsetBy: start)..<utf8.index(startIndex, offsetBy: offset)]) }
+                    start = offset + 1
+                }
+                offset += 1
             }
             return segments
         }

@@ -122,7 +122,7 @@ extension DirectoryStore {
     /// deleted once), never matches. Answers come from ``authCache`` while no app or token has
     /// changed since they were looked up, so only a cache miss reads the tombstones.
     public func authenticate(appName: String, secret: String) throws -> AuthenticatedApp? {
-        let hash = TokenSecret.hash(secret)
+        let hash = tokenHashes.hash(of: secret)
         return try read { db in
             let epoch = try db.cachedStatement(sql: "SELECT value FROM auth_epoch WHERE id = 1").firstRow { $0.integer(0) } ?? 0
             let grant = try authCache.grant(hash: hash, epoch: epoch) { try Self.lookUpToken(db, hash: hash) }

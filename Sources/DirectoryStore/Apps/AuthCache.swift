@@ -41,3 +41,18 @@ final class AuthCache: Sendable {
         return grant
     }
 }
+
+/// The hash of the token this connection saw last: an IdP sends the same token with every
+/// request, and hashing it was a twentieth of a GET's work. The secret is held in memory only,
+/// as the request holds it, and compared in constant time.
+final class TokenHashCache: Sendable {
+    private let last = Mutex<(secret: String, hash: String)?>(nil)
+
+    /// ``TokenSecret/hash(_:)`` of `secret`.
+    func hash(of secret: String) -> String {
+        if let known = last.withLock({ $0 }), TokenSecret.constantTimeEquals(known.secret, secret) { return known.hash }
+        let hash = TokenSecret.hash(secret)
+        last.withLock { $0 = (secret, hash) }
+        return hash
+    }
+}

@@ -21,14 +21,18 @@ public enum TokenSecret {
 
     /// The stored form: lowercase hex SHA-256.
     public static func hash(_ token: String) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: Array(token.utf8)) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
+        let digest = SHA256.hash(data: Array(token.utf8))
+        return String(unsafeUninitializedCapacity: 2 * SHA256.byteCount) { hex in
+            for (index, byte) in digest.enumerated() {
+                hex[2 * index] = hexDigit(byte >> 4)
+                hex[2 * index + 1] = hexDigit(byte & 0x0F)
+            }
+            return 2 * SHA256.byteCount
         }
-        return String(decoding: hex, as: UTF8.self)
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 
     /// Compares two strings in time that depends only on their length.

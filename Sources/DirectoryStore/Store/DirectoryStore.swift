@@ -37,6 +37,7 @@ public final class DirectoryStore: Sendable {
 
     package let connection: DatabaseQueue
     let authCache = AuthCache()
+    let tokenHashes = TokenHashCache()
     let crowdAuthCache = CrowdAuthCache()
     /// Time spent in transactions, for the responder's log and metrics.
     public let meter = TransactionMeter()
