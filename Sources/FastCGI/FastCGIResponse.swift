@@ -19,8 +19,28 @@ public struct FastCGIResponse: Sendable {
         self.streamBody = streamBody
     }
 
-    private static func breaksTheLine(_ text: String) -> Bool {
-        text.utf8.contains { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") || $0 == 0 }
+    private static func breaksTheLine(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes where byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") || byte == 0 { return true }
+        return false
+    }
+
+    /// Appends `name: value` and its line end, each read once where the string holds its bytes;
+    /// a header that could end the line is dropped: whatever made it, it must not add headers of
+    /// its own (the service checks what it puts there; this is the last line).
+    private static func append(_ name: String, _ value: String, to block: inout [UInt8]) {
+        var name = name
+        var value = value
+        name.withUTF8 { name in
+            value.withUTF8 { value in
+                guard !breaksTheLine(name), !breaksTheLine(value) else { return }
+                block.append(contentsOf: name)
+                block.append(UInt8(ascii: ":"))
+                block.append(UInt8(ascii: " "))
+                block.append(contentsOf: value)
+                block.append(UInt8(ascii: "\r"))
+                block.append(UInt8(ascii: "\n"))
+            }
+        }
     }
 
     /// The CGI header block: `Status:` first, then the headers (`Content-Length` unless the body
@@ -33,14 +53,7 @@ public struct FastCGIResponse: Sendable {
         block.append(UInt8(ascii: " "))
         block.appendUTF8(HTTPStatusPhrase.phrase(for: status))
         block.appendUTF8("\r\n")
-        // A value that could end the header line is dropped: whatever made it, it must not add
-        // headers of its own (the service checks what it puts there; this is the last line).
-        for header in headers where !Self.breaksTheLine(header.name) && !Self.breaksTheLine(header.value) {
-            block.appendUTF8(header.name)
-            block.appendUTF8(": ")
-            block.appendUTF8(header.value)
-            block.appendUTF8("\r\n")
-        }
+        for header in headers { Self.append(header.name, header.value, to: &block) }
         if streamBody == nil {
             block.appendUTF8("Content-Length: ")
             Self.appendDecimal(body.count, to: &block)

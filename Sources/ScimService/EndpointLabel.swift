@@ -2,7 +2,11 @@
 /// `Users/{id}`, `Bulk`…), never the path's own text, so the series stay few whatever clients send.
 public enum EndpointLabel {
     public static func of(path: String) -> String {
-        let segments = path.pathSegments
+        of(segments: path.pathSegments)
+    }
+
+    /// The label of a path split into its segments (``ServiceRequest/segments``).
+    public static func of(segments: [Substring]) -> String {
         if segments.count == 1, let only = segments.first, ["health", "metrics"].contains(only) { return String(only) }
         if segments.first == "crowd" { return "crowd" }
         guard segments.count >= 3, segments[0] == "scim", segments[2] == "v2" else { return "other" }

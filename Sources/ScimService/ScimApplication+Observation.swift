@@ -13,7 +13,7 @@ extension ScimApplication {
         }
         metrics?.record(
             app: attribution?.name ?? "",
-            endpoint: EndpointLabel.of(path: request.path),
+            endpoint: EndpointLabel.of(segments: request.segments),
             method: request.method,
             status: response.status,
             duration: duration,

@@ -83,7 +83,7 @@ public final class ScimApplication: Sendable {
     }
 
     private func routeRequest(_ request: ServiceRequest, attribution: inout RequestAttribution?) throws -> ServiceResponse {
-        let segments = request.path.pathSegments
+        let segments = request.segments
         guard segments.count >= 3, segments[0] == "scim", segments[2] == "v2",
             let appName = QueryString.decode(segments[1], plusIsSpace: false)
         else {

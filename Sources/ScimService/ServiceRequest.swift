@@ -8,7 +8,11 @@ public struct ServiceRequest: Sendable {
 
     public var method: String
     /// The path, percent-encoded as received, without the query string.
-    public var path: String
+    public var path: String {
+        didSet { segments = path.pathSegments }
+    }
+    /// The path's non-empty `/`-separated segments, split once for routing and for metrics.
+    public private(set) var segments: [Substring]
     public var query: String
     public var headers: RequestHeaders
     public var body: Body
@@ -22,6 +26,7 @@ public struct ServiceRequest: Sendable {
     ) {
         self.method = method
         self.path = path
+        self.segments = path.pathSegments
         self.query = query
         self.headers = headers
         self.body = body

@@ -30,7 +30,7 @@ public struct AttributePath: Sendable, Equatable, CustomStringConvertible {
     /// `knownSchemas` names that schema's whole extension object (`name` is then empty). Names
     /// are checked byte by byte against RFC 7643's `ATTRNAME` and URNs against ``isSchemaURN(_:)``,
     /// so a parsed path holds nothing but ASCII letters, digits and `-_.:$`.
-    public static func parse(_ text: String, knownSchemas: [String] = CoreSchemas.all.map(\.id)) throws(ScimError) -> AttributePath {
+    public static func parse(_ text: String, knownSchemas: [String] = coreSchemaIDs) throws(ScimError) -> AttributePath {
         guard text.utf8.count <= maxLength else {
             throw ScimLimit.attributePathBytes.exceeded("An attribute path is \(text.utf8.count) bytes long", scimType: .invalidPath)
         }
@@ -46,10 +46,14 @@ public struct AttributePath: Sendable, Equatable, CustomStringConvertible {
             schema = knownSchemas.first { $0.caseInsensitiveEquals(urn) } ?? urn
             local = text[text.utf8.index(after: colon)...]
         }
-        let parts = local.split(separator: ".", omittingEmptySubsequences: false)
+        // Split on bytes: splitting by `Character` was most of a filter's parse.
+        let parts = local.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).map { Substring($0) }
         guard (1...2).contains(parts.count), parts.allSatisfy(isAttributeName) else { throw invalid(text) }
         return AttributePath(schema: schema, name: String(parts[0]), subAttribute: parts.count == 2 ? String(parts[1]) : nil)
     }
+
+    /// The ids of the core schemas, which a path may name in any case.
+    public static let coreSchemaIDs = CoreSchemas.all.map(\.id)
 
     /// The longest attribute path accepted, URN included.
     public static let maxLength = ScimLimit.attributePathBytes.value
@@ -69,7 +73,7 @@ public struct AttributePath: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether `text` starts with `urn:` in any case (`|0x20` lowers ASCII letters, keeps `:`).
     private static func hasURNPrefix(_ text: String) -> Bool {
-        text.utf8.prefix(4).map { $0 | 0x20 } == Array("urn:".utf8)
+        text.utf8.prefix(4).elementsEqual("urn:".utf8) { $0 | 0x20 == $1 }
     }
 
     /// A schema URN as this server reads one: `urn:` then ASCII letters, digits and `-._:`,
