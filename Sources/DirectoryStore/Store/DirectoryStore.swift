@@ -50,6 +50,10 @@ public final class DirectoryStore: Sendable {
     private let grouping = Atomic<Int>(0)
     /// Called on a writing thread just before it sleeps until the committer has run its write.
     private let beforeCommitWait: @Sendable () -> Void
+    /// The connection a ``snapshot(_:)`` holds open, and the thread it runs on: reads of that
+    /// thread inside it go straight to the connection (GRDB's reentrant path asked the dispatch
+    /// queue twice per read whether it was allowed to).
+    private let openSnapshot = Mutex<OpenSnapshot?>(nil)
 
     /// Opens (creating if needed, mode 0600) the database at `path` and, unless `migrate` is
     /// false, brings it to the current schema. The connection is hardened (see
@@ -107,6 +111,8 @@ public final class DirectoryStore: Sendable {
             guard sqlite3_get_autocommit(db.sqliteConnection) != 0 else { return try body() }
             let started = ContinuousClock.now
             defer { meter.read(since: started) }
+            openSnapshot.withLock { $0 = OpenSnapshot(thread: pthread_self(), database: db) }
+            defer { openSnapshot.withLock { $0 = nil } }
             try db.executeCached(sql: "BEGIN DEFERRED TRANSACTION")
             do {
                 let result = try body()
@@ -197,7 +203,9 @@ public final class DirectoryStore: Sendable {
 
     /// A read in the current snapshot, if any (see ``snapshot(_:)``).
     package func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try connection.unsafeReentrantRead(body)
+        let current = pthread_self()
+        if let open = openSnapshot.withLock({ $0 }), pthread_equal(open.thread, current) != 0 { return try body(open.database) }
+        return try connection.unsafeReentrantRead(body)
     }
 
     /// Waits for another process's write lock in steps of at most 1 ms, for about
@@ -224,4 +232,11 @@ public final class DirectoryStore: Sendable {
         guard let error = error as? DatabaseError else { return false }
         return [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode.primaryResultCode)
     }
+}
+
+/// A snapshot's connection and the thread that may use it (only that one: ``DirectoryStore/read(_:)``
+/// checks).
+private struct OpenSnapshot: @unchecked Sendable {
+    let thread: pthread_t
+    let database: Database
 }
