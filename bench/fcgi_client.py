@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Sends SCIM requests straight to a ScimSync responder's FastCGI socket, one connection per
+request with nginx's parameters (as deploy/nginx/scimsync.conf passes them), for
+bench/instructions.sh: no web server in the way of a profile of the responder alone.
+
+usage: fcgi_client.py --socket S --token T --kind post --count N --out users.tsv
+       fcgi_client.py --socket S --token T --kind get|filter --count N --users users.tsv
+
+post creates N users and writes their id, userName and externalId (tab-separated, as
+bench/seed_users.py does); get and filter ask for users of that file in a fixed random order
+(GET /Users/{id}, GET /Users?filter=userName eq "..."). Exits 1 if any answer is not a 2xx.
+"""
+import argparse
+import json
+import random
+import socket
+import struct
+import sys
+import urllib.parse
+
+BASE = "/scim/bench/v2"
+
+
+def record(kind, content):
+    return struct.pack(">BBHHBB", 1, kind, 1, len(content), 0, 0) + content
+
+
+def name_value(name, value):
+    def length(n):
+        return bytes([n]) if n < 128 else struct.pack(">I", n | 0x80000000)
+
+    return length(len(name)) + length(len(value)) + name + value
+
+
+def request(path, method, uri, query, token, body=b""):
+    """The responder's answer (FastCGI stdout content) to one request."""
+    params = {
+        "REQUEST_METHOD": method, "REQUEST_URI": uri, "QUERY_STRING": query, "DOCUMENT_URI": uri.split("?")[0],
+        "SCRIPT_NAME": uri.split("?")[0], "SERVER_PROTOCOL": "HTTP/1.1", "REQUEST_SCHEME": "http",
+        "GATEWAY_INTERFACE": "CGI/1.1", "SERVER_SOFTWARE": "nginx", "REMOTE_ADDR": "127.0.0.1", "REMOTE_PORT": "40000",
+        "SERVER_ADDR": "127.0.0.1", "SERVER_PORT": "8080", "SERVER_NAME": "localhost", "HTTP_HOST": "127.0.0.1:8080",
+        "HTTP_AUTHORIZATION": "Bearer " + token, "HTTP_USER_AGENT": "fcgi_client", "HTTP_ACCEPT": "*/*",
+        "CONTENT_TYPE": "application/scim+json" if body else "", "CONTENT_LENGTH": str(len(body)) if body else "",
+    }
+    pairs = b"".join(name_value(k.encode(), v.encode()) for k, v in params.items())
+    message = record(1, struct.pack(">HB5x", 1, 0)) + record(4, pairs) + record(4, b"")
+    message += (record(5, body) if body else b"") + record(5, b"")
+    with socket.socket(socket.AF_UNIX) as connection:
+        connection.connect(path)
+        connection.sendall(message)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    out, offset = b"", 0
+    while offset + 8 <= len(received):
+        _, kind, _, length, padding, _ = struct.unpack(">BBHHBB", received[offset:offset + 8])
+        if kind == 6:
+            out += received[offset + 8:offset + 8 + length]
+        offset += 8 + length + padding
+    return out
+
+
+def status(answer):
+    return int(answer.split(b"\r\n", 1)[0].split(b" ")[1])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--socket", required=True)
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--kind", choices=["post", "get", "filter"], required=True)
+    parser.add_argument("--count", type=int, required=True)
+    parser.add_argument("--users")
+    parser.add_argument("--out")
+    parser.add_argument("--prefix", default="instr")
+    args = parser.parse_args()
+    failures = 0
+    if args.kind == "post":
+        with open(args.out, "w") as out:
+            for index in range(args.count):
+                name = "%s%06d@example.com" % (args.prefix, index)
+                body = json.dumps({
+                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": name,
+                    "externalId": "ext-" + name, "name": {"givenName": "Bench", "familyName": "User %d" % index},
+                    "emails": [{"value": name, "type": "work", "primary": True}], "active": True,
+                }).encode()
+                answer = request(args.socket, "POST", BASE + "/Users", "", args.token, body)
+                if status(answer) != 201:
+                    failures += 1
+                    continue
+                created = json.loads(answer.split(b"\r\n\r\n", 1)[1])
+                out.write("%s\t%s\t%s\n" % (created["id"], name, "ext-" + name))
+    else:
+        users = [line.rstrip("\n").split("\t") for line in open(args.users)]
+        chooser = random.Random(1)
+        for _ in range(args.count):
+            user = users[chooser.randrange(len(users))]
+            if args.kind == "get":
+                uri, query = BASE + "/Users/" + user[0], ""
+            else:
+                query = "filter=" + urllib.parse.quote('userName eq "%s"' % user[1])
+                uri = BASE + "/Users?" + query
+            if status(request(args.socket, "GET", uri, query, args.token)) != 200:
+                failures += 1
+    if failures:
+        print("fcgi_client: %d of %d requests failed" % (failures, args.count), file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
