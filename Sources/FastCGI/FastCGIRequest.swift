@@ -17,15 +17,16 @@ public struct FastCGIRequest: ~Copyable {
         return String(cString: value)
     }
 
-    /// The values of the parameters named in `names`, in their order (nil for one not sent), read
-    /// in one pass over the environment block: looking each up alone compared every name with
+    /// The values of the parameters named in `names`, in their order (nil for one not sent; the
+    /// first of one sent twice), read in one pass over the environment block: looking each up alone compared every name with
     /// every parameter nginx sends, thirty or so, once per name.
     public func parameters(_ names: ParameterNames) -> [String?] {
         var values = [String?](repeating: nil, count: names.count)
         guard var entry = raw.pointee.envp else { return values }
         while let text = entry.pointee {
             let nameLength = strcspn(text, "=")
-            if text[nameLength] == CChar(UInt8(ascii: "=")), let index = names.index(of: text, length: nameLength) {
+            // The first of a repeated name, as `FCGX_GetParam` answers.
+            if text[nameLength] == CChar(UInt8(ascii: "=")), let index = names.index(of: text, length: nameLength), values[index] == nil {
                 values[index] = String(cString: text + nameLength + 1)
             }
             entry += 1
@@ -37,22 +38,24 @@ public struct FastCGIRequest: ~Copyable {
     ///
     /// Reads to EOF rather than trusting `CONTENT_LENGTH`: mod_proxy_fcgi omits it for chunked bodies.
     public func readBody(limit: Int) -> BodyReadResult {
+        let declared = parameter("CONTENT_LENGTH").flatMap(Int.init)
+        if let declared, declared > limit { return .tooLarge }
         var body: [UInt8] = []
-        if let declared = parameter("CONTENT_LENGTH").flatMap(Int.init), declared > limit {
-            return .tooLarge
-        }
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBufferPointer { buffer in
-                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    FCGX_GetStr($0, Int32(buffer.count), raw.pointee.in)
+        // The declared length only sizes the buffer; the body is read to its end whatever it says.
+        body.reserveCapacity(min(max(declared ?? 0, 0), limit))
+        // Read through a buffer on the stack: a zeroed 16 KB array for every write cost more than
+        // copying most bodies.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16 * 1024) { chunk in
+            while true {
+                let count = chunk.baseAddress!.withMemoryRebound(to: CChar.self, capacity: chunk.count) {
+                    FCGX_GetStr($0, Int32(chunk.count), raw.pointee.in)
                 }
+                if count <= 0 { break }
+                body.append(contentsOf: UnsafeMutableBufferPointer(rebasing: chunk[..<Int(count)]))
+                if body.count > limit { return .tooLarge }
             }
-            if count <= 0 { break }
-            body.append(contentsOf: chunk[0..<Int(count)])
-            if body.count > limit { return .tooLarge }
+            return .complete(body)
         }
-        return .complete(body)
     }
 }
 
