@@ -6,20 +6,14 @@ import Glibc
 
 /// One request accepted by a worker, valid only while its handler runs.
 ///
-/// Parameters are read straight from libfcgi's environment block on demand, so a handler
-/// pays only for the ones it asks for.
+/// Parameters are read straight from libfcgi's environment block, in one pass for the names a
+/// handler asks for, so it pays only for those.
 public struct FastCGIRequest: ~Copyable {
     let raw: UnsafeMutablePointer<FCGX_Request>
 
-    /// The value of one FastCGI parameter (`REQUEST_METHOD`, `HTTP_AUTHORIZATION`, ...).
-    public func parameter(_ name: String) -> String? {
-        guard let value = FCGX_GetParam(name, raw.pointee.envp) else { return nil }
-        return String(cString: value)
-    }
-
     /// The values of the parameters named in `names`, in their order (nil for one not sent; the
-    /// first of one sent twice), read in one pass over the environment block: looking each up alone compared every name with
-    /// every parameter nginx sends, thirty or so, once per name.
+    /// first of one sent twice), read in one pass over the environment block: looking each up
+    /// alone (`FCGX_GetParam`) compared every name with every parameter nginx sends, thirty or so.
     public func parameters(_ names: ParameterNames) -> [String?] {
         var values = [String?](repeating: nil, count: names.count)
         guard var entry = raw.pointee.envp else { return values }
@@ -34,11 +28,11 @@ public struct FastCGIRequest: ~Copyable {
         return values
     }
 
-    /// Reads the request body to its end, or stops once it is longer than `limit` bytes.
+    /// Reads the request body to its end, or stops once it is longer than `limit` bytes;
+    /// `declaredLength` is the request's `CONTENT_LENGTH`, if it sent one.
     ///
     /// Reads to EOF rather than trusting `CONTENT_LENGTH`: mod_proxy_fcgi omits it for chunked bodies.
-    public func readBody(limit: Int) -> BodyReadResult {
-        let declared = parameter("CONTENT_LENGTH").flatMap(Int.init)
+    public func readBody(limit: Int, declaredLength declared: Int?) -> BodyReadResult {
         if let declared, declared > limit { return .tooLarge }
         var body: [UInt8] = []
         // The declared length only sizes the buffer; the body is read to its end whatever it says.

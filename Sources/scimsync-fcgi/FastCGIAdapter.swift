@@ -16,7 +16,7 @@ struct FastCGIAdapter: FastCGIHandler {
 
     /// What the service reads of a request; its raw value is its place in ``names``.
     private enum Parameter: Int, CaseIterable {
-        case method, uri, query, authorization, contentType, host, scheme, https, forwardedProto
+        case method, uri, query, authorization, contentType, contentLength, host, scheme, https, forwardedProto
         case ifMatch, ifNoneMatch, requestID, accept, cookie, remoteAddress
 
         var name: String {
@@ -26,6 +26,7 @@ struct FastCGIAdapter: FastCGIHandler {
             case .query: "QUERY_STRING"
             case .authorization: "HTTP_AUTHORIZATION"
             case .contentType: "CONTENT_TYPE"
+            case .contentLength: "CONTENT_LENGTH"
             case .host: "HTTP_HOST"
             case .scheme: "REQUEST_SCHEME"
             case .https: "HTTPS"
@@ -63,7 +64,7 @@ struct FastCGIAdapter: FastCGIHandler {
         if method == "GET" || method == "DELETE" || method == "HEAD" {
             body = .bytes([])
         } else {
-            switch request.readBody(limit: bodyLimit) {
+            switch request.readBody(limit: bodyLimit, declaredLength: value(.contentLength).flatMap(Int.init)) {
             case .complete(let bytes): body = .bytes(bytes)
             case .tooLarge: body = .tooLarge(limit: bodyLimit)
             }

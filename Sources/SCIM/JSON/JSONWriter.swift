@@ -78,21 +78,18 @@ public struct JSONWriter {
         appendDigits(of: magnitude / 1000)
         bytes.append(UInt8(ascii: "."))
         var fraction = magnitude % 1000
-        var digits = 3
-        while digits > 1, fraction % 10 == 0 {
+        var width = 3
+        while width > 1, fraction % 10 == 0 {
             fraction /= 10
-            digits -= 1
+            width -= 1
         }
-        var divisor: UInt = 1
-        for _ in 1..<digits { divisor *= 10 }
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
-            divisor /= 10
-        }
+        appendDigits(of: fraction, width: width)
     }
 
-    private mutating func appendDigits(of value: UInt) {
+    /// The decimal digits of `value`, zero-padded to at least `width`.
+    private mutating func appendDigits(of value: UInt, width: Int = 1) {
         var divisor: UInt = 1
+        for _ in 1..<max(width, 1) { divisor *= 10 }
         while divisor <= value / 10 { divisor *= 10 }
         while divisor > 0 {
             bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
