@@ -3,11 +3,12 @@
 request with nginx's parameters (as deploy/nginx/scimsync.conf passes them), for
 bench/instructions.sh: no web server in the way of a profile of the responder alone.
 
-usage: fcgi_client.py --socket S --token T --kind post --count N --out users.tsv
+usage: fcgi_client.py --socket S --token T --kind post|bulk --count N --out users.tsv
        fcgi_client.py --socket S --token T --kind get|filter --count N --users users.tsv
 
-post creates N users and writes their id, userName and externalId (tab-separated, as
-bench/seed_users.py does); get and filter ask for users of that file in a fixed random order
+post creates N users, one POST /Users each, and bulk creates them through POST /Bulk,
+--bulk-size creates per request; both write their id, userName and externalId (tab-separated,
+as bench/seed_users.py does). get and filter ask for users of that file in a fixed random order
 (GET /Users/{id}, GET /Users?filter=userName eq "..."). Exits 1 if any answer is not a 2xx.
 """
 import argparse
@@ -60,6 +61,51 @@ def request(path, method, uri, query, token, body=b""):
     return out
 
 
+def user_body(name, index):
+    return {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": name,
+        "externalId": "ext-" + name, "name": {"givenName": "Bench", "familyName": "User %d" % index},
+        "emails": [{"value": name, "type": "work", "primary": True}], "active": True,
+    }
+
+
+def created_rows(args, answer):
+    """The (id, userName, externalId) rows of a POST /Users or /Bulk answer; None if not a 2xx."""
+    if status(answer) not in (200, 201):
+        return None
+    document = json.loads(answer.split(b"\r\n\r\n", 1)[1])
+    if args.kind == "post":
+        return [(document["id"], document["userName"])]
+    rows = []
+    for operation in document["Operations"]:
+        if operation.get("status") != "201":
+            return None
+        rows.append((operation["location"].rsplit("/", 1)[1], operation["bulkId"]))
+    return rows
+
+
+def create(args):
+    """Creates args.count users; the number of requests that failed."""
+    failures = 0
+    size = 1 if args.kind == "post" else args.bulk_size
+    with open(args.out, "w") as out:
+        for first in range(0, args.count, size):
+            names = ["%s%06d@example.com" % (args.prefix, index) for index in range(first, min(first + size, args.count))]
+            if args.kind == "post":
+                body, path = user_body(names[0], first), "/Users"
+            else:
+                body, path = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": [
+                    {"method": "POST", "path": "/Users", "bulkId": name, "data": user_body(name, first + offset)}
+                    for offset, name in enumerate(names)]}, "/Bulk"
+            rows = created_rows(args, request(args.socket, "POST", BASE + path, "", args.token, json.dumps(body).encode()))
+            if rows is None:
+                failures += 1
+                continue
+            for user_id, name in rows:
+                out.write("%s\t%s\t%s\n" % (user_id, name, "ext-" + name))
+    return failures
+
+
 def status(answer):
     return int(answer.split(b"\r\n", 1)[0].split(b" ")[1])
 
@@ -68,28 +114,16 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--socket", required=True)
     parser.add_argument("--token", required=True)
-    parser.add_argument("--kind", choices=["post", "get", "filter"], required=True)
+    parser.add_argument("--kind", choices=["post", "bulk", "get", "filter"], required=True)
     parser.add_argument("--count", type=int, required=True)
     parser.add_argument("--users")
     parser.add_argument("--out")
     parser.add_argument("--prefix", default="instr")
+    parser.add_argument("--bulk-size", type=int, default=100, help="creates per /Bulk request")
     args = parser.parse_args()
     failures = 0
-    if args.kind == "post":
-        with open(args.out, "w") as out:
-            for index in range(args.count):
-                name = "%s%06d@example.com" % (args.prefix, index)
-                body = json.dumps({
-                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": name,
-                    "externalId": "ext-" + name, "name": {"givenName": "Bench", "familyName": "User %d" % index},
-                    "emails": [{"value": name, "type": "work", "primary": True}], "active": True,
-                }).encode()
-                answer = request(args.socket, "POST", BASE + "/Users", "", args.token, body)
-                if status(answer) != 201:
-                    failures += 1
-                    continue
-                created = json.loads(answer.split(b"\r\n\r\n", 1)[1])
-                out.write("%s\t%s\t%s\n" % (created["id"], name, "ext-" + name))
+    if args.kind in ("post", "bulk"):
+        failures = create(args)
     else:
         users = [line.rstrip("\n").split("\t") for line in open(args.users)]
         chooser = random.Random(1)

@@ -20,6 +20,13 @@ static inline int scimsync_sqlite_skip_memory_statistics(void) {
     return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* Keeps a savepoint's journal in memory up to `bytes`, in one allocation of that size, before
+   SQLite spills it to a temporary file (its default: 64 KiB). Only takes effect before SQLite
+   initialises; returns SQLITE_OK if it did. */
+static inline int scimsync_sqlite_statement_journal_spill(int bytes) {
+    return sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, bytes);
+}
+
 /* 1 if the connection is in defensive mode, 0 if not, -1 if SQLite could not say. */
 static inline int scimsync_sqlite_is_defensive(sqlite3 *db) {
     int value = -1;

@@ -14,7 +14,12 @@
    - before a sync, a read, a truncation, a size query, a memory map or a close of the file;
    - before a write that does not follow the buffered ones, or that would overflow the buffer.
    Only frames of a transaction that has not committed can wait in the buffer, and no other
-   connection reads those. Every other file goes to the system's VFS untouched. */
+   connection reads those.
+
+   A savepoint journal's file (SQLITE_OPEN_SUBJOURNAL) gets its writes cut into pieces the system
+   VFS can make: SQLite copies a journal it held in memory to its file in one write of up to the
+   spill size (SQLITE_CONFIG_STMTJRNL_SPILL), which past 128 KiB the system VFS answered with
+   SQLITE_FULL (seen with SQLite 3.40). Every other file goes to the system's VFS untouched. */
 
 /* The system VFS writes at most 0x1ffff bytes a call (unixWrite masks larger sizes), so the
    buffer holds 124 KiB: a commit of 60 pages goes out in two writes. */
@@ -140,22 +145,46 @@ static int walUnfetch(sqlite3_file *file, sqlite3_int64 offset, void *page) {
     return methods((GatheredWAL *)file)->xUnfetch(((GatheredWAL *)file)->file, offset, page);
 }
 
+/* At most this much a write call: less than the system VFS's 0x1ffff. */
+enum { PIECE_BYTES = 64 * 1024 };
+
+static int piecewiseWrite(sqlite3_file *file, const void *data, int amount, sqlite3_int64 offset) {
+    GatheredWAL *journal = (GatheredWAL *)file;
+    const unsigned char *bytes = data;
+    while (amount > 0) {
+        int piece = amount < PIECE_BYTES ? amount : PIECE_BYTES;
+        int rc = methods(journal)->xWrite(journal->file, bytes, piece, offset);
+        if (rc != SQLITE_OK) return rc;
+        bytes += piece;
+        offset += piece;
+        amount -= piece;
+    }
+    return SQLITE_OK;
+}
+
 static const sqlite3_io_methods walMethods = {
     3, walClose, walRead, walWrite, walTruncate, walSync, walFileSize, walLock, walUnlock,
     walCheckReservedLock, walFileControl, walSectorSize, walDeviceCharacteristics,
     walShmMap, walShmLock, walShmBarrier, walShmUnmap, walFetch, walUnfetch,
 };
 
+/* A journal buffers nothing, so the WAL's other methods only forward its calls. */
+static const sqlite3_io_methods journalMethods = {
+    3, walClose, walRead, piecewiseWrite, walTruncate, walSync, walFileSize, walLock, walUnlock,
+    walCheckReservedLock, walFileControl, walSectorSize, walDeviceCharacteristics,
+    walShmMap, walShmLock, walShmBarrier, walShmUnmap, walFetch, walUnfetch,
+};
+
 static int gatheringOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, int *outFlags) {
     (void)vfs;
-    if (!(flags & SQLITE_OPEN_WAL)) return systemVFS->xOpen(systemVFS, name, file, flags, outFlags);
+    if (!(flags & (SQLITE_OPEN_WAL | SQLITE_OPEN_SUBJOURNAL))) return systemVFS->xOpen(systemVFS, name, file, flags, outFlags);
     GatheredWAL *wal = (GatheredWAL *)file;
     memset(wal, 0, sizeof *wal);
     wal->file = (sqlite3_file *)(wal + 1);
     int rc = systemVFS->xOpen(systemVFS, name, wal->file, flags, outFlags);
     /* The system file must offer what walMethods forwards to (its version 3 methods). */
     if (rc == SQLITE_OK && wal->file->pMethods != NULL && wal->file->pMethods->iVersion >= 3) {
-        wal->base.pMethods = &walMethods;
+        wal->base.pMethods = (flags & SQLITE_OPEN_WAL) ? &walMethods : &journalMethods;
         return SQLITE_OK;
     }
     if (rc == SQLITE_OK && wal->file->pMethods != NULL) wal->file->pMethods->xClose(wal->file);

@@ -106,6 +106,42 @@ import Testing
         #expect(try notes() == ["a", "c", "taken"])
     }
 
+    /// A write that changes more pages than its savepoint journal keeps in memory
+    /// (``DirectoryStore/savepointJournalBytes``, past which SQLite spills it to a temporary file
+    /// in one write the system VFS could not make) is still undone alone.
+    @Test func aFailingWriteLargerThanItsJournalInMemoryIsUndoneAlone() throws {
+        let filler = String(repeating: "x", count: 1_000)
+        try fixture.store.write { db in
+            for index in 0..<1_500 { try db.execute(sql: "INSERT INTO note (text) VALUES (?)", arguments: ["\(index) \(filler)"]) }
+        }
+        let before = try notes()
+        let results = try queuedTogether(["large", "small"]) { store, text in
+            try store.write { db in
+                if text == "small" { return try db.execute(sql: "INSERT INTO note (text) VALUES ('small')") }
+                // Every page of the table changes: about 1.5 MB of journal.
+                try db.execute(sql: "UPDATE note SET text = 'changed ' || text")
+                // Taken by the update: fails.
+                try db.execute(sql: "INSERT INTO note (text) VALUES ('changed 0 ' || ?)", arguments: [filler])
+            }
+        }
+        // A constraint, not the SQLITE_FULL the system VFS gave a journal's one large write.
+        guard case .failure(let error) = try #require(results["large"]) else {
+            Issue.record("the large write committed")
+            return
+        }
+        #expect((error as? DatabaseError)?.resultCode.primaryResultCode == .SQLITE_CONSTRAINT, "\(error)")
+        #expect((try? results["small"]?.get()) != nil)
+        #expect(try notes() == (before + ["small"]).sorted())
+    }
+
+    /// Unless SQLite was initialised before the first store (as it may be in this test process,
+    /// never in the responder or the CLI), savepoint journals are sized, not kept in SQLite's
+    /// 1 KiB pieces.
+    @Test func savepointJournalsAreSizedOrKeptInMemory() throws {
+        let tempStore = try fixture.store.connection.read { db in try Int.fetchOne(db, sql: "PRAGMA temp_store") }
+        #expect(tempStore == (DirectoryStore.processSettings ? 0 : 2))
+    }
+
     @Test func aSavepointInsideAWriteIsUndoneAloneAndTheWriteGoesOn() throws {
         struct Refused: Error {}
         try fixture.store.write { db in

@@ -59,6 +59,17 @@ import Testing
         #expect(try BulkReferences.substitute(in: JSONValue.string(text), ["u1": "id-1"]) == .string(substituted))
     }
 
+    @Test func aDocumentWithoutReferencesComesBackAsItWas() throws {
+        let data = try json(#"{"bulkId:u1":"a key is not a reference","emails":[{"value":"b@x","primary":true}],"n":null,"m":[[1,"bulkid:u1"]]}"#)
+        #expect(try BulkReferences.substitute(in: data, ["u1": "id-1"]) == data)
+        #expect(try BulkReferences.substitute(in: "Users/u1", ["u1": "id-1"]) == "Users/u1")
+    }
+
+    @Test func aReferenceDeepInNestedArraysIsFound() throws {
+        let data = try json(#"{"a":[{"b":[["plain","bulkId:u1"]]}],"c":"plain"}"#)
+        #expect(try BulkReferences.substitute(in: data, ["u1": "id-1"]) == json(#"{"a":[{"b":[["plain","id-1"]]}],"c":"plain"}"#))
+    }
+
     @Test func unresolvedReferenceIs409() throws {
         do {
             _ = try BulkReferences.substitute(in: try json(#"{"value":"bulkId:nope"}"#), [:])

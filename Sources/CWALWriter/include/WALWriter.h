@@ -3,7 +3,8 @@
 
 /* Makes the "scimsync-wal" VFS SQLite's default: the system's default VFS, except that a WAL
    file's writes are gathered and written together, one pwrite(2) for a commit's frames instead
-   of two per page. Connections opened before the call keep the VFS they had. Returns SQLITE_OK,
+   of two per page, and a savepoint journal's file is written in pieces of at most 64 KiB (the
+   system VFS fails a write past 128 KiB). Connections opened before the call keep the VFS they had. Returns SQLITE_OK,
    or SQLite's error when the VFS could not be registered; calling it again does nothing. */
 int scimsync_wal_writer_install(void);
 

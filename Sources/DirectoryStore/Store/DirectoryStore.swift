@@ -24,16 +24,28 @@ public final class DirectoryStore: Sendable {
     public static let checkpointPages = 8_000
 
     /// SQLite's default VFS for every connection the process opens from now on: a WAL file's
-    /// writes go out in one `pwrite(2)` per commit instead of two per page (see `CWALWriter`).
-    /// Were it missing, connections would write as SQLite does, only slower.
+    /// writes go out in one `pwrite(2)` per commit instead of two per page, and a savepoint
+    /// journal spilled to its file in pieces the system VFS can write (see `CWALWriter`). Were
+    /// it missing, connections would write as SQLite does, only slower, and keep savepoint
+    /// journals in memory (``processSettings``).
     static let gatheredWALWrites = scimsync_wal_writer_install() == SQLITE_OK
 
     /// SQLite's process-wide settings, made before anything initialises SQLite (registering the
-    /// WAL writer does): no memory statistics, whose global mutex every allocation took.
-    static let processSettings: Void = {
+    /// WAL writer does): no memory statistics, whose global mutex every allocation took, and
+    /// savepoint journals of ``savepointJournalBytes`` in memory. The result says whether the
+    /// journals got it; if SQLite was already initialised, or the WAL writer (which writes a
+    /// journal that outgrows it) is missing, connections keep them in memory (`temp_store`).
+    static let processSettings: Bool = {
         _ = scimsync_sqlite_skip_memory_statistics()
-        _ = gatheredWALWrites
+        let sized = scimsync_sqlite_statement_journal_spill(savepointJournalBytes) == SQLITE_OK
+        return gatheredWALWrites && sized
     }()
+
+    /// A savepoint's journal is held in memory up to this size, in one allocation. With
+    /// `temp_store = MEMORY` SQLite holds it in 1 KiB pieces instead, allocated and freed for
+    /// every write (a create journals some 90 KiB: a tenth of its instructions); past SQLite's
+    /// default, 64 KiB, it was a temporary file written and deleted for every create.
+    static let savepointJournalBytes: Int32 = 1 << 20
 
     package let connection: DatabaseQueue
     let authCache = AuthCache()
@@ -65,7 +77,7 @@ public final class DirectoryStore: Sendable {
         groupBatchSize: Int = GroupWork.batchSize,
         beforeCommitWait: @escaping @Sendable () -> Void = {}
     ) throws {
-        _ = Self.processSettings
+        let savepointJournalsSized = Self.processSettings
         self.groupBatchSize = max(groupBatchSize, 1)
         self.beforeCommitWait = beforeCommitWait
         var configuration = ConnectionHardening.configuration()
@@ -75,9 +87,7 @@ public final class DirectoryStore: Sendable {
             // Each worker's connection keeps this many KiB of pages (SQLite's default, 2 MiB,
             // missed on most reads of a 10,000-user directory: a pread(2) per GET).
             try db.execute(sql: "PRAGMA cache_size = -\(Self.pageCacheKiB)")
-            // A write's savepoint journal stays in memory: past 64 KiB SQLite spilled it to a
-            // temporary file, written and deleted for every create.
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            if !savepointJournalsSized { try db.execute(sql: "PRAGMA temp_store = MEMORY") }
             // Checkpoint every ~32 MiB of WAL instead of every 4 MiB: a page changed by many
             // commits meanwhile is copied into the database once, not once per 4 MiB.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")

@@ -31,16 +31,10 @@ extension Bool: SQLArgument {
 
 extension String: SQLArgument {
     /// Up to its first NUL, as GRDB binds a string, so that every statement (whichever binds it)
-    /// stores and compares the same text.
+    /// stores and compares the same text: a length of -1 has SQLite stop there. `withCString`
+    /// lends a native string's own NUL-terminated storage (passing `self` would copy it).
     package func bind(to statement: SQLiteStatement, at index: Int32) -> Int32 {
-        var text = self
-        return text.withUTF8 { bytes in
-            let length = bytes.firstIndex(of: 0) ?? bytes.count
-            guard let base = bytes.baseAddress, length > 0 else { return sqlite3_bind_text(statement, index, "", 0, transient) }
-            return base.withMemoryRebound(to: CChar.self, capacity: length) { characters in
-                sqlite3_bind_text(statement, index, characters, Int32(length), transient)
-            }
-        }
+        withCString { sqlite3_bind_text(statement, index, $0, -1, transient) }
     }
 }
 

@@ -76,19 +76,35 @@ public enum BulkReferences {
     static let prefix = "bulkId:"
 
     public static func substitute(in value: JSONValue, _ resolved: [String: String]) throws(ScimError) -> JSONValue {
+        // Most operations mention no reference: looking costs less than copying the document.
+        guard mentionsReference(value) else { return value }
+        return try copy(value, substituting: resolved)
+    }
+
+    private static func copy(_ value: JSONValue, substituting resolved: [String: String]) throws(ScimError) -> JSONValue {
         switch value {
         case .string(let text) where mentionsReference(text):
             return .string(try substituteEmbedded(in: text, resolved))
         case .array(let elements):
             var result: [JSONValue] = []
-            for element in elements { result.append(try substitute(in: element, resolved)) }
+            for element in elements { result.append(try copy(element, substituting: resolved)) }
             return .array(result)
         case .object(let object):
             var result = JSONObject()
-            for (key, member) in object { result[key] = try substitute(in: member, resolved) }
+            for (key, member) in object { result[key] = try copy(member, substituting: resolved) }
             return .object(result)
         default:
             return value
+        }
+    }
+
+    /// Whether any string value in `value` holds `bulkId:` (keys are never substituted).
+    static func mentionsReference(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let text): mentionsReference(text)
+        case .array(let elements): elements.contains(where: mentionsReference)
+        case .object(let object): object.contains { mentionsReference($0.value) }
+        default: false
         }
     }
 
@@ -108,6 +124,7 @@ public enum BulkReferences {
 
     /// In a path: `Groups/bulkId:qwerty`.
     public static func substitute(in path: String, _ resolved: [String: String]) throws(ScimError) -> String {
+        guard mentionsReference(path) else { return path }
         var parts: [String] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: false) {
             parts.append(part.hasPrefix(prefix) ? try resolve(String(part.dropFirst(prefix.count)), resolved) : String(part))

@@ -52,6 +52,13 @@ extension String {
     /// Case-insensitive equality for attribute names and SCIM keywords.
     public func caseInsensitiveEquals(_ other: String) -> Bool {
         if self == other { return true }
-        return self.utf8.count == other.utf8.count && self.lowercased() == other.lowercased()
+        guard utf8.count == other.utf8.count else { return false }
+        // ASCII byte by byte; `lowercased()` (two new strings) only once a non-ASCII byte differs.
+        for (mine, theirs) in zip(utf8, other.utf8) where mine != theirs {
+            guard mine < 0x80, theirs < 0x80 else { return lowercased() == other.lowercased() }
+            let folded = mine | 0x20
+            guard folded == theirs | 0x20, folded >= UInt8(ascii: "a"), folded <= UInt8(ascii: "z") else { return false }
+        }
+        return true
     }
 }

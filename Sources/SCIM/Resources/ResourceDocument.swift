@@ -15,7 +15,7 @@ public enum ResourceDocument {
             throw .invalidSyntax("The request body must be a JSON object.")
         }
         try checkSchemas(object, type)
-        object.removeAll(named: ["id", "meta"] + serverOwnedAttributes(of: type))
+        object.removeAll(named: type.serverOwnedNames)
         return try finish(object, as: type, id: id, conversions: conversions)
     }
 
@@ -31,7 +31,7 @@ public enum ResourceDocument {
         conversions: ValueConversions = .rfc
     ) throws(ScimError) -> JSONObject {
         var object = try ValueNormalizer(resourceType: type, conversions: conversions).normalize(resource)
-        object.removeAll(named: type.schema.attributes.filter { $0.mutability == .writeOnly }.map(\.name))
+        object.removeAll(named: type.writeOnlyNames)
         for schema in type.extensions where object[schema.id] == nil {
             AttributeEdit.removeSchema(schema.id, from: &object)
         }
@@ -40,14 +40,6 @@ public enum ResourceDocument {
         object.setFirst("id", .string(id))
         object.setFirst("schemas", object["schemas"] ?? .array([.string(type.schema.id)]))
         return object
-    }
-
-    /// Read-only attributes of the core schema, which a client cannot set (write-only ones are
-    /// type-checked, then dropped by ``finish``).
-    private static func serverOwnedAttributes(of type: ResourceType) -> [String] {
-        type.schema.attributes
-            .filter { $0.mutability == .readOnly }
-            .map(\.name)
     }
 
     private static func checkSchemas(_ object: JSONObject, _ type: ResourceType) throws(ScimError) {

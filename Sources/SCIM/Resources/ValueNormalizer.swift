@@ -37,40 +37,53 @@ struct ValueNormalizer {
     let resourceType: ResourceType
     var conversions: ValueConversions = .rfc
 
-    /// `externalId` is checked with the core attributes; `id` and `meta` belong to the server.
-    private var topLevelDefinitions: [AttributeDefinition] {
-        resourceType.schema.attributes + CoreSchemas.commonAttributes.filter { $0.name == "externalId" }
-    }
-
     func normalize(_ resource: JSONObject) throws(ScimError) -> JSONObject {
-        var result = try normalize(resource, definitions: topLevelDefinitions, at: "")
+        var result = try normalize(resource, definitions: resourceType.checkedAttributes, under: { "" })
         for schema in resourceType.extensions {
             guard let value = result[schema.id] else { continue }
             guard let inner = value.objectValue else {
                 throw .invalidValue("\(schema.id): expected an object, found \(Self.describe(value)).")
             }
-            let normalized = try normalize(inner, definitions: schema.attributes, at: "\(schema.id):")
+            let normalized = try normalize(inner, definitions: schema.attributes, under: { "\(schema.id):" })
             result[schema.id] = normalized.isEmpty ? nil : .object(normalized)
         }
         return result
     }
 
-    private func normalize(_ object: JSONObject, definitions: [AttributeDefinition], at prefix: String) throws(ScimError) -> JSONObject {
+    /// The value of one attribute, converted and checked; nil when it is absent. `path` names
+    /// it in an error.
+    func normalize(_ value: JSONValue, _ definition: AttributeDefinition, at path: String) throws(ScimError) -> JSONValue? {
+        try normalize(value, definition, spelled: { path })
+    }
+
+    // The paths an error names are spelled only when one is thrown: building them for every
+    // attribute of every write cost more than checking the values.
+
+    private func normalize(
+        _ object: JSONObject,
+        definitions: [AttributeDefinition],
+        under prefix: () -> String
+    ) throws(ScimError) -> JSONObject {
         var result = JSONObject()
         for (key, value) in object {
-            guard let definition = definitions.first(where: { $0.name.caseInsensitiveEquals(key) }) else {
+            // An index, not a copy of the definition (a large struct) for every attribute.
+            guard let position = definitions.firstIndex(where: { $0.name.caseInsensitiveEquals(key) }) else {
                 if !value.isNull { result[key] = value }
                 continue
             }
-            if let normalized = try normalize(value, definition, at: prefix + definition.name) {
-                result[definition.name] = normalized
+            let name = definitions[position].name
+            if let normalized = try normalize(value, definitions[position], spelled: { prefix() + name }) {
+                result[name] = normalized
             }
         }
         return result
     }
 
-    /// The value of one attribute, converted and checked; nil when it is absent.
-    func normalize(_ value: JSONValue, _ definition: AttributeDefinition, at path: String) throws(ScimError) -> JSONValue? {
+    private func normalize(
+        _ value: JSONValue,
+        _ definition: AttributeDefinition,
+        spelled path: () -> String
+    ) throws(ScimError) -> JSONValue? {
         if value.isNull { return nil }
         guard definition.multiValued else { return try normalizeSingle(value, definition, at: path) }
         let elements: [JSONValue]
@@ -79,13 +92,13 @@ struct ValueNormalizer {
         } else if conversions.singleValueAsArray {
             elements = [value]
         } else {
-            throw .invalidValue("\(path): expected \(Self.expected(definition)), found \(Self.describe(value)).")
+            throw .invalidValue("\(path()): expected \(Self.expected(definition)), found \(Self.describe(value)).")
         }
         var result: [JSONValue] = []
         for (index, element) in elements.enumerated() {
-            let elementPath = "\(path)[\(index)]"
+            func elementPath() -> String { "\(path())[\(index)]" }
             guard !element.isNull else {
-                throw .invalidValue("\(elementPath): expected \(Self.expected(definition, element: true)), found null.")
+                throw .invalidValue("\(elementPath()): expected \(Self.expected(definition, element: true)), found null.")
             }
             if let normalized = try normalizeSingle(element, definition, at: elementPath, inArray: true) {
                 result.append(normalized)
@@ -97,7 +110,7 @@ struct ValueNormalizer {
     private func normalizeSingle(
         _ value: JSONValue,
         _ definition: AttributeDefinition,
-        at path: String,
+        at path: () -> String,
         inArray: Bool = false
     ) throws(ScimError) -> JSONValue? {
         switch (definition.type, value) {
@@ -109,13 +122,13 @@ struct ValueNormalizer {
         case (.complex, .string(let text)) where conversions.bareValueAsComplex && !inArray && definition.subAttribute("value") != nil:
             guard !text.isEmpty else { return nil }
             let wrapped = JSONObject([("value", .string(text))])
-            return .object(try normalize(wrapped, definitions: definition.subAttributes, at: path + "."))
+            return .object(try normalize(wrapped, definitions: definition.subAttributes, under: { path() + "." }))
         case (.complex, .object(let inner)):
-            let normalized = try normalize(inner, definitions: definition.subAttributes, at: path + ".")
+            let normalized = try normalize(inner, definitions: definition.subAttributes, under: { path() + "." })
             return normalized.isEmpty ? nil : .object(normalized)
         default:
             guard Self.fits(value, definition.type) else {
-                throw .invalidValue("\(path): expected \(Self.expected(definition, element: inArray)), found \(Self.describe(value)).")
+                throw .invalidValue("\(path()): expected \(Self.expected(definition, element: inArray)), found \(Self.describe(value)).")
             }
             return value
         }

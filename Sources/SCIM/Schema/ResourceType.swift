@@ -5,6 +5,24 @@ public struct ResourceType: Sendable {
     public let description: String
     public let schema: SchemaDefinition
     public let extensions: [SchemaDefinition]
+    /// The core schema's attributes and `externalId`: what a request's top level is checked
+    /// against (`id` and `meta` belong to the server). Kept, not rebuilt for every write.
+    let checkedAttributes: [AttributeDefinition]
+    /// `id`, `meta` and the core schema's read-only attributes, which a client cannot set.
+    let serverOwnedNames: [String]
+    /// The core schema's write-only attributes (`password`): checked, then never stored.
+    let writeOnlyNames: [String]
+
+    init(name: String, endpoint: String, description: String, schema: SchemaDefinition, extensions: [SchemaDefinition]) {
+        self.name = name
+        self.endpoint = endpoint
+        self.description = description
+        self.schema = schema
+        self.extensions = extensions
+        checkedAttributes = schema.attributes + CoreSchemas.commonAttributes.filter { $0.name == "externalId" }
+        serverOwnedNames = ["id", "meta"] + schema.attributes.filter { $0.mutability == .readOnly }.map(\.name)
+        writeOnlyNames = schema.attributes.filter { $0.mutability == .writeOnly }.map(\.name)
+    }
 
     public static let user = ResourceType(
         name: "User",
