@@ -108,18 +108,18 @@ public enum BulkReferences {
         }
     }
 
-    /// Whether `text` holds `bulkId:`, byte by byte: Foundation's `contains` bridged every string
-    /// of every operation to `NSString`.
+    /// Whether `text` holds `bulkId:`, over its UTF-8 bytes: Foundation's `contains` bridged
+    /// every string of every operation to `NSString`, and stepping `String.UTF8View` indices
+    /// cost a tenth of a bulk create.
     static func mentionsReference(_ text: String) -> Bool {
-        let needle = prefix.utf8
-        let bytes = text.utf8
-        guard bytes.count >= needle.count else { return false }
-        var start = bytes.startIndex
-        while let first = bytes[start...].firstIndex(of: UInt8(ascii: "b")) {
-            if bytes[first...].starts(with: needle) { return true }
-            start = bytes.index(after: first)
+        var text = text
+        return text.withUTF8 { bytes in
+            let needle = prefix.utf8
+            guard bytes.count >= needle.count else { return false }
+            return (0...(bytes.count - needle.count)).contains { start in
+                bytes[start] == UInt8(ascii: "b") && bytes[start..<start + needle.count].elementsEqual(needle)
+            }
         }
-        return false
     }
 
     /// In a path: `Groups/bulkId:qwerty`.
