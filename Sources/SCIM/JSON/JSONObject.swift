@@ -56,8 +56,7 @@ extension String {
         // ASCII byte by byte; `lowercased()` (two new strings) only once a non-ASCII byte differs.
         for (mine, theirs) in zip(utf8, other.utf8) where mine != theirs {
             guard mine < 0x80, theirs < 0x80 else { return lowercased() == other.lowercased() }
-            let folded = mine | 0x20
-            guard folded == theirs | 0x20, folded >= UInt8(ascii: "a"), folded <= UInt8(ascii: "z") else { return false }
+            guard mine | 0x20 == theirs | 0x20, mine.isASCIILetter else { return false }
         }
         return true
     }
