@@ -5,11 +5,14 @@ bench/instructions.sh: no web server in the way of a profile of the responder al
 
 usage: fcgi_client.py --socket S --token T --kind post|bulk --count N --out users.tsv
        fcgi_client.py --socket S --token T --kind get|filter --count N --users users.tsv
+       fcgi_client.py --socket S --token T --kind walk|cursor --count N
 
 post creates N users, one POST /Users each, and bulk creates them through POST /Bulk,
 --bulk-size creates per request; both write their id, userName and externalId (tab-separated,
 as bench/seed_users.py does). get and filter ask for users of that file in a fixed random order
-(GET /Users/{id}, GET /Users?filter=userName eq "..."). Exits 1 if any answer is not a 2xx.
+(GET /Users/{id}, GET /Users?filter=userName eq "..."). walk and cursor read N pages of 100
+users the way an import walks the list, by startIndex or by cursor, from the first page again
+after the last. Exits 1 if any answer is not a 2xx.
 """
 import argparse
 import json
@@ -45,7 +48,8 @@ def request(path, method, uri, query, token, body=b""):
     }
     pairs = b"".join(name_value(k.encode(), v.encode()) for k, v in params.items())
     message = record(1, struct.pack(">HB5x", 1, 0)) + record(4, pairs) + record(4, b"")
-    message += (record(5, body) if body else b"") + record(5, b"")
+    # A record holds at most 65,535 bytes: a large body (a /Bulk of 1,000 creates) goes in several.
+    message += b"".join(record(5, body[at:at + 65535]) for at in range(0, len(body), 65535)) + record(5, b"")
     with socket.socket(socket.AF_UNIX) as connection:
         connection.connect(path)
         connection.sendall(message)
@@ -106,6 +110,21 @@ def create(args):
     return failures
 
 
+def walk(args):
+    """Reads args.count pages of 100 users in order, by startIndex or by cursor; the failures."""
+    failures, start, cursor = 0, 1, ""
+    for _ in range(args.count):
+        query = "count=100&" + ("startIndex=%d" % start if args.kind == "walk" else "cursor=" + cursor)
+        answer = request(args.socket, "GET", BASE + "/Users?" + query, query, args.token)
+        if status(answer) != 200:
+            failures += 1
+            continue
+        page = json.loads(answer.split(b"\r\n\r\n", 1)[1])
+        start = start + page["itemsPerPage"] if start + page["itemsPerPage"] <= page["totalResults"] else 1
+        cursor = page.get("nextCursor", "")
+    return failures
+
+
 def status(answer):
     return int(answer.split(b"\r\n", 1)[0].split(b" ")[1])
 
@@ -114,7 +133,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--socket", required=True)
     parser.add_argument("--token", required=True)
-    parser.add_argument("--kind", choices=["post", "bulk", "get", "filter"], required=True)
+    parser.add_argument("--kind", choices=["post", "bulk", "get", "filter", "walk", "cursor"], required=True)
     parser.add_argument("--count", type=int, required=True)
     parser.add_argument("--users")
     parser.add_argument("--out")
@@ -124,6 +143,8 @@ def main():
     failures = 0
     if args.kind in ("post", "bulk"):
         failures = create(args)
+    elif args.kind in ("walk", "cursor"):
+        failures = walk(args)
     else:
         users = [line.rstrip("\n").split("\t") for line in open(args.users)]
         chooser = random.Random(1)

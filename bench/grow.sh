@@ -7,6 +7,12 @@
 # largest size, bench/rss_probe.py then sends the requests whose answers grow with the data (pages
 # of 1,000, a large group's members) and reads the responder's memory around them.
 #
+# The rate at a size is compared with a reference measured beside it, in the same rounds: a
+# directory of the first step's size in a database of its own, served by a second responder of
+# the same build and worker count behind the same nginx (its own port). The steps are minutes
+# apart, and this host's speed drifts by a fifth over minutes, so a ratio to the first step's
+# rate measured the host as much as the directory; the first step's rates stay in the table.
+#
 #   BENCH_GROW_TO            users of the largest step; 0 skips the phase [1000000; quick: 20000]
 #   BENCH_GROW_STEPS         the sizes measured, ascending [BENCH_USERS, 100000 if below
 #                            BENCH_GROW_TO, BENCH_GROW_TO]
@@ -30,6 +36,14 @@ GROW_APP=million
 GROW_SAMPLE=100000
 # Extra arguments of bench/render.py, set when the phase ran.
 RENDER_EXTRA=()
+# The database whose keys the cursor walks start from: the grown one, or the reference's.
+GROW_DB=""
+# The reference directory (see above): its size, database, token, users and responder.
+REF_USERS=0
+REF_DB=""
+REF_TOKEN=""
+REF_USERS_FILE=""
+REF_PID=""
 
 grow_steps() {
   if [[ -n ${BENCH_GROW_STEPS:-} ]]; then echo "$BENCH_GROW_STEPS"; return; fi
@@ -66,6 +80,43 @@ grow_setup_app() {
   GROW_ALL=$RUN/million-users.tsv
   : >"$GROW_ALL"
   USERS_FILE=$RUN/million-sample.tsv
+  GROW_DB=$DB
+}
+
+# The reference: an app of the same name in a database of its own, with N users created through
+# /Bulk, and its responder (WORKERS workers) on the socket nginx's reference port passes to.
+grow_setup_reference() {  # N
+  local out
+  REF_USERS=$1
+  REF_DB=$RUN/reference/scimsync.sqlite
+  REF_USERS_FILE=$RUN/reference-users.tsv
+  mkdir -p "$RUN/reference"
+  reference_admin() { "$BIN/scimsync" --database "$REF_DB" "$@"; }
+  reference_admin init >>"$RUN/admin.log" 2>&1 \
+    && reference_admin directory create "$GROW_APP" >>"$RUN/admin.log" 2>&1 \
+    && out=$(reference_admin app create "$GROW_APP" --provider generic --directory "$GROW_APP" --base-url "$REF_URL" --json 2>>"$RUN/admin.log") \
+    && reference_admin app set-rate-limit "$GROW_APP" --per-second 100000 --burst 1000000 >>"$RUN/admin.log" 2>&1 \
+    || { cat "$RUN/admin.log" >&2; die "the admin tool could not create the reference directory"; }
+  REF_TOKEN=$(printf '%s' "$out" | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+  rm -f "$RUN/reference.sock"
+  "$BIN/scimsync-fcgi" --socket "$RUN/reference.sock" --socket-mode 0666 \
+    --database "$REF_DB" --workers "$WORKERS" >>"$RUN/reference-fcgi.log" 2>&1 9>&- &
+  REF_PID=$!
+  PIDS+=("$REF_PID")
+  wait_for_socket "$REF_PID" "$RUN/reference.sock" 30 || { tail -n 20 "$RUN/reference-fcgi.log" >&2; die "the reference responder did not start"; }
+  log "reference beside every step: $(users_label "$REF_USERS") in a database of their own, $WORKERS workers, on $REF_URL"
+  run_child python3 "$BENCH_DIR/seed_users.py" --port "$REF_PORT" --base-path "$BASE_PATH" --token "$REF_TOKEN" \
+    --count "$REF_USERS" --start 1 --prefix m --bulk "$GROW_BULK" --concurrency "$GROW_CONCURRENCY" \
+    --out "$RUN/reference-all.tsv" || die "seeding the reference through /Bulk failed"
+  shuf -n "$GROW_SAMPLE" "$RUN/reference-all.tsv" >"$REF_USERS_FILE"
+}
+
+# Runs "$@" against the reference instead of the grown directory.
+on_reference() {
+  local saved=("$URL" "$TOKEN" "$USERS_FILE" "$SEEDED" "$REAL_PID" "$GROW_DB")
+  URL=$REF_URL TOKEN=$REF_TOKEN USERS_FILE=$REF_USERS_FILE SEEDED=$REF_USERS REAL_PID=$REF_PID GROW_DB=$REF_DB
+  "$@"
+  URL=${saved[0]} TOKEN=${saved[1]} USERS_FILE=${saved[2]} SEEDED=${saved[3]} REAL_PID=${saved[4]} GROW_DB=${saved[5]}
 }
 
 # Grows the directory to N users through /Bulk, timed, with the responder's memory around it.
@@ -98,46 +149,52 @@ walk_starts() {
   for ((g = 0; g < walkers - walkers % THREADS; g++)); do echo $((g * pages / walkers * 100 + 1)); done
 }
 
-grow_get_user() {  # users
-  probe 200 GET "$BASE_PATH/Users/$(first_user 1)" || die "GET /Users/{id} probe failed"
-  measure "get_user@$1" "GET /Users/{id} · $(users_label "$1")" "$BASE_PATH/Users" get_user.lua
+# Every grow_SCENARIO takes the directory's size and the key its rows are filed under (SCENARIO@KEY):
+# the size itself, or refSTEP for the reference measured beside the step.
+grow_label() {  # users key
+  if [[ $2 == ref* ]]; then echo "$(users_label "$1"), reference beside $(users_label "${2#ref}")"; else users_label "$1"; fi
 }
 
-grow_filter_username() { grow_filter "$1" filter_username userName 2; }
-grow_filter_external_id() { grow_filter "$1" filter_external_id externalId 3; }
-grow_filter() {  # users name attribute field
+grow_get_user() {  # users key
+  probe 200 GET "$BASE_PATH/Users/$(first_user 1)" || die "GET /Users/{id} probe failed"
+  measure "get_user@$2" "GET /Users/{id} · $(grow_label "$1" "$2")" "$BASE_PATH/Users" get_user.lua
+}
+
+grow_filter_username() { grow_filter "$1" "$2" filter_username userName 2; }
+grow_filter_external_id() { grow_filter "$1" "$2" filter_external_id externalId 3; }
+grow_filter() {  # users key name attribute field
   local filter
   filter=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote("%s eq \"%s\"" % (sys.argv[1], sys.argv[2]), safe=""))' \
-    "$3" "$(first_user "$4")")
+    "$4" "$(first_user "$5")")
   probe 200 GET "$BASE_PATH/Users?filter=$filter" || die "filter probe failed"
-  grep -Eq '"totalResults" *: *1[,}]' "$RUN/probe.body" || die "filter $3 eq probe did not find exactly one user"
-  BENCH_FILTER_ATTRIBUTE=$3 measure "$2@$1" "GET /Users?filter=$3 eq … · $(users_label "$1")" "$BASE_PATH/Users" filter_users.lua
+  grep -Eq '"totalResults" *: *1[,}]' "$RUN/probe.body" || die "filter $4 eq probe did not find exactly one user"
+  BENCH_FILTER_ATTRIBUTE=$4 measure "$3@$2" "GET /Users?filter=$4 eq … · $(grow_label "$1" "$2")" "$BASE_PATH/Users" filter_users.lua
 }
 
-grow_list_users() {  # users
+grow_list_users() {  # users key
   probe 200 GET "$BASE_PATH/Users?startIndex=1&count=100" || die "list probe failed"
   # A deep OFFSET page of a million users takes about a second under this load.
   WRK_TIMEOUT=30s BENCH_PAGE_SIZE=100 BENCH_USER_COUNT=$1 \
-    measure "list_users@$1" "GET /Users?startIndex=<random>&count=100 · $(users_label "$1")" "$BASE_PATH/Users" list_users.lua
+    measure "list_users@$2" "GET /Users?startIndex=<random>&count=100 · $(grow_label "$1" "$2")" "$BASE_PATH/Users" list_users.lua
 }
 
 # Before each run, the page before every walker's start is asked for once, so that the walk
 # continues from a known key from its first page on, as an import that got there would.
-grow_walk_index() {  # users
+grow_walk_index() {  # users key
   local start
   for start in $(walk_starts); do
     ((start > 1)) || continue
     probe 200 GET "$BASE_PATH/Users?startIndex=$((start - 100))&count=100" || die "walk priming failed"
   done
   WARMUP=0 BENCH_PAGE_SIZE=100 BENCH_USER_COUNT=$1 BENCH_WALKERS=$CONNECTIONS BENCH_THREADS=$THREADS \
-    measure "walk_index@$1" "sequential startIndex walks, count=100 · $(users_label "$1")" "$BASE_PATH/Users" walk_index.lua
+    measure "walk_index@$2" "sequential startIndex walks, count=100 · $(grow_label "$1" "$2")" "$BASE_PATH/Users" walk_index.lua
 }
 
 # Cursor walks start where a walk would have reached each walker's start: after the key of the
 # user just before it (cursors are opaque to clients; the benchmark reads the keys it needs).
-grow_walk_cursor() {  # users
+grow_walk_cursor() {  # users key
   local cursors
-  cursors=$(python3 - "$DB" "$GROW_APP" $(walk_starts) <<'EOF'
+  cursors=$(python3 - "$GROW_DB" "$GROW_APP" $(walk_starts) <<'EOF'
 import sqlite3, sys
 db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
 app = db.execute("SELECT id FROM app WHERE name_key = ?", (sys.argv[2],)).fetchone()[0]
@@ -153,7 +210,7 @@ EOF
 ) || die "cannot read the cursor walks' starting keys"
   probe 200 GET "$BASE_PATH/Users?count=100&cursor=" || die "cursor probe failed"
   WARMUP=0 BENCH_PAGE_SIZE=100 BENCH_WALK_CURSORS=$cursors BENCH_WALKERS=$CONNECTIONS BENCH_THREADS=$THREADS \
-    measure "walk_cursor@$1" "cursor walks, count=100 · $(users_label "$1")" "$BASE_PATH/Users" walk_cursor.lua
+    measure "walk_cursor@$2" "cursor walks, count=100 · $(grow_label "$1" "$2")" "$BASE_PATH/Users" walk_cursor.lua
 }
 
 # One walk of the whole list on one connection, as Okta's import makes it.
@@ -168,21 +225,25 @@ grow_walk_once() {  # users
 
 grow_phase() {
   ((GROW_TO > 0 && REAL_OK)) || return 0
-  local step scenario saved=("$TOKEN" "$BASE_PATH" "$USERS_FILE" "$SEEDED")
+  local step first scenario saved=("$TOKEN" "$BASE_PATH" "$USERS_FILE" "$SEEDED")
   GROW_LOG=$RUN/grow.jsonl
   : >"$GROW_LOG"
   WORKERS=${BENCH_GROW_WORKERS:-${WORKER_COUNTS%% *}}
   grow_setup_app
   start_real "$WORKERS" || { real_unavailable_check; return 0; }
   log "a million users: steps $(grow_steps), scenarios: $GROW_SCENARIOS"
+  first=$(grow_steps)
+  first=${first%% *}
+  grow_setup_reference "$first"
   for step in $(grow_steps); do
     ROUND=1
     grow_users "$step"
     for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
       for scenario in $GROW_SCENARIOS; do
         declare -F "grow_$scenario" >/dev/null || die "unknown grow scenario '$scenario'"
-        "grow_$scenario" "$step"
+        "grow_$scenario" "$step" "$step"
         rss_sample "$scenario" "$step"
+        ((step == first)) || on_reference "grow_$scenario" "$REF_USERS" "ref$step"
       done
     done
     ROUND=1
@@ -193,6 +254,7 @@ grow_phase() {
     --pid "$REAL_PID" --users "$GROW_ALL" --members "${BENCH_RSS_GROUP_MEMBERS:-200000}" --out "$GROW_LOG" \
     || die "rss_probe.py failed"
   stop_responders
+  stop_pid "$REF_PID" 10; forget_pid "$REF_PID"; REF_PID=""
   grow_targets
   RENDER_EXTRA=(--grow "$GROW_LOG")
   mkdir -p "$RESULTS_DIR"
@@ -200,7 +262,7 @@ grow_phase() {
   TOKEN=${saved[0]} BASE_PATH=${saved[1]} USERS_FILE=${saved[2]} SEEDED=${saved[3]}
 }
 
-# Goal 7: each read at the largest size at 0.9× or more of its rate at the smallest; goal 4:
+# Goal 7: each read at the largest size at 0.9× or more of the reference's rate beside it; goal 4:
 # count=100 pages at 2,000 a second with 100,000 users, cursor walks at least as fast as index walks.
 grow_targets() {
   local steps first last scenario
@@ -209,7 +271,7 @@ grow_targets() {
   last=${steps##* }
   [[ $first == "$last" ]] && return 0
   for scenario in $GROW_SCENARIOS; do
-    TARGETS+=("$scenario, $(users_label "$last") / $(users_label "$first")|$scenario@$last|$scenario@$first|rps|>=|0.90")
+    TARGETS+=("$scenario, $(users_label "$last") / $(users_label "$first") beside it|$scenario@$last|$scenario@ref$last|rps|>=|0.90")
   done
   if [[ " $steps " == *" 100000 "* && " $GROW_SCENARIOS " == *" list_users "* ]]; then
     TARGETS+=("random count=100 pages/s, 100,000 users|list_users@100000||rps|>=|2000")

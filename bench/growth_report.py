@@ -1,9 +1,11 @@
 """The "A million users" part of bench/render.py's report, from bench/grow.sh's JSON lines:
-the read scenarios at every size of the directory next to the smallest ("× first"), the growth
+the read scenarios at every size of the directory next to the smallest ("× first") and next to the
+reference directory measured beside that size in the same rounds ("× reference"), the growth
 through /Bulk (users per second, the responder's memory before and after), one whole walk per
 size (bench/walk_users.py) and the memory of single requests (bench/rss_probe.py).
 
-Rows of the wrk scenarios come from render.py's summary: their ids are SCENARIO@USERS.
+Rows of the wrk scenarios come from render.py's summary: their ids are SCENARIO@USERS, and the
+reference's beside a size SCENARIO@refUSERS.
 """
 import json
 import statistics
@@ -31,11 +33,12 @@ def _table(head, rows, left=(0,)):
 
 def section(rows, lines, ratio):
     """Markdown lines; `rows` are render.py's summarised rows, `ratio` its paired-round ratio."""
-    grown = {}
+    grown, beside = {}, {}
     for row in rows:
-        base, at, users = row["scenario"].partition("@")
+        base, at, key = row["scenario"].partition("@")
         if at:
-            grown.setdefault(base, {})[int(users)] = row
+            into, users = (beside, key[3:]) if key.startswith("ref") else (grown, key)
+            into.setdefault(base, {})[int(users)] = row
     md = ["", "#### A million users (issue 12, goals 4 and 7)", ""]
     rss = {}
     for line in lines:
@@ -48,17 +51,22 @@ def section(rows, lines, ratio):
         for users in sizes:
             row = by_size[users]
             value = ratio(row, first, "rps")[0] if first["rps"] else None
+            reference = beside.get(base, {}).get(users)
+            paired = ratio(row, reference, "rps")[0] if reference and reference["rps"] else None
             samples = rss.get((base, users), [])
             table.append([
                 "`%s`" % base, _count(users), "%.0f" % row["rps"], "%.2f" % row["p50"], "%.1f" % row["p99"],
                 "—" if row["cpu_us"] is None else "%.0f" % row["cpu_us"],
                 "—" if value is None else "%.2f" % value,
+                "—" if reference is None else "%.0f" % reference["rps"],
+                "—" if paired is None else "%.2f" % paired,
                 _mb(max(s["rss_kb"] for s in samples)) if samples else "—",
                 _mb(max(s["hwm_kb"] for s in samples)) if samples else "—",
                 "0" if not (row["non2xx"] or row["socket_errors"]) else "%d !!" % (row["non2xx"] + row["socket_errors"]),
             ])
     md += _table(["scenario", "users", "req/s", "p50 ms", "p99 ms", "CPU µs/req", "× first size",
-                  "VmRSS MB after", "VmHWM MB after", "errors"], table, left=(0, 9))
+                  "reference req/s beside it", "× reference", "VmRSS MB after", "VmHWM MB after", "errors"],
+                 table, left=(0, 11))
 
     grows = [g for g in lines if g["kind"] == "grow"]
     if grows:

@@ -12,7 +12,8 @@
 # responder of that build), then under callgrind INSTR_WARMUP requests of each kind, the counters
 # zeroed, INSTR_REQUESTS requests, the count divided by them. Kinds: INSTR_KINDS [get filter post]
 # (GET /Users/{id}, a userName eq filter, POST /Users, each created alone: its commit is not
-# shared) and, when asked for, bulk (POST /Bulk with 100 creates each: the count is per create).
+# shared) and, when asked for, bulk (POST /Bulk with 100 creates each: the count is per create),
+# walk and cursor (pages of 100 users read in order by startIndex or by cursor, as an import does).
 # INSTR_KEEP=1 keeps the callgrind files (callgrind_annotate reads them) in the
 # directory the script prints.
 set -euo pipefail

@@ -326,6 +326,15 @@ http {
             fastcgi_pass unix:$RUN/scimsync.sock;
         }
     }
+    # (d) bench/grow.sh's reference directory, measured beside each size of the grown one
+    server {
+        listen 127.0.0.1:$REF_PORT;
+        server_name 127.0.0.1;
+        location /scim/ {
+            include $params;
+            fastcgi_pass unix:$RUN/reference.sock;
+        }
+    }
 }
 EOF
 }
@@ -336,6 +345,8 @@ start_nginx() {
   for attempt in 1 2 3 4 5; do
     PORT=$(free_port)
     URL="http://127.0.0.1:$PORT"
+    REF_PORT=$(free_port)
+    REF_URL="http://127.0.0.1:$REF_PORT"
     write_nginx_conf
     nginx -t -q -p "$RUN" -c "$RUN/nginx.conf" -e "$RUN/nginx-error.log" 2>"$RUN/nginx-test.log" \
       || { cat "$RUN/nginx-test.log" >&2; die "nginx rejects the generated configuration"; }

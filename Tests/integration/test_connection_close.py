@@ -1,8 +1,10 @@
 """A FastCGI connection whose request the responder read to its end closes at once: no
 shutdown(2) and poll for the web server's EOF (libfcgi's default close), and every answer still
 arrives whole. A connection whose body was left unread (over the responder's limit) keeps
-libfcgi's close, so that the unread input cannot reset the connection under the 413. Watched
-with strace attached to the responder behind nginx."""
+libfcgi's close, so that the unread input cannot reset the connection under the 413. The
+responder accepts connections on its Unix socket itself, without libfcgi's poll for the new
+connection's first bytes, and a connection the web server keeps (FCGI_KEEP_CONN) carries request
+after request. Watched with strace attached to the responder behind nginx."""
 
 from __future__ import annotations
 
@@ -10,8 +12,11 @@ import json
 import os
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import time
+from collections import Counter
 
 import pytest
 
@@ -35,10 +40,10 @@ def stack():
         s.cleanup()
 
 
-def shutdowns_while(stack: Stack, out, action) -> int:
-    """The shutdown(2) calls the responder makes while `action` runs."""
-    tracer = subprocess.Popen(["strace", "-f", "-e", "trace=shutdown", "-o", str(out), "-p", str(stack.responders[0].pid)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def calls_while(stack: Stack, out, names: tuple[str, ...], action) -> Counter:
+    """How many times the responder made each of these system calls while `action` ran."""
+    tracer = subprocess.Popen(["strace", "-f", "-e", "trace=" + ",".join(names), "-o", str(out),
+                               "-p", str(stack.responders[0].pid)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wait_until("strace to attach", lambda: out.exists() or tracer.poll() is not None, 10)
     time.sleep(0.5)
     try:
@@ -46,7 +51,14 @@ def shutdowns_while(stack: Stack, out, action) -> int:
     finally:
         tracer.send_signal(signal.SIGINT)
         tracer.wait(timeout=20)
-    return sum(1 for line in out.read_text(errors="replace").splitlines() if "shutdown(" in line)
+    # Each call starts a line "PID NAME(..." (its end may follow as "<... NAME resumed>").
+    lines = out.read_text(errors="replace").splitlines()
+    return Counter({name: sum(1 for line in lines if f" {name}(" in line) for name in names})
+
+
+def shutdowns_while(stack: Stack, out, action) -> int:
+    """The shutdown(2) calls the responder makes while `action` runs."""
+    return calls_while(stack, out, ("shutdown",), action)["shutdown"]
 
 
 def test_read_requests_close_at_once_and_their_answers_arrive_whole(stack):
@@ -84,3 +96,77 @@ def test_a_body_left_unread_keeps_the_lingering_close_and_its_413(stack):
         assert r.status_code == 413, r.text
         assert "urn:ietf:params:scim:api:messages:2.0:Error" in r.json()["schemas"]
     assert shutdowns == 3, "a connection with unread input closes as libfcgi does"
+
+
+def test_connections_are_accepted_without_waiting_on_their_first_bytes(stack):
+    """libfcgi's accept polls a new Unix-socket connection until it is readable (up to five
+    seconds) before reading it, a system call and often a sleep per request."""
+    alpha = stack.client("alpha")
+    user = alpha.post("/Users", user_body("accepted")).json()
+    # The stack's readiness check connected and closed without a request: libfcgi, retrying,
+    # took the next connection with its own accept. A request to each thread sends it back.
+    for _ in range(40):
+        assert alpha.get(f"/Users/{user['id']}").status_code == 200
+    answers = []
+
+    def reads():
+        for _ in range(20):
+            answers.append(alpha.get(f"/Users/{user['id']}"))
+
+    made = calls_while(stack, stack.dir / "accept.strace", ("accept", "accept4", "poll"), reads)
+    assert [r.status_code for r in answers] == [200] * 20
+    assert all(r.json() == user for r in answers)
+    assert made["accept"] + made["accept4"] >= 20, made
+    assert made["poll"] == 0, made
+
+
+def fastcgi_record(kind: int, request_id: int, content: bytes = b"") -> bytes:
+    return struct.pack(">BBHHBB", 1, kind, request_id, len(content), 0, 0) + content
+
+
+def fastcgi_pairs(params: dict[str, str]) -> bytes:
+    def length(n: int) -> bytes:
+        return bytes([n]) if n < 128 else struct.pack(">I", n | 0x80000000)
+
+    return b"".join(length(len(k)) + length(len(v)) + k.encode() + v.encode() for k, v in params.items())
+
+
+def kept_get(connection: socket.socket, request_id: int, uri: str, token: str, host: str) -> bytes:
+    """One GET on a connection kept open (FCGI_KEEP_CONN): the answer's stdout, up to its FCGI_END_REQUEST."""
+    params = {"REQUEST_METHOD": "GET", "REQUEST_URI": uri, "DOCUMENT_URI": uri, "SCRIPT_NAME": uri, "QUERY_STRING": "",
+              "SERVER_PROTOCOL": "HTTP/1.1", "REQUEST_SCHEME": "http", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80",
+              "HTTP_HOST": host, "REMOTE_ADDR": "127.0.0.1", "HTTP_AUTHORIZATION": "Bearer " + token}
+    connection.sendall(fastcgi_record(1, request_id, struct.pack(">HB5x", 1, 1)) + fastcgi_record(4, request_id, fastcgi_pairs(params))
+                       + fastcgi_record(4, request_id) + fastcgi_record(5, request_id))
+    stdout, received = b"", b""
+    while True:
+        while len(received) < 8 or len(received) < 8 + struct.unpack(">H", received[4:6])[0] + received[6]:
+            chunk = connection.recv(65536)
+            assert chunk, "the responder closed a connection it was asked to keep"
+            received += chunk
+        _, kind, rid, length, padding, _ = struct.unpack(">BBHHBB", received[:8])
+        content, received = received[8:8 + length], received[8 + length + padding:]
+        assert rid == request_id
+        if kind == 6:
+            stdout += content
+        if kind == 3:
+            assert not received, "nothing follows the end of a request"
+            return stdout
+
+
+def test_a_kept_connection_carries_request_after_request(stack):
+    alpha = stack.client("alpha")
+    user = alpha.post("/Users", user_body("kept")).json()
+    token = stack.apps["alpha"].token
+    host = stack.origin.split("://", 1)[1]
+    with socket.socket(socket.AF_UNIX) as connection:
+        connection.settimeout(20)
+        connection.connect(str(stack.socket_path(0)))
+        for request_id in (1, 2, 3):
+            answer = kept_get(connection, request_id, f"/scim/alpha/v2/Users/{user['id']}", token, host)
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert head.startswith(b"Status: 200"), head
+            assert json.loads(body) == user
+    # The worker that held it serves the web server again once it is closed.
+    for _ in range(8):
+        assert alpha.get(f"/Users/{user['id']}").json() == user

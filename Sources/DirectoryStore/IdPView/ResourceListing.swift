@@ -62,7 +62,11 @@ extension DirectoryStore {
                         offset = query.startIndex - known.startIndex
                     }
                     // One row beyond the page tells a cursor-paged client whether there is a next page.
-                    var rows: [(resource: StoredResource, pk: Int64)] = []
+                    // Resources and their keys apart: a page is handed on without copying its resources.
+                    var resources: [StoredResource] = []
+                    var keys: [Int64] = []
+                    resources.reserveCapacity(min(query.count + 1, 128))
+                    keys.reserveCapacity(min(query.count + 1, 128))
                     // Rows past the response's byte budget would only be cut from the answer: a page
                     // of large resources stops being read there, not at `count`.
                     var bytes = 0
@@ -75,32 +79,38 @@ extension DirectoryStore {
                         """,
                         cached: cached
                     ).forRows { row in
-                        rows.append((Self.resource(row, type: typeName), row.integer(5)))
-                        bytes += rows[rows.count - 1].resource.json.count
-                        cut = bytes > ScimLimit.listBytes.value && rows.count <= query.count
+                        let resource = Self.resource(row, type: typeName)
+                        bytes += resource.json.count
+                        resources.append(resource)
+                        keys.append(row.integer(5))
+                        cut = bytes > ScimLimit.listBytes.value && resources.count <= query.count
                         return !cut
                     }
-                    let shown = rows.prefix(query.count)
+                    let more = resources.count > query.count
+                    if more {
+                        resources.removeLast()
+                        keys.removeLast()
+                    }
                     // A page from the first match that holds every match is its own count (an `eq`
                     // filter's page, usually): no second query.
-                    let total = !narrowed && !cut && offset == 0 && rows.count <= query.count ? rows.count : try counted()
-                    if walk, let tally, let last = shown.last {
+                    let total = !narrowed && !cut && offset == 0 && !more ? resources.count : try counted()
+                    if walk, let tally, let last = keys.last {
                         PagePositions.shared.learn(
-                            PagePositions.Position(startIndex: query.startIndex + shown.count, afterKey: last.pk),
+                            PagePositions.Position(startIndex: query.startIndex + keys.count, afterKey: last),
                             in: list,
                             deletions: tally.deletions
                         )
                     }
                     var continuations: [PageCursor] = []
                     if query.cursor != nil {
-                        continuations = shown.enumerated().map { index, row in
-                            query.sortBy == nil ? .after(key: row.pk) : .offset(offset + index + 1)
-                        }
+                        continuations =
+                            query.sortBy == nil
+                            ? keys.map { .after(key: $0) } : keys.indices.map { .offset(offset + $0 + 1) }
                     }
                     return ResourcePage(
                         totalResults: total,
-                        resources: shown.map(\.resource),
-                        nextCursor: rows.count > query.count || cut ? continuations.last : nil,
+                        resources: resources,
+                        nextCursor: more || cut ? continuations.last : nil,
                         continuations: continuations
                     )
                 }
