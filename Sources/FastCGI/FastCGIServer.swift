@@ -4,7 +4,7 @@ import CFastCGI
 import Glibc
 #endif
 
-/// A pool of worker threads, each running libfcgi's thread-safe request loop.
+/// A pool of worker threads, each running libfcgi's thread-safe accept loop.
 ///
 /// Blocking calls (`FCGX_Accept_r`, SQLite) run on real threads, never on Swift's cooperative
 /// pool. SIGTERM, SIGINT and SIGHUP are blocked in every thread and awaited by ``run()``: on one,
@@ -36,11 +36,7 @@ public final class FastCGIServer: Sendable {
         var stopSignals = Self.blockStopSignals()
         signal(SIGPIPE, SIG_IGN)
         let socket = try listener.open(backlog: backlog)
-        // Over TCP, libfcgi's accept also checks FCGI_WEB_SERVER_ADDRS: it keeps accepting there.
-        let acceptsItself = Self.isUnixSocket(socket)
-        let workers = handlers.map {
-            WorkerThread(socket: socket, acceptsItself: acceptsItself, handler: $0, permits: permits)
-        }
+        let workers = handlers.map { WorkerThread(socket: socket, handler: $0, permits: permits) }
         for worker in workers { worker.start() }
         onReady()
         var received: Int32 = 0
@@ -50,17 +46,6 @@ public final class FastCGIServer: Sendable {
         for worker in workers { worker.join() }
         if case .unixSocket(let path, _, _) = listener { unlink(path) }
         return received
-    }
-
-    /// Whether `socket` is a Unix domain socket (``FastCGIListener/unixSocket(path:mode:group:)``,
-    /// or one inherited from spawn-fcgi or mod_fcgid).
-    static func isUnixSocket(_ socket: Int32) -> Bool {
-        var address = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
-        }
-        return named == 0 && Int32(address.ss_family) == AF_UNIX
     }
 
     /// Blocks SIGTERM, SIGINT and SIGHUP in the calling thread and the threads it starts after,

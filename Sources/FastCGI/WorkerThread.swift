@@ -8,15 +8,12 @@ import Glibc
 /// which therefore never moves.
 final class WorkerThread: @unchecked Sendable {
     private let socket: Int32
-    /// Whether the thread accepts connections itself (a Unix socket) instead of in libfcgi.
-    private let acceptsItself: Bool
     private let handler: any FastCGIHandler
     private let permits: RunPermits
     private var thread = pthread_t()
 
-    init(socket: Int32, acceptsItself: Bool, handler: any FastCGIHandler, permits: RunPermits) {
+    init(socket: Int32, handler: any FastCGIHandler, permits: RunPermits) {
         self.socket = socket
-        self.acceptsItself = acceptsItself
         self.handler = handler
         self.permits = permits
     }
@@ -52,13 +49,6 @@ final class WorkerThread: @unchecked Sendable {
         defer { permits.giveBack() }
         while true {
             permits.take()
-            if acceptsItself, raw.pointee.ipcFd < 0 {
-                guard let connection = Self.acceptConnection(on: socket) else { break }
-                raw.pointee.ipcFd = connection
-                // FCGX_Accept_r first finishes the previous request, closing its connection
-                // unless it is kept: this keeps the one just accepted, which it then reads.
-                raw.pointee.keepConnection = 1
-            }
             guard FCGX_Accept_r(raw) >= 0 else { break }
             let response = handler.respond(to: FastCGIRequest(raw: raw))
             write(response, to: raw)
@@ -70,29 +60,6 @@ final class WorkerThread: @unchecked Sendable {
             FCGX_Finish_r(raw)
         }
         FCGX_Free(raw, 1)
-    }
-
-    /// The next connection on a Unix listening socket, or `nil` once the socket is shut down.
-    ///
-    /// libfcgi's accept takes an `fcntl(2)` lock on the socket around `accept(2)` and then polls
-    /// the new connection until it is readable: three system calls and often a sleep per request,
-    /// which Linux needs neither of (it wakes one of the threads that wait in `accept`).
-    private static func acceptConnection(on socket: Int32) -> Int32? {
-        while true {
-            let connection = accept(socket, nil, nil)
-            if connection >= 0 { return connection }
-            switch errno {
-            case EINTR, ECONNABORTED, EPROTO:
-                continue
-            case EMFILE, ENFILE, ENOBUFS, ENOMEM:
-                // Out of descriptors or memory for a moment: wait for some to be freed rather
-                // than lose the worker.
-                usleep(10_000)
-            default:
-                // EINVAL once run() shut the socket down.
-                return nil
-            }
-        }
     }
 
     private func write(_ response: FastCGIResponse, to raw: UnsafeMutablePointer<FCGX_Request>) {

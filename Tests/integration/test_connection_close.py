@@ -1,10 +1,9 @@
 """A FastCGI connection whose request the responder read to its end closes at once: no
 shutdown(2) and poll for the web server's EOF (libfcgi's default close), and every answer still
 arrives whole. A connection whose body was left unread (over the responder's limit) keeps
-libfcgi's close, so that the unread input cannot reset the connection under the 413. The
-responder accepts connections on its Unix socket itself, without libfcgi's poll for the new
-connection's first bytes, and a connection the web server keeps (FCGI_KEEP_CONN) carries request
-after request. Watched with strace attached to the responder behind nginx."""
+libfcgi's close, so that the unread input cannot reset the connection under the 413; and a
+connection the web server keeps (FCGI_KEEP_CONN) carries request after request. Watched with
+strace attached to the responder behind nginx."""
 
 from __future__ import annotations
 
@@ -96,28 +95,6 @@ def test_a_body_left_unread_keeps_the_lingering_close_and_its_413(stack):
         assert r.status_code == 413, r.text
         assert "urn:ietf:params:scim:api:messages:2.0:Error" in r.json()["schemas"]
     assert shutdowns == 3, "a connection with unread input closes as libfcgi does"
-
-
-def test_connections_are_accepted_without_waiting_on_their_first_bytes(stack):
-    """libfcgi's accept polls a new Unix-socket connection until it is readable (up to five
-    seconds) before reading it, a system call and often a sleep per request."""
-    alpha = stack.client("alpha")
-    user = alpha.post("/Users", user_body("accepted")).json()
-    # The stack's readiness check connected and closed without a request: libfcgi, retrying,
-    # took the next connection with its own accept. A request to each thread sends it back.
-    for _ in range(40):
-        assert alpha.get(f"/Users/{user['id']}").status_code == 200
-    answers = []
-
-    def reads():
-        for _ in range(20):
-            answers.append(alpha.get(f"/Users/{user['id']}"))
-
-    made = calls_while(stack, stack.dir / "accept.strace", ("accept", "accept4", "poll"), reads)
-    assert [r.status_code for r in answers] == [200] * 20
-    assert all(r.json() == user for r in answers)
-    assert made["accept"] + made["accept4"] >= 20, made
-    assert made["poll"] == 0, made
 
 
 def fastcgi_record(kind: int, request_id: int, content: bytes = b"") -> bytes:
