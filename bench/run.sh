@@ -94,11 +94,13 @@ OTHER_THRESHOLD=10  # percent of the machine used by other work during a measure
 # Scenarios that need scimsync-fcgi; skipped (loudly) when only the ceilings can be measured.
 REAL_SCENARIOS="get_user filter_username filter_external_id list_users post_user group_small group_big"
 # LABEL|NUMERATOR|DENOMINATOR|METRIC|OP|THRESHOLD, checked at every worker count (bench/render.py);
+# the member PATCH pair is issue 12's goal 6 ("within 1.2×": p99 at most 1.2 times, req/s at least
+# 1/1.2 of the 10-member group's; it was 1.5 and 0.8, issue 3's, before 2026-12-03 18:15 UTC);
 # an empty DENOMINATOR makes THRESHOLD a bound on the metric itself (cpu_us: responder CPU
 # microseconds per request).
 TARGETS=(
-  "member PATCH p99, 200,000-member / 10-member group|group_big|group_small|p99|<=|1.50"
-  "member PATCH req/s, 200,000-member / 10-member group|group_big|group_small|rps|>=|0.80"
+  "member PATCH p99, 200,000-member / 10-member group|group_big|group_small|p99|<=|1.20"
+  "member PATCH req/s, 200,000-member / 10-member group|group_big|group_small|rps|>=|0.83"
   "GET /Users/{id} / C libfcgi responder|get_user|c_fcgi|rps|>=|0.80"
   "GET /Users/{id} responder CPU µs per request|get_user||cpu_us|<=|40"
   "userName eq filter / C libfcgi responder|filter_username|c_fcgi|rps|>=|0.70"
