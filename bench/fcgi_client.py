@@ -25,8 +25,8 @@ import urllib.parse
 BASE = "/scim/bench/v2"
 
 
-def record(kind, content):
-    return struct.pack(">BBHHBB", 1, kind, 1, len(content), 0, 0) + content
+def record(kind, content, request_id=1):
+    return struct.pack(">BBHHBB", 1, kind, request_id, len(content), 0, 0) + content
 
 
 def name_value(name, value):

@@ -69,13 +69,21 @@ rss_sample() {  # scenario users
     "$1" "$2" "$ROUND" "$rss" "$hwm" >>"$GROW_LOG"
 }
 
-grow_setup_app() {
+# Creates the phase's app and its directory in DATABASE, served at URL, its rate limit at its
+# highest; prints its token.
+grow_app_token() {  # database url
   local out
-  admin directory create "$GROW_APP" >>"$RUN/admin.log" 2>&1 \
-    && out=$(admin app create "$GROW_APP" --provider generic --directory "$GROW_APP" --base-url "$URL" --json 2>>"$RUN/admin.log") \
-    && admin app set-rate-limit "$GROW_APP" --per-second 100000 --burst 1000000 >>"$RUN/admin.log" 2>&1 \
-    || { cat "$RUN/admin.log" >&2; die "the admin tool could not create the '$GROW_APP' app"; }
-  TOKEN=$(printf '%s' "$out" | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+  "$BIN/scimsync" --database "$1" directory create "$GROW_APP" >>"$RUN/admin.log" 2>&1 \
+    && out=$("$BIN/scimsync" --database "$1" app create "$GROW_APP" --provider generic --directory "$GROW_APP" \
+      --base-url "$2" --json 2>>"$RUN/admin.log") \
+    && "$BIN/scimsync" --database "$1" app set-rate-limit "$GROW_APP" --per-second 100000 --burst 1000000 \
+      >>"$RUN/admin.log" 2>&1 \
+    || { cat "$RUN/admin.log" >&2; die "the admin tool could not create the '$GROW_APP' app in $1"; }
+  printf '%s' "$out" | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])'
+}
+
+grow_setup_app() {
+  TOKEN=$(grow_app_token "$DB" "$URL") || exit 1
   BASE_PATH=/scim/$GROW_APP/v2
   GROW_ALL=$RUN/million-users.tsv
   : >"$GROW_ALL"
@@ -86,24 +94,16 @@ grow_setup_app() {
 # The reference: an app of the same name in a database of its own, with N users created through
 # /Bulk, and its responder (WORKERS workers) on the socket nginx's reference port passes to.
 grow_setup_reference() {  # N
-  local out
   REF_USERS=$1
   REF_DB=$RUN/reference/scimsync.sqlite
   REF_USERS_FILE=$RUN/reference-users.tsv
   mkdir -p "$RUN/reference"
-  reference_admin() { "$BIN/scimsync" --database "$REF_DB" "$@"; }
-  reference_admin init >>"$RUN/admin.log" 2>&1 \
-    && reference_admin directory create "$GROW_APP" >>"$RUN/admin.log" 2>&1 \
-    && out=$(reference_admin app create "$GROW_APP" --provider generic --directory "$GROW_APP" --base-url "$REF_URL" --json 2>>"$RUN/admin.log") \
-    && reference_admin app set-rate-limit "$GROW_APP" --per-second 100000 --burst 1000000 >>"$RUN/admin.log" 2>&1 \
-    || { cat "$RUN/admin.log" >&2; die "the admin tool could not create the reference directory"; }
-  REF_TOKEN=$(printf '%s' "$out" | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
-  rm -f "$RUN/reference.sock"
-  "$BIN/scimsync-fcgi" --socket "$RUN/reference.sock" --socket-mode 0666 \
-    --database "$REF_DB" --workers "$WORKERS" >>"$RUN/reference-fcgi.log" 2>&1 9>&- &
-  REF_PID=$!
-  PIDS+=("$REF_PID")
-  wait_for_socket "$REF_PID" "$RUN/reference.sock" 30 || { tail -n 20 "$RUN/reference-fcgi.log" >&2; die "the reference responder did not start"; }
+  "$BIN/scimsync" --database "$REF_DB" init >>"$RUN/admin.log" 2>&1 \
+    || { cat "$RUN/admin.log" >&2; die "the admin tool could not create the reference database"; }
+  REF_TOKEN=$(grow_app_token "$REF_DB" "$REF_URL") || exit 1
+  launch_responder "$RUN/reference.sock" "$REF_DB" "$WORKERS" "$RUN/reference-fcgi.log" \
+    || die "the reference responder did not start (log above)"
+  REF_PID=$LAUNCHED_PID
   log "reference beside every step: $(users_label "$REF_USERS") in a database of their own, $WORKERS workers, on $REF_URL"
   run_child python3 "$BENCH_DIR/seed_users.py" --port "$REF_PORT" --base-path "$BASE_PATH" --token "$REF_TOKEN" \
     --count "$REF_USERS" --start 1 --prefix m --bulk "$GROW_BULK" --concurrency "$GROW_CONCURRENCY" \

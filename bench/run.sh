@@ -405,18 +405,26 @@ start_c() {
   wait_for_socket "$C_PID" "$RUN/c.sock" 10 || { cat "$RUN/c_fcgi.log" >&2; die "c_fcgi did not start"; }
 }
 
+# Starts scimsync-fcgi on SOCKET over DATABASE with WORKERS workers, logging to LOG, and sets
+# LAUNCHED_PID; if it opens no socket, shows the log's end, stops it and returns 1.
+launch_responder() {  # socket database workers log
+  rm -f "$1"
+  "$BIN/scimsync-fcgi" --socket "$1" --socket-mode 0666 --database "$2" --workers "$3" >>"$4" 2>&1 9>&- &
+  LAUNCHED_PID=$!
+  PIDS+=("$LAUNCHED_PID")
+  wait_for_socket "$LAUNCHED_PID" "$1" 30 && return 0
+  tail -n 20 "$4" >&2
+  stop_pid "$LAUNCHED_PID" 5; forget_pid "$LAUNCHED_PID"; LAUNCHED_PID=""
+  return 1
+}
+
 start_real() {  # workers -> 0 when it serves, 1 otherwise (REAL_WHY set)
-  rm -f "$RUN/scimsync.sock"
-  "$BIN/scimsync-fcgi" --socket "$RUN/scimsync.sock" --socket-mode 0666 \
-    --database "$DB" --workers "$1" >>"$RUN/scimsync-fcgi.log" 2>&1 9>&- &
-  REAL_PID=$!
-  PIDS+=("$REAL_PID")
-  if ! wait_for_socket "$REAL_PID" "$RUN/scimsync.sock" 30; then
-    tail -n 20 "$RUN/scimsync-fcgi.log" >&2
-    stop_pid "$REAL_PID" 5; forget_pid "$REAL_PID"; REAL_PID=""
+  if ! launch_responder "$RUN/scimsync.sock" "$DB" "$1" "$RUN/scimsync-fcgi.log"; then
+    REAL_PID=""
     REAL_WHY="scimsync-fcgi did not open its socket (log above)"
     return 1
   fi
+  REAL_PID=$LAUNCHED_PID
 }
 
 start_responders() {  # workers

@@ -14,13 +14,18 @@ import signal
 import socket
 import struct
 import subprocess
+import sys
 import time
 from collections import Counter
 
 import pytest
 
 from scimcheck import user_body
-from stack import Stack, wait_until
+from stack import REPO, Stack, wait_until
+
+# The benchmark's FastCGI client frames the records of the kept-connection test.
+sys.path.insert(0, str(REPO / "bench"))
+from fcgi_client import name_value, record  # noqa: E402
 
 LIMIT = 64 * 1024
 
@@ -97,24 +102,15 @@ def test_a_body_left_unread_keeps_the_lingering_close_and_its_413(stack):
     assert shutdowns == 3, "a connection with unread input closes as libfcgi does"
 
 
-def fastcgi_record(kind: int, request_id: int, content: bytes = b"") -> bytes:
-    return struct.pack(">BBHHBB", 1, kind, request_id, len(content), 0, 0) + content
-
-
-def fastcgi_pairs(params: dict[str, str]) -> bytes:
-    def length(n: int) -> bytes:
-        return bytes([n]) if n < 128 else struct.pack(">I", n | 0x80000000)
-
-    return b"".join(length(len(k)) + length(len(v)) + k.encode() + v.encode() for k, v in params.items())
-
-
 def kept_get(connection: socket.socket, request_id: int, uri: str, token: str, host: str) -> bytes:
     """One GET on a connection kept open (FCGI_KEEP_CONN): the answer's stdout, up to its FCGI_END_REQUEST."""
     params = {"REQUEST_METHOD": "GET", "REQUEST_URI": uri, "DOCUMENT_URI": uri, "SCRIPT_NAME": uri, "QUERY_STRING": "",
               "SERVER_PROTOCOL": "HTTP/1.1", "REQUEST_SCHEME": "http", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80",
               "HTTP_HOST": host, "REMOTE_ADDR": "127.0.0.1", "HTTP_AUTHORIZATION": "Bearer " + token}
-    connection.sendall(fastcgi_record(1, request_id, struct.pack(">HB5x", 1, 1)) + fastcgi_record(4, request_id, fastcgi_pairs(params))
-                       + fastcgi_record(4, request_id) + fastcgi_record(5, request_id))
+    pairs = b"".join(name_value(k.encode(), v.encode()) for k, v in params.items())
+    # FCGI_BEGIN_REQUEST as a responder with FCGI_KEEP_CONN, the parameters, an empty stdin.
+    connection.sendall(record(1, struct.pack(">HB5x", 1, 1), request_id) + record(4, pairs, request_id)
+                       + record(4, b"", request_id) + record(5, b"", request_id))
     stdout, received = b"", b""
     while True:
         while len(received) < 8 or len(received) < 8 + struct.unpack(">H", received[4:6])[0] + received[6]:
