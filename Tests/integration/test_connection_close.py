@@ -7,6 +7,7 @@ strace attached to the responder behind nginx."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -14,7 +15,6 @@ import signal
 import socket
 import struct
 import subprocess
-import sys
 import time
 from collections import Counter
 
@@ -23,9 +23,18 @@ import pytest
 from scimcheck import user_body
 from stack import REPO, Stack, wait_until
 
-# The benchmark's FastCGI client frames the records of the kept-connection test.
-sys.path.insert(0, str(REPO / "bench"))
-from fcgi_client import name_value, record  # noqa: E402
+
+def _bench_fcgi_client():
+    """The benchmark's FastCGI client, which frames the records of the kept-connection test.
+    Loaded by path: putting bench/ on sys.path would let bench/crowd.py shadow the Crowd client."""
+    spec = importlib.util.spec_from_file_location("bench_fcgi_client", REPO / "bench" / "fcgi_client.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_fcgi_client = _bench_fcgi_client()
+name_value, record = _fcgi_client.name_value, _fcgi_client.record
 
 LIMIT = 64 * 1024
 
