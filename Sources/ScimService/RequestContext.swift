@@ -13,6 +13,9 @@ struct RequestContext {
     /// False for a `/Bulk` operation, whose answer keeps only its status, `ETag` and `Location`:
     /// its resource is neither looked up nor rendered.
     var answersWithBody = true
+    /// A `/Bulk` create of a user, prepared before the operations' transaction (or why it could
+    /// not be): `POST /Users` stores it instead of preparing the body again.
+    var preparedUser: Result<PreparedUser, ScimError>? = nil
 
     var audit: AuditContext {
         AuditContext(appID: app.id, appName: app.name, requestID: request.headers.requestID)

@@ -62,11 +62,16 @@ struct UsersEndpoint: ResourceEndpoint {
     }
 
     private func create(_ context: RequestContext) throws -> ServiceResponse {
-        let body = try context.jsonBody()
-        let stored = try store.createScimUser(app: context.app, audit: context.audit) { id throws(ScimError) in
-            try ResourceDocument.prepare(body, as: type, id: id, conversions: context.conversions)
-        }
+        let prepared = try context.preparedUser?.get() ?? Self.prepare(try context.jsonBody(), context)
+        let stored = try store.createScimUser(app: context.app, audit: context.audit, prepared: prepared)
         return try responder.response(stored, status: 201, withLocation: true, context)
+    }
+
+    /// The user a `POST /Users` of `body` creates, checked and normalised, with its new id.
+    static func prepare(_ body: JSONValue, _ context: RequestContext) throws(ScimError) -> PreparedUser {
+        try PreparedUser { id throws(ScimError) in
+            try ResourceDocument.prepare(body, as: .user, id: id, conversions: context.conversions)
+        }
     }
 
     /// PUT replaces the whole resource; Okta's PUT bodies carry `id`, `meta` and `groups`, which are ignored.

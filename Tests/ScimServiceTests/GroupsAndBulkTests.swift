@@ -189,6 +189,31 @@ private func groupJSON(_ members: String) -> String {
         #expect(try harness.send("GET", "/Users", query: "filter=\(filter)").json()["totalResults"] == .number("0"))
     }
 
+    /// User creates without references are prepared before the transaction: each is still
+    /// answered in its place, a bad one fails alone, and a create that mentions a `bulkId:` gets
+    /// the id its reference resolved to.
+    @Test func bulkUserCreatesAnswerInOrderWhetherPreparedAheadOrNot() throws {
+        let user = "urn:ietf:params:scim:schemas:core:2.0:User"
+        let body = #"""
+            {"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[
+             {"method":"POST","path":"/Users","bulkId":"u1","data":{"schemas":["\#(user)"],"userName":5}},
+             {"method":"POST","path":"/Users","bulkId":"u2","data":{"schemas":["\#(user)"],"userName":"y2"}},
+             {"method":"POST","path":"/Users","bulkId":"u3","data":{"schemas":["\#(user)"],"userName":"y3","externalId":"bulkId:u2"}},
+             {"method":"POST","path":"/Users","bulkId":"u4","data":{"schemas":["\#(user)"],"userName":"Y2"}}]}
+            """#
+        let response = harness.send("POST", "/Bulk", body: body)
+        #expect(response.status == 200)
+        let operations = try #require(try response.json()["Operations"]?.arrayValue)
+        #expect(operations.map { $0["status"]?.stringValue } == ["400", "201", "201", "409"])
+        let ids = operations.map { $0["location"]?.stringValue?.split(separator: "/").last.map(String.init) }
+        let second = try #require(ids[1])
+        let third = try #require(ids[2])
+        let created = try harness.send("GET", "/Users/\(second)").json()
+        #expect(created["id"]?.stringValue == second)
+        #expect(created["userName"]?.stringValue == "y2")
+        #expect(try harness.send("GET", "/Users/\(third)").json()["externalId"]?.stringValue == second)
+    }
+
     @Test func cursorPagesVisitEveryUserOnce() throws {
         var created: Set<String> = []
         for index in 0..<7 { created.insert(try harness.createUser(#""userName":"user\#(index)""#)) }

@@ -22,9 +22,12 @@ extension DirectoryStore {
         audit: AuditContext,
         build: (String) throws -> JSONObject
     ) throws -> StoredResource {
-        let id = UUIDv7.make()
-        let resource = try build(id)
-        let json = JSONWriter.serialize(.object(resource))
+        try createScimUser(app: app, audit: audit, prepared: try PreparedUser(build: build))
+    }
+
+    /// Stores the new user `prepared` made, and derives its directory user by the app's rules.
+    public func createScimUser(app: AuthenticatedApp, audit: AuditContext, prepared: PreparedUser) throws -> StoredResource {
+        let (id, resource, json) = (prepared.id, prepared.resource, prepared.json)
         let userName = resource["userName"]?.stringValue ?? ""
         return try auditedWrite(audit, "user.create", .text("User (\(userName))")) { db in
             try IdPViewError.checkSize(json, of: .user)

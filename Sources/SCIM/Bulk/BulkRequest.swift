@@ -99,7 +99,7 @@ public enum BulkReferences {
     }
 
     /// Whether any string value in `value` holds `bulkId:` (keys are never substituted).
-    static func mentionsReference(_ value: JSONValue) -> Bool {
+    public static func mentionsReference(_ value: JSONValue) -> Bool {
         switch value {
         case .string(let text): mentionsReference(text)
         case .array(let elements): elements.contains(where: mentionsReference)
