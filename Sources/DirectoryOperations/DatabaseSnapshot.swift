@@ -139,6 +139,7 @@ extension DirectoryStore {
         let staging = "\(self.path).restore-\(UUID().uuidString)"
         defer { PrivateFile.removeDatabaseFiles(staging) }
         try PrivateFile.copy(path, to: staging)
+        try Self.refusingBadFile(path) { try Self.rewrite(staging, withPagesOf: connection) }
         let copy = try Self.refusingBadFile(path) { try DirectoryStore(path: staging, migrate: false) }
         defer { try? copy.connection.close() }
         let snapshot = try Self.refusingBadFile(path) { try copy.connection.read { try DatabaseSnapshot($0, path: path) } }
@@ -167,6 +168,23 @@ extension DirectoryStore {
             throw StoreError.invalid("\(path) is not an SQLite database")
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
             throw StoreError.invalid("\(path) is damaged: \(error.message ?? "SQLite reports corruption")")
+        }
+    }
+
+    /// Rewrites the database at `path` with the page size of `live`'s when the two differ: SQLite's
+    /// backup API copies into a WAL database only between equal page sizes, and a snapshot may be
+    /// older than this database (a build that created 4 KiB pages) or newer. `path` is a private
+    /// copy that nothing else has open.
+    private static func rewrite(_ path: String, withPagesOf live: DatabaseQueue) throws {
+        let size = try live.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } ?? DirectoryStore.pageBytes
+        let copy = try DatabaseQueue(path: path, configuration: ConnectionHardening.configuration())
+        defer { try? copy.close() }
+        try copy.writeWithoutTransaction { db in
+            guard try Int.fetchOne(db, sql: "PRAGMA page_size") != size else { return }
+            // A WAL database keeps its page size through VACUUM.
+            try db.execute(sql: "PRAGMA journal_mode = DELETE")
+            try db.execute(sql: "PRAGMA page_size = \(size)")
+            try db.execute(sql: "VACUUM")
         }
     }
 

@@ -86,6 +86,40 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: file), "the snapshot file stays")
     }
 
+    private func pageSize(_ store: DirectoryStore) throws -> Int? {
+        try store.connection.read { try Int.fetchOne($0, sql: "PRAGMA page_size") }
+    }
+
+    @Test func aNewDatabaseHasPagesOfEightKiBAndAnOlderOneKeepsItsOwn() throws {
+        #expect(DirectoryStore.pageBytes == 8192)
+        #expect(try pageSize(try StoreFixture().store) == 8192)
+        #expect(try pageSize(try StoreFixture(pageSize: 4096).store) == 4096)
+    }
+
+    /// SQLite's backup API copies into a WAL database only between equal page sizes: the restore
+    /// rewrites the snapshot's copy first, whichever side is older.
+    @Test func aSnapshotRestoresIntoADatabaseOfAnotherPageSize() throws {
+        let old = try StoreFixture(pageSize: 4096)
+        let (app, token) = try old.app("okta")
+        for n in 0..<3 { try old.createUser(app, userBody(#""userName":"old\#(n)@example.com""#)) }
+        let oldSnapshot = old.temporary.path("old-backup.sqlite")
+        try old.store.backup(to: oldSnapshot)
+
+        let new = try StoreFixture()
+        #expect(try new.store.restore(from: oldSnapshot, by: .test) { _ in }.idpUsers == 3)
+        #expect(try pageSize(new.store) == 8192)
+        #expect(try new.store.integrityCheck() == "ok")
+
+        let restoredApp = try #require(try new.store.authenticate(appName: "okta", secret: token))
+        try new.createUser(restoredApp, userBody(#""userName":"new@example.com""#))
+        let newSnapshot = new.temporary.path("new-backup.sqlite")
+        try new.store.backup(to: newSnapshot)
+        #expect(try old.store.restore(from: newSnapshot, by: .test) { _ in }.idpUsers == 4)
+        #expect(try pageSize(old.store) == 4096)
+        #expect(try old.store.integrityCheck() == "ok")
+        #expect(try old.list(app, [:]).total == 4)
+    }
+
     @Test func restoreLeavesTheSnapshotFileUnchanged() throws {
         let (source, _) = try populated(users: 1)
         let file = source.temporary.path("backup.sqlite")
@@ -153,9 +187,10 @@ import Testing
         let directory = try TemporaryDirectory()
         let path = try backupFile(in: directory)
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
-        let pages = try handle.seekToEnd() / 4096
-        try handle.seek(toOffset: pages / 2 * 4096)
-        try handle.write(contentsOf: Data(repeating: 0xFF, count: 4096))
+        let size = UInt64(DirectoryStore.pageBytes)
+        let pages = try handle.seekToEnd() / size
+        try handle.seek(toOffset: pages / 2 * size)
+        try handle.write(contentsOf: Data(repeating: 0xFF, count: Int(size)))
         try handle.close()
         #expect(try refusal(path).hasPrefix("\(path) is damaged: "))
     }

@@ -1,5 +1,6 @@
 import DirectoryStore
 import Foundation
+import GRDB
 import SCIM
 import TestSupport
 
@@ -9,9 +10,18 @@ struct StoreFixture {
     let path: String
     let store: DirectoryStore
 
-    init() throws {
+    /// `pageSize`: the file is made with pages of that size first, as an older build made it.
+    init(pageSize: Int? = nil) throws {
         temporary = try TemporaryDirectory()
         path = temporary.path("scimsync.sqlite")
+        if let pageSize {
+            let queue = try DatabaseQueue(path: path)
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA page_size = \(pageSize)")
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
+            try queue.close()
+        }
         store = try DirectoryStore(path: path)
     }
 

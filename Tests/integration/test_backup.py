@@ -24,7 +24,6 @@ from stack import CLI_TIMEOUT, Stack, parse_json_output
 
 CLIENTS = 6
 LOAD_SECONDS = 2.0
-PAGE_SIZE = 4096
 
 
 @pytest.fixture
@@ -178,10 +177,12 @@ def test_restore_over_a_served_database_needs_force_and_rolls_it_back(two_respon
 
 
 def corrupt_middle_page(path: Path) -> None:
-    pages = path.stat().st_size // PAGE_SIZE
     with open(path, "r+b") as f:
-        f.seek(pages // 2 * PAGE_SIZE)
-        f.write(b"\xff" * PAGE_SIZE)
+        # The page size, as SQLite's file header holds it (offset 16, big-endian).
+        page_size = int.from_bytes(f.read(18)[16:18], "big")
+        pages = path.stat().st_size // page_size
+        f.seek(pages // 2 * page_size)
+        f.write(b"\xff" * page_size)
 
 
 def test_restore_refuses_bad_files_and_leaves_the_database_alone(two_responders, tmp_path):

@@ -22,6 +22,11 @@ public final class DirectoryStore: Sendable {
     public static let pageCacheKiB = 16 * 1024
     /// WAL pages after which a commit copies them into the database (SQLite's default is 1,000).
     public static let checkpointPages = 8_000
+    /// The page size of the databases this build creates (SQLite's default is 4 KiB): a page of
+    /// 100 users of a million-user directory spans half as many pages that no connection's cache
+    /// holds, for the same CPU a commit (docs/BENCHMARKS.md, A/B of 2026-12-04). A database keeps
+    /// the size it was created with.
+    public static let pageBytes = 8_192
 
     /// SQLite's default VFS for every connection the process opens from now on: a WAL file's
     /// writes go out in one `pwrite(2)` per commit instead of two per page, and a savepoint
@@ -84,12 +89,14 @@ public final class DirectoryStore: Sendable {
         configuration.busyMode = .callback(Self.waitForTheWriteLock)
         configuration.journalMode = .wal
         configuration.prepareDatabase { db in
+            // Takes effect only on a database with no table yet: before the migrations make one.
+            try db.execute(sql: "PRAGMA page_size = \(Self.pageBytes)")
             // Each worker's connection keeps this many KiB of pages (SQLite's default, 2 MiB,
             // missed on most reads of a 10,000-user directory: a pread(2) per GET).
             try db.execute(sql: "PRAGMA cache_size = -\(Self.pageCacheKiB)")
             if !savepointJournalsSized { try db.execute(sql: "PRAGMA temp_store = MEMORY") }
-            // Checkpoint every ~32 MiB of WAL instead of every 4 MiB: a page changed by many
-            // commits meanwhile is copied into the database once, not once per 4 MiB.
+            // Checkpoint every ~64 MiB of WAL instead of every 8 MiB: a page changed by many
+            // commits meanwhile is copied into the database once, not once per 8 MiB.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
             db.add(function: Self.foldFunction)
         }
