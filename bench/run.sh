@@ -23,7 +23,8 @@
 #   BENCH_THREADS            wrk threads [2]
 #   BENCH_CONNECTIONS        wrk connections [32]
 #   BENCH_WORKERS            responder worker counts to compare, same for bare and real [two and
-#                            four per online core: the responder's default, and twice it];
+#                            four per online core: the responder's default, and twice it]; the
+#                            targets bind at the default when it is measured, else at every count
 #                            under mod_fcgid, processes of one worker each, for C and real alike
 #   BENCH_NGINX_WORKERS      nginx worker_processes [auto, as Debian's nginx.conf deploys it]
 #   BENCH_C_PROCESSES        processes of the C responder [one per online core]
@@ -840,6 +841,9 @@ main() {
   write_meta
   local target_args=() t
   for t in "${TARGETS[@]}"; do target_args+=(--target "$t"); done
+  # Targets bind at the worker count make run deploys (the responder's default, two per core)
+  # when the run measured it; the other counts are shown beside it.
+  [[ " $WORKER_COUNTS " == *" $((2 * $(nproc))) "* ]] && target_args+=(--deployed-workers "$((2 * $(nproc)))")
   local note_args=() n
   for n in "${notes[@]+"${notes[@]}"}"; do note_args+=(--note "$n"); done
   mkdir -p "$RESULTS_DIR/raw"

@@ -22,9 +22,25 @@ enum RequestOrigin {
     /// they look random, and a request costs no system call for randomness.
     static func makeRequestID() -> String {
         let count = madeRequestIDs.wrappingAdd(1, ordering: .relaxed).newValue
-        let hex = String(mix(requestIDKey &+ count), radix: 16)
-        return "scimsync-" + String(repeating: "0", count: 16 - hex.utf8.count) + hex
+        let value = mix(requestIDKey &+ count)
+        // Written in place: the hex text, its zero padding and the prefix as Strings cost three
+        // allocations a request.
+        return String(unsafeUninitializedCapacity: requestIDPrefix.count + 16) { buffer in
+            var index = 0
+            for byte in requestIDPrefix {
+                buffer[index] = byte
+                index += 1
+            }
+            for shift in stride(from: 60, through: 0, by: -4) {
+                buffer[index] = hexDigits[Int((value >> UInt64(shift)) & 0xF)]
+                index += 1
+            }
+            return index
+        }
     }
+
+    private static let requestIDPrefix = Array("scimsync-".utf8)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static let requestIDKey = UInt64.random(in: .min ... .max)
     private static let madeRequestIDs = Atomic<UInt64>(0)
