@@ -39,10 +39,8 @@ def name_value(name, value):
 def request(path, method, uri, query, token, body=b""):
     """The responder's answer (FastCGI stdout content) to one request."""
     params = {
-        "REQUEST_METHOD": method, "REQUEST_URI": uri, "QUERY_STRING": query, "DOCUMENT_URI": uri.split("?")[0],
-        "SCRIPT_NAME": uri.split("?")[0], "SERVER_PROTOCOL": "HTTP/1.1", "REQUEST_SCHEME": "http",
-        "GATEWAY_INTERFACE": "CGI/1.1", "SERVER_SOFTWARE": "nginx", "REMOTE_ADDR": "127.0.0.1", "REMOTE_PORT": "40000",
-        "SERVER_ADDR": "127.0.0.1", "SERVER_PORT": "8080", "SERVER_NAME": "localhost", "HTTP_HOST": "127.0.0.1:8080",
+        "REQUEST_METHOD": method, "REQUEST_URI": uri, "QUERY_STRING": query, "REQUEST_SCHEME": "http",
+        "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1:8080",
         "HTTP_AUTHORIZATION": "Bearer " + token, "HTTP_USER_AGENT": "fcgi_client", "HTTP_ACCEPT": "*/*",
         "CONTENT_TYPE": "application/scim+json" if body else "", "CONTENT_LENGTH": str(len(body)) if body else "",
     }
