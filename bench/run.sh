@@ -18,7 +18,7 @@
 #                            the ceilings only (loudly) when it cannot be built or started
 #   BENCH_DURATION           wrk duration of one measured run [5s]
 #   BENCH_ROUNDS             measured runs of each scenario, interleaved; the report gives the
-#                            median [3]
+#                            median [5]
 #   BENCH_WARMUP             wrk warm-up before a scenario's first round, 0 to skip [2s]
 #   BENCH_THREADS            wrk threads [2]
 #   BENCH_CONNECTIONS        wrk connections [32]
@@ -72,7 +72,7 @@ if [[ $QUICK == 1 ]]; then
   : "${BENCH_BIG_GROUP_MEMBERS:=20000}" "${BENCH_QUIET_BUDGET:=0}"
 fi
 DURATION=${BENCH_DURATION:-5s}
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 WARMUP=${BENCH_WARMUP:-2s}
 THREADS=${BENCH_THREADS:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}

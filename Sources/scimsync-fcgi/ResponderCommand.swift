@@ -156,8 +156,10 @@ struct ResponderCommand: ParsableCommand {
     /// one slow request still leaves others running.
     private static let workersPerCore = 2
     /// Threads beyond the workers take requests while writes sleep until their commit: the more
-    /// writes wait together, the more share a commit.
-    private static let threadsPerWorker = 4
+    /// writes wait together, the more share a commit. Eight per worker let 32 connections' creates
+    /// all wait at once on two cores: 1.03 of SQLite's one-insert-a-commit rate instead of 0.90,
+    /// 170 µs of CPU a create instead of 197, reads unchanged (docs/BENCHMARKS.md).
+    private static let threadsPerWorker = 8
 
     private static var defaultWorkers: Int {
         min(max(ProcessInfo.processInfo.activeProcessorCount, 1) * workersPerCore, threadRange.upperBound)

@@ -34,7 +34,7 @@ def test_a_count_it_cannot_run_is_refused_by_name(tmp_path, argv, env, message):
     assert not database.exists(), "nothing is created before the options are checked"
 
 
-def test_by_default_it_runs_two_workers_per_core_on_four_threads_each(tmp_path):
+def test_by_default_it_runs_two_workers_per_core_on_eight_threads_each(tmp_path):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SCIMSYNC_")}
     process = subprocess.Popen([str(bin_dir() / "scimsync-fcgi"), "--socket", str(tmp_path / "s.sock"),
                                 "--database", str(tmp_path / "scimsync.sqlite")],
@@ -45,7 +45,7 @@ def test_by_default_it_runs_two_workers_per_core_on_four_threads_each(tmp_path):
         process.terminate()
         process.wait(timeout=30)
     cores = len(os.sched_getaffinity(0))
-    assert f"with {2 * cores} workers on {8 * cores} threads" in ready, ready
+    assert f"with {2 * cores} workers on {16 * cores} threads" in ready, ready
 
 
 STOP_SIGNALS = {"SIGHUP": 1, "SIGINT": 2, "SIGTERM": 15}
